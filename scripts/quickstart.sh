@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up, then run the main job on the bundled network: describe it, route a consignment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/corridors network summary
+.venv/bin/corridors route "Xi'an" Duisburg --teu 40
+.venv/bin/corridors route Almaty Istanbul --teu 2 --avoid RU,BY --top 5
+.venv/bin/corridors route Kostanay Oslo --tonnes 5000 --cargo grain --top 5

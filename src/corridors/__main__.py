@@ -1,0 +1,5 @@
+"""``python -m corridors`` runs the CLI."""
+
+from corridors.cli import main
+
+main()

@@ -1,0 +1,542 @@
+"""Numba kernels on the forward-star (CSR) arrays of an :class:`AssignmentGraph`.
+
+Shortest-path trees (Dijkstra with a binary heap), all-or-nothing loading, skims, the
+Frank-Wolfe line search and the path-based gradient-projection sweeps. Everything here works
+on plain arrays; the Python layer in :mod:`corridors.assignment.algorithms` owns the loop.
+Link costs of ``inf`` mark links a class may not use.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from corridors.assignment.vdf import vdf_slope, vdf_time
+
+INF = np.inf
+
+# --------------------------------------------------------------------------------------------
+# binary heap (lazy deletion)
+
+
+@nb.njit(cache=True, inline="always")
+def _push(hk: np.ndarray, hv: np.ndarray, size: int, key: float, val: int) -> int:
+    i = size
+    hk[i] = key
+    hv[i] = val
+    while i > 0:
+        p = (i - 1) >> 1
+        if hk[p] <= key:
+            break
+        hk[i] = hk[p]
+        hv[i] = hv[p]
+        i = p
+    hk[i] = key
+    hv[i] = val
+    return size + 1
+
+
+@nb.njit(cache=True, inline="always")
+def _pop(hk: np.ndarray, hv: np.ndarray, size: int) -> int:
+    size -= 1
+    key = hk[size]
+    val = hv[size]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and hk[c + 1] < hk[c]:
+            c += 1
+        if hk[c] >= key:
+            break
+        hk[i] = hk[c]
+        hv[i] = hv[c]
+        i = c
+    hk[i] = key
+    hv[i] = val
+    return size
+
+
+@nb.njit(cache=True)
+def dijkstra(
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    cost: np.ndarray,
+    no_through: np.ndarray,
+    n_zones: int,
+    origin: int,
+    dist: np.ndarray,
+    pred: np.ndarray,
+    order: np.ndarray,
+    done: np.ndarray,
+    hk: np.ndarray,
+    hv: np.ndarray,
+) -> int:
+    """Shortest-path tree from ``origin``; returns the number of settled nodes in ``order``.
+
+    Stops once every zone is settled. ``pred[v]`` is the link entering ``v`` (-1 at the root
+    and at unreached nodes); nodes flagged ``no_through`` are not expanded unless they are the
+    origin.
+    """
+    n = dist.shape[0]
+    for i in range(n):
+        dist[i] = INF
+        pred[i] = -1
+        done[i] = False
+    dist[origin] = 0.0
+    size = _push(hk, hv, 0, 0.0, origin)
+    n_order = 0
+    zones_left = n_zones
+    while size > 0:
+        d = hk[0]
+        u = hv[0]
+        size = _pop(hk, hv, size)
+        if done[u]:
+            continue
+        done[u] = True
+        order[n_order] = u
+        n_order += 1
+        if u < n_zones:
+            zones_left -= 1
+            if zones_left == 0:
+                break
+            if u != origin and no_through[u]:
+                continue
+        elif no_through[u]:
+            continue
+        for k in range(indptr[u], indptr[u + 1]):
+            a = lidx[k]
+            c = cost[a]
+            if c == INF:
+                continue
+            v = heads[k]
+            nd = d + c
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = a
+                size = _push(hk, hv, size, nd, v)
+    return n_order
+
+
+@nb.njit(cache=True)
+def _load_tree(
+    order: np.ndarray,
+    n_order: int,
+    pred: np.ndarray,
+    tails: np.ndarray,
+    node_flow: np.ndarray,
+    flow: np.ndarray,
+) -> None:
+    for i in range(n_order - 1, -1, -1):
+        u = order[i]
+        f = node_flow[u]
+        if f != 0.0:
+            a = pred[u]
+            if a >= 0:
+                flow[a] += f
+                node_flow[tails[a]] += f
+            node_flow[u] = 0.0
+
+
+@nb.njit(cache=True)
+def aon(
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    tails: np.ndarray,
+    cost: np.ndarray,
+    no_through: np.ndarray,
+    demand: np.ndarray,
+    flow: np.ndarray,
+) -> tuple[float, float]:
+    """All-or-nothing loading of ``demand`` (zones × zones) onto ``flow`` (added to it).
+
+    Returns ``(sum of demand × shortest cost, demand without a route)``.
+    """
+    n = indptr.shape[0] - 1
+    nz = demand.shape[0]
+    dist = np.empty(n)
+    pred = np.empty(n, np.int32)
+    order = np.empty(n, np.int32)
+    done = np.empty(n, np.bool_)
+    hk = np.empty(lidx.shape[0] + 1)
+    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    node_flow = np.zeros(n)
+    sptt = 0.0
+    lost = 0.0
+    for o in range(nz):
+        row = demand[o]
+        if row.sum() <= 0.0:
+            continue
+        n_order = dijkstra(indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order,
+                           done, hk, hv)
+        for z in range(nz):
+            q = row[z]
+            if q > 0.0 and z != o:
+                if dist[z] == INF:
+                    lost += q
+                else:
+                    node_flow[z] += q
+                    sptt += q * dist[z]
+        _load_tree(order, n_order, pred, tails, node_flow, flow)
+    return sptt, lost
+
+
+@nb.njit(cache=True)
+def skims(
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    tails: np.ndarray,
+    cost: np.ndarray,
+    no_through: np.ndarray,
+    n_zones: int,
+    attrs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest-path cost and the sum of each row of ``attrs`` (k × links) along it.
+
+    Returns ``(cost (zones × zones), attributes (k × zones × zones))``; ``inf``/``nan`` where
+    no route exists.
+    """
+    n = indptr.shape[0] - 1
+    k = attrs.shape[0]
+    dist = np.empty(n)
+    pred = np.empty(n, np.int32)
+    order = np.empty(n, np.int32)
+    done = np.empty(n, np.bool_)
+    hk = np.empty(lidx.shape[0] + 1)
+    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    acc = np.zeros((k, n))
+    out_c = np.full((n_zones, n_zones), INF)
+    out_a = np.full((k, n_zones, n_zones), np.nan)
+    for o in range(n_zones):
+        n_order = dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred,
+                           order, done, hk, hv)
+        for i in range(n_order):
+            u = order[i]
+            a = pred[u]
+            for j in range(k):
+                acc[j, u] = 0.0 if a < 0 else acc[j, tails[a]] + attrs[j, a]
+        for z in range(n_zones):
+            if dist[z] < INF:
+                out_c[o, z] = dist[z]
+                for j in range(k):
+                    out_a[j, o, z] = acc[j, z]
+    return out_c, out_a
+
+
+@nb.njit(cache=True)
+def line_search(
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+    direction: np.ndarray,
+    const: float,
+    tol: float,
+) -> float:
+    """Step in [0, 1] minimising the Beckmann objective along ``direction`` (bisection).
+
+    ``const`` is the derivative of the linear (fixed-cost) part along the direction.
+    """
+
+    def deriv(lam: float) -> float:
+        s = const
+        for a in range(flow.shape[0]):
+            da = direction[a]
+            if da != 0.0:
+                s += vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a] + lam * da) * da
+        return s
+
+    if deriv(0.0) >= 0.0:
+        return 0.0
+    if deriv(1.0) <= 0.0:
+        return 1.0
+    lo = 0.0
+    hi = 1.0
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if deriv(mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+# --------------------------------------------------------------------------------------------
+# gradient projection on per-OD path sets
+
+
+@nb.njit(cache=True)
+def _grow_int(a: np.ndarray, need: int) -> np.ndarray:
+    if need <= a.shape[0]:
+        return a
+    b = np.empty(max(need, 2 * a.shape[0]), a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@nb.njit(cache=True)
+def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    tails: np.ndarray,
+    no_through: np.ndarray,
+    n_zones: int,
+    time: np.ndarray,
+    offset: np.ndarray,
+    grp_cls: np.ndarray,
+    grp_o: np.ndarray,
+    grp_ptr: np.ndarray,
+    od_d: np.ndarray,
+    od_dem: np.ndarray,
+    od_head: np.ndarray,
+    pool_i: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_flow: np.ndarray,
+    p_next: np.ndarray,
+    init: bool,
+    flow_c: np.ndarray,
+) -> tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Add each OD's current shortest path to its path set; measure SPTT.
+
+    ``pool_i = [n_paths, n_link_entries]``. With ``init`` the new path carries the whole OD
+    demand (an all-or-nothing start, added to ``flow_c``). Returns
+    ``(SPTT, unrouted demand, p_links, p_start, p_len, p_flow, p_next)``.
+    """
+    n = indptr.shape[0] - 1
+    nl = lidx.shape[0]
+    dist = np.empty(n)
+    pred = np.empty(n, np.int32)
+    order = np.empty(n, np.int32)
+    done = np.empty(n, np.bool_)
+    hk = np.empty(nl + 1)
+    hv = np.empty(nl + 1, np.int32)
+    cost = np.empty(nl)
+    buf = np.empty(n, np.int32)
+    sptt = 0.0
+    lost = 0.0
+    for g in range(grp_cls.shape[0]):
+        c = grp_cls[g]
+        o = grp_o[g]
+        for a in range(nl):
+            cost[a] = time[a] + offset[c, a]
+        dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done,
+                 hk, hv)
+        for od in range(grp_ptr[g], grp_ptr[g + 1]):
+            d = od_d[od]
+            if dist[d] == INF:
+                lost += od_dem[od]
+                continue
+            sptt += od_dem[od] * dist[d]
+            m = 0
+            u = d
+            while u != o:
+                a = pred[u]
+                buf[m] = a
+                m += 1
+                u = tails[a]
+            # already in the set?
+            p = od_head[od]
+            found = False
+            while p >= 0:
+                if p_len[p] == m:
+                    s = p_start[p]
+                    same = True
+                    for j in range(m):
+                        if p_links[s + j] != buf[m - 1 - j]:
+                            same = False
+                            break
+                    if same:
+                        found = True
+                        break
+                p = p_next[p]
+            if found:
+                continue
+            npth = pool_i[0]
+            ne = pool_i[1]
+            p_links = _grow_int(p_links, ne + m)
+            if npth + 1 > p_start.shape[0]:
+                p_start = _grow_int(p_start, npth + 1)
+                p_len = _grow_int(p_len, npth + 1)
+                p_flow = _grow_int(p_flow, npth + 1)
+                p_next = _grow_int(p_next, npth + 1)
+            for j in range(m):
+                p_links[ne + j] = buf[m - 1 - j]
+            p_start[npth] = ne
+            p_len[npth] = m
+            q = od_dem[od] if init else 0.0
+            p_flow[npth] = q
+            if init:
+                for j in range(m):
+                    flow_c[c, buf[j]] += q
+            p_next[npth] = od_head[od]
+            od_head[od] = npth
+            pool_i[0] = npth + 1
+            pool_i[1] = ne + m
+    return sptt, lost, p_links, p_start, p_len, p_flow, p_next
+
+
+@nb.njit(cache=True)
+def _path_cost(
+    p: int, c: int, p_links: np.ndarray, p_start: np.ndarray, p_len: np.ndarray,
+    time: np.ndarray, offset: np.ndarray,
+) -> float:
+    s = 0.0
+    st = p_start[p]
+    for j in range(p_len[p]):
+        a = p_links[st + j]
+        s += time[a] + offset[c, a]
+    return s
+
+
+@nb.njit(cache=True)
+def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    offset: np.ndarray,
+    od_cls: np.ndarray,
+    od_head: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_flow: np.ndarray,
+    p_next: np.ndarray,
+    flow: np.ndarray,
+    flow_c: np.ndarray,
+    time: np.ndarray,
+    n_passes: int,
+) -> None:
+    """Gauss-Seidel gradient-projection sweeps over the OD path sets.
+
+    For each OD, flow moves from every costlier path to the cheapest path of the set by a
+    Newton step ``(c_p - c_min) / sum of dt/dv over links not shared``, capped at the path's
+    flow (Jayakrishnan et al., 1994). ``flow``, ``flow_c`` and ``time`` stay consistent.
+    Paths left without flow are dropped from the set.
+    """
+    nl = flow.shape[0]
+    mark_min = np.zeros(nl, np.int64)
+    mark_p = np.zeros(nl, np.int64)
+    stamp = 0
+    n_od = od_head.shape[0]
+    for _ in range(n_passes):
+        for od in range(n_od):
+            h = od_head[od]
+            if h < 0 or p_next[h] < 0:
+                continue
+            c = od_cls[od]
+            pm = h
+            cm = _path_cost(h, c, p_links, p_start, p_len, time, offset)
+            p = p_next[h]
+            while p >= 0:
+                cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
+                if cp < cm:
+                    cm = cp
+                    pm = p
+                p = p_next[p]
+            stamp += 1
+            sm = p_start[pm]
+            for j in range(p_len[pm]):
+                mark_min[p_links[sm + j]] = stamp
+            p = od_head[od]
+            while p >= 0:
+                if p == pm or p_flow[p] <= 0.0:
+                    p = p_next[p]
+                    continue
+                cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
+                cm = _path_cost(pm, c, p_links, p_start, p_len, time, offset)
+                dc = cp - cm
+                if dc <= 0.0:
+                    p = p_next[p]
+                    continue
+                sp = p_start[p]
+                den = 0.0
+                for j in range(p_len[p]):
+                    a = p_links[sp + j]
+                    mark_p[a] = stamp
+                    if mark_min[a] != stamp:
+                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                for j in range(p_len[pm]):
+                    a = p_links[sm + j]
+                    if mark_p[a] != stamp:
+                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                fp = p_flow[p]
+                delta = fp if den <= 0.0 else min(fp, dc / den)
+                for j in range(p_len[p]):
+                    a = p_links[sp + j]
+                    if mark_min[a] != stamp:
+                        flow[a] -= delta
+                        flow_c[c, a] -= delta
+                        if flow[a] < 0.0:
+                            flow[a] = 0.0
+                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                for j in range(p_len[pm]):
+                    a = p_links[sm + j]
+                    if mark_p[a] != stamp:
+                        flow[a] += delta
+                        flow_c[c, a] += delta
+                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                for j in range(p_len[p]):
+                    mark_p[p_links[sp + j]] = 0
+                p_flow[p] = fp - delta if delta < fp else 0.0
+                p_flow[pm] += delta
+                p = p_next[p]
+            # drop paths without flow (never the cheapest)
+            prev = -1
+            p = od_head[od]
+            while p >= 0:
+                nxt = p_next[p]
+                if p != pm and p_flow[p] <= 0.0:
+                    if prev < 0:
+                        od_head[od] = nxt
+                    else:
+                        p_next[prev] = nxt
+                else:
+                    prev = p
+                p = nxt
+
+
+@nb.njit(cache=True)
+def path_link_od_flow(
+    od_head: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_flow: np.ndarray,
+    p_next: np.ndarray,
+    selected: np.ndarray,
+) -> np.ndarray:
+    """Per OD: flow on paths that use any link flagged in ``selected`` (select-link)."""
+    out = np.zeros(od_head.shape[0])
+    for od in range(od_head.shape[0]):
+        p = od_head[od]
+        while p >= 0:
+            st = p_start[p]
+            for j in range(p_len[p]):
+                if selected[p_links[st + j]]:
+                    out[od] += p_flow[p]
+                    break
+            p = p_next[p]
+    return out
+
+
+@nb.njit(cache=True)
+def total_cost(flow_c: np.ndarray, time: np.ndarray, offset: np.ndarray) -> float:
+    """TSTT: sum over classes and links of flow × (time + class offset)."""
+    s = 0.0
+    for c in range(flow_c.shape[0]):
+        for a in range(time.shape[0]):
+            f = flow_c[c, a]
+            if f != 0.0:
+                s += f * (time[a] + offset[c, a])
+    return s

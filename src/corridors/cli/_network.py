@@ -1,0 +1,133 @@
+"""``corridors network summary | validate | export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from corridors.cli._app import app, console, console_err, print_json
+from corridors.network import load_network, validate_network
+from corridors.network.model import Network
+
+network_app = typer.Typer(help="Inspect, validate and export a network.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+PathOpt = Annotated[
+    Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
+]
+
+
+def network_summary(net: Network) -> dict[str, Any]:
+    """Counts by mode and country and km of line by gauge (plain data, for CLI and API)."""
+    raw = net.tables["links"]
+    nodes = net.tables["nodes"]
+    rail = raw[raw["mode"] == "rail"]
+    return {
+        "name": net.name,
+        "nodes": len(nodes),
+        "links": len(raw),
+        "nodes_by_country": nodes["country"].value_counts().sort_index().to_dict(),
+        "nodes_by_kind": nodes["kind"].value_counts().sort_index().to_dict(),
+        "links_by_mode": raw["mode"].value_counts().sort_index().to_dict(),
+        "km_by_mode": raw.groupby("mode")["length_km"].sum().round(0).to_dict(),
+        "rail_km_by_gauge": {
+            str(int(k)): round(float(v))
+            for k, v in rail.groupby("gauge_mm")["length_km"].sum().items()
+        },
+        "border_crossings": int(net.links["is_border"].sum() // 1),
+        "sources": len(net.tables["sources"]),
+        "estimates": int(
+            sum(
+                (net.tables[t][c] == "estimate").sum()
+                for t, c in (
+                    ("links", "length_source"),
+                    ("parameters", "source"),
+                    ("crossings", "source"),
+                    ("transfers", "source"),
+                )
+            )
+        ),
+    }
+
+
+@network_app.command("summary")
+def summary_cmd(
+    network: PathOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    nodes: Annotated[bool, typer.Option("--nodes", help="Also list every node.")] = False,
+) -> None:
+    """Counts by mode and country, km of line by gauge."""
+    net = load_network(network)
+    s = network_summary(net)
+    if as_json:
+        if nodes:
+            s["node_list"] = net.tables["nodes"][["node_id", "name", "country", "kind"]].to_dict(
+                "records"
+            )
+        print_json(s)
+        return
+    console.print(
+        f"[bold]Network[/] {s['name']}: {s['nodes']} nodes, {s['links']} links, "
+        f"{s['border_crossings']} directed border crossings, {s['sources']} sources"
+    )
+    t = Table(title="Links by mode")
+    t.add_column("mode")
+    t.add_column("links", justify="right")
+    t.add_column("km", justify="right")
+    for mode, count in s["links_by_mode"].items():
+        t.add_row(mode, str(count), f"{s['km_by_mode'][mode]:,.0f}")
+    console.print(t)
+    g = Table(title="Rail line by gauge")
+    g.add_column("gauge (mm)")
+    g.add_column("km", justify="right")
+    for gauge, km in s["rail_km_by_gauge"].items():
+        g.add_row(gauge, f"{km:,}")
+    console.print(g)
+    c = Table(title="Nodes by country")
+    c.add_column("country")
+    c.add_column("nodes", justify="right")
+    for country, count in s["nodes_by_country"].items():
+        c.add_row(country, str(count))
+    console.print(c)
+    if nodes:
+        n = Table(title="Nodes")
+        for col in ("node_id", "name", "country", "kind"):
+            n.add_column(col)
+        for r in net.tables["nodes"].itertuples():
+            n.add_row(r.node_id, r.name, r.country, r.kind)
+        console.print(n)
+
+
+@network_app.command("validate")
+def validate_cmd(
+    path: Annotated[Path, typer.Argument(help="Network folder to check.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check a network folder; list every problem; exit 1 when there is any."""
+    problems = validate_network(path)
+    if as_json:
+        print_json({"path": str(path), "valid": not problems, "problems": problems})
+    elif problems:
+        console_err.print(f"[bold red]{len(problems)} problem(s)[/] in {path}:")
+        for p in problems:
+            console_err.print(f"  - {p}", highlight=False, markup=False)
+    else:
+        console.print(f"[green]valid[/]: {path}")
+    if problems:
+        raise typer.Exit(1)
+
+
+@network_app.command("export")
+def export_cmd(
+    geojson: Annotated[Path, typer.Option("--geojson", help="Write nodes and links here.")],
+    network: PathOpt = None,
+) -> None:
+    """Export the network as GeoJSON (nodes as points, links as lines)."""
+    from corridors.io.geojson import network_to_geojson, write_geojson
+
+    net = load_network(network)
+    write_geojson(network_to_geojson(net), geojson)
+    console.print(f"wrote {geojson}")

@@ -1,0 +1,116 @@
+"""``corridors route FROM TO``: Pareto route options as a rich table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from corridors.cli._app import app, console, print_json
+from corridors.network import load_network
+from corridors.routing import RouteOptions, pareto_routes
+
+
+@app.command("route")
+def route_cmd(
+    origin: Annotated[str, typer.Argument(help="Origin: node id or place name.")],
+    destination: Annotated[str, typer.Argument(help="Destination: node id or place name.")],
+    teu: Annotated[float | None, typer.Option(help="Containers, in TEU (FEU = 2 TEU).")] = None,
+    tonnes: Annotated[float | None, typer.Option(help="Bulk cargo, in tonnes.")] = None,
+    cargo: Annotated[str, typer.Option(help="container, or bulk/grain.")] = "container",
+    avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
+    no: Annotated[
+        list[str] | None,
+        typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
+    ] = None,
+    depart: Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD.")] = None,
+    max_days: Annotated[float | None, typer.Option(help="Longest door-to-door days.")] = None,
+    max_transshipments: Annotated[int | None, typer.Option(help="Most transfers.")] = None,
+    top: Annotated[int | None, typer.Option(help="Show only the N best options.")] = 12,
+    eps: Annotated[
+        float,
+        typer.Option(help="Merge options within this relative margin (0 = exact Pareto set)."),
+    ] = 0.02,
+    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    geojson: Annotated[Path | None, typer.Option(help="Write the options as GeoJSON.")] = None,
+) -> None:
+    """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
+    if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
+        tonnes = 1.0
+    if tonnes is not None and cargo == "container":
+        cargo = "bulk"
+    net = load_network(network)
+    opts = pareto_routes(
+        net,
+        origin,
+        destination,
+        cargo=cargo,
+        teu=teu,
+        tonnes=tonnes,
+        avoid_countries=avoid,
+        avoid_modes=no or (),
+        departure=dt.date.fromisoformat(depart) if depart else None,
+        max_days=max_days,
+        max_transshipments=max_transshipments,
+        eps=eps,
+        max_options=top,
+    )
+    if geojson is not None:
+        from corridors.io.geojson import itineraries_to_geojson, write_geojson
+
+        write_geojson(itineraries_to_geojson(net, opts.options), geojson)
+    if as_json:
+        print_json(opts.to_dict())
+        return
+    render_options(net.nodes, opts)
+    if geojson is not None:
+        console.print(f"wrote {geojson}")
+
+
+def render_options(nodes: object, opts: RouteOptions) -> None:
+    """Draw the options table."""
+    import pandas as pd
+
+    assert isinstance(nodes, pd.DataFrame)
+    c = opts.consignment
+    title = (
+        f"{nodes.at[opts.origin, 'name']} -> {nodes.at[opts.destination, 'name']}: "
+        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo.value}"
+    )
+    t = Table(title=title)
+    for col, just in (
+        ("#", "right"),
+        ("corridor", "left"),
+        ("days", "right"),
+        ("USD", "right"),
+        ("USD/" + ("FEU" if c.unit_name == "TEU" else "t"), "right"),
+        ("t CO2", "right"),
+        ("km", "right"),
+        ("borders", "right"),
+        ("gauge chg", "right"),
+        ("transfers", "right"),
+        ("modes", "left"),
+        ("", "left"),
+    ):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    per = 2.0 if c.unit_name == "TEU" else 1.0
+    for k, it in enumerate(opts.options, start=1):
+        t.add_row(
+            str(k),
+            it.corridor,
+            f"{it.days:.1f}",
+            f"{it.cost_usd:,.0f}",
+            f"{it.cost_usd / it.quantity * per:,.0f}",
+            f"{it.co2_kg / 1000:.2f}",
+            f"{it.distance_km:,.0f}",
+            str(it.border_crossings),
+            str(it.gauge_changes),
+            str(it.transshipments),
+            "+".join(it.modes),
+            ", ".join(it.tags),
+        )
+    console.print(t)

@@ -1,0 +1,1 @@
+"""Readers and writers: GeoJSON, TNTP, demand matrices (import-light; submodules load on use)."""

@@ -1,0 +1,330 @@
+"""Compile the tables into the port-level CSR graph the kernels run on.
+
+Vertices ``0 .. n_nodes-1`` are *access* vertices, one per node, where consignments start and
+end (terminal handling). Every (node, port) pair in use gets a *port* vertex. Arcs are links
+(between port vertices of the same port), transfers (gauge or mode changes between two port
+vertices of one node) and access arcs (handling, between a node's access vertex and its ports).
+Kernels never expand an access vertex other than the search origin, so a consignment cannot
+change gauge or mode by "leaving and re-entering" a node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from corridors.network._schema import PORTS
+from corridors.network.enums import Cargo
+
+if TYPE_CHECKING:
+    from corridors.network.model import Network
+
+ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
+MODE_CODES = {"rail": 0, "road": 1, "ferry": 2, "sea": 3, "air": 4}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledGraph:
+    """CSR arrays of the port-level graph for one cargo type.
+
+    Per-arc arrays are in CSR order (sorted by tail). Units: hours, USD and kg CO2 per unit of
+    cargo (per TEU for containers, per tonne for bulk).
+
+    Attributes
+    ----------
+    indptr, head, tail
+        CSR structure: arcs of vertex ``v`` are ``indptr[v]:indptr[v+1]``.
+    time_h, cost_usd, co2_kg, length_km
+        Fixed figures per arc (running time plus border dwell; tariff plus border fees).
+    headway_h
+        Hours between sailings (0 = no waiting); waiting is added by the routing kernel.
+    sailing_mask
+        Bit ``d`` set when a sailing leaves on weekday ``d`` (Mon = 0); 0 = by frequency.
+    kind
+        ``ARC_LINK``, ``ARC_GAUGE``, ``ARC_MODE`` or ``ARC_ACCESS``.
+    mode
+        Mode code of link arcs (``MODE_CODES``), -1 otherwise.
+    link
+        Row in ``Network.links`` of link arcs, -1 otherwise.
+    country_a, country_b
+        Country codes (index into ``countries``) of the arc's two ends.
+    border
+        1 where the arc crosses a border.
+    capacity_teu_per_day, vdf, vdf_alpha, vdf_beta
+        Congestion figures (NaN capacity = uncongested).
+    vertex_node, vertex_port
+        Node index and port name of each vertex.
+    """
+
+    cargo: Cargo
+    n_nodes: int
+    node_ids: np.ndarray
+    countries: tuple[str, ...]
+    indptr: np.ndarray
+    head: np.ndarray
+    tail: np.ndarray
+    time_h: np.ndarray
+    cost_usd: np.ndarray
+    co2_kg: np.ndarray
+    length_km: np.ndarray
+    headway_h: np.ndarray
+    sailing_mask: np.ndarray
+    kind: np.ndarray
+    mode: np.ndarray
+    link: np.ndarray
+    country_a: np.ndarray
+    country_b: np.ndarray
+    border: np.ndarray
+    capacity_teu_per_day: np.ndarray
+    vdf: np.ndarray
+    vdf_alpha: np.ndarray
+    vdf_beta: np.ndarray
+    vertex_node: np.ndarray
+    vertex_port: np.ndarray
+
+    @property
+    def n_vertices(self) -> int:
+        return int(len(self.indptr) - 1)
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.head)
+
+
+def _sailing_mask(days: str) -> int:
+    mask = 0
+    for d in str(days).replace(",", ";").split(";"):
+        d = d.strip().lower()[:3]
+        if d in WEEKDAYS:
+            mask |= 1 << WEEKDAYS.index(d)
+    return mask
+
+
+def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
+    """Build the :class:`CompiledGraph` of ``net`` for ``cargo`` (see module docstring)."""
+    nodes = net.nodes
+    links = net.links.reset_index(drop=True)
+    node_index = {n: k for k, n in enumerate(nodes.index)}
+    countries = tuple(sorted(set(nodes["country"])))
+    cidx = {c: k for k, c in enumerate(countries)}
+    node_country = np.array([cidx[c] for c in nodes["country"]], dtype=np.int16)
+    bulk = cargo is Cargo.BULK
+    t_per_unit = 1.0 if bulk else net.parameter("global", "t_per_teu")
+
+    # Usable link directions for this cargo: a tariff must exist; bulk never flies.
+    tariff = links["tariff_usd_per_t" if bulk else "tariff_usd_per_teu"].to_numpy(float)
+    usable = ~np.isnan(tariff)
+    if bulk:
+        usable &= links["mode"].to_numpy() != "air"
+    lk = links[usable]
+    lk_rows = np.flatnonzero(usable)
+
+    # Port vertices.
+    pairs = (
+        pd.concat(
+            [
+                pd.DataFrame({"node": lk["from_node"], "port": lk["port"]}),
+                pd.DataFrame({"node": lk["to_node"], "port": lk["port"]}),
+            ]
+        )
+        .drop_duplicates()
+        .sort_values(["node", "port"])
+        .reset_index(drop=True)
+    )
+    n = len(nodes)
+    port_vertex = {
+        (a, p): n + k for k, (a, p) in enumerate(zip(pairs["node"], pairs["port"], strict=True))
+    }
+    vertex_node = np.concatenate([np.arange(n), pairs["node"].map(node_index).to_numpy()])
+    vertex_port = np.concatenate([np.full(n, "access", dtype=object), pairs["port"].to_numpy()])
+
+    cols: dict[str, list[np.ndarray]] = {
+        k: []
+        for k in (
+            "tail",
+            "head",
+            "time_h",
+            "cost_usd",
+            "co2_kg",
+            "length_km",
+            "headway_h",
+            "sailing_mask",
+            "kind",
+            "mode",
+            "link",
+            "country_a",
+            "country_b",
+            "border",
+            "cap",
+            "vdf",
+            "alpha",
+            "beta",
+        )
+    }
+
+    def add(**arrays: np.ndarray) -> None:
+        m = len(arrays["tail"])
+        defaults = {
+            "co2_kg": 0.0,
+            "length_km": 0.0,
+            "headway_h": 0.0,
+            "sailing_mask": 0,
+            "mode": -1,
+            "link": -1,
+            "border": 0,
+            "cap": np.nan,
+            "vdf": 0.0,
+            "alpha": 0.15,
+            "beta": 4.0,
+        }
+        for key in cols:
+            val = arrays.get(key, defaults.get(key))
+            cols[key].append(np.broadcast_to(np.asarray(val), (m,)).copy())
+
+    # 1. Link arcs.
+    sailings = lk["sailings_per_week"].to_numpy(float)
+    border_cost = lk["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"].to_numpy(float)
+    fa = lk["from_node"].map(node_index).to_numpy()
+    fb = lk["to_node"].map(node_index).to_numpy()
+    add(
+        tail=np.array(
+            [port_vertex[(a, p)] for a, p in zip(lk["from_node"], lk["port"], strict=True)]
+        ),
+        head=np.array(
+            [port_vertex[(b, p)] for b, p in zip(lk["to_node"], lk["port"], strict=True)]
+        ),
+        time_h=(lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float),
+        cost_usd=tariff[usable] + border_cost,
+        co2_kg=(lk["co2_g_per_tkm"] * lk["length_km"]).to_numpy(float) * t_per_unit / 1000.0,
+        length_km=lk["length_km"].to_numpy(float),
+        headway_h=np.where(sailings > 0, 168.0 / np.where(sailings > 0, sailings, 1.0), 0.0),
+        sailing_mask=np.array([_sailing_mask(d) for d in lk["sailing_days"]], dtype=np.int64),
+        kind=ARC_LINK,
+        mode=lk["mode"].map(MODE_CODES).to_numpy(),
+        link=lk_rows,
+        country_a=node_country[fa],
+        country_b=node_country[fb],
+        border=lk["is_border"].to_numpy(int),
+        cap=lk["capacity_teu_per_day"].to_numpy(float),
+        vdf=lk["vdf"].to_numpy(float),
+        alpha=lk["vdf_alpha"].to_numpy(float),
+        beta=lk["vdf_beta"].to_numpy(float),
+    )
+
+    # 2. Transfers between ports of one node.
+    tr = net.tables["transfers"]
+    specific = {
+        (r.node_id, frozenset((r.port_a, r.port_b))): r for r in tr.itertuples() if r.node_id != "*"
+    }
+    default = {
+        frozenset((r.port_a, r.port_b)): r
+        for r in tr.itertuples()
+        if r.node_id == "*" and r.kind == "mode_change"
+    }
+    t_rows = []
+    for node, group in pairs.groupby("node"):
+        ports = list(group["port"])
+        for i, pa in enumerate(ports):
+            for pb in ports[i + 1 :]:
+                pair = frozenset((pa, pb))
+                row = specific.get((node, pair))
+                both_rail = pa.startswith("rail") and pb.startswith("rail")
+                if row is None and not both_rail:
+                    row = default.get(pair)
+                if row is None:
+                    continue
+                time = row.time_bulk_h if bulk else row.time_container_h
+                cost = row.cost_usd_per_t if bulk else row.cost_usd_per_teu
+                if np.isnan(time) or np.isnan(cost):
+                    continue  # this cargo cannot transfer here (e.g. no bulk reloading)
+                kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE
+                for a, b in ((pa, pb), (pb, pa)):
+                    t_rows.append(
+                        (
+                            port_vertex[(node, a)],
+                            port_vertex[(node, b)],
+                            time,
+                            cost,
+                            kind,
+                            node_index[node],
+                        )
+                    )
+    if t_rows:
+        ta = np.array(t_rows, dtype=float)
+        nidx = ta[:, 5].astype(int)
+        add(
+            tail=ta[:, 0].astype(int),
+            head=ta[:, 1].astype(int),
+            time_h=ta[:, 2],
+            cost_usd=ta[:, 3],
+            kind=ta[:, 4].astype(int),
+            country_a=node_country[nidx],
+            country_b=node_country[nidx],
+        )
+
+    # 3. Access arcs (terminal handling at origin and destination).
+    pn = pairs["node"].map(node_index).to_numpy()
+    pv = np.arange(n, n + len(pairs))
+    h_time = nodes["handling_h"].to_numpy(float)[pn]
+    h_cost = nodes["handling_usd_per_t" if bulk else "handling_usd_per_teu"].to_numpy(float)[pn]
+    for tail, head in ((pn, pv), (pv, pn)):
+        add(
+            tail=tail,
+            head=head,
+            time_h=h_time,
+            cost_usd=h_cost,
+            kind=ARC_ACCESS,
+            country_a=node_country[pn],
+            country_b=node_country[pn],
+        )
+
+    arr = {k: np.concatenate(v) for k, v in cols.items()}
+    order = np.argsort(arr["tail"], kind="stable")
+    arr = {k: v[order] for k, v in arr.items()}
+    n_vertices = n + len(pairs)
+    indptr = np.zeros(n_vertices + 1, dtype=np.int64)
+    np.add.at(indptr, arr["tail"] + 1, 1)
+    indptr = np.cumsum(indptr)
+    return CompiledGraph(
+        cargo=cargo,
+        n_nodes=n,
+        node_ids=np.asarray(nodes.index, dtype=object),
+        countries=countries,
+        indptr=indptr,
+        head=arr["head"].astype(np.int64),
+        tail=arr["tail"].astype(np.int64),
+        time_h=arr["time_h"].astype(float),
+        cost_usd=arr["cost_usd"].astype(float),
+        co2_kg=arr["co2_kg"].astype(float),
+        length_km=arr["length_km"].astype(float),
+        headway_h=arr["headway_h"].astype(float),
+        sailing_mask=arr["sailing_mask"].astype(np.int64),
+        kind=arr["kind"].astype(np.int8),
+        mode=arr["mode"].astype(np.int8),
+        link=arr["link"].astype(np.int64),
+        country_a=arr["country_a"].astype(np.int16),
+        country_b=arr["country_b"].astype(np.int16),
+        border=arr["border"].astype(np.int8),
+        capacity_teu_per_day=arr["cap"].astype(float),
+        vdf=arr["vdf"].astype(float),
+        vdf_alpha=arr["alpha"].astype(float),
+        vdf_beta=arr["beta"].astype(float),
+        vertex_node=vertex_node.astype(np.int64),
+        vertex_port=vertex_port,
+    )
+
+
+__all__ = [
+    "ARC_ACCESS",
+    "ARC_GAUGE",
+    "ARC_LINK",
+    "ARC_MODE",
+    "MODE_CODES",
+    "PORTS",
+    "CompiledGraph",
+    "compile_graph",
+]

@@ -1,0 +1,82 @@
+"""Resolve the link table: one directed row per usable direction with class figures filled in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from corridors.network.model import Network
+
+_CLASS_COLUMNS = {
+    "speed_kmh": np.nan,
+    "tariff_usd_per_teu_km": np.nan,
+    "tariff_usd_per_t_km": np.nan,
+    "co2_g_per_tkm": np.nan,
+    "vdf": 0.0,
+    "vdf_alpha": 0.15,
+    "vdf_beta": 4.0,
+    "capacity_teu_per_day": np.nan,
+}
+
+
+def resolve_links(net: Network) -> pd.DataFrame:
+    """Directed link table of ``net`` (see docs/data-model.md, "Derived, directed link table").
+
+    Per-link figures override class figures; tariffs are turned into per-link totals.
+    """
+    raw = net.tables["links"].copy()
+    nodes = net.tables["nodes"].set_index("node_id")
+    classes = {
+        (s.split(":", 1)[1], p): v
+        for s, p, v in zip(
+            net.tables["parameters"]["scope"],
+            net.tables["parameters"]["parameter"],
+            net.tables["parameters"]["value"],
+            strict=True,
+        )
+        if s.startswith("class:")
+    }
+    for col, default in _CLASS_COLUMNS.items():
+        cls_val = raw["link_class"].map(lambda c, col=col, d=default: classes.get((c, col), d))
+        if col in raw.columns:
+            raw[col] = raw[col].astype(float).fillna(cls_val.astype(float))
+        else:
+            raw[col] = cls_val.astype(float)
+
+    fwd = raw.assign(direction="forward", link_id_dir=raw["link_id"] + ":f")
+    bidir = ~raw["bidirectional"].str.lower().isin(["false", "0"])
+    rev = raw[bidir].rename(columns={"from_node": "to_node", "to_node": "from_node"})
+    rev = rev.assign(direction="reverse", link_id_dir=rev["link_id"] + ":r")
+    links = pd.concat([fwd, rev], ignore_index=True)
+
+    links["from_country"] = links["from_node"].map(nodes["country"])
+    links["to_country"] = links["to_node"].map(nodes["country"])
+    links["is_border"] = links["from_country"] != links["to_country"]
+    links["port"] = np.where(
+        links["mode"] == "rail",
+        "rail" + links["gauge_mm"].fillna(0).astype(int).astype(str),
+        links["mode"],
+    )
+    links["run_time_h"] = links["length_km"] / links["speed_kmh"]
+    links["tariff_usd_per_teu"] = links["tariff_usd_per_teu_km"] * links["length_km"]
+    links["tariff_usd_per_t"] = links["tariff_usd_per_t_km"] * links["length_km"]
+    links["sailings_per_week"] = links["sailings_per_week"].fillna(0.0)
+
+    cross = net.tables["crossings"].set_index(["link_id", "direction"])
+    key = pd.MultiIndex.from_arrays([links["link_id"], links["direction"]])
+    for src, dst in (
+        ("dwell_h", "border_dwell_h"),
+        ("dwell_p90_h", "border_dwell_p90_h"),
+        ("cost_usd_per_teu", "border_cost_usd_per_teu"),
+        ("cost_usd_per_t", "border_cost_usd_per_t"),
+    ):
+        links[dst] = cross[src].reindex(key).to_numpy(dtype=float) if len(cross) else np.nan
+        links[dst] = links[dst].fillna(0.0)
+    links["border_dwell_p90_h"] = np.maximum(links["border_dwell_p90_h"], links["border_dwell_h"])
+    links["countries"] = np.where(
+        links["is_border"], links["from_country"] + "-" + links["to_country"], links["from_country"]
+    )
+    return links.set_index("link_id_dir", drop=False)

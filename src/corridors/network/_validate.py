@@ -1,0 +1,462 @@
+"""Reading and validating network tables; every problem is gathered, none stops the check.
+
+Each problem is one line naming the file, the line in the file, the element and the fix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from corridors.network._schema import (
+    CLASS_REQUIRED,
+    GLOBAL_PARAMETERS,
+    PORTS,
+    TABLES,
+    UNIT_SUFFIXES,
+    TableSpec,
+)
+from corridors.network.enums import GAUGES_MM, Mode, NodeKind, TransferKind
+
+Tables = dict[str, pd.DataFrame]
+
+_ISO2 = {c.alpha_2 for c in pycountry.countries}
+_MODES = {m.value for m in Mode}
+_KINDS = {k.value for k in NodeKind}
+_TRANSFER_KINDS = {k.value for k in TransferKind}
+_SUSPECT_UNITLESS = (
+    "length",
+    "distance",
+    "speed",
+    "capacity",
+    "dwell",
+    "tariff",
+    "cost",
+    "time",
+    "handling",
+    "co2",
+    "lat",
+    "lon",
+)
+
+
+def _where(spec: TableSpec, df: pd.DataFrame, i: int) -> str:
+    line = i + 2  # header is line 1
+    if spec.key and spec.key in df.columns:
+        return f"{spec.file} line {line} ({spec.key} {df.at[i, spec.key]!r})"
+    return f"{spec.file} line {line}"
+
+
+def read_tables(folder: Path) -> tuple[Tables, list[str]]:
+    """Read the six network CSV files of ``folder``.
+
+    Parameters
+    ----------
+    folder
+        Network folder.
+
+    Returns
+    -------
+    tables, problems
+        Tables by file stem (``"nodes"``…) and the problems met while reading.
+    """
+    tables: Tables = {}
+    problems: list[str] = []
+    for spec in TABLES:
+        stem = spec.file.removesuffix(".csv")
+        path = folder / spec.file
+        if not path.is_file():
+            problems.append(
+                f"{spec.file}: file is missing from {folder}. Add it with the columns "
+                f"{', '.join(spec.required)} (see docs/data-model.md)."
+            )
+            tables[stem] = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.columns})
+            continue
+        try:
+            df = pd.read_csv(
+                path, dtype=str, keep_default_na=False, skipinitialspace=True, comment=None
+            )
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            problems.append(
+                f"{spec.file}: cannot be parsed as CSV ({str(exc).strip()}). Check quoting and "
+                "the number of commas per line."
+            )
+            tables[stem] = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.columns})
+            continue
+        df.columns = [c.strip() for c in df.columns]
+        problems += _check_columns(spec, df)
+        for col in spec.columns:
+            if col not in df.columns:
+                df[col] = ""
+        df = df.apply(lambda s: s.str.strip()) if len(df) else df
+        problems += _parse_numbers(spec, df)
+        tables[stem] = df
+    return tables, problems
+
+
+def _check_columns(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    problems = []
+    missing = [c for c in spec.required if c not in df.columns]
+    if missing:
+        problems.append(
+            f"{spec.file}: required column(s) {', '.join(missing)} missing. Add them "
+            "(see docs/data-model.md)."
+        )
+    known = set(spec.columns)
+    for col in df.columns:
+        if col in known:
+            continue
+        low = col.lower()
+        if any(low.startswith(s) for s in _SUSPECT_UNITLESS) and not low.endswith(UNIT_SUFFIXES):
+            problems.append(
+                f"{spec.file}: column {col!r} has no unit. Rename it with its unit, e.g. "
+                f"{col}_km, {col}_h or {col}_usd_per_teu, as listed in docs/data-model.md."
+            )
+    return problems
+
+
+def _parse_numbers(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    problems = []
+    for col in spec.numeric:
+        raw = df[col].replace("", np.nan)
+        num = pd.to_numeric(raw, errors="coerce")
+        bad = raw.notna() & num.isna()
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(
+                f"{_where(spec, df, int(i))}: {col} = {df.at[int(i), col]!r} is not a number. "
+                "Write a plain number in the unit the column name gives (no units or commas)."
+            )
+        df[col] = num.astype(float)
+    return problems
+
+
+def validate_tables(t: Tables) -> list[str]:
+    """Check network tables against the data model.
+
+    Parameters
+    ----------
+    t
+        Tables as returned by :func:`read_tables`.
+
+    Returns
+    -------
+    list of str
+        Every problem found, each with file, line and fix; empty when the network is valid.
+    """
+    from corridors.network import _schema as schema
+
+    problems: list[str] = []
+    source_ids = set(t["sources"]["source_id"])
+    problems += _check_unique(schema.SOURCES, t["sources"])
+    problems += _check_unique(schema.NODES, t["nodes"])
+    problems += _check_unique(schema.LINKS, t["links"])
+    problems += _check_nodes(t["nodes"])
+    problems += _check_links(t["links"], t["nodes"])
+    for spec in (schema.NODES, schema.LINKS):
+        problems += _check_group_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
+    for spec in (schema.CROSSINGS, schema.TRANSFERS, schema.PARAMETERS):
+        problems += _check_row_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
+    problems += _check_coords_provenance(t["nodes"], source_ids)
+    problems += _check_crossings(t["crossings"], t["links"], t["nodes"])
+    problems += _check_transfers(t["transfers"], t["nodes"], t["links"])
+    problems += _check_parameters(t["parameters"], t["links"])
+    problems += _check_connected(t["nodes"], t["links"])
+    return problems
+
+
+def _check_unique(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    if not spec.key or spec.key not in df.columns:
+        return []
+    problems = []
+    dup = df[spec.key].duplicated(keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        first = int(np.flatnonzero((df[spec.key] == df.at[int(i), spec.key]).to_numpy())[0]) + 2
+        problems.append(
+            f"{_where(spec, df, int(i))}: duplicate {spec.key}, first used on line {first}. "
+            "Give each row its own id."
+        )
+    for i in np.flatnonzero((df[spec.key] == "").to_numpy()):
+        problems.append(f"{spec.file} line {int(i) + 2}: empty {spec.key}. Give the row an id.")
+    return problems
+
+
+def _check_nodes(nodes: pd.DataFrame) -> list[str]:
+    from corridors.network._schema import NODES
+
+    problems = []
+    for i, row in nodes.iterrows():
+        where = _where(NODES, nodes, int(i))  # type: ignore[arg-type]
+        if row["country"] not in _ISO2:
+            problems.append(
+                f"{where}: unknown country code {row['country']!r}. Use an ISO 3166-1 alpha-2 "
+                "code such as KZ, CN, AZ."
+            )
+        if row["kind"] not in _KINDS:
+            problems.append(
+                f"{where}: unknown kind {row['kind']!r}. Use one of {', '.join(sorted(_KINDS))}."
+            )
+        lat, lon = row["lat_deg"], row["lon_deg"]
+        if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+            problems.append(
+                f"{where}: coordinates ({lat}, {lon}) are outside the globe. Give latitude in "
+                "[-90, 90] and longitude in [-180, 180] degrees."
+            )
+        for col in ("handling_h", "handling_usd_per_teu", "handling_usd_per_t"):
+            if row[col] < 0:
+                problems.append(f"{where}: {col} is negative ({row[col]}). Use a value >= 0.")
+    return problems
+
+
+def _check_links(links: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:  # noqa: C901 (a flat list of row checks)
+    from corridors.network._schema import LINKS
+
+    problems = []
+    node_ids = set(nodes["node_id"])
+    for i, row in links.iterrows():
+        where = _where(LINKS, links, int(i))  # type: ignore[arg-type]
+        for end in ("from_node", "to_node"):
+            if row[end] not in node_ids:
+                problems.append(
+                    f"{where}: {end} {row[end]!r} is not a node. Add it to nodes.csv or fix the id."
+                )
+        if row["from_node"] == row["to_node"]:
+            problems.append(f"{where}: link starts and ends at {row['from_node']!r}. Remove it.")
+        mode = row["mode"]
+        if mode not in _MODES:
+            problems.append(
+                f"{where}: unknown mode {mode!r}. Use one of {', '.join(sorted(_MODES))}."
+            )
+        gauge = row["gauge_mm"]
+        if mode == "rail":
+            if np.isnan(gauge):
+                problems.append(f"{where}: rail link without gauge_mm. Give 1435, 1520 or 1668.")
+            elif int(gauge) not in GAUGES_MM:
+                problems.append(
+                    f"{where}: gauge_mm {gauge:g} is not a known gauge. Use 1435, 1520 or 1668."
+                )
+        elif not np.isnan(gauge):
+            problems.append(
+                f"{where}: gauge_mm given on a {mode} link. Only rail links have a gauge; "
+                "leave it empty."
+            )
+        if not row["length_km"] > 0:
+            problems.append(
+                f"{where}: length_km must be positive, got {row['length_km']}. Give the route "
+                "length in km."
+            )
+        for col in ("speed_kmh", "capacity_teu_per_day", "sailings_per_week"):
+            if row[col] < 0:
+                problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        if row["speed_kmh"] == 0:
+            problems.append(f"{where}: speed_kmh is 0. Give a positive speed or leave it empty.")
+        if mode in ("ferry", "sea") and row["sailings_per_week"] == 0:
+            problems.append(
+                f"{where}: sailings_per_week is 0, so no ship ever leaves. Give the frequency or "
+                "remove the link."
+            )
+        if row["bidirectional"] not in ("", "true", "false", "True", "False", "1", "0"):
+            problems.append(f"{where}: bidirectional must be true or false.")
+    return problems
+
+
+def _provenance_problem(
+    where: str, what: str, source: str, year: str, note: str, source_ids: set[str]
+) -> str | None:
+    if source == "":
+        return (
+            f"{where}: {what} has no source. Give a source_id from sources.csv and a year, "
+            "or 'estimate' with a note on the method."
+        )
+    if source == "estimate":
+        if note == "":
+            return f"{where}: {what} is an estimate without a method. Say how it was made in note."
+        return None
+    unknown = [s for s in source.replace(",", ";").split(";") if s.strip() not in source_ids]
+    if unknown:
+        return (
+            f"{where}: {what} cites unknown source(s) {', '.join(unknown)}. Add them to "
+            "sources.csv or fix the id."
+        )
+    if year == "":
+        return f"{where}: {what} cites {source} but gives no year. Add the year of the figure."
+    return None
+
+
+def _check_group_provenance(spec: TableSpec, df: pd.DataFrame, source_ids: set[str]) -> list[str]:
+    problems = []
+    for group, cols in spec.groups.items():
+        src, year, note = (f"{group}_source", f"{group}_year", f"{group}_note")
+        has_value = df[list(cols)].notna().any(axis=1).to_numpy()
+        for i in np.flatnonzero(has_value):
+            p = _provenance_problem(
+                _where(spec, df, int(i)),
+                "/".join(cols),
+                df.at[int(i), src],
+                df.at[int(i), year],
+                df.at[int(i), note],
+                source_ids,
+            )
+            if p:
+                problems.append(p)
+    return problems
+
+
+def _check_row_provenance(spec: TableSpec, df: pd.DataFrame, source_ids: set[str]) -> list[str]:
+    problems = []
+    for i in range(len(df)):
+        p = _provenance_problem(
+            _where(spec, df, i),
+            "the row's figures",
+            df.at[i, "source"],
+            df.at[i, "year"],
+            df.at[i, "note"],
+            source_ids,
+        )
+        if p:
+            problems.append(p)
+    return problems
+
+
+def _check_coords_provenance(nodes: pd.DataFrame, source_ids: set[str]) -> list[str]:
+    from corridors.network._schema import NODES
+
+    problems = []
+    for i in range(len(nodes)):
+        src = nodes.at[i, "coord_source"]
+        if src == "UNLOCODE":
+            continue
+        p = _provenance_problem(
+            _where(NODES, nodes, i),
+            "the coordinates",
+            src,
+            "n.d.",
+            nodes.at[i, "coord_note"],
+            source_ids,
+        )
+        if p:
+            problems.append(p)
+    return problems
+
+
+def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
+    from corridors.network._schema import CROSSINGS, LINKS
+
+    problems = []
+    country = dict(zip(nodes["node_id"], nodes["country"], strict=False))
+    link_ids = set(links["link_id"])
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in cross.iterrows():
+        where = _where(CROSSINGS, cross, int(i))  # type: ignore[arg-type]
+        if row["link_id"] not in link_ids:
+            problems.append(f"{where}: link_id {row['link_id']!r} is not in links.csv. Fix the id.")
+        if row["direction"] not in ("forward", "reverse"):
+            problems.append(f"{where}: direction must be 'forward' or 'reverse'.")
+        key = (row["link_id"], row["direction"])
+        if key in seen:
+            problems.append(
+                f"{where}: second row for {key}; first on line {seen[key]}. Merge them."
+            )
+        seen[key] = int(i) + 2  # type: ignore[call-overload]
+        for col in ("dwell_h", "dwell_p90_h", "cost_usd_per_teu", "cost_usd_per_t"):
+            if row[col] < 0:
+                problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        if row["dwell_p90_h"] < row["dwell_h"]:
+            problems.append(f"{where}: dwell_p90_h is below the median dwell_h. Swap or fix them.")
+    for i, row in links.iterrows():
+        a, b = country.get(row["from_node"]), country.get(row["to_node"])
+        if a is None or b is None or a == b:
+            continue
+        dirs = ["forward"]
+        if str(row["bidirectional"]).lower() not in ("false", "0"):
+            dirs.append("reverse")
+        for d in dirs:
+            if (row["link_id"], d) not in seen:
+                problems.append(
+                    f"{_where(LINKS, links, int(i))}: crosses the {a}-{b} border but crossings.csv "  # type: ignore[arg-type]
+                    f"has no {d} row for it. Add its dwell_h with a source."
+                )
+    return problems
+
+
+def _check_transfers(tr: pd.DataFrame, nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    from corridors.network._schema import TRANSFERS
+
+    problems = []
+    node_ids = set(nodes["node_id"])
+    for i, row in tr.iterrows():
+        where = _where(TRANSFERS, tr, int(i))  # type: ignore[arg-type]
+        if row["node_id"] != "*" and row["node_id"] not in node_ids:
+            problems.append(f"{where}: node_id {row['node_id']!r} is not a node. Fix the id.")
+        if row["kind"] not in _TRANSFER_KINDS:
+            problems.append(f"{where}: kind must be gauge_change or mode_change.")
+        if row["kind"] == "gauge_change" and row["node_id"] == "*":
+            problems.append(f"{where}: a gauge change needs a facility; name its node, not '*'.")
+        for col in ("port_a", "port_b"):
+            if row[col] not in PORTS:
+                problems.append(
+                    f"{where}: {col} {row[col]!r} is not a port. Use one of {', '.join(PORTS)}."
+                )
+        for col in ("time_container_h", "cost_usd_per_teu", "time_bulk_h", "cost_usd_per_t"):
+            if row[col] < 0:
+                problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+    return problems
+
+
+def _check_parameters(par: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    from corridors.network._schema import PARAMETERS
+
+    problems = []
+    have = defaultdict(set)
+    for i, row in par.iterrows():
+        have[row["scope"]].add(row["parameter"])
+        if np.isnan(row["value"]):
+            problems.append(f"{_where(PARAMETERS, par, int(i))}: value is empty. Give a number.")  # type: ignore[arg-type]
+        elif row["value"] < 0:
+            problems.append(
+                f"{_where(PARAMETERS, par, int(i))}: {row['scope']} {row['parameter']} is "  # type: ignore[arg-type]
+                f"negative ({row['value']:g}). Use a value >= 0."
+            )
+    for cls in sorted(set(links["link_class"])):
+        missing = [p for p in CLASS_REQUIRED if p not in have[f"class:{cls}"]]
+        if missing:
+            problems.append(
+                f"parameters.csv: link class {cls!r} (used in links.csv) lacks "
+                f"{', '.join(missing)}. Add rows with scope 'class:{cls}'."
+            )
+    missing = [p for p in GLOBAL_PARAMETERS if p not in have["global"]]
+    if missing:
+        problems.append(f"parameters.csv: global parameter(s) {', '.join(missing)} missing.")
+    return problems
+
+
+def _check_connected(nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    ids = list(nodes["node_id"])
+    if not ids:
+        return ["nodes.csv: the network has no nodes. Add at least two nodes and a link."]
+    index = {n: k for k, n in enumerate(ids)}
+    ok = links["from_node"].isin(index) & links["to_node"].isin(index)
+    u = links.loc[ok, "from_node"].map(index).to_numpy(dtype=np.int64)
+    v = links.loc[ok, "to_node"].map(index).to_numpy(dtype=np.int64)
+    n = len(ids)
+    adj = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+    count, labels = connected_components(adj, directed=False)
+    if count <= 1:
+        return []
+    main = np.bincount(labels).argmax()
+    problems = []
+    for comp in range(count):
+        if comp == main:
+            continue
+        members = [ids[k] for k in np.flatnonzero(labels == comp)]
+        shown = ", ".join(members[:8]) + (" ..." if len(members) > 8 else "")
+        problems.append(
+            f"nodes.csv: {len(members)} node(s) form an island not connected to the rest of the "
+            f"network: {shown}. Add a link joining them or remove them."
+        )
+    return problems

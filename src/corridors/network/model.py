@@ -1,0 +1,295 @@
+"""The in-memory network: typed tables as the truth, compiled to CSR arrays for the kernels."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from corridors.errors import DataFileError, NetworkValidationError, UnknownPlaceError, explain
+from corridors.network._validate import Tables, read_tables, validate_tables
+from corridors.network.enums import Cargo
+
+if TYPE_CHECKING:
+    from corridors.network._csr import CompiledGraph
+
+__all__ = ["Network", "bundled_network_path", "load_network", "validate_network"]
+
+log = logging.getLogger(__name__)
+
+
+def bundled_network_path() -> Path:
+    """Folder of the network bundled with corridors (the embedded default)."""
+    return Path(str(resources.files("corridors") / "data" / "network"))
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, for matching place names."""
+    norm = unicodedata.normalize("NFKD", text)
+    norm = "".join(c for c in norm if not unicodedata.combining(c)).lower()
+    norm = norm.replace("ł", "l").replace("'", "").replace("’", "")
+    return " ".join(norm.replace("-", " ").replace("_", " ").split())
+
+
+_KIND_PREFERENCE = ("city", "dry_port", "rail_terminal", "seaport", "border_crossing", "airport")
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A multimodal freight network.
+
+    Build it with :func:`load_network`; it is immutable in use (scenarios build new ones).
+
+    Attributes
+    ----------
+    tables
+        The raw tables as read (``sources``, ``nodes``, ``links``, ``crossings``,
+        ``transfers``, ``parameters``), numbers parsed.
+    name
+        A label for the network (folder name or scenario name).
+    """
+
+    tables: Tables
+    name: str = "network"
+    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    # -- tables --------------------------------------------------------------------------
+    @property
+    def nodes(self) -> pd.DataFrame:
+        """Node table indexed by ``node_id`` (see docs/data-model.md)."""
+        return self._nodes
+
+    @cached_property
+    def _nodes(self) -> pd.DataFrame:
+        nodes = self.tables["nodes"].copy()
+        kinds = self._parameter_table("kind")
+        for col in ("handling_h", "handling_usd_per_teu", "handling_usd_per_t"):
+            default = nodes["kind"].map(lambda k, c=col: kinds.get((k, c), 0.0))
+            nodes[col] = nodes[col].fillna(default).astype(float)
+        return nodes.set_index("node_id", drop=False)
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """Directed, resolved link table: one row per usable direction (see data model)."""
+        return self._links
+
+    @cached_property
+    def _links(self) -> pd.DataFrame:
+        from corridors.network._resolve import resolve_links
+
+        return resolve_links(self)
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """Bibliography table indexed by ``source_id``."""
+        return self.tables["sources"].set_index("source_id", drop=False)
+
+    def parameter(self, scope: str, name: str, default: float | None = None) -> float:
+        """Value of a class-, kind- or global-level parameter.
+
+        Parameters
+        ----------
+        scope
+            ``"global"``, ``"class:<link_class>"`` or ``"kind:<node kind>"``.
+        name
+            Parameter name with unit, e.g. ``"t_per_teu"``.
+        default
+            Returned when the parameter is absent; if ``None``, absence is an error.
+        """
+        par = self.tables["parameters"]
+        hit = par[(par["scope"] == scope) & (par["parameter"] == name)]
+        if len(hit):
+            return float(hit["value"].iloc[0])
+        if default is not None:
+            return default
+        raise DataFileError(
+            explain(
+                f"parameters.csv has no {name!r} for scope {scope!r}.",
+                fix="Add the row with its source.",
+            )
+        )
+
+    def _parameter_table(self, prefix: str) -> dict[tuple[str, str], float]:
+        par = self.tables["parameters"]
+        sub = par[par["scope"].str.startswith(prefix + ":")]
+        return {
+            (s.split(":", 1)[1], p): float(v)
+            for s, p, v in zip(sub["scope"], sub["parameter"], sub["value"], strict=True)
+        }
+
+    # -- places --------------------------------------------------------------------------
+    @cached_property
+    def _name_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for nid, name, aliases in zip(
+            self.tables["nodes"]["node_id"],
+            self.tables["nodes"]["name"],
+            self.tables["nodes"]["aliases"],
+            strict=True,
+        ):
+            for key in [nid, name, *[a for a in str(aliases).split(";") if a.strip()]]:
+                index.setdefault(_fold(key), nid)
+        return index
+
+    @cached_property
+    def _base_index(self) -> list[tuple[str, str]]:
+        out = []
+        for nid, name in zip(
+            self.tables["nodes"]["node_id"], self.tables["nodes"]["name"], strict=True
+        ):
+            out.append((_fold(str(name).split("(")[0]), nid))
+        return out
+
+    def find_place(self, query: str) -> str:
+        """Resolve a node id or a place name (case- and accent-insensitive) to a node id.
+
+        Parameters
+        ----------
+        query
+            Node id (``"KZAAU"``), name (``"Aktau"``) or alias (``"Alataw Pass"``).
+
+        Returns
+        -------
+        str
+            The node id.
+
+        Raises
+        ------
+        UnknownPlaceError
+            If nothing matches; the message suggests the closest names.
+
+        Examples
+        --------
+        >>> net = load_network()
+        >>> net.find_place("aktau")
+        'KZAAU'
+        """
+        if query in self.nodes.index:
+            return query
+        key = _fold(query)
+        if key in self._name_index:
+            return self._name_index[key]
+        # "Shanghai" for "Shanghai (port)": a unique base name, or the likeliest kind.
+        base = [nid for k, nid in self._base_index if k == key]
+        if base:
+            rank = {k: i for i, k in enumerate(_KIND_PREFERENCE)}
+            return min(dict.fromkeys(base), key=lambda n: rank.get(self.nodes.at[n, "kind"], 99))
+        close = difflib.get_close_matches(key, list(self._name_index), n=6, cutoff=0.6)
+        ids = list(dict.fromkeys(self._name_index[c] for c in close))[:3]
+        hint = ", ".join(f"{self.nodes.at[n, 'name']} ({n})" for n in ids)
+        raise UnknownPlaceError(
+            explain(
+                f"Unknown place {query!r}: no node id, name or alias in network "
+                f"{self.name!r} matches it.",
+                fix=(
+                    f"Did you mean {hint}?"
+                    if hint
+                    else "List places with 'corridors network summary --nodes'."
+                ),
+            )
+        )
+
+    # -- compiled graphs -----------------------------------------------------------------
+    def graph(self, cargo: Cargo | str = Cargo.CONTAINER) -> CompiledGraph:
+        """The port-level CSR graph the kernels use, for one cargo type (cached).
+
+        Parameters
+        ----------
+        cargo
+            ``"container"`` (figures per TEU) or ``"bulk"`` (figures per tonne).
+        """
+        from corridors.network._csr import compile_graph
+
+        cargo = Cargo(cargo)
+        key = f"graph:{cargo.value}"
+        if key not in self._cache:
+            self._cache[key] = compile_graph(self, cargo)
+        return self._cache[key]  # type: ignore[return-value]
+
+    def validate(self) -> list[str]:
+        """Every problem of the tables (empty list when valid)."""
+        return validate_tables(self.tables)
+
+    def with_tables(self, tables: Tables, *, name: str | None = None) -> Network:
+        """A new network from modified tables, validated; ``self`` is untouched."""
+        problems = validate_tables(tables)
+        if problems:
+            raise NetworkValidationError(problems)
+        return Network(tables={k: v.copy() for k, v in tables.items()}, name=name or self.name)
+
+
+def validate_network(path: str | Path) -> list[str]:
+    """Check a network folder and return every problem found (empty when valid).
+
+    Parameters
+    ----------
+    path
+        Folder holding ``nodes.csv``, ``links.csv`` and the other tables.
+
+    Returns
+    -------
+    list of str
+        One line per problem naming file, line and the fix.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        return [f"{folder}: no such folder. Give the folder that holds nodes.csv and links.csv."]
+    tables, problems = read_tables(folder)
+    if problems:  # structural problems make row checks unreliable
+        return problems + _safe_validate(tables)
+    return validate_tables(tables)
+
+
+def _safe_validate(tables: Tables) -> list[str]:
+    try:
+        return validate_tables(tables)
+    except (KeyError, TypeError, ValueError):
+        return []
+
+
+def load_network(path: str | Path | None = None, *, name: str | None = None) -> Network:
+    """Load and validate a network folder (default: the bundled Eurasian network).
+
+    Parameters
+    ----------
+    path
+        Network folder; ``None`` loads the bundled network.
+    name
+        Label for the network; defaults to the folder name.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    NetworkValidationError
+        With every problem found, each naming file, line and fix.
+    """
+    folder = bundled_network_path() if path is None else Path(path)
+    problems = validate_network(folder)
+    if problems:
+        raise NetworkValidationError(problems)
+    tables, _ = read_tables(folder)
+    log.debug(
+        "loaded network %s: %d nodes, %d links", folder, len(tables["nodes"]), len(tables["links"])
+    )
+    return Network(tables=tables, name=name or ("bundled" if path is None else folder.name))
+
+
+def great_circle_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    """Great-circle distance (km) on a sphere of radius 6371.0088 km (haversine)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

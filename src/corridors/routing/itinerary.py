@@ -1,0 +1,251 @@
+"""Itineraries: legs with door-to-door days, cost, CO2, borders, gauge changes and corridor."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
+from corridors.routing._kernels import wait_hours
+
+if TYPE_CHECKING:
+    from corridors.network._csr import CompiledGraph
+    from corridors.network.model import Network
+    from corridors.routing.spec import Consignment
+
+__all__ = ["Itinerary", "Leg", "corridor_of"]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A run on one mode and port between two transfers.
+
+    Attributes
+    ----------
+    mode, port
+        Mode and port (``rail1520`` …) of the leg.
+    nodes
+        Node ids passed, first to last.
+    links
+        Directed link ids (``<link_id>:f`` / ``:r``).
+    distance_km, running_h, border_dwell_h, wait_h
+        Length, running time, border dwell and sailing wait of the leg.
+    cost_usd, co2_kg
+        For the whole consignment.
+    """
+
+    mode: str
+    port: str
+    nodes: list[str]
+    links: list[str]
+    distance_km: float
+    running_h: float
+    border_dwell_h: float
+    wait_h: float
+    cost_usd: float
+    co2_kg: float
+
+
+@dataclass(frozen=True)
+class Itinerary:
+    """One route option for a consignment, door to door.
+
+    Times are hours in the breakdown and days in ``days``; cost in USD and CO2 in kg for the
+    whole consignment (``quantity`` units of ``unit``).
+    """
+
+    origin: str
+    destination: str
+    corridor: str
+    days: float
+    cost_usd: float
+    co2_kg: float
+    distance_km: float
+    countries: list[str]
+    border_crossings: int
+    gauge_changes: int
+    transshipments: int
+    legs: list[Leg]
+    time_breakdown_h: dict[str, float]
+    cost_breakdown_usd: dict[str, float]
+    quantity: float
+    unit: str
+    via: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def modes(self) -> list[str]:
+        out: list[str] = []
+        for leg in self.legs:
+            if not out or out[-1] != leg.mode:
+                out.append(leg.mode)
+        return out
+
+    def summary(self) -> str:
+        """One line, e.g. ``Middle Corridor (Trans-Caspian): 19.2 days, $6,900, 1.2 t CO2``."""
+        return (
+            f"{self.corridor}: {self.days:.1f} days, ${self.cost_usd:,.0f}, "
+            f"{self.co2_kg / 1000:.2f} t CO2"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        d = asdict(self)
+        d["modes"] = self.modes
+        return d
+
+
+def corridor_of(
+    net: Network,
+    countries: list[str],
+    km_by_mode: dict[str, float],
+    link_classes: set[str],
+    via: list[str],
+) -> str:
+    """Name the corridor of a route from the countries, modes and link classes it uses.
+
+    Rules, first match wins: any air leg → ``Air``; sea for more than half the distance →
+    ``Sea via <passage>``; Russia or Belarus → ``Northern (via Russia)``; a Caspian ferry,
+    Azerbaijan or Georgia → ``Middle Corridor (Trans-Caspian)``; Turkmenistan or Iran →
+    ``Southern (Turkmenistan-Iran)``; China and Kazakhstan → ``China-Kazakhstan``; else
+    ``Regional``.
+    """
+    total = sum(km_by_mode.values()) or 1.0
+    cs = set(countries)
+    if km_by_mode.get("air", 0) > 0:
+        return "Air"
+    if km_by_mode.get("sea", 0) > 0.5 * total:
+        passage = next((v for v in via if v), "")
+        return f"Sea via {passage}" if passage else "Sea"
+    if cs & {"RU", "BY"}:
+        return "Northern (via Russia)"
+    if any("caspian" in c for c in link_classes) or cs & {"AZ", "GE"}:
+        return "Middle Corridor (Trans-Caspian)"
+    if cs & {"TM", "IR"}:
+        return "Southern (Turkmenistan-Iran)"
+    if {"CN", "KZ"} <= cs:
+        return "China-Kazakhstan"
+    return "Regional"
+
+
+def build_itinerary(
+    net: Network,
+    g: CompiledGraph,
+    arcs: list[int],
+    consignment: Consignment,
+    start_hour_of_week: float,
+) -> Itinerary:
+    """Turn a list of arcs (origin access → destination access) into an :class:`Itinerary`."""
+    links = net.links
+    q = consignment.units
+    t = 0.0
+    tb = {
+        "running": 0.0,
+        "border_dwell": 0.0,
+        "gauge_change": 0.0,
+        "transshipment": 0.0,
+        "handling": 0.0,
+        "sailing_wait": 0.0,
+    }
+    cb = {"freight": 0.0, "border": 0.0, "transfer": 0.0, "handling": 0.0}
+    legs: list[Leg] = []
+    cur: dict[str, Any] | None = None
+    countries: list[str] = []
+    borders = gauges = transfers = 0
+    km_by_mode: dict[str, float] = {}
+    classes: set[str] = set()
+    via: list[str] = []
+    bulk = consignment.cargo.value == "bulk"
+    co2_total = 0.0
+    for e in arcs:
+        kind = int(g.kind[e])
+        wait = 0.0
+        if g.headway_h[e] > 0:
+            how = -1.0 if start_hour_of_week < 0 else start_hour_of_week + t
+            wait = float(wait_hours(g.headway_h[e], int(g.sailing_mask[e]), how))
+        t += wait + float(g.time_h[e])
+        co2_total += float(g.co2_kg[e]) * q
+        if kind == ARC_LINK:
+            row = links.iloc[int(g.link[e])]
+            dwell = float(row["border_dwell_h"])
+            border_cost = float(row["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"])
+            tb["running"] += float(g.time_h[e]) - dwell
+            tb["border_dwell"] += dwell
+            tb["sailing_wait"] += wait
+            cb["border"] += border_cost * q
+            cb["freight"] += (float(g.cost_usd[e]) - border_cost) * q
+            borders += int(row["is_border"])
+            km_by_mode[row["mode"]] = km_by_mode.get(row["mode"], 0.0) + float(row["length_km"])
+            classes.add(str(row["link_class"]))
+            if row["via"]:
+                via.append(str(row["via"]))
+            for c in (row["from_country"], row["to_country"]):
+                if not countries or countries[-1] != c:
+                    countries.append(c)
+            if cur is None or cur["port"] != row["port"]:
+                if cur is not None:
+                    legs.append(Leg(**cur))
+                cur = {
+                    "mode": row["mode"],
+                    "port": row["port"],
+                    "nodes": [row["from_node"]],
+                    "links": [],
+                    "distance_km": 0.0,
+                    "running_h": 0.0,
+                    "border_dwell_h": 0.0,
+                    "wait_h": 0.0,
+                    "cost_usd": 0.0,
+                    "co2_kg": 0.0,
+                }
+            cur["nodes"].append(row["to_node"])
+            cur["links"].append(str(row["link_id_dir"]))
+            cur["distance_km"] += float(row["length_km"])
+            cur["running_h"] += float(g.time_h[e]) - dwell
+            cur["border_dwell_h"] += dwell
+            cur["wait_h"] += wait
+            cur["cost_usd"] += float(g.cost_usd[e]) * q
+            cur["co2_kg"] += float(g.co2_kg[e]) * q
+        elif kind in (ARC_GAUGE, ARC_MODE):
+            transfers += 1
+            gauges += kind == ARC_GAUGE
+            tb["gauge_change" if kind == ARC_GAUGE else "transshipment"] += float(g.time_h[e])
+            cb["transfer"] += float(g.cost_usd[e]) * q
+        elif kind == ARC_ACCESS:
+            tb["handling"] += float(g.time_h[e])
+            cb["handling"] += float(g.cost_usd[e]) * q
+    if cur is not None:
+        legs.append(Leg(**cur))
+    origin = str(g.node_ids[g.vertex_node[g.tail[arcs[0]]]])
+    dest = str(g.node_ids[g.vertex_node[g.head[arcs[-1]]]])
+    cost = float(sum(cb.values()))
+    return Itinerary(
+        origin=origin,
+        destination=dest,
+        corridor=corridor_of(net, countries, km_by_mode, classes, via),
+        days=t / 24.0,
+        cost_usd=cost,
+        co2_kg=co2_total,
+        distance_km=float(sum(km_by_mode.values())),
+        countries=countries,
+        border_crossings=borders,
+        gauge_changes=int(gauges),
+        transshipments=transfers,
+        legs=legs,
+        time_breakdown_h={k: round(v, 3) for k, v in tb.items()},
+        cost_breakdown_usd={k: round(v, 2) for k, v in cb.items()},
+        quantity=q,
+        unit=consignment.unit_name,
+        via=sorted(set(via)),
+    )
+
+
+def arcs_from_labels(lab_pred: np.ndarray, lab_arc: np.ndarray, label: int) -> list[int]:
+    """Arcs from the origin to ``label``, in travel order."""
+    out = []
+    k = int(label)
+    while lab_pred[k] >= 0:
+        out.append(int(lab_arc[k]))
+        k = int(lab_pred[k])
+    return out[::-1]

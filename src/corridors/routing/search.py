@@ -1,0 +1,386 @@
+"""Route search: the Pareto set of itineraries and the single best one for a weighting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from corridors.errors import ContradictoryOptionsError, InvalidSpecError, NoRouteError, explain
+from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
+from corridors.network.enums import Cargo, Mode
+from corridors.network.model import Network
+from corridors.routing._kernels import dijkstra, pareto_search
+from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
+from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
+
+__all__ = ["RouteOptions", "pareto_routes", "route"]
+
+log = logging.getLogger(__name__)
+MAX_LABELS = 2_000_000
+
+
+@dataclass(frozen=True)
+class RouteOptions:
+    """The ranked Pareto set of itineraries for one query.
+
+    Attributes
+    ----------
+    options
+        Itineraries ranked by generalized cost (tariff + value of time × time), each tagged
+        ``fastest``, ``cheapest`` and/or ``greenest`` where it is.
+    origin, destination
+        Node ids.
+    consignment, spec
+        The query.
+    """
+
+    origin: str
+    destination: str
+    consignment: Consignment
+    spec: RouteSpec
+    options: list[Itinerary]
+
+    @property
+    def fastest(self) -> Itinerary:
+        return min(self.options, key=lambda i: i.days)
+
+    @property
+    def cheapest(self) -> Itinerary:
+        return min(self.options, key=lambda i: i.cost_usd)
+
+    @property
+    def greenest(self) -> Itinerary:
+        return min(self.options, key=lambda i: i.co2_kg)
+
+    def by_corridor(self) -> dict[str, Itinerary]:
+        """Best-ranked option per corridor."""
+        out: dict[str, Itinerary] = {}
+        for it in self.options:
+            out.setdefault(it.corridor, it)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "cargo": self.consignment.cargo.value,
+            "quantity": self.consignment.units,
+            "unit": self.consignment.unit_name,
+            "options": [it.to_dict() for it in self.options],
+        }
+
+
+def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, str]) -> np.ndarray:
+    ok = np.ones(g.n_arcs, dtype=np.bool_)
+    if spec.avoid_modes:
+        bad_modes = [MODE_CODES[Mode(m).value] for m in spec.avoid_modes]
+        ok &= ~((g.kind == ARC_LINK) & np.isin(g.mode, bad_modes))
+    if spec.avoid_countries:
+        codes = {c: k for k, c in enumerate(g.countries)}
+        for end in ends:
+            c = str(net.nodes.at[end, "country"])
+            if c in spec.avoid_countries:
+                raise ContradictoryOptionsError(
+                    explain(
+                        f"{net.nodes.at[end, 'name']} ({end}) is in {c}, which the query avoids.",
+                        fix=f"Remove {c} from the countries to avoid, or pick another place.",
+                    )
+                )
+        bad = [codes[c] for c in spec.avoid_countries if c in codes]
+        if bad:
+            ok &= ~(np.isin(g.country_a, bad) | np.isin(g.country_b, bad))
+    return ok
+
+
+def _hour_of_week(departure: dt.datetime | None) -> float:
+    if departure is None:
+        return -1.0
+    return departure.weekday() * 24.0 + departure.hour + departure.minute / 60.0
+
+
+def _consignment(
+    cargo: Cargo | str, teu: float | None, tonnes: float | None, commodity: str
+) -> Consignment:
+    return Consignment(cargo=Cargo(cargo), teu=teu, tonnes=tonnes, commodity=commodity)
+
+
+def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> NoRouteError:
+    limits = []
+    if spec.avoid_countries:
+        limits.append("avoiding " + ", ".join(spec.avoid_countries))
+    if spec.avoid_modes:
+        limits.append("without " + ", ".join(str(m) for m in spec.avoid_modes))
+    if spec.max_transshipments is not None:
+        limits.append(f"with at most {spec.max_transshipments} transshipments")
+    if spec.max_days is not None:
+        limits.append(f"within {spec.max_days:g} days")
+    why = (
+        ("under the constraints " + "; ".join(limits))
+        if limits
+        else f"in network {net.name!r} for {cargo.value} cargo"
+    )
+    return NoRouteError(
+        explain(
+            f"No route from {net.nodes.at[o, 'name']} ({o}) to {net.nodes.at[d, 'name']} ({d}) "
+            f"{why}.",
+            fix="Relax a constraint (fewer avoided countries or modes, more days) or pick other "
+            "places."
+            if limits
+            else "Check that both places are linked for this cargo type.",
+        )
+    )
+
+
+def pareto_routes(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    cargo: Cargo | str = Cargo.CONTAINER,
+    teu: float | None = None,
+    tonnes: float | None = None,
+    commodity: str = "",
+    avoid_countries: Iterable[str] | str = (),
+    avoid_modes: Iterable[Mode | str] | str = (),
+    max_transshipments: int | None = None,
+    max_days: float | None = None,
+    departure: dt.date | dt.datetime | str | None = None,
+    eps: float = 0.0,
+    max_options: int | None = None,
+) -> RouteOptions:
+    """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
+
+    Parameters
+    ----------
+    network
+        The network to route on.
+    origin, destination
+        Node ids or place names (case-insensitive; typos get a "did you mean").
+    cargo
+        ``"container"`` (give ``teu``) or ``"bulk"``/``"grain"`` (give ``tonnes``).
+    teu, tonnes
+        Quantity; defaults to 1 TEU or 1 t.
+    commodity
+        Free label carried into the result.
+    avoid_countries
+        ISO alpha-2 codes the route must not touch.
+    avoid_modes
+        Modes not to use (``"ferry"``, ``"air"``…).
+    max_transshipments
+        Most gauge or mode changes allowed.
+    max_days
+        Longest door-to-door time allowed (days).
+    departure
+        Departure date (ISO string or date): ferry waits then follow sailing days.
+    eps
+        Relative dominance tolerance; 0 returns the exact Pareto set.
+    max_options
+        Keep only the best-ranked options (None = all).
+
+    Returns
+    -------
+    RouteOptions
+        Ranked by generalized cost; fastest, cheapest and greenest tagged.
+
+    Raises
+    ------
+    UnknownPlaceError
+        If a place is not in the network.
+    ContradictoryOptionsError
+        If the options cannot hold together (e.g. avoiding the origin's country).
+    NoRouteError
+        If no itinerary satisfies the constraints.
+
+    Notes
+    -----
+    Multi-criteria label setting (Martins 1984) on the port-level CSR graph: labels carry
+    arrival time, cost and CO2 (and transshipment count when limited); a label is discarded
+    when another at its vertex, or at the destination, is no worse on every criterion. Waiting
+    for sailings depends on the arrival time, which keeps FIFO, so label setting stays exact.
+
+    References
+    ----------
+    .. [1] E. Q. V. Martins, "On a multicriteria shortest path problem", European Journal of
+       Operational Research 16 (1984) 236-245.
+
+    Examples
+    --------
+    >>> from corridors.network import load_network
+    >>> opts = pareto_routes(load_network(), "Xi'an", "Duisburg", teu=40)
+    >>> opts.fastest.days < 20
+    True
+    """
+    consignment = _consignment(cargo, teu, tonnes, commodity)
+    spec = RouteSpec(
+        avoid_countries=tuple(_split(avoid_countries)),
+        avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
+        max_transshipments=max_transshipments,
+        max_days=max_days,
+        departure=departure,
+        eps=eps,
+    )  # type: ignore[arg-type]
+    if max_options is not None and max_options < 1:
+        raise InvalidSpecError("max_options must be at least 1.")
+    o, d = network.find_place(origin), network.find_place(destination)
+    if o == d:
+        raise ContradictoryOptionsError(
+            explain(
+                f"Origin and destination are the same place ({o}).",
+                fix="Pick two different places.",
+            )
+        )
+    g = network.graph(consignment.cargo)
+    ok = _arc_mask(network, g, spec, (o, d))
+    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    how = _hour_of_week(spec.departure)
+    labels, pred, arc, n_lab = pareto_search(
+        g.indptr,
+        g.head,
+        g.time_h,
+        g.cost_usd,
+        g.co2_kg,
+        g.headway_h,
+        g.sailing_mask,
+        g.kind,
+        ok,
+        g.n_nodes,
+        src,
+        dst,
+        how,
+        -1 if spec.max_transshipments is None else spec.max_transshipments,
+        np.inf if spec.max_days is None else spec.max_days * 24.0,
+        spec.eps,
+        MAX_LABELS,
+    )
+    if n_lab < 0:
+        log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
+    if len(labels) == 0:
+        raise _no_route(network, o, d, spec, consignment.cargo)
+    its = [
+        build_itinerary(network, g, arcs_from_labels(pred, arc, int(k)), consignment, how)
+        for k in labels
+    ]
+    its = _rank(network, its, consignment)
+    if max_options is not None:
+        its = its[:max_options]
+    return RouteOptions(origin=o, destination=d, consignment=consignment, spec=spec, options=its)
+
+
+def _split(value: Iterable[Any] | str | None) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    return list(value)
+
+
+def _rank(net: Network, its: list[Itinerary], consignment: Consignment) -> list[Itinerary]:
+    vot = net.parameter(
+        "global",
+        "value_of_time_usd_per_t_h"
+        if consignment.cargo is Cargo.BULK
+        else "value_of_time_usd_per_teu_h",
+    )
+    its = sorted(its, key=lambda i: i.cost_usd + vot * consignment.units * i.days * 24.0)
+    tags = {
+        "fastest": min(its, key=lambda i: (i.days, i.cost_usd)),
+        "cheapest": min(its, key=lambda i: (i.cost_usd, i.days)),
+        "greenest": min(its, key=lambda i: (i.co2_kg, i.days)),
+    }
+    for it in its:
+        it.tags.extend(t for t, best in tags.items() if best is it)
+    return its
+
+
+def route(
+    network: Network,
+    origin: str,
+    destination: str,
+    *,
+    objective: str = "generalized",
+    cargo: Cargo | str = Cargo.CONTAINER,
+    teu: float | None = None,
+    tonnes: float | None = None,
+    avoid_countries: Iterable[str] | str = (),
+    avoid_modes: Iterable[Mode | str] | str = (),
+) -> Itinerary:
+    """The single best itinerary for one objective (fast Dijkstra, no timetable).
+
+    Parameters
+    ----------
+    network
+        The network to route on.
+    origin, destination
+        Node ids or place names.
+    objective
+        ``"days"``, ``"cost"`` (USD), ``"co2"`` (kg) or ``"generalized"`` (USD + value of time
+        × hours, with the network's ``value_of_time_*`` parameter).
+    cargo, teu, tonnes, avoid_countries, avoid_modes
+        As in :func:`pareto_routes`.
+
+    Returns
+    -------
+    Itinerary
+
+    Raises
+    ------
+    UnknownPlaceError, ContradictoryOptionsError, NoRouteError
+        As in :func:`pareto_routes`.
+
+    Notes
+    -----
+    Sailing waits are taken as half the headway (no departure date): the generalized-cost
+    graph is static, which is what makes plain Dijkstra exact here.
+    """
+    if objective not in OBJECTIVES:
+        raise InvalidSpecError(
+            explain(
+                f"Unknown objective {objective!r}.",
+                fix="Use one of: " + ", ".join(OBJECTIVES) + ".",
+            )
+        )
+    consignment = _consignment(cargo, teu, tonnes, "")
+    spec = RouteSpec(
+        avoid_countries=tuple(_split(avoid_countries)),
+        avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
+    )
+    o, d = network.find_place(origin), network.find_place(destination)
+    if o == d:
+        raise ContradictoryOptionsError(f"Origin and destination are the same place ({o}).")
+    g = network.graph(consignment.cargo)
+    ok = _arc_mask(network, g, spec, (o, d))
+    weight = arc_weights(network, g, objective)
+    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
+    if not np.isfinite(dist[dst]):
+        raise _no_route(network, o, d, spec, consignment.cargo)
+    arcs = []
+    v = dst
+    while v != src:
+        e = int(pred[v])
+        arcs.append(e)
+        v = int(g.tail[e])
+    it = build_itinerary(network, g, arcs[::-1], consignment, -1.0)
+    it.tags.append(objective)
+    return it
+
+
+def arc_weights(net: Network, g: CompiledGraph, objective: str) -> np.ndarray:
+    """Static per-arc weight for an objective (sailing wait = half the headway)."""
+    hours = g.time_h + 0.5 * g.headway_h
+    if objective == "days":
+        return hours
+    if objective == "cost":
+        return g.cost_usd.copy()
+    if objective == "co2":
+        return g.co2_kg.copy()
+    vot = net.parameter(
+        "global",
+        "value_of_time_usd_per_t_h" if g.cargo is Cargo.BULK else "value_of_time_usd_per_teu_h",
+    )
+    return g.cost_usd + vot * hours

@@ -1,0 +1,160 @@
+"""The validated, frozen description of a consignment and its routing constraints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
+from corridors.network.enums import Cargo, Mode
+
+__all__ = ["Consignment", "RouteSpec"]
+
+OBJECTIVES = ("days", "cost", "co2", "generalized")
+
+
+@dataclass(frozen=True)
+class Consignment:
+    """What is shipped: containers in TEU or bulk in tonnes.
+
+    Parameters
+    ----------
+    cargo
+        ``"container"`` or ``"bulk"`` (grain and other bulk, counted in tonnes).
+    teu
+        Number of TEU (containers only; one FEU = 2 TEU).
+    tonnes
+        Tonnes (bulk only).
+    commodity
+        Free label, e.g. ``"wheat"``.
+
+    Examples
+    --------
+    >>> Consignment(cargo="container", teu=80).units
+    80.0
+    >>> Consignment(cargo="bulk", tonnes=5000, commodity="wheat").unit_name
+    't'
+    """
+
+    cargo: Cargo = Cargo.CONTAINER
+    teu: float | None = None
+    tonnes: float | None = None
+    commodity: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cargo", Cargo(self.cargo))
+        if self.cargo is Cargo.CONTAINER:
+            if self.tonnes is not None:
+                raise ContradictoryOptionsError(
+                    explain(
+                        "A container consignment was given in tonnes.",
+                        fix="Give --teu for containers, or --cargo grain/bulk with --tonnes.",
+                    )
+                )
+            if self.teu is None:
+                object.__setattr__(self, "teu", 1.0)
+            if not self.teu > 0:  # type: ignore[operator]
+                raise InvalidSpecError(f"teu must be positive, got {self.teu}.")
+        else:
+            if self.teu is not None:
+                raise ContradictoryOptionsError(
+                    explain(
+                        "A bulk consignment was given in TEU.",
+                        fix="Give --tonnes for bulk cargo, or --cargo container with --teu.",
+                    )
+                )
+            if self.tonnes is None:
+                object.__setattr__(self, "tonnes", 1.0)
+            if not self.tonnes > 0:  # type: ignore[operator]
+                raise InvalidSpecError(f"tonnes must be positive, got {self.tonnes}.")
+
+    @property
+    def units(self) -> float:
+        """Quantity in the cargo's unit (TEU or t)."""
+        return float(self.teu if self.cargo is Cargo.CONTAINER else self.tonnes)  # type: ignore[arg-type]
+
+    @property
+    def unit_name(self) -> str:
+        return "TEU" if self.cargo is Cargo.CONTAINER else "t"
+
+
+def _as_date(value: dt.date | dt.datetime | str | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InvalidSpecError(
+            explain(
+                f"Departure {value!r} is not a date.",
+                fix="Write it as YYYY-MM-DD, e.g. 2026-12-01.",
+            )
+        ) from exc
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """Constraints and preferences of a routing query, validated when built.
+
+    Parameters
+    ----------
+    avoid_countries
+        ISO alpha-2 codes the route must not touch (e.g. ``("RU", "BY")``).
+    avoid_modes
+        Modes the route must not use (e.g. ``("ferry",)``).
+    max_transshipments
+        Most transfers (gauge or mode changes) allowed; ``None`` = no limit.
+    max_days
+        Longest door-to-door time allowed (days); ``None`` = no limit.
+    departure
+        Departure date; with it, ferry and sailing waits follow the timetable.
+    eps
+        Relative tolerance of Pareto dominance (0 = exact Pareto set; 0.01 merges options within
+        1 % on every criterion).
+    """
+
+    avoid_countries: tuple[str, ...] = ()
+    avoid_modes: tuple[Mode, ...] = ()
+    max_transshipments: int | None = None
+    max_days: float | None = None
+    departure: dt.datetime | None = None
+    eps: float = 0.0
+    extra: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        countries = tuple(sorted({c.strip().upper() for c in _iter(self.avoid_countries) if c}))
+        for c in countries:
+            if len(c) != 2 or not c.isalpha():
+                raise InvalidSpecError(
+                    explain(
+                        f"avoid_countries has {c!r}, which is not a country code.",
+                        fix="Use ISO 3166 alpha-2 codes such as RU, BY, IR.",
+                    )
+                )
+        object.__setattr__(self, "avoid_countries", countries)
+        modes = tuple(sorted({Mode(m) for m in _iter(self.avoid_modes)}, key=str))
+        if set(modes) >= set(Mode):
+            raise ContradictoryOptionsError(
+                explain(
+                    "Every mode is avoided, so no route can exist.", fix="Allow at least one mode."
+                )
+            )
+        object.__setattr__(self, "avoid_modes", modes)
+        if self.max_transshipments is not None and self.max_transshipments < 0:
+            raise InvalidSpecError("max_transshipments must be >= 0.")
+        if self.max_days is not None and not self.max_days > 0:
+            raise InvalidSpecError(f"max_days must be positive, got {self.max_days}.")
+        if not 0 <= self.eps < 1:
+            raise InvalidSpecError(f"eps must be in [0, 1), got {self.eps}.")
+        object.__setattr__(self, "departure", _as_date(self.departure))
+
+
+def _iter(value: Iterable[str] | str | None) -> Iterable[str]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return list(value.replace(";", ",").split(","))
+    return value
