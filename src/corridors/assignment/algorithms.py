@@ -63,7 +63,7 @@ class _Problem:
         return out
 
     def objective(self, flow: F64, flow_c: F64) -> float:
-        lin = float(np.sum(np.where(flow_c != 0.0, flow_c * self.offset, 0.0)))
+        lin = _dot_nonzero(flow_c, self.offset)
         return float(beckmann(*self.vdf_args, flow)) + lin
 
     def aon(self, time: F64) -> tuple[F64, float, float]:
@@ -77,6 +77,12 @@ class _Problem:
             sptt += s
             lost += lo
         return out, sptt, lost
+
+
+def _dot_nonzero(x: F64, c: F64) -> float:
+    """Sum of x × c over cells where x ≠ 0 (c may be inf where x is 0: forbidden links)."""
+    nz = x != 0.0
+    return float(np.sum(x[nz] * c[nz]))
 
 
 def _prepare(graph: AssignmentGraph, demand: Sequence[DemandClass]) -> _Problem:
@@ -254,7 +260,7 @@ def _run_link_based(
             target = _fw_target(prob, algo, flow_c, aon_c, time, prev1, prev2, prev_step)
             d_c = target - flow_c
             d = d_c.sum(axis=0)
-            const = float(np.sum(np.where(d_c != 0.0, d_c * prob.offset, 0.0)))
+            const = _dot_nonzero(d_c, prob.offset)
             step = K.line_search(*prob.vdf_args, flow, d, const, spec.line_search_tolerance)
         history.append(_record(it, gap, obj, step, t_start))
         flow_c = flow_c + step * (target - flow_c)
@@ -303,7 +309,7 @@ def _fw_target(
         target = b0 * aon_c + nu * b0 * prev1 + mu * b0 * prev2
     # descent check: fall back to the Frank-Wolfe target
     d_c = target - x
-    slope = float(np.sum(np.where(d_c != 0.0, d_c * (time + prob.offset), 0.0)))
+    slope = _dot_nonzero(d_c, time + prob.offset)
     return target if slope < 0.0 else aon_c
 
 

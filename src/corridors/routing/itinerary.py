@@ -74,6 +74,12 @@ class Itinerary:
     unit: str
     via: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    """Every arc in travel order: ``kind`` (``link``, ``gauge_change``, ``transshipment``,
+    ``handling``), ``id`` (directed link id, else ``""``), ``node`` (where a transfer or
+    handling happens), ``hours`` (fixed time incl. border dwell), ``border_dwell_h``,
+    ``border_dwell_p90_h``, ``wait_h`` (sailing wait as computed), ``headway_h``,
+    ``sailing_mask`` and ``link_class``. Reliability simulation draws on these."""
 
     @property
     def modes(self) -> list[str]:
@@ -95,6 +101,14 @@ class Itinerary:
         d = asdict(self)
         d["modes"] = self.modes
         return d
+
+
+_STEP_KIND = {
+    ARC_LINK: "link",
+    ARC_GAUGE: "gauge_change",
+    ARC_MODE: "transshipment",
+    ARC_ACCESS: "handling",
+}
 
 
 def corridor_of(
@@ -159,6 +173,7 @@ def build_itinerary(
     via: list[str] = []
     bulk = consignment.cargo.value == "bulk"
     co2_total = 0.0
+    steps: list[dict[str, Any]] = []
     for e in arcs:
         kind = int(g.kind[e])
         wait = 0.0
@@ -167,9 +182,28 @@ def build_itinerary(
             wait = float(wait_hours(g.headway_h[e], int(g.sailing_mask[e]), how))
         t += wait + float(g.time_h[e])
         co2_total += float(g.co2_kg[e]) * q
+        step = {
+            "kind": _STEP_KIND[kind],
+            "id": "",
+            "hours": float(g.time_h[e]),
+            "wait_h": wait,
+            "headway_h": float(g.headway_h[e]),
+            "sailing_mask": int(g.sailing_mask[e]),
+            "node": str(g.node_ids[g.vertex_node[g.tail[e]]]),
+            "border_dwell_h": 0.0,
+            "border_dwell_p90_h": 0.0,
+            "link_class": "",
+        }
+        steps.append(step)
         if kind == ARC_LINK:
             row = links.iloc[int(g.link[e])]
             dwell = float(row["border_dwell_h"])
+            step.update(
+                id=str(row["link_id_dir"]),
+                border_dwell_h=dwell,
+                border_dwell_p90_h=float(row["border_dwell_p90_h"]),
+                link_class=str(row["link_class"]),
+            )
             border_cost = float(row["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"])
             tb["running"] += float(g.time_h[e]) - dwell
             tb["border_dwell"] += dwell
@@ -238,6 +272,7 @@ def build_itinerary(
         quantity=q,
         unit=consignment.unit_name,
         via=sorted(set(via)),
+        steps=steps,
     )
 
 

@@ -1,0 +1,160 @@
+"""Route options (``GET /api/route``), scenario comparison and itinerary reliability."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from corridors.api import _bridge
+from corridors.api._json import json_safe
+from corridors.api._state import BASE, ApiState, get_state
+from corridors.errors import ContradictoryOptionsError, explain
+from corridors.io.geojson import itineraries_to_geojson
+from corridors.network.model import Network
+from corridors.routing import RouteOptions, pareto_routes
+
+router = APIRouter(tags=["routing"])
+
+COUNTRIES = r"^\s*([A-Za-z]{2}\s*(,\s*[A-Za-z]{2}\s*)*)?$"
+
+
+class CargoParam(StrEnum):
+    container = "container"
+    bulk = "bulk"
+    grain = "grain"
+
+
+class ModeParam(StrEnum):
+    rail = "rail"
+    road = "road"
+    ferry = "ferry"
+    sea = "sea"
+    air = "air"
+
+
+class RouteQuery:
+    """The inputs of ``corridors route``, as query parameters."""
+
+    def __init__(
+        self,
+        origin: Annotated[
+            str, Query(min_length=1, max_length=200, description="Node id or place name.")
+        ],
+        destination: Annotated[
+            str, Query(min_length=1, max_length=200, description="Node id or place name.")
+        ],
+        teu: Annotated[float | None, Query(gt=0, le=1e6, description="Containers (TEU).")] = None,
+        tonnes: Annotated[
+            float | None, Query(gt=0, le=1e8, description="Bulk cargo (tonnes).")
+        ] = None,
+        cargo: Annotated[CargoParam, Query(description="container, bulk or grain.")] = (
+            CargoParam.container
+        ),
+        avoid: Annotated[
+            str,
+            Query(max_length=200, pattern=COUNTRIES, description="Countries to avoid: RU,BY."),
+        ] = "",
+        no: Annotated[list[ModeParam] | None, Query(description="Modes to avoid.")] = None,
+        depart: Annotated[dt.date | None, Query(description="Departure date.")] = None,
+        max_days: Annotated[float | None, Query(gt=0, le=365)] = None,
+        max_transshipments: Annotated[int | None, Query(ge=0, le=20)] = None,
+        top: Annotated[int, Query(ge=1, le=50, description="Best N options.")] = 12,
+        eps: Annotated[
+            float, Query(ge=0, le=1, description="Merge options within this relative margin.")
+        ] = 0.02,
+    ) -> None:
+        self.origin, self.destination = origin, destination
+        self.teu, self.tonnes, self.cargo = teu, tonnes, cargo.value
+        self.avoid, self.no, self.depart = avoid, [m.value for m in no or ()], depart
+        self.max_days, self.max_transshipments = max_days, max_transshipments
+        self.top, self.eps = top, eps
+
+    def run(self, net: Network) -> RouteOptions:
+        cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
+        if cargo in ("grain", "bulk") and teu is not None:
+            raise ContradictoryOptionsError(
+                explain(f"teu was given for {cargo} cargo.", fix="Give tonnes for bulk cargo.")
+            )
+        if tonnes is not None and teu is not None:
+            raise ContradictoryOptionsError(
+                explain("Both teu and tonnes were given.", fix="Give one of them.")
+            )
+        if tonnes is not None and cargo == "container":
+            cargo = "bulk"
+        return pareto_routes(
+            net,
+            self.origin,
+            self.destination,
+            cargo=cargo,
+            teu=teu,
+            tonnes=tonnes,
+            avoid_countries=self.avoid.replace(" ", "").upper(),
+            avoid_modes=self.no,
+            departure=self.depart,
+            max_days=self.max_days,
+            max_transshipments=self.max_transshipments,
+            eps=self.eps,
+            max_options=self.top,
+        )
+
+
+def _options_payload(net: Network, opts: RouteOptions, scenario: str) -> dict[str, Any]:
+    d = opts.to_dict()
+    nodes = net.nodes
+    d["scenario"] = scenario
+    d["origin_name"] = str(nodes.at[opts.origin, "name"])
+    d["destination_name"] = str(nodes.at[opts.destination, "name"])
+    d["geojson"] = itineraries_to_geojson(net, opts.options)
+    return json_safe(d)  # type: ignore[no-any-return]
+
+
+Scenario = Annotated[
+    str, Query(min_length=1, max_length=200, description="Saved scenario name, or 'base'.")
+]
+
+
+@router.get("/route", summary="Pareto route options (days, USD, CO2) between two places")
+def route(
+    q: Annotated[RouteQuery, Depends()],
+    state: Annotated[ApiState, Depends(get_state)],
+    scenario: Scenario = BASE,
+) -> dict[str, Any]:
+    """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
+    net = state.network_for(scenario)
+    return _options_payload(net, q.run(net), scenario)
+
+
+@router.get("/compare", summary="Route options in the base network and in a scenario")
+def compare(
+    q: Annotated[RouteQuery, Depends()],
+    state: Annotated[ApiState, Depends(get_state)],
+    scenario: Scenario,
+    base: Scenario = BASE,
+) -> dict[str, Any]:
+    """Both option sets side by side, plus the change of the fastest and cheapest option."""
+    out: dict[str, Any] = {}
+    for label, name in (("base", base), ("scenario", scenario)):
+        net = state.network_for(name)
+        try:
+            out[label] = _options_payload(net, q.run(net), name)
+        except _bridge.CorridorsError as exc:
+            if exc.http_status != 422:  # unknown place etc. concern the query itself
+                raise
+            out[label] = {"scenario": name, "options": [], "error": str(exc)}
+    out["delta"] = _delta(out["base"], out["scenario"])
+    return out
+
+
+def _delta(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    def best(d: dict[str, Any], key: str) -> float | None:
+        vals = [o[key] for o in d.get("options", []) if o.get(key) is not None]
+        return min(vals) if vals else None
+
+    delta: dict[str, Any] = {}
+    for key in ("days", "cost_usd", "co2_kg"):
+        x, y = best(a, key), best(b, key)
+        delta[f"best_{key}"] = None if x is None or y is None else y - x
+    return delta
