@@ -6,7 +6,7 @@ bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
 set +e
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --doctest-modules tests src/corridors/errors.py src/corridors/network src/corridors/routing "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

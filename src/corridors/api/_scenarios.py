@@ -1,0 +1,117 @@
+"""Saved scenarios: create, list, read, update, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Path, Response
+from pydantic import BaseModel, Field, model_validator
+
+from corridors.api import _bridge
+from corridors.api._json import json_safe
+from corridors.api._state import BASE, ApiState, get_state
+from corridors.errors import ScenarioError, explain
+
+router = APIRouter(tags=["scenarios"])
+
+NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$"
+ScenarioName = Annotated[str, Path(pattern=NAME, max_length=100)]
+
+
+class ScenarioIn(BaseModel):
+    """A scenario document, as a JSON object (``body``) or as YAML text (``yaml``)."""
+
+    name: str = Field(pattern=NAME, max_length=100, examples=["middle-corridor-upgrade"])
+    description: str = Field("", max_length=2000)
+    body: dict[str, Any] | None = Field(None, description="The scenario document (as JSON).")
+    yaml: str | None = Field(None, max_length=200_000, description="The scenario as YAML text.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ScenarioIn:
+        if (self.body is None) == (self.yaml is None):
+            raise ValueError("give exactly one of 'body' (JSON object) or 'yaml' (text)")
+        return self
+
+
+class ScenarioUpdate(BaseModel):
+    description: str | None = Field(None, max_length=2000)
+    body: dict[str, Any] | None = None
+    yaml: str | None = Field(None, max_length=200_000)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ScenarioUpdate:
+        if (self.body is None) == (self.yaml is None):
+            raise ValueError("give exactly one of 'body' (JSON object) or 'yaml' (text)")
+        return self
+
+
+def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[str, Any]:
+    if text is not None:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ScenarioError(
+                explain(f"Scenario {name!r}: the YAML does not parse: {exc}.")
+            ) from exc
+        if not isinstance(doc, dict):
+            raise ScenarioError(
+                explain(
+                    f"Scenario {name!r}: the YAML is a {type(doc).__name__}, not a mapping.",
+                    fix="Write the scenario as 'key: value' lines.",
+                )
+            )
+        body = doc
+    assert body is not None
+    body = json_safe(body)
+    body.setdefault("name", name)
+    return body
+
+
+def _check(state: ApiState, name: str, body: dict[str, Any]) -> None:
+    """Parse and apply the scenario once, so a saved scenario is always usable."""
+    try:
+        _bridge.apply_scenario(state.network, body, name)
+    except _bridge.FeatureUnavailableError:
+        return  # store it anyway; it is checked when the scenarios library is there
+
+
+@router.get("/scenarios", summary="Saved scenarios")
+def list_scenarios(state: Annotated[ApiState, Depends(get_state)]) -> list[dict[str, Any]]:
+    return state.store.list_scenarios()
+
+
+@router.post("/scenarios", status_code=201, summary="Save a new scenario")
+def create_scenario(
+    sc: ScenarioIn, state: Annotated[ApiState, Depends(get_state)]
+) -> dict[str, Any]:
+    if sc.name == BASE:
+        raise ScenarioError(
+            explain("'base' names the unchanged network.", fix="Pick another name.")
+        )
+    body = _document(sc.name, sc.body, sc.yaml)
+    _check(state, sc.name, body)
+    return state.store.create_scenario(sc.name, body, sc.description)
+
+
+@router.get("/scenarios/{name}", summary="One saved scenario")
+def get_scenario(
+    name: ScenarioName, state: Annotated[ApiState, Depends(get_state)]
+) -> dict[str, Any]:
+    return state.store.get_scenario(name)
+
+
+@router.put("/scenarios/{name}", summary="Replace a saved scenario's document")
+def update_scenario(
+    name: ScenarioName, sc: ScenarioUpdate, state: Annotated[ApiState, Depends(get_state)]
+) -> dict[str, Any]:
+    state.store.get_scenario(name)  # 404 first
+    body = _document(name, sc.body, sc.yaml)
+    _check(state, name, body)
+    return state.store.update_scenario(name, body, sc.description)
+
+
+@router.delete("/scenarios/{name}", status_code=204, summary="Delete a saved scenario")
+def delete_scenario(name: ScenarioName, state: Annotated[ApiState, Depends(get_state)]) -> Response:
+    state.store.delete_scenario(name)
+    return Response(status_code=204)
