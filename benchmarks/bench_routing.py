@@ -344,6 +344,7 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpus_usable": usable,
         "python": platform.python_version(),
+        "loadavg_1_5_15": list(os.getloadavg()),
         **{p: metadata.version(p) for p in ("numpy", "scipy", "networkx", "numba", "corridors")},
     }
 
@@ -464,6 +465,7 @@ def main() -> None:
         "bundled": bundled,
         "synthetic_grid": grids,
         "total_s": time.perf_counter() - t0,
+        "loadavg_at_end": list(os.getloadavg()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2))
@@ -490,6 +492,10 @@ LABELS = {
 }
 
 
+def _load(v: list[float]) -> str:
+    return "/".join(f"{x:.1f}" for x in v)
+
+
 def _verdict(p50: float, p95: float, target: float) -> str:
     if p95 < target:
         return f"met (p95 < {target:g} ms)"
@@ -508,15 +514,17 @@ def markdown(doc: dict[str, Any]) -> str:
         f"{m['platform']}; Python {m['python']}, numpy {m['numpy']}, scipy {m['scipy']}, "
         f"networkx {m['networkx']}, numba {m['numba']}, corridors {m['corridors']}.",
         f"Command: `{doc['command']}` (seed {doc['seed']}; total {doc['total_s']:.0f} s).",
-        f"Timing: {doc['timing']}. One process, one core.",
+        f"Timing: {doc['timing']}. One process, one core. Load average (1, 5, 15 min) at start "
+        f"{_load(m['loadavg_1_5_15'])}, at end {_load(doc['loadavg_at_end'])}: above 0 means "
+        "other work shared the machine and inflates the times.",
         "",
         "## Bundled network",
         "",
         f"Container graph: {gi['nodes']} nodes, {gi['vertices']} vertices, {gi['arcs']} arcs "
         f"({gi['plain_arcs']} after merging parallel arcs for the peers); kernel arrays "
         f"{gi['csr_bytes_kernel_arrays'] / 1024:.1f} KiB. {b['n_pairs']} seeded random OD node "
-        f"pairs × {b['repeat']} passes. Loading the network and compiling the graph took "
-        f"{b['load_network_and_compile_s']:.2f} s; warm-up (numba cache load) "
+        f"pairs, {b['repeat']} pass(es) over them. Loading the network and compiling the graph "
+        f"took {b['load_network_and_compile_s']:.2f} s; warm-up (numba cache load) "
         f"{b['warmup_s']:.2f} s, both excluded. Pareto sets: {opts['mean']:.1f} options per "
         f"query on average, {opts['max']} at most.",
         "",

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
+# strict typing on the public library code that is typed so far
+.venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py
 set +e
 .venv/bin/python -m pytest -q --doctest-modules tests src/corridors/errors.py src/corridors/network src/corridors/routing "$@"
 status=$?

@@ -66,3 +66,12 @@ def _try(module: str) -> Any:
         return importlib.import_module(module)
     except ModuleNotFoundError:
         return None
+
+
+def run_assignment(
+    network: Network, *, max_iterations: int, demand_scale: float, progress: Any
+) -> dict[str, Any]:
+    """Equilibrium flows on the network: ``{"flows": GeoJSON, "bottlenecks": [...], ...}``."""
+    fn = _attr("corridors.assignment", "assign_network", "Assignment on the corridor network")
+    res = fn(network, max_iterations=max_iterations, demand_scale=demand_scale, progress=progress)
+    return dict(res)

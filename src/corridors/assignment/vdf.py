@@ -127,6 +127,27 @@ def _gl_integral(kind: int, t0: float, cap: float, alpha: float, beta: float, v:
 
 
 @nb.njit(cache=True)
+def _queue_shape_integral(x: float, beta: float) -> float:
+    """Integral of s**beta / (1 - s) from 0 to x ≤ QUEUE_X_MAX."""
+    if beta == math.floor(beta) and beta <= 16.0:
+        # s^b/(1-s) = 1/(1-s) - sum_{k<b} s^k
+        total = -math.log(1.0 - x)
+        xk = 1.0
+        for k in range(1, int(beta) + 1):
+            xk *= x
+            total -= xk / k
+        return total
+    total = 0.0
+    panels = 16
+    h = x / panels
+    for p in range(panels):
+        for k in range(8):
+            s = (p + _GL_X[k]) * h
+            total += _GL_W[k] * s**beta / (1.0 - s)
+    return total * h
+
+
+@nb.njit(cache=True)
 def vdf_integral(kind: int, t0: float, cap: float, alpha: float, beta: float, v: float) -> float:
     """Integral of link time from 0 to ``v`` (the link's Beckmann term; numba)."""
     if v <= 0.0:
@@ -138,9 +159,11 @@ def vdf_integral(kind: int, t0: float, cap: float, alpha: float, beta: float, v:
         return t0 * (v + alpha * cap * x ** (beta + 1.0) / (beta + 1.0))
     if kind == 2 and alpha == 0.0:
         return t0 * v
-    if kind == 2 and x > QUEUE_X_MAX:
+    if kind == 2 and x <= QUEUE_X_MAX:
+        return t0 * v + alpha * cap * _queue_shape_integral(x, beta)
+    if kind == 2:
         vm = QUEUE_X_MAX * cap
-        head = _gl_integral(2, t0, cap, alpha, beta, vm)
+        head = t0 * vm + alpha * cap * _queue_shape_integral(QUEUE_X_MAX, beta)
         tm = vdf_time(2, t0, cap, alpha, beta, vm)
         dm = vdf_slope(2, t0, cap, alpha, beta, vm)
         dv = v - vm

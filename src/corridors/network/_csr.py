@@ -11,7 +11,7 @@ change gauge or mode by "leaving and re-entering" a node.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -166,7 +166,7 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         )
     }
 
-    def add(**arrays: np.ndarray) -> None:
+    def add(**arrays: Any) -> None:
         m = len(arrays["tail"])
         defaults = {
             "co2_kg": 0.0,

@@ -191,7 +191,7 @@ def _check_nodes(nodes: pd.DataFrame) -> list[str]:
 
     problems = []
     for i, row in nodes.iterrows():
-        where = _where(NODES, nodes, int(i))  # type: ignore[arg-type]
+        where = _where(NODES, nodes, int(i))
         if row["country"] not in _ISO2:
             problems.append(
                 f"{where}: unknown country code {row['country']!r}. Use an ISO 3166-1 alpha-2 "
@@ -219,7 +219,7 @@ def _check_links(links: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:  # noqa
     problems = []
     node_ids = set(nodes["node_id"])
     for i, row in links.iterrows():
-        where = _where(LINKS, links, int(i))  # type: ignore[arg-type]
+        where = _where(LINKS, links, int(i))
         for end in ("from_node", "to_node"):
             if row[end] not in node_ids:
                 problems.append(
@@ -352,7 +352,7 @@ def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFra
     link_ids = set(links["link_id"])
     seen: dict[tuple[str, str], int] = {}
     for i, row in cross.iterrows():
-        where = _where(CROSSINGS, cross, int(i))  # type: ignore[arg-type]
+        where = _where(CROSSINGS, cross, int(i))
         if row["link_id"] not in link_ids:
             problems.append(f"{where}: link_id {row['link_id']!r} is not in links.csv. Fix the id.")
         if row["direction"] not in ("forward", "reverse"):
@@ -362,7 +362,7 @@ def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFra
             problems.append(
                 f"{where}: second row for {key}; first on line {seen[key]}. Merge them."
             )
-        seen[key] = int(i) + 2  # type: ignore[call-overload]
+        seen[key] = int(i) + 2
         for col in ("dwell_h", "dwell_p90_h", "cost_usd_per_teu", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
@@ -378,7 +378,7 @@ def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFra
         for d in dirs:
             if (row["link_id"], d) not in seen:
                 problems.append(
-                    f"{_where(LINKS, links, int(i))}: crosses the {a}-{b} border but crossings.csv "  # type: ignore[arg-type]
+                    f"{_where(LINKS, links, int(i))}: crosses the {a}-{b} border but crossings.csv "
                     f"has no {d} row for it. Add its dwell_h with a source."
                 )
     return problems
@@ -390,7 +390,7 @@ def _check_transfers(tr: pd.DataFrame, nodes: pd.DataFrame, links: pd.DataFrame)
     problems = []
     node_ids = set(nodes["node_id"])
     for i, row in tr.iterrows():
-        where = _where(TRANSFERS, tr, int(i))  # type: ignore[arg-type]
+        where = _where(TRANSFERS, tr, int(i))
         if row["node_id"] != "*" and row["node_id"] not in node_ids:
             problems.append(f"{where}: node_id {row['node_id']!r} is not a node. Fix the id.")
         if row["kind"] not in _TRANSFER_KINDS:
@@ -416,10 +416,10 @@ def _check_parameters(par: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     for i, row in par.iterrows():
         have[row["scope"]].add(row["parameter"])
         if np.isnan(row["value"]):
-            problems.append(f"{_where(PARAMETERS, par, int(i))}: value is empty. Give a number.")  # type: ignore[arg-type]
+            problems.append(f"{_where(PARAMETERS, par, int(i))}: value is empty. Give a number.")
         elif row["value"] < 0:
             problems.append(
-                f"{_where(PARAMETERS, par, int(i))}: {row['scope']} {row['parameter']} is "  # type: ignore[arg-type]
+                f"{_where(PARAMETERS, par, int(i))}: {row['scope']} {row['parameter']} is "
                 f"negative ({row['value']:g}). Use a value >= 0."
             )
     for cls in sorted(set(links["link_class"])):

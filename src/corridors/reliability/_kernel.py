@@ -56,13 +56,15 @@ def _uniform(state: np.uint64) -> tuple[np.uint64, float]:
 
 
 @njit(inline="always")
-def _normal(state: np.uint64) -> tuple[np.uint64, float]:
+def _normal_pair(state: np.uint64) -> tuple[np.uint64, float, float]:
+    """Box-Muller: two independent standard normals."""
     state, u1 = _uniform(state)
     state, u2 = _uniform(state)
-    return state, np.sqrt(-2.0 * np.log(u1)) * np.cos(_TWO_PI * u2)
+    r = np.sqrt(-2.0 * np.log(u1))
+    return state, r * np.cos(_TWO_PI * u2), r * np.sin(_TWO_PI * u2)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, fastmath=True, error_model="numpy")
 def simulate_events(
     kind: np.ndarray,
     a: np.ndarray,
@@ -78,15 +80,27 @@ def simulate_events(
     for i in prange(n):
         state = _mix(seed + np.uint64(i) * _GAMMA)
         t = 0.0
+        spare = 0.0
+        have = False
         for e in range(m):
             k = kind[e]
             if k == EV_CONST:
                 t += a[e]
             elif k == EV_SCALED:
-                state, z = _normal(state)
+                if have:
+                    z = spare
+                    have = False
+                else:
+                    state, z, spare = _normal_pair(state)
+                    have = True
                 t += a[e] * np.exp(b[e] * z - 0.5 * b[e] * b[e])
             elif k == EV_LOGNORMAL:
-                state, z = _normal(state)
+                if have:
+                    z = spare
+                    have = False
+                else:
+                    state, z, spare = _normal_pair(state)
+                    have = True
                 t += a[e] * np.exp(b[e] * z)
             elif k == EV_EXP:
                 state, u = _uniform(state)

@@ -10,6 +10,7 @@ headway without a departure time, or the time to the next sailing (12:00 on a we
 from __future__ import annotations
 
 import heapq
+import math
 
 import numpy as np
 from numba import njit
@@ -28,7 +29,7 @@ def wait_hours(headway: float, mask: int, hour_of_week: float) -> float:
         return 0.5 * headway
     how = hour_of_week % 168.0
     if mask == 0:
-        k = np.ceil(how / headway - 1e-9)
+        k = math.ceil(how / headway - 1e-9)
         return k * headway - how
     best = 1e18
     today = int(how // 24.0)

@@ -221,9 +221,9 @@ def pareto_routes(
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
         max_transshipments=max_transshipments,
         max_days=max_days,
-        departure=departure,
+        departure=departure,  # type: ignore[arg-type]  # normalised in __post_init__
         eps=eps,
-    )  # type: ignore[arg-type]
+    )
     if max_options is not None and max_options < 1:
         raise InvalidSpecError("max_options must be at least 1.")
     o, d = network.find_place(origin), network.find_place(destination)
