@@ -84,8 +84,13 @@ def run_corridors(case: TNTPCase, algorithm: str, gap: float) -> dict[str, Any]:
         warnings.simplefilter("ignore", ConvergenceWarning)
         r = assign(case.graph, [case.demand()], spec=spec)
     sec = time.perf_counter() - t
-    return {"seconds": sec, "iterations": r.iterations, "gap": r.relative_gap,
-            "converged": r.converged, "flow": r.link_flow}
+    return {
+        "seconds": sec,
+        "iterations": r.iterations,
+        "gap": r.relative_gap,
+        "converged": r.converged,
+        "flow": r.link_flow,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,16 +105,18 @@ class _AequilibraeCase:
 
         g = case.graph
         nz = g.n_zones
-        net = pd.DataFrame({
-            "link_id": np.arange(1, g.n_links + 1),
-            "a_node": g.from_node.astype(np.int64) + 1,
-            "b_node": g.to_node.astype(np.int64) + 1,
-            "direction": np.ones(g.n_links, np.int8),
-            "free_flow_time": g.free_flow_time,
-            "capacity": g.capacity,
-            "alpha": g.alpha,
-            "beta": g.beta,
-        })
+        net = pd.DataFrame(
+            {
+                "link_id": np.arange(1, g.n_links + 1),
+                "a_node": g.from_node.astype(np.int64) + 1,
+                "b_node": g.to_node.astype(np.int64) + 1,
+                "direction": np.ones(g.n_links, np.int8),
+                "free_flow_time": g.free_flow_time,
+                "capacity": g.capacity,
+                "alpha": g.alpha,
+                "beta": g.beta,
+            }
+        )
         graph = Graph()
         graph.network = net
         graph.prepare_graph(np.arange(1, nz + 1, dtype=np.int64))
@@ -147,8 +154,13 @@ class _AequilibraeCase:
         ids = res.index.to_numpy(dtype=np.int64)
         flow[ids - 1] = res["matrix_ab"].to_numpy()
         a = assig.assignment
-        return {"seconds": sec, "iterations": int(a.iter), "gap": float(a.rgap),
-                "converged": bool(a.rgap <= gap), "flow": flow}
+        return {
+            "seconds": sec,
+            "iterations": int(a.iter),
+            "gap": float(a.rgap),
+            "converged": bool(a.rgap <= gap),
+            "flow": flow,
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,7 +210,7 @@ def _median_run(fn: Any, repeat: int) -> tuple[dict[str, Any], float]:
     return out, warm_s
 
 
-def main() -> None:  # noqa: C901 - a linear script
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--networks", nargs="*", default=NETWORKS)
     ap.add_argument("--gaps", nargs="*", type=float, default=GAPS)
@@ -215,32 +227,43 @@ def main() -> None:  # noqa: C901 - a linear script
         logging.getLogger("aequilibrae").setLevel(logging.WARNING)
         aeq_version: str | None = md.version("aequilibrae")
         aeq_error = None
-    except Exception as exc:  # noqa: BLE001 - report whatever went wrong
+    except Exception as exc:
         aeq_version, aeq_error = None, f"{type(exc).__name__}: {exc}"
     rows: list[dict[str, Any]] = []
     for name in args.networks:
         case = load_case(name)
         aeq = _AequilibraeCase(case) if aeq_version else None
         for gap in args.gaps:
-            row: dict[str, Any] = {"network": name, "target_gap": gap,
-                                   "links": case.graph.n_links, "zones": case.graph.n_zones}
+            row: dict[str, Any] = {
+                "network": name,
+                "target_gap": gap,
+                "links": case.graph.n_links,
+                "zones": case.graph.n_zones,
+            }
             for algo in ("gp", "bfw"):
                 if algo == "bfw" and gap < 1e-5:
                     continue  # Frank-Wolfe family does not reach 1e-6 in reasonable time
-                res, warm = _median_run(lambda a=algo, g=gap: run_corridors(case, a, g),
-                                        args.repeat)
+                res, warm = _median_run(
+                    lambda a=algo, g=gap, c=case: run_corridors(c, a, g), args.repeat
+                )
                 flow = res.pop("flow")
-                row[f"corridors_{algo}"] = {**res, "warmup_seconds": warm,
-                                            **flow_deviation(flow, case.best_flow)}
+                row[f"corridors_{algo}"] = {
+                    **res,
+                    "warmup_seconds": warm,
+                    **flow_deviation(flow, case.best_flow),
+                }
                 if algo == "gp":
                     cor_flow = flow
             if aeq is not None:
                 try:
-                    res, warm = _median_run(lambda g=gap: aeq.run("bfw", g, args.aeq_max_iter),
-                                            args.repeat)
+                    res, warm = _median_run(
+                        lambda g=gap, e=aeq: e.run("bfw", g, args.aeq_max_iter), args.repeat
+                    )
                     flow = res.pop("flow")
                     row["aequilibrae_bfw"] = {
-                        **res, "warmup_seconds": warm, **flow_deviation(flow, case.best_flow),
+                        **res,
+                        "warmup_seconds": warm,
+                        **flow_deviation(flow, case.best_flow),
                         "max_abs_diff_vs_corridors": float(np.abs(flow - cor_flow).max()),
                     }
                     if res["converged"]:
@@ -249,19 +272,24 @@ def main() -> None:  # noqa: C901 - a linear script
                         )
                     else:
                         row["speedup_vs_aequilibrae"] = None
-                        row["note"] = (f"AequilibraE stopped at {args.aeq_max_iter} iterations "
-                                       f"with gap {res['gap']:.2e} above the target; the ratio "
-                                       "is a lower bound: "
-                                       f"{res['seconds'] / row['corridors_gp']['seconds']:.1f}")
-                except Exception as exc:  # noqa: BLE001 - record honestly
+                        row["note"] = (
+                            f"AequilibraE stopped at {args.aeq_max_iter} iterations "
+                            f"with gap {res['gap']:.2e} above the target; the ratio "
+                            "is a lower bound: "
+                            f"{res['seconds'] / row['corridors_gp']['seconds']:.1f}"
+                        )
+                except Exception as exc:
                     row["aequilibrae_error"] = f"{type(exc).__name__}: {exc}"
             rows.append(row)
-            print(json.dumps(_brief(row)), flush=True)  # noqa: T201 - script output
+            print(json.dumps(_brief(row)), flush=True)
     doc = {
         "benchmark": "time to relative gap, corridors vs AequilibraE",
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "python": platform.python_version()},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "aequilibrae_version": aeq_version,
         "aequilibrae_error": aeq_error,
         "gap_definition": "(TSTT - SPTT) / TSTT",

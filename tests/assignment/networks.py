@@ -19,8 +19,14 @@ def tntp(name: str) -> TNTPCase:
 
 def two_nodes() -> AssignmentGraph:
     """One link each way between two zones."""
-    return AssignmentGraph(from_node=[0, 1], to_node=[1, 0], n_nodes=2, n_zones=2,
-                           free_flow_time=[1.0, 1.0], capacity=[10.0, 10.0])
+    return AssignmentGraph(
+        from_node=[0, 1],
+        to_node=[1, 0],
+        n_nodes=2,
+        n_zones=2,
+        free_flow_time=[1.0, 1.0],
+        capacity=[10.0, 10.0],
+    )
 
 
 def parallel_links() -> AssignmentGraph:
@@ -29,9 +35,17 @@ def parallel_links() -> AssignmentGraph:
     With demand q from 0 to 1, t1 = 1 (1 + v1/5) and t2 = 2 (1 + v2/5); equilibrium with both
     used: v1 = (5 + 2 q) / 3.
     """
-    return AssignmentGraph(from_node=[0, 0], to_node=[1, 1], n_nodes=2, n_zones=2,
-                           free_flow_time=[1.0, 2.0], capacity=[5.0, 5.0],
-                           alpha=[1.0, 1.0], beta=[1.0, 1.0], length=[10.0, 30.0])
+    return AssignmentGraph(
+        from_node=[0, 0],
+        to_node=[1, 1],
+        n_nodes=2,
+        n_zones=2,
+        free_flow_time=[1.0, 2.0],
+        capacity=[5.0, 5.0],
+        alpha=[1.0, 1.0],
+        beta=[1.0, 1.0],
+        length=[10.0, 30.0],
+    )
 
 
 def diamond() -> AssignmentGraph:
@@ -40,8 +54,12 @@ def diamond() -> AssignmentGraph:
     Link 4 (1→0) lets flow return. Hand-checked AON: all of 0→1 on links 0 and 1.
     """
     return AssignmentGraph(
-        from_node=[0, 2, 0, 3, 1], to_node=[2, 1, 3, 1, 0], n_nodes=4, n_zones=2,
-        free_flow_time=[1.0, 1.0, 2.0, 2.0, 5.0], capacity=[1.0, 1.0, 1.0, 1.0, 1.0],
+        from_node=[0, 2, 0, 3, 1],
+        to_node=[2, 1, 3, 1, 0],
+        n_nodes=4,
+        n_zones=2,
+        free_flow_time=[1.0, 1.0, 2.0, 2.0, 5.0],
+        capacity=[1.0, 1.0, 1.0, 1.0, 1.0],
         length=[1.0, 1.0, 1.0, 1.0, 1.0],
     )
 
@@ -52,15 +70,25 @@ def centroid_shortcut() -> AssignmentGraph:
     Zone 1 is not a through node, so 0→2 must take the detour.
     """
     return AssignmentGraph(
-        from_node=[0, 1, 0, 3], to_node=[1, 2, 3, 2], n_nodes=4, n_zones=3,
-        free_flow_time=[1.0, 1.0, 5.0, 5.0], capacity=[1.0] * 4,
+        from_node=[0, 1, 0, 3],
+        to_node=[1, 2, 3, 2],
+        n_nodes=4,
+        n_zones=3,
+        free_flow_time=[1.0, 1.0, 5.0, 5.0],
+        capacity=[1.0] * 4,
     )
 
 
 def disconnected() -> AssignmentGraph:
     """Zone 2 has no links at all."""
-    return AssignmentGraph(from_node=[0, 1], to_node=[1, 0], n_nodes=3, n_zones=3,
-                           free_flow_time=[1.0, 1.0], capacity=[1.0, 1.0])
+    return AssignmentGraph(
+        from_node=[0, 1],
+        to_node=[1, 0],
+        n_nodes=3,
+        n_zones=3,
+        free_flow_time=[1.0, 1.0],
+        capacity=[1.0, 1.0],
+    )
 
 
 def border_queue() -> AssignmentGraph:
@@ -70,10 +98,17 @@ def border_queue() -> AssignmentGraph:
     dwell 2 h, alpha 4 h, capacity 10/day), 3→1 (1 h), 0→1 slow line (20 h, flat).
     """
     return AssignmentGraph(
-        from_node=[0, 2, 3, 0], to_node=[2, 3, 1, 1], n_nodes=4, n_zones=2,
-        free_flow_time=[1.0, 2.0, 1.0, 20.0], capacity=[1e6, 10.0, 1e6, 1e6],
-        vdf=[0, 2, 0, 0], alpha=[0.0, 4.0, 0.0, 0.0], beta=[4.0, 1.0, 4.0, 4.0],
-        link_type=["rail", "border", "rail", "rail"], length=[100.0, 1.0, 100.0, 900.0],
+        from_node=[0, 2, 3, 0],
+        to_node=[2, 3, 1, 1],
+        n_nodes=4,
+        n_zones=2,
+        free_flow_time=[1.0, 2.0, 1.0, 20.0],
+        capacity=[1e6, 10.0, 1e6, 1e6],
+        vdf=[0, 2, 0, 0],
+        alpha=[0.0, 4.0, 0.0, 0.0],
+        beta=[4.0, 1.0, 4.0, 4.0],
+        link_type=["rail", "border", "rail", "rail"],
+        length=[100.0, 1.0, 100.0, 900.0],
         node_xy=[[0.0, 0.0], [3.0, 0.0], [1.0, 0.0], [2.0, 0.0]],
     )
 

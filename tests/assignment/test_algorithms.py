@@ -1,4 +1,4 @@
-"""Algorithms: hand-checked tiny graphs, invariants, and TNTP convergence against best-known flows."""
+"""Algorithms: hand-checked tiny graphs, invariants, TNTP convergence vs best-known flows."""
 
 from __future__ import annotations
 
@@ -29,27 +29,39 @@ EQUILIBRIUM = ["msa", "fw", "cfw", "bfw", "gp"]
 
 
 def test_aon_two_nodes() -> None:
-    r = assign(two_nodes(), one_class(od(2, {(0, 1): 5.0, (1, 0): 2.0})),
-               spec=AssignmentSpec(algorithm="aon"))
+    r = assign(
+        two_nodes(),
+        one_class(od(2, {(0, 1): 5.0, (1, 0): 2.0})),
+        spec=AssignmentSpec(algorithm="aon"),
+    )
     assert r.link_flow.tolist() == [5.0, 2.0]
 
 
 def test_aon_diamond_takes_the_shortest_route() -> None:
-    r = assign(diamond(), one_class(od(2, {(0, 1): 3.0, (1, 0): 1.0})),
-               spec=AssignmentSpec(algorithm="aon"))
+    r = assign(
+        diamond(),
+        one_class(od(2, {(0, 1): 3.0, (1, 0): 1.0})),
+        spec=AssignmentSpec(algorithm="aon"),
+    )
     assert r.link_flow.tolist() == [3.0, 3.0, 0.0, 0.0, 1.0]
 
 
 def test_aon_never_passes_through_a_zone() -> None:
-    r = assign(centroid_shortcut(), one_class(od(3, {(0, 2): 1.0, (0, 1): 2.0})),
-               spec=AssignmentSpec(algorithm="aon"))
+    r = assign(
+        centroid_shortcut(),
+        one_class(od(3, {(0, 2): 1.0, (0, 1): 2.0})),
+        spec=AssignmentSpec(algorithm="aon"),
+    )
     assert r.link_flow.tolist() == [2.0, 0.0, 1.0, 1.0]
 
 
 def test_aon_respects_class_link_mask() -> None:
     mask = np.array([False, True, True, True, True])
-    r = assign(diamond(), [DemandClass("bulk", od(2, {(0, 1): 1.0}), link_mask=mask)],
-               spec=AssignmentSpec(algorithm="aon"))
+    r = assign(
+        diamond(),
+        [DemandClass("bulk", od(2, {(0, 1): 1.0}), link_mask=mask)],
+        spec=AssignmentSpec(algorithm="aon"),
+    )
     assert r.link_flow.tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
 
 
@@ -64,8 +76,11 @@ def test_aon_uses_fixed_cost_weighted_by_value_of_time() -> None:
 
 def test_unreachable_demand_warns_and_is_reported() -> None:
     with pytest.warns(ConvergenceWarning, match="no route"):
-        r = assign(disconnected(), one_class(od(3, {(0, 1): 1.0, (0, 2): 4.0})),
-                   spec=AssignmentSpec(algorithm="gp"))
+        r = assign(
+            disconnected(),
+            one_class(od(3, {(0, 1): 1.0, (0, 2): 4.0})),
+            spec=AssignmentSpec(algorithm="gp"),
+        )
     assert r.unrouted_pcu == 4.0
     assert r.link_flow.tolist() == [1.0, 0.0]
 
@@ -109,8 +124,7 @@ def test_queue_at_border_diverts_flow_to_the_slow_line() -> None:
 def test_multiclass_pce_loads_capacity_and_masks_hold() -> None:
     g = parallel_links()
     teu = DemandClass("teu", od(2, {(0, 1): 4.0}))
-    bulk = DemandClass("bulk", od(2, {(0, 1): 6.0}), pce=0.5,
-                       link_mask=np.array([False, True]))
+    bulk = DemandClass("bulk", od(2, {(0, 1): 6.0}), pce=0.5, link_mask=np.array([False, True]))
     r = assign(g, [teu, bulk], spec=AssignmentSpec(target_gap=1e-9))
     assert r.class_flow("bulk").tolist() == [0.0, 6.0]
     assert r.link_flow[1] == pytest.approx(3.0 + r.class_flow("teu")[1])
@@ -119,9 +133,12 @@ def test_multiclass_pce_loads_capacity_and_masks_hold() -> None:
 
 def test_progress_reports_every_iteration() -> None:
     seen: list[Progress] = []
-    r = assign(parallel_links(), one_class(od(2, {(0, 1): 10.0})),
-               spec=AssignmentSpec(algorithm="fw", target_gap=1e-6, max_iterations=500),
-               progress=seen.append)
+    r = assign(
+        parallel_links(),
+        one_class(od(2, {(0, 1): 10.0})),
+        spec=AssignmentSpec(algorithm="fw", target_gap=1e-6, max_iterations=500),
+        progress=seen.append,
+    )
     assert len(seen) == r.iterations
     assert all(p.task == "assignment" and p.message.startswith("gap") for p in seen)
 
@@ -129,8 +146,9 @@ def test_progress_reports_every_iteration() -> None:
 def test_unconverged_run_warns() -> None:
     case = tntp("SiouxFalls")
     with pytest.warns(ConvergenceWarning, match="stopped after 3 iterations"):
-        r = assign(case.graph, [case.demand()],
-                   spec=AssignmentSpec(algorithm="msa", max_iterations=3))
+        r = assign(
+            case.graph, [case.demand()], spec=AssignmentSpec(algorithm="msa", max_iterations=3)
+        )
     assert not r.converged
 
 
@@ -145,8 +163,7 @@ def _deviation(flow: np.ndarray, best: np.ndarray) -> tuple[float, float]:
 def test_siouxfalls_gp_reaches_1e6_and_matches_best_known_flows() -> None:
     case = tntp("SiouxFalls")
     assert case.best_flow is not None
-    r = assign(case.graph, [case.demand()], spec=AssignmentSpec(algorithm="gp",
-                                                                target_gap=1e-6))
+    r = assign(case.graph, [case.demand()], spec=AssignmentSpec(algorithm="gp", target_gap=1e-6))
     assert r.converged and r.relative_gap <= 1e-6
     max_dev, mean_dev = _deviation(r.link_flow, case.best_flow)
     assert max_dev < 1e-3
@@ -157,8 +174,9 @@ def test_siouxfalls_gp_reaches_1e6_and_matches_best_known_flows() -> None:
 def test_siouxfalls_gp_tight_gap_reproduces_best_known_flows() -> None:
     case = tntp("SiouxFalls")
     assert case.best_flow is not None
-    r = assign(case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10,
-                                                                max_iterations=2000))
+    r = assign(
+        case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10, max_iterations=2000)
+    )
     assert r.relative_gap <= 1e-10
     max_dev, _ = _deviation(r.link_flow, case.best_flow)
     assert max_dev < 1e-6
@@ -178,8 +196,11 @@ def test_anaheim_gp_reaches_1e6_and_matches_best_known_flows() -> None:
 @pytest.mark.parametrize("algorithm", ["fw", "cfw", "bfw"])
 def test_frank_wolfe_family_objective_never_increases(algorithm: str) -> None:
     case = tntp("SiouxFalls")
-    r = assign(case.graph, [case.demand()],
-               spec=AssignmentSpec(algorithm=algorithm, target_gap=1e-4, max_iterations=3000))
+    r = assign(
+        case.graph,
+        [case.demand()],
+        spec=AssignmentSpec(algorithm=algorithm, target_gap=1e-4, max_iterations=3000),
+    )
     assert r.converged
     obj = np.array([h.objective for h in r.history])
     assert (np.diff(obj) <= 1e-12 * obj[0]).all()
@@ -188,10 +209,14 @@ def test_frank_wolfe_family_objective_never_increases(algorithm: str) -> None:
 
 def test_conjugate_directions_beat_plain_frank_wolfe() -> None:
     case = tntp("SiouxFalls")
-    its = {a: assign(case.graph, [case.demand()],
-                     spec=AssignmentSpec(algorithm=a, target_gap=1e-4,
-                                         max_iterations=3000)).iterations
-           for a in ("fw", "cfw", "bfw")}
+    its = {
+        a: assign(
+            case.graph,
+            [case.demand()],
+            spec=AssignmentSpec(algorithm=a, target_gap=1e-4, max_iterations=3000),
+        ).iterations
+        for a in ("fw", "cfw", "bfw")
+    }
     assert its["bfw"] < its["cfw"] < its["fw"]
 
 
@@ -203,12 +228,12 @@ def test_every_algorithm_conserves_flow_on_siouxfalls(algorithm: str) -> None:
     assert_conservation(r)
 
 
-@pytest.mark.slow
 def test_anaheim_gp_tight_gap() -> None:
     case = tntp("Anaheim")
     assert case.best_flow is not None
-    r = assign(case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10,
-                                                                max_iterations=2000))
+    r = assign(
+        case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10, max_iterations=2000)
+    )
     assert r.relative_gap <= 1e-10
     max_dev, mean_dev = _deviation(r.link_flow, case.best_flow)
     assert max_dev < 1e-4

@@ -38,16 +38,29 @@ def test_arrays_are_read_only() -> None:
     ],
 )
 def test_invalid_graphs_name_the_field(kwargs: dict[str, object], match: str) -> None:
-    base: dict[str, object] = dict(from_node=[0, 1], to_node=[1, 0], n_nodes=2, n_zones=2,
-                                   free_flow_time=[1.0, 1.0], capacity=[1.0, 1.0])
+    base: dict[str, object] = {
+        "from_node": [0, 1],
+        "to_node": [1, 0],
+        "n_nodes": 2,
+        "n_zones": 2,
+        "free_flow_time": [1.0, 1.0],
+        "capacity": [1.0, 1.0],
+    }
     base.update(kwargs)
     with pytest.raises(InvalidSpecError, match=match):
         AssignmentGraph(**base)  # type: ignore[arg-type]
 
 
 def test_link_index_by_label() -> None:
-    g = AssignmentGraph(from_node=[0, 1], to_node=[1, 0], n_nodes=2, n_zones=2,
-                        free_flow_time=[1.0, 1.0], capacity=[1.0, 1.0], link_ids=["ab", "ba"])
+    g = AssignmentGraph(
+        from_node=[0, 1],
+        to_node=[1, 0],
+        n_nodes=2,
+        n_zones=2,
+        free_flow_time=[1.0, 1.0],
+        capacity=[1.0, 1.0],
+        link_ids=["ab", "ba"],
+    )
     assert g.link_index(["ba"]).tolist() == [1]
     with pytest.raises(UnknownPlaceError, match="'xx'"):
         g.link_index("xx")

@@ -23,14 +23,19 @@ def test_vdf_accepts_names() -> None:
 
 
 def test_bpr_at_capacity() -> None:
-    t = link_times([10.0], vdf=[0], free_flow_time=[2.0], capacity=[10.0], alpha=[0.15],
-                   beta=[4.0])
+    t = link_times([10.0], vdf=[0], free_flow_time=[2.0], capacity=[10.0], alpha=[0.15], beta=[4.0])
     assert t[0] == pytest.approx(2.3)
 
 
 def test_conical_equals_free_flow_at_zero_and_doubles_at_capacity() -> None:
-    t = link_times([0.0, 10.0], vdf=[1, 1], free_flow_time=[2.0, 2.0], capacity=[10.0, 10.0],
-                   alpha=[4.0, 4.0], beta=[0.0, 0.0])
+    t = link_times(
+        [0.0, 10.0],
+        vdf=[1, 1],
+        free_flow_time=[2.0, 2.0],
+        capacity=[10.0, 10.0],
+        alpha=[4.0, 4.0],
+        beta=[0.0, 0.0],
+    )
     assert t[0] == pytest.approx(2.0)
     assert t[1] == pytest.approx(4.0)
 
@@ -47,21 +52,24 @@ def test_queue_is_mm1_below_threshold_and_linear_above() -> None:
 
 
 @pytest.mark.parametrize(("kind", "t0", "cap", "alpha", "beta"), CASES)
-def test_slope_matches_finite_difference(kind: int, t0: float, cap: float, alpha: float,
-                                         beta: float) -> None:
+def test_slope_matches_finite_difference(
+    kind: int, t0: float, cap: float, alpha: float, beta: float
+) -> None:
     for v in (0.5, 3.0, 8.0, 12.0):
         h = 1e-6
-        fd = (vdf_time(kind, t0, cap, alpha, beta, v + h)
-              - vdf_time(kind, t0, cap, alpha, beta, v - h)) / (2 * h)
+        fd = (
+            vdf_time(kind, t0, cap, alpha, beta, v + h)
+            - vdf_time(kind, t0, cap, alpha, beta, v - h)
+        ) / (2 * h)
         assert vdf_slope(kind, t0, cap, alpha, beta, v) == pytest.approx(fd, rel=1e-5)
 
 
 @pytest.mark.parametrize(("kind", "t0", "cap", "alpha", "beta"), CASES)
-def test_integral_matches_quadrature(kind: int, t0: float, cap: float, alpha: float,
-                                     beta: float) -> None:
+def test_integral_matches_quadrature(
+    kind: int, t0: float, cap: float, alpha: float, beta: float
+) -> None:
     for v in (0.0, 4.0, 9.0, 13.0):
         s = np.linspace(0.0, v, 20001)
         ts = np.array([vdf_time(kind, t0, cap, alpha, beta, x) for x in s])
         ref = np.trapezoid(ts, s) if hasattr(np, "trapezoid") else np.trapz(ts, s)
-        assert vdf_integral(kind, t0, cap, alpha, beta, v) == pytest.approx(ref, rel=1e-5,
-                                                                            abs=1e-9)
+        assert vdf_integral(kind, t0, cap, alpha, beta, v) == pytest.approx(ref, rel=1e-5, abs=1e-9)

@@ -118,7 +118,7 @@ class AssignmentGraph:
     link_type: npt.NDArray[np.str_] = field(default=None)  # type: ignore[assignment]
     node_xy: FloatArray | None = None
 
-    def __post_init__(self) -> None:  # noqa: C901 - a flat list of field checks
+    def __post_init__(self) -> None:
         set_ = object.__setattr__
         frm = np.ascontiguousarray(self.from_node, dtype=np.int64)
         to = np.ascontiguousarray(self.to_node, dtype=np.int64)
@@ -184,12 +184,15 @@ class AssignmentGraph:
                 )
             )
         ids = np.arange(n) if self.link_ids is None else np.asarray(self.link_ids)
-        nids = np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(
-            self.node_ids
+        nids = (
+            np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(self.node_ids)
         )
         ltype = np.full(n, "link") if self.link_type is None else np.asarray(self.link_type)
-        for name, arr, size in (("link_ids", ids, n), ("node_ids", nids, self.n_nodes),
-                                ("link_type", ltype, n)):
+        for name, arr, size in (
+            ("link_ids", ids, n),
+            ("node_ids", nids, self.n_nodes),
+            ("link_type", ltype, n),
+        ):
             if arr.shape != (size,):
                 raise InvalidSpecError(explain(f"AssignmentGraph.{name} needs {size} entries."))
         set_(self, "link_ids", ids)

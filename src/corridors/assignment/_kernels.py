@@ -170,8 +170,9 @@ def aon(
         row = demand[o]
         if row.sum() <= 0.0:
             continue
-        n_order = dijkstra(indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order,
-                           done, hk, hv)
+        n_order = dijkstra(
+            indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order, done, hk, hv
+        )
         for z in range(nz):
             q = row[z]
             if q > 0.0 and z != o:
@@ -212,8 +213,9 @@ def skims(
     out_c = np.full((n_zones, n_zones), INF)
     out_a = np.full((k, n_zones, n_zones), np.nan)
     for o in range(n_zones):
-        n_order = dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred,
-                           order, done, hk, hv)
+        n_order = dijkstra(
+            indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done, hk, hv
+        )
         for i in range(n_order):
             u = order[i]
             a = pred[u]
@@ -328,8 +330,7 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
         o = grp_o[g]
         for a in range(nl):
             cost[a] = time[a] + offset[c, a]
-        dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done,
-                 hk, hv)
+        dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done, hk, hv)
         for od in range(grp_ptr[g], grp_ptr[g + 1]):
             d = od_d[od]
             if dist[d] == INF:
@@ -386,8 +387,13 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
 
 @nb.njit(cache=True)
 def _path_cost(
-    p: int, c: int, p_links: np.ndarray, p_start: np.ndarray, p_len: np.ndarray,
-    time: np.ndarray, offset: np.ndarray,
+    p: int,
+    c: int,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    time: np.ndarray,
+    offset: np.ndarray,
 ) -> float:
     s = 0.0
     st = p_start[p]

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors._progress import Progress, ProgressCallback, no_progress
-from corridors.assignment import _kernels as K
+from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, IterationRecord, PathSets
 from corridors.assignment.spec import Algorithm, AssignmentSpec, DemandClass
@@ -72,8 +72,16 @@ class _Problem:
         out = np.zeros((len(self.classes), g.n_links))
         sptt = lost = 0.0
         for c in range(len(self.classes)):
-            s, lo = K.aon(indptr, heads, lidx, g.from_node, time + self.offset[c],
-                          self.no_through, self.demand[c], out[c])
+            s, lo = kern.aon(
+                indptr,
+                heads,
+                lidx,
+                g.from_node,
+                time + self.offset[c],
+                self.no_through,
+                self.demand[c],
+                out[c],
+            )
             sptt += s
             lost += lo
         return out, sptt, lost
@@ -196,16 +204,22 @@ def assign(
     prob = _prepare(graph, demand)
     algo = spec.algorithm
     assert isinstance(algo, Algorithm)
-    logger.info("assignment: %s on %d links, %d classes", algo.value, graph.n_links,
-                len(prob.classes))
+    logger.info(
+        "assignment: %s on %d links, %d classes", algo.value, graph.n_links, len(prob.classes)
+    )
     if algo is Algorithm.GP:
         return _run_gp(prob, spec, progress)
     return _run_link_based(prob, spec, progress, algo)
 
 
 def _record(it: int, gap: float, obj: float, step: float, t_start: float) -> IterationRecord:
-    return IterationRecord(iteration=it, relative_gap=gap, objective=obj, step=step,
-                           seconds=_time.perf_counter() - t_start)
+    return IterationRecord(
+        iteration=it,
+        relative_gap=gap,
+        objective=obj,
+        step=step,
+        seconds=_time.perf_counter() - t_start,
+    )
 
 
 def _warn_lost(prob: _Problem, lost: float) -> None:
@@ -222,7 +236,7 @@ def _warn_lost(prob: _Problem, lost: float) -> None:
 
 
 def _gap(tstt: float, sptt: float) -> float:
-    return (tstt - sptt) / tstt if tstt > 0 else 0.0
+    return max((tstt - sptt) / tstt, 0.0) if tstt > 0 else 0.0
 
 
 def _run_link_based(
@@ -245,7 +259,7 @@ def _run_link_based(
     for it in range(1, spec.max_iterations + 1):
         prob.times(flow, time)
         aon_c, sptt, _ = prob.aon(time)
-        tstt = K.total_cost(flow_c, time, prob.offset)
+        tstt = kern.total_cost(flow_c, time, prob.offset)
         gap = _gap(tstt, sptt)
         obj = prob.objective(flow, flow_c)
         progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
@@ -261,7 +275,7 @@ def _run_link_based(
             d_c = target - flow_c
             d = d_c.sum(axis=0)
             const = _dot_nonzero(d_c, prob.offset)
-            step = K.line_search(*prob.vdf_args, flow, d, const, spec.line_search_tolerance)
+            step = kern.line_search(*prob.vdf_args, flow, d, const, spec.line_search_tolerance)
         history.append(_record(it, gap, obj, step, t_start))
         flow_c = flow_c + step * (target - flow_c)
         flow = flow_c.sum(axis=0)
@@ -332,8 +346,14 @@ def _od_structure(prob: _Problem) -> tuple[npt.NDArray[np.int32], ...]:
     grp_key = cls * prob.graph.n_zones + org
     starts = np.flatnonzero(np.r_[True, grp_key[1:] != grp_key[:-1]])
     grp_ptr = np.r_[starts, len(cls)].astype(np.int64)
-    return (cls.astype(np.int32), org.astype(np.int32), dst.astype(np.int32),
-            cls[starts].astype(np.int32), org[starts].astype(np.int32), grp_ptr)
+    return (
+        cls.astype(np.int32),
+        org.astype(np.int32),
+        dst.astype(np.int32),
+        cls[starts].astype(np.int32),
+        org[starts].astype(np.int32),
+        grp_ptr,
+    )
 
 
 def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) -> AssignmentResult:
@@ -358,10 +378,29 @@ def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) ->
 
     def columns(init: bool) -> tuple[float, float]:
         nonlocal p_links, p_start, p_len, p_flow, p_next
-        sptt, lost, p_links, p_start, p_len, p_flow, p_next = K.gp_columns(
-            indptr, heads, lidx, g.from_node, prob.no_through, g.n_zones, time, prob.offset,
-            grp_cls, grp_o, grp_ptr, od_d, od_dem, od_head, pool_i, p_links, p_start, p_len,
-            p_flow, p_next, init, flow_c,
+        sptt, lost, p_links, p_start, p_len, p_flow, p_next = kern.gp_columns(
+            indptr,
+            heads,
+            lidx,
+            g.from_node,
+            prob.no_through,
+            g.n_zones,
+            time,
+            prob.offset,
+            grp_cls,
+            grp_o,
+            grp_ptr,
+            od_d,
+            od_dem,
+            od_head,
+            pool_i,
+            p_links,
+            p_start,
+            p_len,
+            p_flow,
+            p_next,
+            init,
+            flow_c,
         )
         return sptt, lost
 
@@ -370,7 +409,7 @@ def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) ->
     flow = flow_c.sum(axis=0)
     for it in range(1, spec.max_iterations + 1):
         prob.times(flow, time)
-        tstt = K.total_cost(flow_c, time, prob.offset)
+        tstt = kern.total_cost(flow_c, time, prob.offset)
         sptt, _ = columns(False)
         gap = _gap(tstt, sptt)
         obj = prob.objective(flow, flow_c)
@@ -379,14 +418,35 @@ def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) ->
         if gap <= spec.target_gap:
             converged = True
             break
-        K.gp_equilibrate(*prob.vdf_args, prob.offset, od_cls, od_head, p_links, p_start,
-                         p_len, p_flow, p_next, flow, flow_c, time, spec.inner_passes)
+        kern.gp_equilibrate(
+            *prob.vdf_args,
+            prob.offset,
+            od_cls,
+            od_head,
+            p_links,
+            p_start,
+            p_len,
+            p_flow,
+            p_next,
+            flow,
+            flow_c,
+            time,
+            spec.inner_passes,
+        )
     else:
         _warn_unconverged(spec, history)
     np.maximum(flow_c, 0.0, out=flow_c)
-    paths = PathSets(od_cls=od_cls, od_o=od_o, od_d=od_d, od_head=od_head,
-                     p_links=p_links, p_start=p_start, p_len=p_len, p_flow=p_flow,
-                     p_next=p_next)
+    paths = PathSets(
+        od_cls=od_cls,
+        od_o=od_o,
+        od_d=od_d,
+        od_head=od_head,
+        p_links=p_links,
+        p_start=p_start,
+        p_len=p_len,
+        p_flow=p_flow,
+        p_next=p_next,
+    )
     return _result(prob, spec, flow_c, history, converged, lost, paths)
 
 

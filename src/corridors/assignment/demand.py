@@ -67,8 +67,10 @@ class ODMatrices:
                 )
             if not np.isfinite(a).all() or (a < 0).any():
                 raise DemandError(
-                    explain(f"Demand class {name!r} has NaN, infinite or negative cells.",
-                            fix="Demand is a non-negative volume; use 0 for none.")
+                    explain(
+                        f"Demand class {name!r} has NaN, infinite or negative cells.",
+                        fix="Demand is a non-negative volume; use 0 for none.",
+                    )
                 )
             a.setflags(write=False)
             mats[str(name)] = a
@@ -98,8 +100,10 @@ class ODMatrices:
         except ValueError:
             close = difflib.get_close_matches(zone, self.zones, n=3)
             raise DemandError(
-                explain(f"Unknown zone {zone!r}.",
-                        fix=f"Did you mean {close}?" if close else "Use a zone of the matrix.")
+                explain(
+                    f"Unknown zone {zone!r}.",
+                    fix=f"Did you mean {close}?" if close else "Use a zone of the matrix.",
+                )
             ) from None
 
     def scaled(
@@ -135,8 +139,12 @@ class ODMatrices:
                 raise DemandError(explain(f"Scale factor {f!r} for {name!r} must be ≥ 0."))
         unknown = (set(classes) | set(pair_classes or ())) - set(self.matrices)
         if unknown:
-            raise DemandError(explain(f"Unknown demand class(es) {sorted(unknown)}.",
-                                      fix=f"Use one of {list(self.matrices)}."))
+            raise DemandError(
+                explain(
+                    f"Unknown demand class(es) {sorted(unknown)}.",
+                    fix=f"Use one of {list(self.matrices)}.",
+                )
+            )
         out = {}
         for name, m in self.matrices.items():
             a = m * factor * classes.get(name, 1.0)
@@ -156,14 +164,24 @@ class ODMatrices:
         units = self.units or {}
         for name, m in self.matrices.items():
             o, d = np.nonzero(m)
-            frames.append(pd.DataFrame({"origin": z[o], "destination": z[d], "class": name,
-                                        "value": m[o, d], "unit": units.get(name, "")}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "origin": z[o],
+                        "destination": z[d],
+                        "class": name,
+                        "value": m[o, d],
+                        "unit": units.get(name, ""),
+                    }
+                )
+            )
         cols = ["origin", "destination", "class", "value", "unit"]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
     @classmethod
-    def from_long(cls, df: pd.DataFrame, *, zones: Sequence[str] | None = None,
-                  source: str = "table") -> ODMatrices:
+    def from_long(
+        cls, df: pd.DataFrame, *, zones: Sequence[str] | None = None, source: str = "table"
+    ) -> ODMatrices:
         """Build from a long table with columns ``origin, destination, class, value``.
 
         Parameters
@@ -184,8 +202,10 @@ class ODMatrices:
         missing = [c for c in need if c not in df.columns]
         if missing:
             raise DemandError(
-                explain(f"{source}: missing column(s) {missing}; it has {list(df.columns)}.",
-                        fix="A long OD table needs origin, destination, class, value.")
+                explain(
+                    f"{source}: missing column(s) {missing}; it has {list(df.columns)}.",
+                    fix="A long OD table needs origin, destination, class, value.",
+                )
             )
         d = df.copy()
         d["origin"] = d["origin"].astype(str)
@@ -196,30 +216,40 @@ class ODMatrices:
         if bad.any():
             r = d[bad].iloc[0]
             raise DemandError(
-                explain(f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric or "
-                        f"negative value, e.g. {r['origin']}→{r['destination']} "
-                        f"({r['class']}) = {r['value']!r}.",
-                        fix="Demand is a non-negative number.")
+                explain(
+                    f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric or "
+                    f"negative value, e.g. {r['origin']}→{r['destination']} "
+                    f"({r['class']}) = {r['value']!r}.",
+                    fix="Demand is a non-negative number.",
+                )
             )
         d["value"] = vals.astype(float)
         dup = d.duplicated(["origin", "destination", "class"])
         if dup.any():
             r = d[dup].iloc[0]
             raise DemandError(
-                explain(f"{source}: OD cell {r['origin']}→{r['destination']} ({r['class']}) "
-                        "appears more than once.", fix="Sum duplicate rows first.")
+                explain(
+                    f"{source}: OD cell {r['origin']}→{r['destination']} ({r['class']}) "
+                    "appears more than once.",
+                    fix="Sum duplicate rows first.",
+                )
             )
-        zl = sorted(set(d["origin"]) | set(d["destination"])) if zones is None else [
-            str(z) for z in zones]
+        zl = (
+            sorted(set(d["origin"]) | set(d["destination"]))
+            if zones is None
+            else [str(z) for z in zones]
+        )
         pos = {z: i for i, z in enumerate(zl)}
         unknown = sorted((set(d["origin"]) | set(d["destination"])) - set(pos))
         if unknown:
             hints = {u: difflib.get_close_matches(u, zl, n=1) for u in unknown[:5]}
             hint = "; ".join(f"{u!r}→{h[0]!r}?" for u, h in hints.items() if h)
             raise DemandError(
-                explain(f"{source}: {len(unknown)} unknown zone(s): {unknown[:5]}.",
-                        why="Every origin and destination must be a zone of the network.",
-                        fix=("Close matches: " + hint) if hint else "Use the network's zones.")
+                explain(
+                    f"{source}: {len(unknown)} unknown zone(s): {unknown[:5]}.",
+                    why="Every origin and destination must be a zone of the network.",
+                    fix=("Close matches: " + hint) if hint else "Use the network's zones.",
+                )
             )
         n = len(zl)
         mats: dict[str, Any] = {}

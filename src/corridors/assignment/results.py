@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridors.assignment import _kernels as K
+from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.assignment.vdf import link_times_into
@@ -126,8 +126,7 @@ class AssignmentResult:
         """Link time at the final flows (graph time unit)."""
         g = self.graph
         out = np.empty(g.n_links)
-        link_times_into(g.vdf, g.free_flow_time, g.capacity, g.alpha, g.beta, self.link_flow,
-                        out)
+        link_times_into(g.vdf, g.free_flow_time, g.capacity, g.alpha, g.beta, self.link_flow, out)
         return out
 
     @property
@@ -147,8 +146,9 @@ class AssignmentResult:
 
     def gap_table(self) -> pd.DataFrame:
         """The iteration history as a table."""
-        return pd.DataFrame([_rec(r) for r in self.history],
-                            columns=list(IterationRecord.__slots__))
+        return pd.DataFrame(
+            [_rec(r) for r in self.history], columns=list(IterationRecord.__slots__)
+        )
 
     def link_table(self) -> pd.DataFrame:
         """One row per link: flows per class, volume/capacity, times, delays and costs.
@@ -160,15 +160,17 @@ class AssignmentResult:
         """
         g = self.graph
         t = self.link_time
-        df = pd.DataFrame({
-            "link_id": g.link_ids,
-            "from_node": g.node_ids[g.from_node],
-            "to_node": g.node_ids[g.to_node],
-            "link_type": g.link_type,
-            "length": g.length,
-            "capacity": g.capacity,
-            "flow_pcu": self.link_flow,
-        })
+        df = pd.DataFrame(
+            {
+                "link_id": g.link_ids,
+                "from_node": g.node_ids[g.from_node],
+                "to_node": g.node_ids[g.to_node],
+                "link_type": g.link_type,
+                "length": g.length,
+                "capacity": g.capacity,
+                "flow_pcu": self.link_flow,
+            }
+        )
         for c in self.classes:
             df[f"flow_{c.name}"] = self.class_flow(c.name)
         df["volume_capacity"] = self.volume_capacity
@@ -199,8 +201,9 @@ class AssignmentResult:
         indptr, heads, lidx = g.csr
         t = self.link_time
         attrs = np.vstack([t, g.length])
-        gc, acc = K.skims(indptr, heads, lidx, g.from_node, t + self.offset[i], g.no_through(),
-                          g.n_zones, attrs)
+        gc, acc = kern.skims(
+            indptr, heads, lidx, g.from_node, t + self.offset[i], g.no_through(), g.n_zones, attrs
+        )
         return {"time": acc[0], "cost": gc * c.value_of_time, "distance": acc[1]}
 
     def skim_table(self, name: str) -> pd.DataFrame:
@@ -209,15 +212,17 @@ class AssignmentResult:
         c = self.classes[self._class_index(name)]
         o, d = np.nonzero(c.matrix > 0)
         z = self.graph.node_ids
-        return pd.DataFrame({
-            "class": name,
-            "origin": z[o],
-            "destination": z[d],
-            "demand": c.matrix[o, d],
-            "time": s["time"][o, d],
-            "cost": s["cost"][o, d],
-            "distance": s["distance"][o, d],
-        })
+        return pd.DataFrame(
+            {
+                "class": name,
+                "origin": z[o],
+                "destination": z[d],
+                "demand": c.matrix[o, d],
+                "time": s["time"][o, d],
+                "cost": s["cost"][o, d],
+                "distance": s["distance"][o, d],
+            }
+        )
 
     # -- reports ----------------------------------------------------------------------------
     def bottlenecks(
@@ -241,9 +246,7 @@ class AssignmentResult:
         df = df[df["flow_pcu"] > 0]
         if link_types is not None:
             df = df[df["link_type"].isin(list(link_types))]
-        return df.sort_values("volume_capacity", ascending=False).head(top).reset_index(
-            drop=True
-        )
+        return df.sort_values("volume_capacity", ascending=False).head(top).reset_index(drop=True)
 
     def select_link(self, links: Sequence[Any] | Any) -> pd.DataFrame:
         """Which OD pairs use the given links (by ``link_ids`` label), and how much.
@@ -278,22 +281,29 @@ class AssignmentResult:
         sel = np.zeros(self.graph.n_links, np.bool_)
         sel[idx] = True
         p = self.paths
-        od_flow = K.path_link_od_flow(p.od_head, p.p_links, p.p_start, p.p_len, p.p_flow,
-                                      p.p_next, sel)
+        od_flow = kern.path_link_od_flow(
+            p.od_head, p.p_links, p.p_start, p.p_len, p.p_flow, p.p_next, sel
+        )
         keep = od_flow > 0
         cls = p.od_cls[keep]
         pce = np.array([c.pce for c in self.classes])[cls]
-        dem = np.array([self.classes[c].matrix[o, d] for c, o, d in
-                        zip(cls, p.od_o[keep], p.od_d[keep], strict=True)])
+        dem = np.array(
+            [
+                self.classes[c].matrix[o, d]
+                for c, o, d in zip(cls, p.od_o[keep], p.od_d[keep], strict=True)
+            ]
+        )
         flow = od_flow[keep] / pce
         z = self.graph.node_ids
-        df = pd.DataFrame({
-            "class": [self.classes[c].name for c in cls],
-            "origin": z[p.od_o[keep]],
-            "destination": z[p.od_d[keep]],
-            "flow": flow,
-            "share": flow / np.where(dem > 0, dem, 1.0),
-        })
+        df = pd.DataFrame(
+            {
+                "class": [self.classes[c].name for c in cls],
+                "origin": z[p.od_o[keep]],
+                "destination": z[p.od_d[keep]],
+                "flow": flow,
+                "share": flow / np.where(dem > 0, dem, 1.0),
+            }
+        )
         return df.sort_values("flow", ascending=False).reset_index(drop=True)
 
     def _class_index(self, name: str) -> int:
@@ -301,7 +311,9 @@ class AssignmentResult:
             if c.name == name:
                 return i
         raise UnknownPlaceError(
-            explain(f"No demand class {name!r}.", fix=f"Use one of {[c.name for c in self.classes]}.")
+            explain(
+                f"No demand class {name!r}.", fix=f"Use one of {[c.name for c in self.classes]}."
+            )
         )
 
 
@@ -320,21 +332,33 @@ def links_geojson(result: AssignmentResult, table: pd.DataFrame | None = None) -
     g = result.graph
     if g.node_xy is None:
         raise InvalidSpecError(
-            explain("GeoJSON output needs node coordinates.",
-                    fix="Build the AssignmentGraph with node_xy, or write Parquet/CSV only.")
+            explain(
+                "GeoJSON output needs node coordinates.",
+                fix="Build the AssignmentGraph with node_xy, or write Parquet/CSV only.",
+            )
         )
     df = result.link_table() if table is None else table
     feats = []
     for i, row in enumerate(df.to_dict(orient="records")):
         a, b = int(g.from_node[i]), int(g.to_node[i])
-        props = {k: (None if isinstance(v, float) and not np.isfinite(v) else
-                     (v.item() if hasattr(v, "item") else v)) for k, v in row.items()}
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "LineString",
-                         "coordinates": [g.node_xy[a].tolist(), g.node_xy[b].tolist()]},
-            "properties": props,
-        })
+        props = {
+            k: (
+                None
+                if isinstance(v, float) and not np.isfinite(v)
+                else (v.item() if hasattr(v, "item") else v)
+            )
+            for k, v in row.items()
+        }
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [g.node_xy[a].tolist(), g.node_xy[b].tolist()],
+                },
+                "properties": props,
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -368,12 +392,12 @@ def write_results(
     out.mkdir(parents=True, exist_ok=True)
     bad = set(formats) - {"parquet", "csv", "geojson"}
     if bad:
-        raise InvalidSpecError(explain(f"Unknown output format(s) {sorted(bad)}.",
-                                       fix="Use parquet, csv or geojson."))
+        raise InvalidSpecError(
+            explain(f"Unknown output format(s) {sorted(bad)}.", fix="Use parquet, csv or geojson.")
+        )
     tables = {
         "links": result.link_table(),
-        "skims": pd.concat([result.skim_table(c.name) for c in result.classes],
-                           ignore_index=True),
+        "skims": pd.concat([result.skim_table(c.name) for c in result.classes], ignore_index=True),
         "bottlenecks": result.bottlenecks(top=bottleneck_rows),
         "gap_history": result.gap_table(),
     }

@@ -34,9 +34,13 @@ class Algorithm(enum.Enum):
     def _missing_(cls, value: object) -> Algorithm | None:
         if isinstance(value, str):
             v = value.strip().lower().replace("-", "_")
-            aliases = {"frank_wolfe": "fw", "conjugate_frank_wolfe": "cfw",
-                       "biconjugate_frank_wolfe": "bfw", "gradient_projection": "gp",
-                       "all_or_nothing": "aon"}
+            aliases = {
+                "frank_wolfe": "fw",
+                "conjugate_frank_wolfe": "cfw",
+                "biconjugate_frank_wolfe": "bfw",
+                "gradient_projection": "gp",
+                "all_or_nothing": "aon",
+            }
             v = aliases.get(v, v)
             for m in cls:
                 if m.value == v:
@@ -112,8 +116,10 @@ class AssignmentSpec:
                 raise InvalidSpecError(explain(f"{name}={v!r} must be an integer ≥ 1."))
         if not 0 < self.line_search_tolerance < 1e-2:
             raise InvalidSpecError(
-                explain(f"line_search_tolerance={self.line_search_tolerance!r} is out of range.",
-                        fix="Use a value in (0, 0.01), e.g. 1e-10.")
+                explain(
+                    f"line_search_tolerance={self.line_search_tolerance!r} is out of range.",
+                    fix="Use a value in (0, 0.01), e.g. 1e-10.",
+                )
             )
 
 
@@ -167,8 +173,10 @@ class DemandClass:
             )
         if not np.isfinite(m).all():
             raise DemandError(
-                explain(f"Demand class {self.name!r} has NaN or infinite cells.",
-                        fix="Replace missing cells with 0.")
+                explain(
+                    f"Demand class {self.name!r} has NaN or infinite cells.",
+                    fix="Replace missing cells with 0.",
+                )
             )
         if (m < 0).any():
             i, j = (int(x) for x in np.argwhere(m < 0)[0])

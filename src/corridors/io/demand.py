@@ -22,8 +22,13 @@ import pandas as pd
 from corridors.assignment.demand import ODMatrices
 from corridors.errors import DataFileError, DemandError, explain
 
-__all__ = ["read_demand", "read_demand_csv", "read_demand_omx", "read_demand_parquet",
-           "write_demand_omx"]
+__all__ = [
+    "read_demand",
+    "read_demand_csv",
+    "read_demand_omx",
+    "read_demand_parquet",
+    "write_demand_omx",
+]
 
 
 def _check_exists(p: Path) -> None:
@@ -142,8 +147,11 @@ def read_demand_omx(
     unknown = [z for z in labels if z not in pos]
     if unknown:
         raise DemandError(
-            explain(f"{p.name}: {len(unknown)} zone(s) of the file are not network zones: "
-                    f"{unknown[:5]}.", fix="Use the network's zone labels in the OMX mapping.")
+            explain(
+                f"{p.name}: {len(unknown)} zone(s) of the file are not network zones: "
+                f"{unknown[:5]}.",
+                fix="Use the network's zone labels in the OMX mapping.",
+            )
         )
     idx = np.array([pos[z] for z in labels])
     out = {}
@@ -155,13 +163,22 @@ def read_demand_omx(
 
 
 def write_demand_omx(od: ODMatrices, path: str | Path, *, mapping: str = "zones") -> Path:
-    """Write OD matrices to an OpenMatrix file (one core per class, zone labels as mapping)."""
+    """Write OD matrices to an OpenMatrix file (one core per class, zone labels as mapping).
+
+    Integer zone labels become a standard integer mapping; other labels are stored as a
+    byte-string lookup array of the same name, which :func:`read_demand_omx` reads back.
+    """
     omx = _omx()
     p = Path(path)
     with omx.open_file(str(p), "w") as f:
         for c, m in od.matrices.items():
             f[c] = np.asarray(m)
-        f.create_mapping(mapping, list(od.zones))
+        if all(z.isdigit() for z in od.zones):
+            f.create_mapping(mapping, [int(z) for z in od.zones])
+        else:  # OMX's create_mapping is integer-only; the spec allows any 1-D lookup array
+            if "lookup" not in f.root:
+                f.create_group(f.root, "lookup")
+            f.create_array(f.root.lookup, mapping, obj=np.array(od.zones, dtype="S"))
     return p
 
 
@@ -182,6 +199,8 @@ def read_demand(path: str | Path, *, zones: Sequence[str] | None = None) -> ODMa
     if suffix == ".omx":
         return read_demand_omx(p, zones=zones)
     raise DataFileError(
-        explain(f"Cannot tell the format of {p.name!r} from its suffix.",
-                fix="Use .csv, .parquet or .omx.")
+        explain(
+            f"Cannot tell the format of {p.name!r} from its suffix.",
+            fix="Use .csv, .parquet or .omx.",
+        )
     )

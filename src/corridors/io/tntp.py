@@ -31,8 +31,10 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise DataFileError(
-            explain(f"Cannot read TNTP file {str(path)!r}: {exc.strerror}.",
-                    fix="Check the path; a TNTP case has *_net.tntp and *_trips.tntp files.")
+            explain(
+                f"Cannot read TNTP file {str(path)!r}: {exc.strerror}.",
+                fix="Check the path; a TNTP case has *_net.tntp and *_trips.tntp files.",
+            )
         ) from exc
 
 
@@ -48,9 +50,11 @@ def _split_meta(text: str, path: Path) -> tuple[dict[str, str], list[str]]:
             return meta, lines[i + 1 :]
         meta[key] = m.group(2)
     raise DataFileError(
-        explain(f"{path.name}: no <END OF METADATA> line.",
-                why="TNTP files start with a metadata block that ends with that line.",
-                fix="Check that this is a TNTP file.")
+        explain(
+            f"{path.name}: no <END OF METADATA> line.",
+            why="TNTP files start with a metadata block that ends with that line.",
+            fix="Check that this is a TNTP file.",
+        )
     )
 
 
@@ -107,23 +111,31 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
                 explain(f"{p.name}: line {k + 1} after the metadata is not numeric: {s[:60]!r}.")
             ) from None
         if len(parts) < 7:
-            raise DataFileError(explain(f"{p.name}: line {k + 1} has {len(parts)} fields, "
-                                        "expected at least 7 (init … power)."))
+            raise DataFileError(
+                explain(
+                    f"{p.name}: line {k + 1} has {len(parts)} fields, "
+                    "expected at least 7 (init … power)."
+                )
+            )
     arr = np.zeros((len(rows), 10))
     for i, r in enumerate(rows):
         arr[i, : len(r)] = r
     if arr.shape[0] != n_links:
         raise DataFileError(
-            explain(f"{p.name}: metadata says {n_links} links but {arr.shape[0]} rows were read.",
-                    fix="Check for truncated or extra lines.")
+            explain(
+                f"{p.name}: metadata says {n_links} links but {arr.shape[0]} rows were read.",
+                fix="Check for truncated or extra lines.",
+            )
         )
     cap = arr[:, 2].copy()
     flat = (cap <= 0) & (arr[:, 5] == 0)
     cap[flat] = 1.0
     if first_thru not in (1, n_zones + 1):
         raise DataFileError(
-            explain(f"{p.name}: <FIRST THRU NODE> {first_thru} is neither 1 nor zones + 1.",
-                    why="corridors supports zones that are all through nodes or none.")
+            explain(
+                f"{p.name}: <FIRST THRU NODE> {first_thru} is neither 1 nor zones + 1.",
+                why="corridors supports zones that are all through nodes or none.",
+            )
         )
     return AssignmentGraph(
         from_node=arr[:, 0].astype(np.int64) - 1,
@@ -176,8 +188,10 @@ def read_tntp_trips(path: str | Path) -> npt.NDArray[np.float64]:
         total = float(meta["TOTAL OD FLOW"].split()[0])
         if total > 0 and abs(m.sum() - total) > 1e-3 * total:
             raise DataFileError(
-                explain(f"{p.name}: cells sum to {m.sum():g}, metadata says {total:g}.",
-                        fix="The file may be truncated.")
+                explain(
+                    f"{p.name}: cells sum to {m.sum():g}, metadata says {total:g}.",
+                    fix="The file may be truncated.",
+                )
             )
     return m
 
@@ -189,8 +203,15 @@ def read_tntp_flows(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     try:
-        df = pd.read_csv(p, sep=r"\s+", skiprows=1, header=None, usecols=[0, 1, 2, 3],
-                         names=["from", "to", "volume", "cost"], engine="python")
+        df = pd.read_csv(
+            p,
+            sep=r"\s+",
+            skiprows=1,
+            header=None,
+            usecols=[0, 1, 2, 3],
+            names=["from", "to", "volume", "cost"],
+            engine="python",
+        )
     except (OSError, ValueError) as exc:
         raise DataFileError(explain(f"Cannot read TNTP flow file {str(p)!r}: {exc}.")) from exc
     return df
@@ -271,8 +292,10 @@ def read_tntp(folder: str | Path, name: str | None = None) -> TNTPCase:
             aligned = fl.groupby(["from", "to"])["volume"].mean().reindex(key)
             if aligned.isna().any() or len(fl) != graph.n_links:
                 raise DataFileError(
-                    explain(f"{flow_file.name} does not list exactly the network's links.",
-                            why="Best-known flows are compared link by link.")
+                    explain(
+                        f"{flow_file.name} does not list exactly the network's links.",
+                        why="Best-known flows are compared link by link.",
+                    )
                 )
             best = aligned.to_numpy(dtype=np.float64)
     return TNTPCase(name=name, graph=graph, trips=trips, best_flow=best)

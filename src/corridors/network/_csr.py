@@ -226,6 +226,7 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         if r.node_id == "*" and r.kind == "mode_change"
     }
     t_rows = []
+    node_kind = dict(zip(nodes.index, nodes["kind"], strict=True))
     for node, group in pairs.groupby("node"):
         ports = list(group["port"])
         for i, pa in enumerate(ports):
@@ -233,8 +234,8 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
                 pair = frozenset((pa, pb))
                 row = specific.get((node, pair))
                 both_rail = pa.startswith("rail") and pb.startswith("rail")
-                if row is None and not both_rail:
-                    row = default.get(pair)
+                if row is None and not both_rail and node_kind[node] != "border_crossing":
+                    row = default.get(pair)  # border stations transfer only where a row says
                 if row is None:
                     continue
                 time = row.time_bulk_h if bulk else row.time_container_h
