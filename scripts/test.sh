@@ -7,8 +7,11 @@ bash scripts/setup.sh
 .venv/bin/python -W error -c "import corridors"
 # strict typing on the public library code that is typed so far
 .venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py
+# Chromium and a throwaway PostgreSQL on loopback for the API and browser tests (installed with
+# apt when run as root on Debian; otherwise those tests skip, and fail under CI=true).
+eval "$(bash scripts/services.sh)"
 set +e
-.venv/bin/python -m pytest -q --doctest-modules tests src/corridors/errors.py src/corridors/network src/corridors/routing "$@"
+.venv/bin/python -m pytest -q --doctest-modules tests src/corridors/errors.py src/corridors/network src/corridors/routing src/corridors/storage "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -10,15 +10,15 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-import warnings  # noqa: E402
+import warnings
 
 with warnings.catch_warnings():
     # starlette>=1 nags that httpx should become httpx2 at import; not our code to change
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from corridors.api import create_app  # noqa: E402
-from corridors.network import Network  # noqa: E402
+from corridors.api import create_app
+from corridors.network import Network
 
 PG_ENV = "CORRIDORS_TEST_POSTGRES_URL"
 
@@ -82,7 +82,9 @@ def client(make_client: Callable[[str], TestClient], database_url: str) -> TestC
 
 
 @pytest.fixture(scope="module")
-def sqlite_client(bundled: Network, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def sqlite_client(
+    bundled: Network, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     """One app on SQLite shared by a module (read-only endpoint tests)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'c.sqlite'}"
     with TestClient(create_app(database_url=url, network=bundled)) as c:

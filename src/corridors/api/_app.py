@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
@@ -51,7 +50,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.corridors.executor.shutdown(wait=False, cancel_futures=True)
+        app.state.corridors.shutdown()
         store.close()
 
     app = FastAPI(
@@ -60,11 +59,7 @@ def create_app(
         version=_version(),
         lifespan=lifespan,
     )
-    app.state.corridors = ApiState(
-        network=net,
-        store=store,
-        executor=ThreadPoolExecutor(max_workers=job_workers, thread_name_prefix="corridors-job"),
-    )
+    app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers)
     for module in (_route, _network, _scenarios, _jobs):
         app.include_router(module.router, prefix="/api")
     _add_error_handlers(app)

@@ -36,10 +36,9 @@ def _attr(module: str, name: str, feature: str) -> Any:
 def parse_scenario(body: dict[str, Any], name: str) -> Any:
     """Validate a scenario document with the scenarios library (if it offers a parser)."""
     mod = _try("corridors.scenarios")
-    for fname in ("scenario_from_dict", "parse_scenario"):
-        fn = getattr(mod, fname, None)
-        if fn is not None:
-            return fn(body)
+    fn = getattr(mod, "scenario_from_dict", None)
+    if fn is not None:
+        return fn(body, name=name)
     cls = getattr(mod, "Scenario", None)
     if cls is not None and hasattr(cls, "from_dict"):
         return cls.from_dict(body)
@@ -69,9 +68,88 @@ def _try(module: str) -> Any:
 
 
 def run_assignment(
-    network: Network, *, max_iterations: int, demand_scale: float, progress: Any
+    network: Network,
+    scenario: dict[str, Any] | None,
+    *,
+    max_iterations: int,
+    demand_scale: float,
+    progress: Any,
 ) -> dict[str, Any]:
-    """Equilibrium flows on the network: ``{"flows": GeoJSON, "bottlenecks": [...], ...}``."""
-    fn = _attr("corridors.assignment", "assign_network", "Assignment on the corridor network")
-    res = fn(network, max_iterations=max_iterations, demand_scale=demand_scale, progress=progress)
-    return dict(res)
+    """Equilibrium flows of the baseline demand on the base network or a scenario's.
+
+    Returns ``{"flows": GeoJSON of network links with flow and utilization, "bottlenecks":
+    [...], "relative_gap": ..., "iterations": ...}``.
+    """
+    assignment = _try("corridors.assignment")
+    fn = getattr(assignment, "assign_network", None)
+    demand_fn = getattr(assignment, "baseline_demand", None)
+    if fn is None or demand_fn is None:  # not re-exported yet: the module that defines them
+        private = _try("corridors.assignment._from_network")
+        fn = getattr(private, "assign_network", None)
+        demand_fn = getattr(private, "baseline_demand", None)
+    if fn is None or demand_fn is None:
+        raise FeatureUnavailableError(
+            explain(
+                "Assignment on the corridor network is not available in this build.",
+                fix="Upgrade corridors to a version with corridors.assignment.assign_network.",
+            )
+        )
+    from corridors.assignment import AssignmentSpec
+
+    demand = demand_fn(network)
+    net = network
+    if scenario is not None:
+        apply = _attr("corridors.scenarios", "apply_scenario", "Applying scenarios")
+        net, demand = apply(network, parse_scenario(scenario, scenario["name"]), demand=demand)
+    if demand_scale != 1.0:
+        demand = demand.scaled(demand_scale)
+    spec = AssignmentSpec(max_iterations=max_iterations, target_gap=1e-4)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(net, demand, spec=spec, progress=progress)
+    return _flows_payload(net, result) | {"warnings": [str(w.message) for w in caught]}
+
+
+PHYSICAL = ("rail", "road", "sea", "ferry", "air", "border")
+
+
+def _flows_payload(net: Network, result: Any) -> dict[str, Any]:
+    import math
+
+    df = result.link_table()
+    nodes = net.nodes
+    feats, rows = [], []
+    for r in df.to_dict("records"):
+        a, b = str(r["from_node"]).split(":")[0], str(r["to_node"]).split(":")[0]
+        if r["link_type"] not in PHYSICAL or a == b or a not in nodes.index or b not in nodes.index:
+            continue
+        cap = float(r["capacity"])
+        util = float(r["volume_capacity"]) if cap < 1e11 else None
+        props = {
+            "link_id": str(r["link_id"]),
+            "name": f"{nodes.at[a, 'name']} → {nodes.at[b, 'name']}",
+            "link_type": r["link_type"],
+            "flow": float(r["flow_pcu"]),
+            "capacity": cap if cap < 1e11 else None,
+            "utilization": util if util is None or math.isfinite(util) else None,
+            "delay_h": float(r["delay"]),
+        }
+        coords = [[float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])] for n in (a, b)]
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": props,
+            }
+        )
+        if props["flow"] > 0 and util is not None:
+            rows.append(props)
+    rows.sort(key=lambda p: -(p["utilization"] or 0))
+    return {
+        "flows": {"type": "FeatureCollection", "features": feats},
+        "bottlenecks": rows[:100],
+        "relative_gap": float(result.relative_gap),
+        "iterations": int(result.iterations),
+    }

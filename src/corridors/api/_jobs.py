@@ -95,9 +95,13 @@ def _run_sweep(state: ApiState, job: SweepJob, progress: _Reporter) -> dict[str,
 
 
 def _run_assignment(state: ApiState, job: AssignmentJob, progress: _Reporter) -> dict[str, Any]:
-    net = state.network_for(job.scenario)
+    body = None if job.scenario == BASE else state.store.get_scenario(job.scenario)["body"]
     out = _bridge.run_assignment(
-        net, max_iterations=job.max_iterations, demand_scale=job.demand_scale, progress=progress
+        state.network,
+        body,
+        max_iterations=job.max_iterations,
+        demand_scale=job.demand_scale,
+        progress=progress,
     )
     return {"kind": "assignment", "scenario": job.scenario, **out}
 
@@ -136,7 +140,7 @@ def submit_job(job: JobIn, state: Annotated[ApiState, Depends(get_state)]) -> di
     """Returns the job record at once; poll ``GET /api/jobs/{id}`` for status and progress."""
     _check_inputs(state, job)
     rec = state.store.create_job(job.kind, job.model_dump(mode="json"))
-    state.executor.submit(_execute, state, rec["id"], job)
+    state.submit(_execute, state, rec["id"], job)
     return rec
 
 

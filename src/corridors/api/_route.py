@@ -137,11 +137,11 @@ def compare(
     """Both option sets side by side, plus the change of the fastest and cheapest option."""
     out: dict[str, Any] = {}
     for label, name in (("base", base), ("scenario", scenario)):
-        net = state.network_for(name)
         try:
+            net = state.network_for(name)
             out[label] = _options_payload(net, q.run(net), name)
         except _bridge.CorridorsError as exc:
-            if exc.http_status != 422:  # unknown place etc. concern the query itself
+            if exc.http_status not in (409, 422):  # unknown place etc. concern the query
                 raise
             out[label] = {"scenario": name, "options": [], "error": str(exc)}
     out["delta"] = _delta(out["base"], out["scenario"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import yaml
@@ -64,7 +65,26 @@ def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[
         body = doc
     assert body is not None
     body = json_safe(body)
-    body.setdefault("name", name)
+    body["name"] = name
+    base = body.get("base", "bundled")
+    if base != "bundled":
+        raise ScenarioError(
+            explain(
+                f"Scenario {name!r}: base {base!r} is not allowed through the API.",
+                why="The server only reads its own bundled network, never paths from requests.",
+                fix="Leave 'base' out or set it to 'bundled'.",
+            )
+        )
+    inherits = body.get("inherits")
+    if inherits is not None and (
+        not isinstance(inherits, str) or not re.fullmatch(NAME, inherits) or "." in inherits
+    ):
+        raise ScenarioError(
+            explain(
+                f"Scenario {name!r}: inherits {inherits!r} must name a shipped scenario.",
+                fix="Give a shipped scenario's name, not a file path.",
+            )
+        )
     return body
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -23,9 +24,26 @@ BASE = "base"
 class ApiState:
     network: Network
     store: Store
-    executor: ThreadPoolExecutor
+    job_workers: int = 2
+    _executor: ThreadPoolExecutor | None = None
     _nets: OrderedDict[tuple[str, str], Network] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def submit(self, fn: Callable[..., object], /, *args: object) -> None:
+        """Run ``fn(*args)`` in the job pool (started on first use, again after a shutdown)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self.job_workers, thread_name_prefix="corridors-job"
+                )
+            self._executor.submit(fn, *args)
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; queued ones are marked failed when a server next opens the store."""
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
 
     def network_for(self, scenario: str | None) -> Network:
         """The base network, or the network of a saved scenario (cached by update time)."""

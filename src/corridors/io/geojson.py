@@ -26,13 +26,44 @@ def _clean(value: Any) -> Any:
 
 def _line(net: Network, node_ids: list[str]) -> list[list[float]]:
     nodes = net.nodes
-    coords = []
+    coords: list[list[float]] = []
     for n in node_ids:
-        lon, lat = float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])
-        if coords and abs(lon - coords[-1][0]) > 180:  # keep lines continuous across 180°
-            lon += 360 if lon < coords[-1][0] else -360
-        coords.append([round(lon, 5), round(lat, 5)])
+        coords.append([float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])])
     return coords
+
+
+def _shapes(net: Network) -> dict[str, list[list[float]]]:
+    geo = net.tables.get("geometry")
+    if geo is None or not len(geo):
+        return {}
+    return dict(zip(geo["link_id"], geo["coordinates"], strict=True))
+
+
+def _continuous(coords: list[list[float]]) -> list[list[float]]:
+    """Round and unwrap longitudes so lines stay continuous across the antimeridian."""
+    out: list[list[float]] = []
+    for lon, lat in coords:
+        if out:
+            while lon - out[-1][0] > 180:
+                lon -= 360
+            while lon - out[-1][0] < -180:
+                lon += 360
+        out.append([round(lon, 5), round(lat, 5)])
+    return out
+
+
+def _link_line(
+    net: Network, shapes: dict[str, list[list[float]]], link_id: str, a: str, b: str
+) -> list[list[float]]:
+    """Drawn shape of a link from ``a`` to ``b`` (its stored shape, else a straight line)."""
+    shape = shapes.get(link_id)
+    if shape is None:
+        return _line(net, [a, b])
+    start = net.nodes.loc[a, ["lon_deg", "lat_deg"]].to_numpy(float)
+    forward = abs(shape[0][0] - start[0]) + abs(shape[0][1] - start[1]) <= abs(
+        shape[-1][0] - start[0]
+    ) + abs(shape[-1][1] - start[1])
+    return [list(map(float, c)) for c in (shape if forward else shape[::-1])]
 
 
 def network_to_geojson(net: Network) -> dict[str, Any]:
@@ -57,14 +88,13 @@ def network_to_geojson(net: Network) -> dict[str, Any]:
                 "properties": {"feature": "node", **{k: _clean(v) for k, v in row.items()}},
             }
         )
+    shapes = _shapes(net)
     for row in net.tables["links"].to_dict("records"):
+        line = _link_line(net, shapes, row["link_id"], row["from_node"], row["to_node"])
         features.append(
             {
                 "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": _line(net, [row["from_node"], row["to_node"]]),
-                },
+                "geometry": {"type": "LineString", "coordinates": _continuous(line)},
                 "properties": {"feature": "link", **{k: _clean(v) for k, v in row.items()}},
             }
         )
@@ -74,12 +104,17 @@ def network_to_geojson(net: Network) -> dict[str, Any]:
 def itineraries_to_geojson(net: Network, itineraries: list[Itinerary]) -> dict[str, Any]:
     """One LineString feature per itinerary leg, with the itinerary's figures."""
     features = []
+    shapes = _shapes(net)
     for rank, it in enumerate(itineraries, start=1):
         for k, leg in enumerate(it.legs):
+            line: list[list[float]] = []
+            for directed, a, b in zip(leg.links, leg.nodes, leg.nodes[1:], strict=False):
+                part = _link_line(net, shapes, directed.rsplit(":", 1)[0], a, b)
+                line.extend(part if not line else part[1:])
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "LineString", "coordinates": _line(net, leg.nodes)},
+                    "geometry": {"type": "LineString", "coordinates": _continuous(line)},
                     "properties": {
                         "option": rank,
                         "leg": k,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -279,10 +280,35 @@ def load_network(path: str | Path | None = None, *, name: str | None = None) -> 
     if problems:
         raise NetworkValidationError(problems)
     tables, _ = read_tables(folder)
+    tables["geometry"] = _read_geometry(folder)
     log.debug(
         "loaded network %s: %d nodes, %d links", folder, len(tables["nodes"]), len(tables["links"])
     )
     return Network(tables=tables, name=name or ("bundled" if path is None else folder.name))
+
+
+def _read_geometry(folder: Path) -> pd.DataFrame:
+    """Optional drawn shapes of links (``link_geometry.geojson``: LineStrings by ``link_id``)."""
+    path = folder / "link_geometry.geojson"
+    rows: list[dict[str, object]] = []
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for f in data["features"]:
+                rows.append(
+                    {
+                        "link_id": f["properties"]["link_id"],
+                        "coordinates": f["geometry"]["coordinates"],
+                    }
+                )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataFileError(
+                explain(
+                    f"{path} is not a GeoJSON FeatureCollection of LineStrings with a link_id.",
+                    fix="Rebuild it with tools/build_link_geometry.py or delete it.",
+                )
+            ) from exc
+    return pd.DataFrame(rows, columns=["link_id", "coordinates"])
 
 
 def great_circle_km(

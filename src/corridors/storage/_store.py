@@ -116,15 +116,23 @@ class Store:
 
     # -- schema ------------------------------------------------------------------------
     def upgrade(self, revision: str = "head") -> None:
-        """Migrate the schema with Alembic (default: to the newest revision)."""
+        """Migrate the schema up with Alembic (default: to the newest revision)."""
+        self._migrate("upgrade", revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Migrate the schema down with Alembic (``"base"`` drops every table)."""
+        self._migrate("downgrade", revision)
+
+    def _migrate(self, direction: str, revision: str) -> None:
         from alembic import command
         from alembic.config import Config
 
         cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("corridors.storage") / "alembic"))
+        where = resources.files("corridors.storage") / "alembic"
+        cfg.set_main_option("script_location", str(where))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            getattr(command, direction)(cfg, revision)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -294,9 +302,7 @@ def _make_engine(url: str) -> Engine:
             ) from exc
         return create_engine(url, pool_pre_ping=True)
     if url in ("sqlite://", "sqlite:///:memory:"):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False}, poolclass=StaticPool
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

@@ -1,0 +1,257 @@
+// corridors web map: plain JavaScript, Leaflet vendored, no network access beyond this server.
+"use strict";
+(function () {
+  const COLORS = ["#2b5797", "#e45756", "#54a24b", "#b279a2", "#f58518", "#72b7b2",
+                  "#9d755d", "#eeca3b", "#4c78a8", "#ff9da6", "#79706e", "#bab0ac"];
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const fmt = (x, d = 0) => Number(x).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+  const map = L.map("map", { zoomControl: true, worldCopyJump: true, keyboard: true }).setView([45, 60], 3);
+  map.attributionControl.addAttribution("Natural Earth");
+  const layers = {
+    countries: L.layerGroup().addTo(map), links: L.layerGroup().addTo(map),
+    flows: L.layerGroup().addTo(map), routes: L.layerGroup().addTo(map), nodes: L.layerGroup().addTo(map),
+  };
+  const state = { nodes: [], byId: {}, results: [], selected: null, pickNext: "origin" };
+  window.corridorsState = state;  // for tests and debugging
+
+  function setStatus(msg, ok) { const el = $("status"); el.textContent = msg || ""; el.className = ok ? "ok" : ""; }
+
+  async function api(path) {
+    const r = await fetch(path, { headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = { detail: r.statusText }; }
+    if (!r.ok) { const err = new Error(body.detail || r.statusText); err.status = r.status; throw err; }
+    return body;
+  }
+
+  // --- base map ------------------------------------------------------------------------
+  async function loadBase() {
+    const countries = await api("/static/data/countries.geojson");
+    L.geoJSON(countries, { style: { color: "#8d99ab", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 }, interactive: false }).addTo(layers.countries);
+    const links = await api("/api/links");
+    L.geoJSON(links, {
+      style: (f) => ({ color: f.properties.mode === "rail" ? "#6b7280" : f.properties.mode === "road" ? "#a3a3a3" : "#7fa7c9",
+                       weight: 1, opacity: 0.7, dashArray: ["ferry", "sea"].includes(f.properties.mode) ? "3 4" : null }),
+      interactive: false,
+    }).addTo(layers.links);
+    state.nodes = await api("/api/nodes");
+    for (const n of state.nodes) {
+      state.byId[n.id] = n;
+      const m = L.circleMarker([n.lat_deg, n.lon_deg], { radius: n.kind === "city" ? 4 : 3, color: "#1d2330", weight: 1, fillColor: "#fff", fillOpacity: 1 });
+      m.bindTooltip(`${esc(n.name)} (${esc(n.id)})`);
+      m.on("click", () => pickNode(n));
+      m.addTo(layers.nodes);
+    }
+  }
+
+  function label(n) { return `${n.name} (${n.id})`; }
+  function pickNode(n) {
+    const target = state.pickNext;
+    $(target).value = label(n);
+    state.pickNext = target === "origin" ? "destination" : "origin";
+    setStatus(`${target === "origin" ? "From" : "To"}: ${n.name}`, true);
+    if ($("origin").value && $("destination").value && target === "destination") run();
+  }
+  function placeValue(text) {
+    const m = /\(([^()]+)\)\s*$/.exec(text.trim());
+    if (m && state.byId[m[1]]) return m[1];
+    return text.trim();
+  }
+
+  // --- autocomplete from /api/nodes ------------------------------------------------------
+  function autocomplete(inputId, listId) {
+    let timer = null;
+    $(inputId).addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = $(inputId).value.trim();
+        if (q.length < 2 || /\)$/.test(q)) return;
+        try {
+          const hits = await api(`/api/nodes?limit=12&q=${encodeURIComponent(q)}`);
+          $(listId).innerHTML = hits.map((n) => `<option value="${esc(label(n))}">${esc(n.country)} · ${esc(n.kind)}</option>`).join("");
+        } catch (e) { /* typing stays possible */ }
+      }, 120);
+    });
+    $(inputId).addEventListener("focus", () => { state.pickNext = inputId; });
+  }
+
+  // --- scenarios ----------------------------------------------------------------------
+  async function loadScenarios() {
+    try {
+      const list = await api("/api/scenarios");
+      const sel = $("scenario");
+      for (const s of list) {
+        const o = document.createElement("option");
+        o.value = s.name; o.textContent = s.name; o.title = s.description || "";
+        sel.appendChild(o);
+      }
+    } catch (e) { setStatus(`Scenarios unavailable: ${e.message}`); }
+  }
+
+  // --- routes -------------------------------------------------------------------------
+  function query() {
+    const f = new FormData($("route-form"));
+    const p = new URLSearchParams();
+    p.set("origin", placeValue(f.get("origin") || ""));
+    p.set("destination", placeValue(f.get("destination") || ""));
+    if (f.get("teu")) p.set("teu", f.get("teu"));
+    const avoid = f.getAll("avoid"); if (avoid.length) p.set("avoid", avoid.join(","));
+    for (const m of f.getAll("no")) p.append("no", m);
+    p.set("top", "8");
+    return p;
+  }
+
+  async function run(ev) {
+    if (ev) ev.preventDefault();
+    const p = query();
+    if (!p.get("origin") || !p.get("destination")) { setStatus("Give both From and To."); return; }
+    const scenario = $("scenario").value;
+    setStatus("Searching…", true);
+    $("go").disabled = true;
+    try {
+      if (scenario === "base") {
+        const res = await api(`/api/route?${p}`);
+        state.results = [res];
+      } else {
+        p.set("scenario", scenario);
+        const res = await api(`/api/compare?${p}`);
+        state.results = [res.base, res.scenario];
+      }
+      render();
+      const n = state.results.reduce((a, r) => a + (r.options || []).length, 0);
+      setStatus(`${n} route option(s) found.`, true);
+    } catch (e) {
+      state.results = []; render(); setStatus(e.message);
+    } finally { $("go").disabled = false; }
+  }
+
+  function optionHtml(o, k, setIdx) {
+    const c = COLORS[k % COLORS.length];
+    const tags = (o.tags || []).map((t) => `<span class="tag">${esc(t)}</span>`).join("");
+    return `<li><button type="button" class="opt" style="--c:${c}" data-set="${setIdx}" data-k="${k}" aria-pressed="false">
+      <span class="opt-title">${k + 1}. ${esc(o.corridor)}</span>${tags}<br>
+      <span class="opt-figs">${fmt(o.days, 1)} days · $${fmt(o.cost_usd)} · ${fmt(o.co2_kg / 1000, 2)} t CO₂ · ${esc((o.modes || []).join("+"))}</span>
+    </button></li>`;
+  }
+
+  function render() {
+    layers.routes.clearLayers();
+    const single = state.results.length === 1;
+    $("compare").innerHTML = `<div class="cols ${single ? "single" : ""}">` + state.results.map((r, s) => `
+      <div class="col" data-scenario="${esc(r.scenario)}"><h3>${esc(r.scenario)}${r.origin_name ? `: ${esc(r.origin_name)} → ${esc(r.destination_name)}` : ""}</h3>
+      ${r.error ? `<p class="hint">${esc(r.error)}</p>` : ""}
+      <ol class="opts">${(r.options || []).map((o, k) => optionHtml(o, k, s)).join("")}</ol></div>`).join("") + "</div>";
+    const bounds = [];
+    state.results.forEach((r, s) => {
+      if (!r.geojson) return;
+      L.geoJSON(r.geojson, {
+        style: (f) => ({ color: COLORS[(f.properties.option - 1) % COLORS.length], weight: f.properties.option === 1 ? 5 : 3,
+                         opacity: 0.85, dashArray: s === 1 ? "8 6" : null }),
+        onEachFeature: (f, lyr) => {
+          lyr.bindTooltip(`${esc(r.scenario)} #${f.properties.option} ${esc(f.properties.corridor)}: ${fmt(f.properties.days, 1)} d, $${fmt(f.properties.cost_usd)}`);
+          lyr.getLatLngs().forEach((ll) => bounds.push(ll));
+          lyr.options.optionKey = `${s}:${f.properties.option - 1}`;
+        },
+      }).addTo(layers.routes);
+    });
+    if (bounds.length) map.fitBounds(L.latLngBounds(bounds), { padding: [30, 30] });
+    document.querySelectorAll("button.opt").forEach((b) => b.addEventListener("click", () => select(b)));
+    drawPareto();
+  }
+
+  function select(btn) {
+    const key = `${btn.dataset.set}:${btn.dataset.k}`;
+    const on = btn.getAttribute("aria-pressed") !== "true";
+    document.querySelectorAll("button.opt").forEach((b) => b.setAttribute("aria-pressed", "false"));
+    btn.setAttribute("aria-pressed", on ? "true" : "false");
+    layers.routes.eachLayer((g) => g.eachLayer && g.eachLayer((l) => {
+      const hit = l.options.optionKey === key;
+      l.setStyle({ opacity: !on || hit ? 0.85 : 0.15, weight: hit && on ? 7 : 3 });
+      if (hit && on) l.bringToFront();
+    }));
+  }
+
+  function drawPareto() {
+    const svg = $("pareto");
+    const pts = [];
+    state.results.forEach((r, s) => (r.options || []).forEach((o, k) => pts.push({ x: o.days, y: o.cost_usd, k, s })));
+    if (!pts.length) { svg.innerHTML = ""; return; }
+    const W = 340, H = 170, L0 = 48, B = 26, T = 10, R = 10;
+    const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
+    const x0 = Math.min(...xs) * 0.95, x1 = Math.max(...xs) * 1.05, y0 = Math.min(...ys) * 0.9, y1 = Math.max(...ys) * 1.1;
+    const X = (x) => L0 + (x - x0) / (x1 - x0 || 1) * (W - L0 - R), Y = (y) => H - B - (y - y0) / (y1 - y0 || 1) * (H - B - T);
+    let out = `<line x1="${L0}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L0}" y1="${T}" x2="${L0}" y2="${H - B}" stroke="#888"/>`;
+    out += `<text x="${(W + L0) / 2}" y="${H - 4}" text-anchor="middle">days</text><text x="4" y="${T + 8}">USD</text>`;
+    out += `<text x="${L0}" y="${H - B + 12}" text-anchor="middle">${fmt(x0, 0)}</text><text x="${W - R}" y="${H - B + 12}" text-anchor="end">${fmt(x1, 0)}</text>`;
+    out += `<text x="${L0 - 3}" y="${H - B}" text-anchor="end">${fmt(y0)}</text><text x="${L0 - 3}" y="${T + 8}" text-anchor="end">${fmt(y1)}</text>`;
+    for (const p of pts) {
+      const c = COLORS[p.k % COLORS.length];
+      out += p.s === 0
+        ? `<circle cx="${X(p.x)}" cy="${Y(p.y)}" r="5" fill="${c}"><title>#${p.k + 1}: ${fmt(p.x, 1)} d, $${fmt(p.y)}</title></circle>`
+        : `<rect x="${X(p.x) - 4}" y="${Y(p.y) - 4}" width="8" height="8" fill="none" stroke="${c}" stroke-width="2"><title>scenario #${p.k + 1}: ${fmt(p.x, 1)} d, $${fmt(p.y)}</title></rect>`;
+    }
+    svg.innerHTML = out;
+  }
+
+  // --- flows ---------------------------------------------------------------------------
+  function utilColor(u) { return u == null ? "#999" : u < 0.5 ? "#2ca25f" : u < 0.8 ? "#fdae61" : u < 1 ? "#f46d43" : "#b2182b"; }
+
+  async function showFlows() {
+    const scenario = $("scenario").value;
+    const st = $("flows-status");
+    layers.flows.clearLayers(); $("bottlenecks").innerHTML = "";
+    try {
+      const flows = await api(`/api/flows?scenario=${encodeURIComponent(scenario)}`);
+      drawFlows(flows);
+      const bn = await api(`/api/bottlenecks?top=10&scenario=${encodeURIComponent(scenario)}`);
+      $("bottlenecks").innerHTML = bn.map((b) => `<li>${esc(b.name || b.link_id || b.id)}: ${fmt(100 * (b.utilization ?? 0))}% used</li>`).join("");
+      st.textContent = `Flows of scenario ${scenario}.`;
+    } catch (e) {
+      if (e.status !== 404) { st.textContent = e.message; return; }
+      st.textContent = "No assignment yet: running one…";
+      await runAssignment(scenario);
+    }
+  }
+
+  async function runAssignment(scenario) {
+    const st = $("flows-status");
+    const r = await fetch("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ kind: "assignment", scenario }) });
+    const job = await r.json();
+    if (!r.ok) { st.textContent = job.detail; return; }
+    for (;;) {
+      const j = await api(`/api/jobs/${job.id}`);
+      if (j.status === "done") { return showFlows(); }
+      if (j.status === "failed") { st.textContent = `Assignment failed: ${j.error}`; return; }
+      const pct = j.progress.fraction == null ? "" : ` ${fmt(100 * j.progress.fraction)}%`;
+      st.textContent = `Assignment ${j.status}${pct} ${j.progress.message || ""}`;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  }
+
+  function drawFlows(fc) {
+    L.geoJSON(fc, {
+      style: (f) => ({ color: utilColor(f.properties.utilization), weight: 2 + 6 * Math.min(1, f.properties.utilization || 0), opacity: 0.9 }),
+      onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id || "")}: ${fmt(f.properties.flow || 0)} flow, ${fmt(100 * (f.properties.utilization || 0))}%`),
+    }).addTo(layers.flows);
+  }
+
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const d = L.DomUtil.create("div", "legend");
+    d.innerHTML = "<b>utilization</b><br>" + [[0.3, "&lt;50%"], [0.6, "50–80%"], [0.9, "80–100%"], [1.2, "&gt;100%"]]
+      .map(([u, t]) => `<i style="background:${utilColor(u)}"></i>${t}`).join("<br>") + "<br><i style='background:#2b5797'></i>route (base)<br><i style='background:repeating-linear-gradient(90deg,#2b5797 0 6px,transparent 6px 10px)'></i>route (scenario)";
+    return d;
+  };
+  legend.addTo(map);
+
+  autocomplete("origin", "origin-list");
+  autocomplete("destination", "destination-list");
+  $("route-form").addEventListener("submit", run);
+  $("scenario").addEventListener("change", () => { if ($("origin").value && $("destination").value) run(); });
+  $("flows-btn").addEventListener("click", showFlows);
+  Promise.all([loadBase(), loadScenarios()])
+    .then(() => { document.body.dataset.ready = "true"; })
+    .catch((e) => setStatus(`Could not load the network: ${e.message}`));
+})();
