@@ -15,6 +15,13 @@ one :class:`DemandClass` per commodity and call :func:`assign` with an :class:`A
 
 from __future__ import annotations
 
+from corridors.assignment._from_network import (
+    CLASS_CARGO,
+    OVERLAND_ONLY,
+    assign_network,
+    baseline_demand,
+    corridor_graph,
+)
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.algorithms import assign
 from corridors.assignment.results import AssignmentResult, IterationRecord, write_results
@@ -22,6 +29,8 @@ from corridors.assignment.spec import Algorithm, AssignmentSpec, DemandClass
 from corridors.assignment.vdf import VDF, link_times
 
 __all__ = [
+    "CLASS_CARGO",
+    "OVERLAND_ONLY",
     "VDF",
     "Algorithm",
     "AssignmentGraph",
@@ -30,6 +39,9 @@ __all__ = [
     "DemandClass",
     "IterationRecord",
     "assign",
+    "assign_network",
+    "baseline_demand",
+    "corridor_graph",
     "link_times",
     "write_results",
 ]

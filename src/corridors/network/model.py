@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,12 @@ class Network:
         from corridors.network._resolve import resolve_links
 
         return resolve_links(self)
+
+    @cached_property
+    def link_records(self) -> list[dict[str, Any]]:
+        """Rows of :attr:`links` as plain dicts, in order (fast per-row access for kernels'
+        results; cached)."""
+        return cast(list[dict[str, Any]], self.links.to_dict("records"))
 
     @property
     def sources(self) -> pd.DataFrame:

@@ -105,7 +105,9 @@ def load_reliability_parameters(path: str | Path | None = None) -> ReliabilityPa
         values[(row["scope"], row["parameter"])] = v
     if problems:
         raise DataFileError(
-            explain(f"{file.name} has problems: " + "; ".join(problems) + ".",
-                    fix="Fix the rows; see corridors/data/RELIABILITY.md.")
+            explain(
+                f"{file.name} has problems: " + "; ".join(problems) + ".",
+                fix="Fix the rows; see corridors/data/RELIABILITY.md.",
+            )
         )
     return ReliabilityParameters(values)

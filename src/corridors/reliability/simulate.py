@@ -104,15 +104,24 @@ def compile_events(
         if float(step["headway_h"]) > 0:
             flush()
             p = parameters.cancel_prob(cls, departure)
-            rows.append((EV_SAILING, float(step["headway_h"]), p, int(step["sailing_mask"]),
-                         f"sailing {step['id']}"))
+            rows.append(
+                (
+                    EV_SAILING,
+                    float(step["headway_h"]),
+                    p,
+                    int(step["sailing_mask"]),
+                    f"sailing {step['id']}",
+                )
+            )
         if cls != run_cls:
             flush()
             run_cls = cls
         dwell, p90 = float(step["border_dwell_h"]), float(step["border_dwell_p90_h"])
         run_h += max(hours - dwell, 0.0)
         if dwell > 0 and p90 > dwell:
-            rows.append((EV_LOGNORMAL, dwell, math.log(p90 / dwell) / Z90, 0, f"dwell {step['id']}"))
+            rows.append(
+                (EV_LOGNORMAL, dwell, math.log(p90 / dwell) / Z90, 0, f"dwell {step['id']}")
+            )
         elif dwell > 0:
             rows.append((EV_CONST, dwell, 0.0, 0, f"dwell {step['id']}"))
         elif p90 > 0:
@@ -199,15 +208,30 @@ class ReliabilityResult:
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         hi = float(np.quantile(self.samples_days, 0.999))
-        ax.hist(self.samples_days, bins=bins, range=(float(self.samples_days.min()), hi),
-                color="#4c78a8", alpha=0.85, density=True)
-        for q, v, col in (("P50", self.p50_days, "#222222"), ("P90", self.p90_days, "#e45756"),
-                          ("P95", self.p95_days, "#b279a2")):
+        ax.hist(
+            self.samples_days,
+            bins=bins,
+            range=(float(self.samples_days.min()), hi),
+            color="#4c78a8",
+            alpha=0.85,
+            density=True,
+        )
+        for q, v, col in (
+            ("P50", self.p50_days, "#222222"),
+            ("P90", self.p90_days, "#e45756"),
+            ("P95", self.p95_days, "#b279a2"),
+        ):
             ax.axvline(v, color=col, lw=1.5, ls="--", label=f"{q} {v:.1f} d")
-        ax.axvline(self.planned_days, color="#54a24b", lw=1.5, label=f"planned {self.planned_days:.1f} d")
+        ax.axvline(
+            self.planned_days, color="#54a24b", lw=1.5, label=f"planned {self.planned_days:.1f} d"
+        )
         if self.deadline_days is not None and self.prob_by_deadline is not None:
-            ax.axvline(self.deadline_days, color="#f58518", lw=2,
-                       label=f"deadline {self.deadline_days:g} d: {self.prob_by_deadline:.0%} on time")
+            ax.axvline(
+                self.deadline_days,
+                color="#f58518",
+                lw=2,
+                label=f"deadline {self.deadline_days:g} d: {self.prob_by_deadline:.0%} on time",
+            )
         ax.set_xlabel("door-to-door transit time (days)")
         ax.set_ylabel("share of shipments per day")
         ax.set_title(f"{self.label}\n{self.n:,} simulated shipments", fontsize=10)

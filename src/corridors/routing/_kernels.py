@@ -246,6 +246,44 @@ def _grow_b(a: np.ndarray, cap: int) -> np.ndarray:
     return b
 
 
+@njit(cache=True, inline="always")
+def _sift_up(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while i > 0:
+        parent = (i - 1) >> 1
+        if heap_d[parent] <= d:
+            break
+        heap_v[i] = heap_v[parent]
+        heap_d[i] = heap_d[parent]
+        pos[heap_v[i]] = i
+        i = parent
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
+@njit(cache=True, inline="always")
+def _sift_down(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and heap_d[child + 1] < heap_d[child]:
+            child += 1
+        if heap_d[child] >= d:
+            break
+        heap_v[i] = heap_v[child]
+        heap_d[i] = heap_d[child]
+        pos[heap_v[i]] = i
+        i = child
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
 @njit(cache=True)
 def dijkstra(
     indptr: np.ndarray,
@@ -259,7 +297,8 @@ def dijkstra(
     """Single-criterion shortest path tree from ``source`` (stops once ``target`` is settled).
 
     ``target < 0`` computes the full tree. Access-vertex rules as in the module docstring
-    (``n_access = 0`` disables them, for plain graphs).
+    (``n_access = 0`` disables them, for plain graphs). An indexed binary heap with
+    decrease-key keeps every vertex at most once in the queue.
 
     Returns
     -------
@@ -269,14 +308,24 @@ def dijkstra(
     n = len(indptr) - 1
     dist = np.full(n, np.inf)
     pred = np.full(n, -1, np.int64)
-    done = np.zeros(n, np.bool_)
+    pos = np.full(n, -1, np.int64)  # -1 never queued, -2 settled, else heap index
+    heap_v = np.empty(n, np.int64)
+    heap_d = np.empty(n, np.float64)
+    size = 1
+    heap_v[0] = source
+    heap_d[0] = 0.0
+    pos[source] = 0
     dist[source] = 0.0
-    heap = [(0.0, np.int64(source))]
-    while len(heap) > 0:
-        d, v = heapq.heappop(heap)
-        if done[v]:
-            continue
-        done[v] = True
+    while size > 0:
+        v = heap_v[0]
+        d = heap_d[0]
+        pos[v] = -2
+        size -= 1
+        if size > 0:
+            heap_v[0] = heap_v[size]
+            heap_d[0] = heap_d[size]
+            pos[heap_v[0]] = 0
+            _sift_down(heap_v, heap_d, pos, 0, size)
         if v == target:
             break
         if v < n_access and v != source:
@@ -285,11 +334,19 @@ def dijkstra(
             if not arc_ok[e]:
                 continue
             w = head[e]
-            if w < n_access and w != target:
+            if pos[w] == -2 or (w < n_access and w != target):
                 continue
             nd = d + weight[e]
             if nd < dist[w]:
                 dist[w] = nd
                 pred[w] = e
-                heapq.heappush(heap, (nd, np.int64(w)))
+                if pos[w] == -1:
+                    heap_v[size] = w
+                    heap_d[size] = nd
+                    pos[w] = size
+                    size += 1
+                    _sift_up(heap_v, heap_d, pos, size - 1)
+                else:
+                    heap_d[pos[w]] = nd
+                    _sift_up(heap_v, heap_d, pos, pos[w])
     return dist, pred

@@ -152,7 +152,7 @@ def build_itinerary(
     start_hour_of_week: float,
 ) -> Itinerary:
     """Turn a list of arcs (origin access → destination access) into an :class:`Itinerary`."""
-    links = net.links
+    links = net.link_records
     q = consignment.units
     t = 0.0
     tb = {
@@ -196,7 +196,7 @@ def build_itinerary(
         }
         steps.append(step)
         if kind == ARC_LINK:
-            row = links.iloc[int(g.link[e])]
+            row = links[int(g.link[e])]
             dwell = float(row["border_dwell_h"])
             step.update(
                 id=str(row["link_id_dir"]),

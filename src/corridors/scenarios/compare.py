@@ -1,0 +1,240 @@
+"""Compare a base network with scenarios: routes, utilization, system totals, corridor shifts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from corridors._progress import Progress, ProgressCallback, no_progress
+from corridors.assignment._from_network import CLASS_CARGO, OVERLAND_ONLY
+from corridors.errors import CorridorsError
+from corridors.network.model import Network
+from corridors.scenarios.apply import apply_scenario
+from corridors.scenarios.model import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from corridors.assignment.demand import ODMatrices
+
+__all__ = ["DEFAULT_PAIRS", "Comparison", "compare_scenarios", "run_scenario"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Xi'an", "Duisburg"),
+    ("Xi'an", "Istanbul"),
+    ("Urumqi", "Moscow"),
+    ("Almaty", "Baku"),
+)
+"""OD pairs routed when none are given."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Side-by-side results of a base and its scenarios (one row per scenario and item).
+
+    Attributes
+    ----------
+    names
+        ``"base"`` then each scenario's name.
+    routes
+        ``scenario, origin, destination, rank, corridor, days, cost_usd, co2_kg`` (the three
+        best-ranked options per pair).
+    crossings
+        Border links with flow: ``scenario, link_id, countries, flow_teu, capacity_teu,
+        volume_capacity``.
+    totals
+        ``scenario, demand_teu, system_time_teu_h, system_cost_usd, cn_kz_flow_teu,
+        cn_kz_capacity_teu, cn_kz_utilization, max_volume_capacity``.
+    corridors
+        Demand by corridor of its best route: ``scenario, class, corridor, demand``.
+    """
+
+    names: tuple[str, ...]
+    routes: pd.DataFrame
+    crossings: pd.DataFrame
+    totals: pd.DataFrame
+    corridors: pd.DataFrame
+
+    def shifts(self) -> pd.DataFrame:
+        """Demand by corridor, one column per scenario, plus the change against the base."""
+        wide = self.corridors.pivot_table(
+            index=["class", "corridor"],
+            columns="scenario",
+            values="demand",
+            aggfunc="sum",
+            fill_value=0.0,
+        )[list(self.names)]
+        for n in self.names[1:]:
+            wide[f"Δ {n}"] = wide[n] - wide[self.names[0]]
+        return wide.reset_index()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "names": list(self.names),
+            "totals": self.totals.to_dict(orient="records"),
+            "routes": self.routes.to_dict(orient="records"),
+            "crossings": self.crossings.to_dict(orient="records"),
+            "corridor_shifts": self.shifts().to_dict(orient="records"),
+        }
+
+
+def _countries(net: Network, label: str) -> str:
+    return str(net.nodes.at[label.split(":")[0], "country"])
+
+
+def run_scenario(
+    net: Network, demand: ODMatrices, pairs: Sequence[tuple[str, str]], name: str
+) -> dict[str, pd.DataFrame]:
+    """Routes for ``pairs``, the equilibrium assignment and corridor shares on one network."""
+    from corridors.assignment import AssignmentSpec
+    from corridors.assignment._from_network import assign_network
+    from corridors.routing import pareto_routes, route
+
+    rows = []
+    for o, d in pairs:
+        try:
+            opts = pareto_routes(net, o, d, eps=0.02, max_options=3)
+        except CorridorsError as exc:  # a closed corridor may leave no route
+            rows.append(
+                {
+                    "scenario": name,
+                    "origin": o,
+                    "destination": d,
+                    "rank": 0,
+                    "corridor": f"no route ({type(exc).__name__})",
+                    "days": np.nan,
+                    "cost_usd": np.nan,
+                    "co2_kg": np.nan,
+                }
+            )
+            continue
+        for k, it in enumerate(opts.options[:3], start=1):
+            rows.append(
+                {
+                    "scenario": name,
+                    "origin": o,
+                    "destination": d,
+                    "rank": k,
+                    "corridor": it.corridor,
+                    "days": it.days,
+                    "cost_usd": it.cost_usd,
+                    "co2_kg": it.co2_kg,
+                }
+            )
+    res = assign_network(net, demand, spec=AssignmentSpec(target_gap=1e-4, max_iterations=200))
+    lt = res.link_table()
+    border = lt[lt["link_type"] == "border"].copy()
+    ca = border["from_node"].map(lambda v: _countries(net, v))
+    cb = border["to_node"].map(lambda v: _countries(net, v))
+    border["countries"] = ca + "→" + cb
+    cnkz = ((ca == "CN") & (cb == "KZ")) | ((ca == "KZ") & (cb == "CN"))
+    finite = border["capacity"] < 1e11
+    cross = border[(border["flow_pcu"] > 0) | cnkz].assign(scenario=name)
+    cross = cross.rename(columns={"flow_pcu": "flow_teu", "capacity": "capacity_teu"})
+    cross = cross[
+        ["scenario", "link_id", "countries", "flow_teu", "capacity_teu", "volume_capacity"]
+    ]
+    cls_cost = sum((lt[f"flow_{c.name}"] * lt[f"cost_{c.name}"]).fillna(0.0) for c in res.classes)
+    cap_cnkz = float(border.loc[cnkz & finite, "capacity"].sum())
+    flow_cnkz = float(border.loc[cnkz & finite, "flow_pcu"].sum())
+    vc = lt["volume_capacity"][lt["capacity"] < 1e11]
+    totals = pd.DataFrame(
+        [
+            {
+                "scenario": name,
+                "demand_teu": float(sum(np.sum(m) for m in demand.matrices.values())),
+                "system_time_teu_h": float((lt["flow_pcu"] * lt["time"]).sum()),
+                "system_cost_usd": float(np.sum(cls_cost)),
+                "cn_kz_flow_teu": flow_cnkz,
+                "cn_kz_capacity_teu": cap_cnkz,
+                "cn_kz_utilization": flow_cnkz / cap_cnkz if cap_cnkz else np.nan,
+                "max_volume_capacity": float(vc.max()) if len(vc) else np.nan,
+                "converged": bool(res.converged),
+            }
+        ]
+    )
+    corr = []
+    for cls, m in demand.matrices.items():
+        cargo = CLASS_CARGO.get(cls, "container")
+        oi, di = np.nonzero(np.asarray(m) > 0)
+        for i, j in zip(oi, di, strict=True):
+            o, d = demand.zones[i], demand.zones[j]
+            try:
+                # same market as the assignment: containers overland, grain never by air
+                c = route(
+                    net,
+                    o,
+                    d,
+                    objective="generalized",
+                    cargo=cargo,
+                    avoid_modes=OVERLAND_ONLY.get(cargo, ()),
+                ).corridor
+            except CorridorsError:
+                c = "no route"
+            corr.append({"scenario": name, "class": cls, "corridor": c, "demand": float(m[i, j])})
+    return {
+        "routes": pd.DataFrame(rows),
+        "crossings": cross,
+        "totals": totals,
+        "corridors": pd.DataFrame(corr),
+    }
+
+
+def compare_scenarios(
+    base: Network,
+    scenarios: Sequence[Scenario | str],
+    *,
+    pairs: Sequence[tuple[str, str]] = DEFAULT_PAIRS,
+    demand: ODMatrices | None = None,
+    progress: ProgressCallback = no_progress,
+) -> Comparison:
+    """Run routing and assignment on ``base`` and on each scenario; gather side by side.
+
+    Parameters
+    ----------
+    base
+        The base network (untouched).
+    scenarios
+        Scenarios or scenario files / shipped names.
+    pairs
+        Origin-destination place pairs to list route options for.
+    demand
+        Demand matrices; default: the bundled baseline demand of ``base``.
+    progress
+        Called once per finished network.
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    ScenarioError
+        If a scenario cannot be applied (before anything runs).
+    """
+    from corridors.assignment._from_network import baseline_demand
+
+    demand = baseline_demand(base) if demand is None else demand
+    specs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
+    nets: list[tuple[str, Network, ODMatrices]] = [("base", base, demand)]
+    for s in specs:  # apply all first: every rejection before anything runs
+        net, dem = apply_scenario(base, s, demand=demand)
+        nets.append((s.name, net, dem if dem is not None else demand))
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for k, (name, net, dem) in enumerate(nets):
+        for key, df in run_scenario(net, dem, pairs, name).items():
+            parts.setdefault(key, []).append(df)
+        progress(Progress("compare", k + 1, len(nets), name))
+    cat = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+    return Comparison(
+        tuple(n for n, _, _ in nets),
+        cat["routes"],
+        cat["crossings"],
+        cat["totals"],
+        cat["corridors"],
+    )

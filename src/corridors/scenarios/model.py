@@ -1,0 +1,404 @@
+"""Scenario files: a named list of typed changes to a base network and its demand.
+
+A scenario is a YAML (or TOML) mapping::
+
+    name: third-railroad
+    description: Ayagoz-Bakhty, the third China-Kazakhstan railroad (D10)
+    base: bundled            # or a network folder (relative to the file)
+    inherits: caspian-x2     # optional: a shipped scenario name or a file path
+    changes:
+      - op: add_node
+        node_id: kz-bakhty
+        ...
+
+Each change names an ``op`` from :data:`OPS`; its fields are checked here (unknown op or field,
+wrong type, negative figure) and its references (link, node, country, parameter) when it is
+applied, so every error comes before anything runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from corridors.errors import ScenarioError, explain
+
+__all__ = [
+    "OPS",
+    "Change",
+    "Scenario",
+    "load_scenario",
+    "scenario_from_dict",
+    "shipped_scenarios",
+]
+
+NUM = (int, float)
+_SELECT = {
+    "link_id": str,
+    "links": list,
+    "link_class": str,
+    "mode": str,
+    "via": str,
+    "countries": list,
+}
+_PROV = {"source": str, "year": (str, int), "note": str}
+
+
+@dataclass(frozen=True)
+class OpSchema:
+    """Fields of one operation: required and optional, with their types."""
+
+    required: Mapping[str, Any]
+    optional: Mapping[str, Any] = field(default_factory=dict)
+    doc: str = ""
+    free_fields: bool = False  # add_* ops take the table's own columns
+
+
+OPS: dict[str, OpSchema] = {
+    "add_source": OpSchema(
+        {"source_id": str, "title": str},
+        {"publisher": str, "date": (str, int), "url": str, "gave": str},
+        "add a row to sources.csv so added figures can cite it",
+        free_fields=True,
+    ),
+    "add_node": OpSchema(
+        {
+            "node_id": str,
+            "name": str,
+            "country": str,
+            "kind": str,
+            "lat_deg": NUM,
+            "lon_deg": NUM,
+            "coord_source": str,
+        },
+        {},
+        "add a row to nodes.csv (any nodes.csv column)",
+        free_fields=True,
+    ),
+    "add_link": OpSchema(
+        {
+            "link_id": str,
+            "from_node": str,
+            "to_node": str,
+            "mode": str,
+            "link_class": str,
+            "length_km": NUM,
+            "length_source": str,
+        },
+        {},
+        "add a row to links.csv (any links.csv column, with its provenance)",
+        free_fields=True,
+    ),
+    "add_crossing": OpSchema(
+        {"link_id": str, "direction": str, "dwell_h": NUM, "source": str},
+        {},
+        "add a row to crossings.csv",
+        free_fields=True,
+    ),
+    "add_transfer": OpSchema(
+        {
+            "node_id": str,
+            "kind": str,
+            "port_a": str,
+            "port_b": str,
+            "time_container_h": NUM,
+            "cost_usd_per_teu": NUM,
+            "source": str,
+        },
+        {},
+        "add a row to transfers.csv",
+        free_fields=True,
+    ),
+    "remove_node": OpSchema({"node_id": str}, {}, "remove a node with its links and transfers"),
+    "remove_link": OpSchema({"link_id": str}, {}, "remove a link and its crossings"),
+    "close_links": OpSchema({}, dict(_SELECT), "close every selected link (removed)"),
+    "close_country": OpSchema({"country": str}, {}, "close every link touching a country"),
+    "change_links": OpSchema(
+        {},
+        {**_SELECT, "set": dict, "multiply": dict, **_PROV},
+        "set or multiply link figures (speed, capacity, sailings, length) on selected links",
+    ),
+    "change_crossings": OpSchema(
+        {},
+        {**_SELECT, "direction": str, "set": dict, "multiply": dict, **_PROV},
+        "set or multiply border dwell and fees on selected crossings",
+    ),
+    "set_parameter": OpSchema(
+        {"scope": str, "parameter": str, "value": NUM, "source": str},
+        {"year": (str, int), "note": str},
+        "set (or add) a class, kind or global parameter",
+    ),
+    "multiply_parameter": OpSchema(
+        {"scope": str, "parameter": str, "factor": NUM},
+        dict(_PROV),
+        "multiply an existing parameter",
+    ),
+    "scale_demand": OpSchema(
+        {"factor": NUM},
+        {"classes": list, "origins": list, "destinations": list},
+        "multiply demand, optionally for some classes and OD pairs",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One typed change: the ``op`` name and its fields."""
+
+    op: str
+    fields: Mapping[str, Any]
+    index: int = 0
+
+    def where(self) -> str:
+        return f"change #{self.index + 1} ({self.op})"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of changes to a base network and demand (immutable).
+
+    Attributes
+    ----------
+    name, description
+        Label and one-line purpose.
+    base
+        ``"bundled"`` or a network folder.
+    changes
+        Changes in the order they apply (inherited ones first).
+    parents
+        Names of the scenarios this one inherits from, nearest last.
+    path
+        File it was read from, if any.
+    """
+
+    name: str
+    description: str = ""
+    base: str = "bundled"
+    changes: tuple[Change, ...] = ()
+    parents: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "base": self.base,
+            "inherits": list(self.parents),
+            "changes": [{"op": c.op, **dict(c.fields)} for c in self.changes],
+        }
+
+
+def _type_name(t: Any) -> str:
+    if t is NUM:
+        return "number"
+    if isinstance(t, tuple):
+        return " or ".join(x.__name__ for x in t)
+    return str(t.__name__)
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=3, cutoff=0.5)
+    if close:
+        return "Did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "Known: " + ", ".join(sorted(options)) + "."
+
+
+def _check_change(name: str, i: int, raw: Any) -> Change:
+    if not isinstance(raw, dict) or "op" not in raw:
+        raise ScenarioError(
+            explain(
+                f"Scenario {name!r}, change #{i + 1}: {raw!r} has no 'op'.",
+                fix="Write each change as a mapping with 'op: <operation>'.",
+            )
+        )
+    op = str(raw["op"])
+    if op not in OPS:
+        raise ScenarioError(
+            explain(
+                f"Scenario {name!r}, change #{i + 1}: unknown op {op!r}.",
+                fix=_suggest(op, list(OPS)),
+            )
+        )
+    schema = OPS[op]
+    fields = {k: v for k, v in raw.items() if k != "op"}
+    where = f"Scenario {name!r}, change #{i + 1} ({op})"
+    missing = [k for k in schema.required if k not in fields]
+    if missing:
+        raise ScenarioError(explain(f"{where}: missing field(s) {', '.join(missing)}."))
+    allowed = {**schema.required, **schema.optional}
+    for k, v in fields.items():
+        if k not in allowed:
+            if schema.free_fields:
+                continue  # checked against the table's columns when applied
+            raise ScenarioError(
+                explain(f"{where}: unknown field {k!r}.", fix=_suggest(k, list(allowed)))
+            )
+        if not isinstance(v, allowed[k]) or (isinstance(v, bool) and allowed[k] is NUM):
+            raise ScenarioError(
+                explain(f"{where}: field {k!r} = {v!r} should be a {_type_name(allowed[k])}.")
+            )
+    _check_numbers(where, op, fields)
+    return Change(op=op, fields=dict(fields), index=i)
+
+
+def _check_numbers(where: str, op: str, fields: dict[str, Any]) -> None:
+    numbers: dict[str, Any] = {}
+    for k, v in fields.items():
+        if k in ("set", "multiply") and isinstance(v, dict):
+            numbers.update({f"{k}.{kk}": vv for kk, vv in v.items()})
+        elif k in ("factor", "value") or k.endswith(
+            ("_km", "_h", "_per_day", "_per_week", "_kmh", "_usd_per_teu", "_usd_per_t")
+        ):
+            numbers[k] = v
+    for k, v in numbers.items():
+        if k.startswith("set.") and k[4:] in ("sailing_days", "via", "bidirectional"):
+            continue
+        if not isinstance(v, NUM) or isinstance(v, bool):
+            raise ScenarioError(explain(f"{where}: {k} = {v!r} is not a number."))
+        if v < 0:
+            raise ScenarioError(
+                explain(
+                    f"{where}: {k} = {v} is negative.",
+                    why="Capacities, times, tariffs and factors cannot be below zero.",
+                    fix="Give a value >= 0 (to close a link use 'close_links').",
+                )
+            )
+    if op in ("change_links", "change_crossings") and not (
+        fields.get("set") or fields.get("multiply")
+    ):
+        raise ScenarioError(
+            explain(f"{where}: nothing to change.", fix="Give 'set' or 'multiply'.")
+        )
+
+
+def scenario_from_dict(
+    doc: Mapping[str, Any], *, name: str | None = None, path: Path | None = None
+) -> Scenario:
+    """Build a :class:`Scenario` from a parsed document, checking every change's fields.
+
+    Parameters
+    ----------
+    doc
+        Mapping with ``name``, ``description``, ``base``, ``inherits`` and ``changes``.
+    name
+        Name to use when the document has none.
+    path
+        File the document came from (``inherits`` and ``base`` paths are relative to it).
+
+    Raises
+    ------
+    ScenarioError
+        For unknown keys, ops or fields, wrong types, negative figures, or an inheritance cycle.
+
+    Examples
+    --------
+    >>> s = scenario_from_dict({"name": "x", "changes": [{"op": "scale_demand", "factor": 2}]})
+    >>> s.changes[0].op
+    'scale_demand'
+    >>> scenario_from_dict({"name": "x", "changes": [{"op": "close_link"}]})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    corridors.errors.ScenarioError: ... unknown op 'close_link'. Did you mean 'close_links'...?
+    """
+    return _from_dict(doc, name=name, path=path, seen=())
+
+
+def _from_dict(
+    doc: Mapping[str, Any], *, name: str | None, path: Path | None, seen: tuple[str, ...]
+) -> Scenario:
+    if not isinstance(doc, Mapping):
+        raise ScenarioError(explain(f"A scenario must be a mapping, not {type(doc).__name__}."))
+    sname = str(doc.get("name") or name or (path.stem if path else "scenario"))
+    known = {"name", "description", "base", "inherits", "changes"}
+    for k in doc:
+        if k not in known:
+            raise ScenarioError(
+                explain(
+                    f"Scenario {sname!r}: unknown key {k!r}.", fix=_suggest(str(k), list(known))
+                )
+            )
+    changes_raw = doc.get("changes") or []
+    if not isinstance(changes_raw, list):
+        raise ScenarioError(explain(f"Scenario {sname!r}: 'changes' must be a list."))
+    own = tuple(_check_change(sname, i, c) for i, c in enumerate(changes_raw))
+    parent: Scenario | None = None
+    if doc.get("inherits"):
+        ref = str(doc["inherits"])
+        here = str(path.resolve()) if path is not None else sname
+        target = _resolve_ref(ref, path)
+        if str(target.resolve()) in (*seen, here):
+            chain = [Path(x).stem for x in (*seen, here)] + [target.stem]
+            raise ScenarioError(
+                explain(
+                    f"Scenario {sname!r} inherits in a cycle: {' -> '.join(chain)}.",
+                    fix="Remove one 'inherits' of the loop.",
+                )
+            )
+        parent = _load(target, seen=(*seen, here))
+    base = str(doc.get("base") or (parent.base if parent else "bundled"))
+    if base != "bundled" and path is not None and not Path(base).is_absolute():
+        base = str((path.parent / base).resolve())
+    return Scenario(
+        name=sname,
+        description=str(doc.get("description") or ""),
+        base=base,
+        changes=(*(parent.changes if parent else ()), *own),
+        parents=(*(parent.parents if parent else ()), *((parent.name,) if parent else ())),
+        path=path,
+    )
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """The example scenarios shipped with corridors, by name."""
+    folder = Path(str(resources.files("corridors") / "data" / "scenarios"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
+    cand = Path(ref)
+    if relative_to is not None and not cand.is_absolute():
+        cand = relative_to.parent / ref
+    if cand.is_file():
+        return cand
+    for suffix in (".yaml", ".yml", ".toml"):
+        if cand.with_suffix(suffix).is_file():
+            return cand.with_suffix(suffix)
+    shipped = shipped_scenarios()
+    if ref in shipped:
+        return shipped[ref]
+    raise ScenarioError(
+        explain(
+            f"Scenario {ref!r}: no such file or shipped scenario.", fix=_suggest(ref, list(shipped))
+        )
+    )
+
+
+def _load(path: Path, *, seen: tuple[str, ...]) -> Scenario:
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(explain(f"{path}: cannot be parsed ({exc}).")) from exc
+    return _from_dict(doc or {}, name=path.stem, path=path, seen=seen)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (YAML or TOML) or a shipped scenario by name.
+
+    Parameters
+    ----------
+    path
+        File path, or the name of a shipped example (``"third-railroad"``).
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing or malformed, or a change is (see :func:`scenario_from_dict`).
+    """
+    return _load(_resolve_ref(str(path), None), seen=())

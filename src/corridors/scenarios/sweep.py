@@ -1,0 +1,261 @@
+"""Scenario sweeps on Dask: a grid or sample of scenario parameters, one row per run.
+
+A sweep file (YAML)::
+
+    name: caspian-demand
+    base: bundled
+    scenario: third-railroad          # optional scenario applied under every run
+    grid:                             # every combination
+      demand: [1.0, 2.0, 3.0]
+      caspian_capacity: [1, 2]
+      customs_dwell: [1.0, 0.5]
+    # or sample: {n: 20, seed: 1, ranges: {demand: [1.0, 3.0]}}
+
+Each *knob* turns into scenario changes (:data:`KNOBS`). Each run applies them and runs the
+equilibrium assignment; one failing run becomes a row with its ``error`` and the others go on.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from corridors._deps import require
+from corridors._progress import Progress, ProgressCallback, no_progress
+from corridors._random import rng_from_seed
+from corridors.errors import InvalidSpecError, explain
+
+__all__ = ["KNOBS", "SweepSpec", "load_sweep", "run_one", "run_sweep"]
+
+log = logging.getLogger(__name__)
+
+KNOBS: dict[str, Callable[[float], list[dict[str, Any]]]] = {
+    "demand": lambda v: [{"op": "scale_demand", "factor": v}],
+    "caspian_capacity": lambda v: [
+        {
+            "op": "change_links",
+            "link_class": "ferry_caspian",
+            "multiply": {"capacity_teu_per_day": v, "sailings_per_week": v},
+        }
+    ],
+    "customs_dwell": lambda v: [
+        {
+            "op": "change_crossings",
+            "countries": ["KZ"],
+            "multiply": {"dwell_h": v, "dwell_p90_h": v},
+        }
+    ],
+    "kz_tariff": lambda v: [
+        {
+            "op": "multiply_parameter",
+            "scope": "class:rail_kz",
+            "parameter": "tariff_usd_per_teu_km",
+            "factor": v,
+        }
+    ],
+    "fail": lambda v: [{"op": "remove_link", "link_id": "no-such-link"}] if v else [],
+}
+"""Sweep knob → scenario changes for a value (``fail`` makes a run fail on purpose)."""
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep: the runs to do, each a mapping knob → value.
+
+    Attributes
+    ----------
+    name
+        Label of the sweep.
+    runs
+        One mapping per run.
+    scenario
+        Optional scenario (file or shipped name) applied under every run.
+    base
+        ``"bundled"`` or a network folder.
+    """
+
+    name: str
+    runs: tuple[Mapping[str, float], ...]
+    scenario: str | None = None
+    base: str = "bundled"
+    max_iterations: int = 200
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.runs:
+            raise InvalidSpecError(
+                explain(f"Sweep {self.name!r} has no runs.", fix="Give a 'grid' or a 'sample'.")
+            )
+        for run in self.runs:
+            for k in run:
+                if k not in KNOBS:
+                    raise InvalidSpecError(
+                        explain(
+                            f"Sweep {self.name!r}: unknown knob {k!r}.",
+                            fix="Knobs: " + ", ".join(KNOBS) + ".",
+                        )
+                    )
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any], *, name: str = "sweep") -> SweepSpec:
+        """Build the runs from ``grid`` (all combinations) or ``sample`` (uniform draws)."""
+        name = str(doc.get("name", name))
+        if "grid" in doc:
+            grid = {k: list(v) if isinstance(v, list) else [v] for k, v in doc["grid"].items()}
+            runs = tuple(
+                dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())
+            )
+        elif "sample" in doc:
+            s = doc["sample"]
+            rng = rng_from_seed(int(s.get("seed", 0)))
+            n = int(s["n"])
+            ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in s["ranges"].items()}
+            runs = tuple(
+                {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in ranges.items()} for _ in range(n)
+            )
+        else:
+            raise InvalidSpecError(explain(f"Sweep {name!r} has neither 'grid' nor 'sample'."))
+        return cls(
+            name=name,
+            runs=runs,
+            scenario=doc.get("scenario"),
+            base=str(doc.get("base", "bundled")),
+            max_iterations=int(doc.get("max_iterations", 200)),
+        )
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read a sweep file (YAML)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidSpecError(explain(f"{p}: no such sweep file."))
+    return SweepSpec.from_dict(yaml.safe_load(p.read_text(encoding="utf-8")) or {}, name=p.stem)
+
+
+@functools.lru_cache(maxsize=4)
+def _base(base: str) -> tuple[Any, Any]:
+    """Base network and baseline demand, loaded once per worker process."""
+    from corridors.assignment._from_network import baseline_demand
+    from corridors.network.model import load_network
+
+    net = load_network(None if base == "bundled" else base)
+    return net, baseline_demand(net)
+
+
+def run_one(index: int, knobs: Mapping[str, float], spec: SweepSpec) -> dict[str, Any]:
+    """Run one point of the sweep; never raises (an error becomes the row's ``error``)."""
+    t0 = time.perf_counter()
+    row: dict[str, Any] = {"run": index, **{f"knob_{k}": float(v) for k, v in knobs.items()}}
+    try:
+        from corridors.scenarios.apply import apply_scenario
+        from corridors.scenarios.compare import run_scenario
+        from corridors.scenarios.model import load_scenario, scenario_from_dict
+
+        base, demand = _base(spec.base)
+        net = base
+        if spec.scenario:
+            net, demand = apply_scenario(base, load_scenario(spec.scenario), demand=demand)
+        changes = [c for k, v in knobs.items() for c in KNOBS[k](float(v))]
+        scen = scenario_from_dict({"name": f"{spec.name}-{index}", "changes": changes})
+        net, dem = apply_scenario(net, scen, demand=demand)
+        out = run_scenario(net, dem if dem is not None else demand, (), scen.name)
+        tot = out["totals"].iloc[0].to_dict()
+        tot.pop("scenario", None)
+        row.update(tot)
+        row["error"] = ""
+    except Exception as exc:  # one failing run must not lose the others
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        log.debug("sweep run %d failed:\n%s", index, traceback.format_exc())
+    row["seconds"] = time.perf_counter() - t0
+    return row
+
+
+def _client(
+    scheduler: str | None, workers: int, threads_per_worker: int, processes: bool
+) -> tuple[Any, Any]:
+    dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
+    if scheduler:
+        return dd.Client(scheduler), None
+    cluster = dd.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=threads_per_worker,
+        processes=processes,
+        dashboard_address=None,
+    )
+    return dd.Client(cluster), cluster
+
+
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    threads_per_worker: int = 1,
+    processes: bool = True,
+    progress: ProgressCallback = no_progress,
+    out: str | Path | None = None,
+) -> pd.DataFrame:
+    """Run every point of a sweep on Dask and gather one table (optionally to Parquet).
+
+    Parameters
+    ----------
+    spec
+        The sweep.
+    scheduler
+        Address of an existing Dask scheduler (``tcp://host:8786``); default: start a local
+        cluster of ``workers`` workers.
+    workers, threads_per_worker, processes
+        Local cluster shape (``processes=False`` runs workers as threads, as tests do).
+    progress
+        Called after each finished run.
+    out
+        Write the table to this Parquet file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run, in run order: ``run``, ``knob_*``, the totals of
+        :func:`~corridors.scenarios.compare.run_scenario`, ``error`` (empty when the run
+        succeeded) and ``seconds``.
+    """
+    dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
+    client, cluster = _client(scheduler, workers, threads_per_worker, processes)
+    rows: list[dict[str, Any]] = []
+    try:
+        futures = [
+            client.submit(run_one, i, knobs, spec, pure=False) for i, knobs in enumerate(spec.runs)
+        ]
+        for k, fut in enumerate(dd.as_completed(futures), start=1):
+            try:
+                rows.append(fut.result())
+            except Exception as exc:  # a worker died: keep the others
+                idx = futures.index(fut)
+                rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
+            progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    table = pd.DataFrame(rows).sort_values("run").reset_index(drop=True)
+    if "converged" in table:
+        table["converged"] = table["converged"].astype("boolean")
+    table["error"] = table["error"].fillna("").astype(str)
+    if out is not None:
+        table.to_parquet(out, index=False)
+    return table
+
+
+def grid_values(values: Sequence[float]) -> list[float]:
+    """Helper for programmatic grids: floats, rounded to 6 digits."""
+    return [round(float(v), 6) for v in np.asarray(values, dtype=float)]

@@ -1,0 +1,127 @@
+"""Demand changes, the third railroad in the assignment, compare and its CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from corridors.assignment.demand import ODMatrices
+from corridors.errors import ScenarioError
+from corridors.network import Network
+from corridors.scenarios import apply_scenario
+from corridors.scenarios.compare import compare_scenarios
+
+
+def _od() -> ODMatrices:
+    return ODMatrices(
+        ("KZAAU", "AZALA", "kz-ayagoz"),
+        {"containers": np.ones((3, 3)), "grain": 2 * np.ones((3, 3))},
+    )
+
+
+def test_scale_demand_by_class_and_od(bundled: Network) -> None:
+    d = _od()
+    doc = {
+        "name": "t",
+        "changes": [
+            {
+                "op": "scale_demand",
+                "factor": 3,
+                "classes": ["grain"],
+                "origins": ["Aktau"],
+                "destinations": ["AZALA"],
+            },
+        ],
+    }
+    _, out = apply_scenario(bundled, doc, demand=d)
+    assert out is not None
+    assert out.matrices["grain"][0, 1] == 6.0
+    assert out.matrices["grain"].sum() == 2 * 9 + 4
+    np.testing.assert_array_equal(out.matrices["containers"], d.matrices["containers"])
+    np.testing.assert_array_equal(d.matrices["grain"], 2 * np.ones((3, 3)))  # input untouched
+    _, all26 = apply_scenario(bundled, "demand-x2.6", demand=d)
+    assert all26 is not None and all26.matrices["containers"].sum() == pytest.approx(9 * 2.6)
+
+
+def test_scale_demand_rejects_unknown_class_and_zone(bundled: Network) -> None:
+    for extra, match in (
+        ({"classes": ["oil"]}, "unknown demand class"),
+        ({"origins": ["Atlantis"]}, "unknown demand zone"),
+    ):
+        doc = {"name": "t", "changes": [{"op": "scale_demand", "factor": 2, **extra}]}
+        with pytest.raises(ScenarioError, match=match):
+            apply_scenario(bundled, doc, demand=_od())
+
+
+@pytest.fixture(scope="module")
+def comparison(bundled: Network):  # type: ignore[no-untyped-def]
+    return compare_scenarios(
+        bundled, ["third-railroad", "red-sea-closed"], pairs=[("Xi'an", "Duisburg")]
+    )
+
+
+def test_third_railroad_lowers_cn_kz_crossing_utilization(comparison) -> None:  # type: ignore[no-untyped-def]
+    tot = comparison.totals.set_index("scenario")
+    assert tot.at["third-railroad", "cn_kz_utilization"] < tot.at["base", "cn_kz_utilization"]
+    assert tot.at["third-railroad", "cn_kz_capacity_teu"] > tot.at["base", "cn_kz_capacity_teu"]
+    assert "rail-tacheng-bakhty:f" in set(comparison.crossings["link_id"])
+
+
+def test_red_sea_closure_moves_flows_off_suez(comparison) -> None:  # type: ignore[no-untyped-def]
+    s = comparison.shifts().set_index(["class", "corridor"])
+    suez = s.xs("Sea via Suez", level="corridor")
+    assert (suez["red-sea-closed"] == 0).all()
+    assert (suez["base"] > 0).any()
+    tot = comparison.totals.set_index("scenario")
+    assert tot.at["red-sea-closed", "system_cost_usd"] > tot.at["base", "system_cost_usd"]
+
+
+def test_chart_is_written(comparison, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from corridors.scenarios.chart import plot_comparison
+
+    assert plot_comparison(comparison, tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_compare_and_validate(tmp_path: Path) -> None:
+    from corridors.cli import _load_optional_commands
+    from corridors.cli._app import app
+
+    _load_optional_commands()
+    runner = CliRunner()
+    out = runner.invoke(
+        app,
+        [
+            "compare",
+            "bundled",
+            "third-railroad",
+            "--pairs",
+            "Almaty:Aktau",
+            "--chart",
+            str(tmp_path / "c.svg"),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "CN–KZ crossing utilization" in out.output
+    assert (tmp_path / "c.svg").stat().st_size > 1000
+    ok = runner.invoke(app, ["scenario", "validate", "third-railroad"])
+    assert ok.exit_code == 0 and "ok" in ok.output
+    rel = runner.invoke(
+        app,
+        [
+            "reliability",
+            "Almaty",
+            "Aktau",
+            "--n",
+            "2000",
+            "--seed",
+            "1",
+            "--deadline",
+            "20",
+            "--json",
+        ],
+    )
+    assert rel.exit_code == 0, rel.output
+    assert '"p90_days"' in rel.output
