@@ -7,3 +7,4 @@ bash scripts/setup.sh
 .venv/bin/corridors route "Xi'an" Duisburg --teu 40
 .venv/bin/corridors route Almaty Istanbul --teu 2 --avoid RU,BY --top 5
 .venv/bin/corridors route Kostanay Oslo --tonnes 5000 --cargo grain --top 5
+.venv/bin/corridors flows --top 10

@@ -42,3 +42,11 @@ def test_sample_and_file(tmp_path: Path) -> None:
 def test_bad_sweeps(doc: dict[str, object]) -> None:
     with pytest.raises(InvalidSpecError):
         SweepSpec.from_dict(doc)
+
+
+def test_shipped_sweep_file_parses() -> None:
+    from corridors.scenarios.sweep import load_sweep
+
+    path = Path(__file__).parents[2] / "src/corridors/data/sweeps/demand-ferries-customs.yaml"
+    spec = load_sweep(path)
+    assert spec.name == "demand-ferries-customs"

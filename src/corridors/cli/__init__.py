@@ -29,21 +29,14 @@ def _load_optional_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; known corridors errors become one message and exit code 2."""
+    """Run the CLI; known corridors errors become one message and exit code 2.
+
+    Usage errors (unknown option, missing argument) are reported by typer itself with exit
+    code 2, never as a traceback.
+    """
     _load_optional_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
     except CorridorsError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise

@@ -140,6 +140,8 @@ def reliability_cmd(
     destination: Annotated[str, typer.Argument(help="Destination place.")],
     teu: Annotated[float | None, typer.Option(help="Containers, in TEU.")] = None,
     option: Annotated[int, typer.Option(help="Route option rank (1 = best).")] = 1,
+    avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
+    no: Annotated[list[str] | None, typer.Option("--no", help="Mode to avoid; repeatable.")] = None,
     deadline: Annotated[float | None, typer.Option(help="Deadline, days.")] = None,
     n: Annotated[int, typer.Option(help="Simulated shipments.")] = 100_000,
     seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
@@ -160,7 +162,16 @@ def reliability_cmd(
 
         net = apply_scenario(net, scenario)[0]
     when = dt.date.fromisoformat(depart) if depart else None
-    opts = pareto_routes(net, origin, destination, teu=teu, departure=when, eps=0.02)
+    opts = pareto_routes(
+        net,
+        origin,
+        destination,
+        teu=teu,
+        departure=when,
+        eps=0.02,
+        avoid_countries=avoid,
+        avoid_modes=no or (),
+    )
     if not 1 <= option <= len(opts.options):
         raise ContradictoryOptionsError(
             explain(
