@@ -185,15 +185,15 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
                     overflow = True
                     break
                 cap *= 2
-                lab_v = _grow_i(lab_v, cap)
-                lab_t = _grow_f(lab_t, cap)
-                lab_c = _grow_f(lab_c, cap)
-                lab_e = _grow_f(lab_e, cap)
-                lab_n = _grow_i(lab_n, cap)
-                lab_pred = _grow_i(lab_pred, cap)
-                lab_arc = _grow_i(lab_arc, cap)
-                lab_next = _grow_i(lab_next, cap)
-                lab_alive = _grow_b(lab_alive, cap)
+                lab_v = _grow(lab_v, cap)
+                lab_t = _grow(lab_t, cap)
+                lab_c = _grow(lab_c, cap)
+                lab_e = _grow(lab_e, cap)
+                lab_n = _grow(lab_n, cap)
+                lab_pred = _grow(lab_pred, cap)
+                lab_arc = _grow(lab_arc, cap)
+                lab_next = _grow(lab_next, cap)
+                lab_alive = _grow(lab_alive, cap)
             lab_v[n_lab] = w
             lab_t[n_lab] = nt
             lab_c[n_lab] = nc
@@ -226,21 +226,7 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
 
 
 @njit(cache=True)
-def _grow_i(a: np.ndarray, cap: int) -> np.ndarray:
-    b = np.empty(cap, a.dtype)
-    b[: len(a)] = a
-    return b
-
-
-@njit(cache=True)
-def _grow_f(a: np.ndarray, cap: int) -> np.ndarray:
-    b = np.empty(cap, a.dtype)
-    b[: len(a)] = a
-    return b
-
-
-@njit(cache=True)
-def _grow_b(a: np.ndarray, cap: int) -> np.ndarray:
+def _grow(a: np.ndarray, cap: int) -> np.ndarray:
     b = np.empty(cap, a.dtype)
     b[: len(a)] = a
     return b
