@@ -6,6 +6,8 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
+
 from corridors.cli import main
 from corridors.io.geojson import itineraries_to_geojson, network_to_geojson
 from corridors.network import Network
@@ -29,7 +31,9 @@ def test_sea_leg_is_drawn_at_sea(bundled: Network) -> None:
 
 def test_network_export_cli(tmp_path: Path, bundled: Network) -> None:
     out = tmp_path / "net.geojson"
-    main(["network", "export", "--geojson", str(out)])
+    with pytest.raises(SystemExit) as done:
+        main(["network", "export", "--geojson", str(out)])
+    assert done.value.code == 0
     data = json.loads(out.read_text())
     kinds = [f["properties"]["feature"] for f in data["features"]]
     assert kinds.count("node") == len(bundled.nodes)
