@@ -19,6 +19,7 @@ __all__ = [
     "DemandError",
     "InvalidSpecError",
     "JobError",
+    "JobNotReadyError",
     "MissingDependencyError",
     "NetworkValidationError",
     "NoRouteError",
@@ -127,6 +128,12 @@ class JobError(CorridorsError):
     """A background job that does not exist or failed."""
 
     http_status = 404
+
+
+class JobNotReadyError(JobError):
+    """A job that exists but has no result (still queued or running, or failed)."""
+
+    http_status = 409
 
 
 class MissingDependencyError(ImportError, CorridorsError):

@@ -19,17 +19,9 @@ with warnings.catch_warnings():
 
 from corridors.api import create_app
 from corridors.network import Network
+from tests._services import need
 
 PG_ENV = "CORRIDORS_TEST_POSTGRES_URL"
-
-
-def need(condition: bool, why: str) -> None:
-    """Skip when a service is absent locally; fail under CI (``CI=true``)."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{why} (required when CI=true; run scripts/services.sh)")
-    pytest.skip(why)
 
 
 def postgres_url() -> str:

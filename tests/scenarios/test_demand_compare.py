@@ -86,10 +86,8 @@ def test_chart_is_written(comparison, tmp_path: Path) -> None:  # type: ignore[n
 
 
 def test_cli_compare_and_validate(tmp_path: Path) -> None:
-    from corridors.cli import _load_optional_commands
-    from corridors.cli._app import app
+    from corridors.cli import app
 
-    _load_optional_commands()
     runner = CliRunner()
     out = runner.invoke(
         app,

@@ -11,20 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests._services import need
+
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("CORRIDORS_TEST_ARTIFACTS", "test-artifacts")) / "web"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def need(condition: bool, why: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{why} (required when CI=true; run scripts/services.sh)")
-    pytest.skip(why)
 
 
 def _free_port() -> int:

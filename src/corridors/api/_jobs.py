@@ -160,20 +160,6 @@ def get_job(job_id: JobId, state: Annotated[ApiState, Depends(get_state)]) -> di
 @router.get("/jobs/{job_id}/result", summary="The result of a finished job")
 def job_result(job_id: JobId, state: Annotated[ApiState, Depends(get_state)]) -> dict[str, Any]:
     """404 for an unknown id; 409 while the job is queued or running, or when it failed."""
-    job = state.store.get_job(job_id)
-    if job["status"] != "done":
-        err = JobError(
-            explain(
-                f"Job {job_id} is {job['status']}, so it has no result.",
-                fix=(
-                    "Poll GET /api/jobs/{id} until status is 'done'."
-                    if job["status"] in ("queued", "running")
-                    else f"It failed: {job['error']}"
-                ),
-            )
-        )
-        err.http_status = 409  # type: ignore[misc]
-        raise err
     return state.store.job_result(job_id)
 
 

@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import sys
 
-# Sub-command modules register themselves on import.
-from corridors.cli import _network  # noqa: F401  (registration)
+# Sub-command modules register themselves on import (their heavy imports are lazy).
+from corridors.cli import _flows, _network, _route, _scenarios, _serve  # noqa: F401
 from corridors.cli._app import app, console_err
 from corridors.errors import CorridorsError
 
 __all__ = ["app", "main"]
-
-
-def _load_optional_commands() -> None:
-    import importlib
-
-    for name in ("_route", "_flows", "_scenarios", "_serve"):
-        try:
-            importlib.import_module(f"corridors.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"corridors.cli.{name}":
-                raise
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,7 +23,6 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors (unknown option, missing argument) are reported by typer itself with exit
     code 2, never as a traceback.
     """
-    _load_optional_commands()
     try:
         app(args=argv, standalone_mode=True)
     except CorridorsError as exc:

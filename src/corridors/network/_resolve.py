@@ -29,16 +29,7 @@ def resolve_links(net: Network) -> pd.DataFrame:
     """
     raw = net.tables["links"].copy()
     nodes = net.tables["nodes"].set_index("node_id")
-    classes = {
-        (s.split(":", 1)[1], p): v
-        for s, p, v in zip(
-            net.tables["parameters"]["scope"],
-            net.tables["parameters"]["parameter"],
-            net.tables["parameters"]["value"],
-            strict=True,
-        )
-        if s.startswith("class:")
-    }
+    classes = net._parameter_table("class")
     for col, default in _CLASS_COLUMNS.items():
         cls_val = raw["link_class"].map(lambda c, col=col, d=default: classes.get((c, col), d))
         if col in raw.columns:

@@ -111,10 +111,9 @@ class Network:
         default
             Returned when the parameter is absent; if ``None``, absence is an error.
         """
-        par = self.tables["parameters"]
-        hit = par[(par["scope"] == scope) & (par["parameter"] == name)]
-        if len(hit):
-            return float(hit["value"].iloc[0])
+        value = self._parameters.get((scope, name))
+        if value is not None:
+            return value
         if default is not None:
             return default
         raise DataFileError(
@@ -124,12 +123,20 @@ class Network:
             )
         )
 
-    def _parameter_table(self, prefix: str) -> dict[tuple[str, str], float]:
+    @cached_property
+    def _parameters(self) -> dict[tuple[str, str], float]:
         par = self.tables["parameters"]
-        sub = par[par["scope"].str.startswith(prefix + ":")]
         return {
-            (s.split(":", 1)[1], p): float(v)
-            for s, p, v in zip(sub["scope"], sub["parameter"], sub["value"], strict=True)
+            (str(s), str(p)): float(v)
+            for s, p, v in zip(par["scope"], par["parameter"], par["value"], strict=True)
+        }
+
+    def _parameter_table(self, prefix: str) -> dict[tuple[str, str], float]:
+        """Parameters of one scope family (``"class"``, ``"kind"``) keyed by (name, parameter)."""
+        return {
+            (scope.split(":", 1)[1], name): value
+            for (scope, name), value in self._parameters.items()
+            if scope.startswith(prefix + ":")
         }
 
     # -- places --------------------------------------------------------------------------

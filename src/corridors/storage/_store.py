@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from corridors.errors import JobError, MissingDependencyError, ScenarioError, explain
+from corridors.errors import (
+    JobError,
+    JobNotReadyError,
+    MissingDependencyError,
+    ScenarioError,
+    explain,
+)
 from corridors.storage._schema import JobResultRow, JobRow, ScenarioRow
 
 __all__ = ["JOB_STATES", "Store", "default_database_url", "normalize_database_url"]
@@ -250,7 +256,7 @@ class Store:
     def job_result(self, job_id: str) -> dict[str, Any]:
         job = self.get_job(job_id)
         if job["status"] != "done":
-            raise JobError(
+            raise JobNotReadyError(
                 explain(
                     f"Job {job_id} is {job['status']}, so it has no result.",
                     fix=(
