@@ -1,7 +1,7 @@
 """The network: tables as the truth (nodes, links, crossings, transfers, parameters, sources),
 validated, resolved and compiled into CSR arrays for routing and assignment."""
 
-from corridors.network.enums import Cargo, Mode, NodeKind, TransferKind
+from corridors.network.enums import Cargo, CargoClass, Mode, NodeKind, TransferKind, Wagon
 from corridors.network.model import (
     Network,
     bundled_network_path,
@@ -12,10 +12,12 @@ from corridors.network.model import (
 
 __all__ = [
     "Cargo",
+    "CargoClass",
     "Mode",
     "Network",
     "NodeKind",
     "TransferKind",
+    "Wagon",
     "bundled_network_path",
     "great_circle_km",
     "load_network",
