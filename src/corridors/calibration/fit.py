@@ -1,0 +1,497 @@
+"""Fit the choice model's free parameters to observed counts and times; report fit and holdout.
+
+Objective
+---------
+Weighted least squares of log ratios over the ``fit`` observations, plus a weak prior:
+
+``J(x) = Σ_counts w_i ln²(M_i / O_i) + Σ_times w_j d_j² + ρ Σ_k (x_k − x0_k)²``
+
+where ``M_i``/``O_i`` are modelled/observed volumes, ``d_j`` is the log distance of the
+modelled time (or wait) from the published range ``[low, high]`` (0 inside it,
+``ln(M/low)`` below, ``ln(M/high)`` above), and the prior (``ρ = 0.01`` by default) keeps
+constants that no observation pins down at their start values. ``J`` is minimised by
+:func:`scipy.optimize.least_squares` (trust-region reflective, forward-difference Jacobian with step 1e-3);
+every evaluation is an equilibrium solved to ``1e-6`` on a fixed route set, warm-started.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corridors._progress import Progress, ProgressCallback, no_progress
+from corridors.assignment.choice import (
+    ALTERNATIVES,
+    FREE_PARAMETERS,
+    ChoiceParameters,
+    provenance,
+)
+from corridors.assignment.sue import ChoiceProblem, ChoiceResult, SUESpec, solve
+from corridors.calibration.observations import Observations
+from corridors.errors import ConvergenceWarning, DemandError, explain
+
+__all__ = ["CalibrationResult", "calibrate", "geh", "predict"]
+
+F64 = npt.NDArray[np.float64]
+
+FD_STEP = 1e-3
+"""Absolute finite-difference step on the free parameters (constants and log scales)."""
+
+
+def geh(modelled: npt.ArrayLike, observed: npt.ArrayLike) -> F64:
+    """GEH statistic ``sqrt(2 (M − O)² / (M + O))`` on hourly equivalents of annual volumes.
+
+    The counts are per year; GEH was defined for hourly traffic counts, so both are divided
+    by 8,760 h first (in the count's own unit).
+
+    >>> float(geh([8760 * 110], [8760 * 100]).round(3))
+    0.976
+    """
+    m = np.asarray(modelled, float) / 8760.0
+    o = np.asarray(observed, float) / 8760.0
+    s = np.where(m + o > 0, m + o, 1.0)
+    return np.sqrt(2.0 * (m - o) ** 2 / s)  # type: ignore[no-any-return]
+
+
+def _link_selector(result: ChoiceResult, links: Sequence[str]) -> npt.NDArray[np.int64]:
+    ids = np.asarray(result.problem.corridor.graph.link_ids).astype(str)
+    hit = np.zeros(ids.shape[0], np.bool_)
+    for lid in links:
+        if lid.endswith((":f", ":r")):
+            hit |= ids == lid
+        else:
+            hit |= (ids == f"{lid}:f") | (ids == f"{lid}:r")
+    return np.flatnonzero(hit)
+
+
+def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
+    """Modelled value of every observation at an equilibrium.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The observation table with ``modelled`` (volume per year in the count's unit, or
+        hours) and ``observed`` (the count, or the range midpoint for times and waits).
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        When an observation names links, classes or places the model does not have.
+    """
+    pr = result.problem
+    names = pr.class_names
+    tpu = dict(zip(names, result._tonnes_per_unit(), strict=True))
+    unit = {p.name: p.unit for p in pr.profiles}
+    pce = {p.name: p.pce_teu_per_unit for p in pr.profiles}
+    zones = list(pr.corridor.zones)
+    out = []
+    flows = {c: result.class_link_flow(c) for c in names}
+    shares = None
+    for r in obs.table.itertuples(index=False):
+        classes = [c for c in (r.classes or names) if c in names] if r.classes else list(names)
+        if r.classes and not classes:
+            raise DemandError(
+                explain(
+                    f"Observation {r.obs_id!r} counts classes {list(r.classes)} the demand "
+                    f"does not have ({list(names)}).",
+                )
+            )
+        if r.kind in ("count", "wait"):
+            idx = _link_selector(result, r.links)
+            if idx.size == 0:
+                raise DemandError(
+                    explain(
+                        f"Observation {r.obs_id!r}: none of the links {list(r.links)} is in "
+                        "the network.",
+                        fix="Use link ids of links.csv (with :f/:r for one direction).",
+                    )
+                )
+        if r.kind == "count":
+            tot = 0.0
+            for c in classes:
+                f = float(flows[c][idx].sum())
+                if r.unit == "t":
+                    tot += f * tpu[c]
+                elif r.unit == "teu_eq":
+                    tot += f * pce[c]
+                elif unit[c] == "TEU":
+                    tot += f
+            out.append((tot, float(r.value)))
+        elif r.kind == "wait":
+            lt = result.link_time[idx]
+            w = result.link_flow[idx]
+            val = float(np.average(lt, weights=w)) if w.sum() > 0 else float(lt.max())
+            out.append((val, 0.5 * (float(r.low_h) + float(r.high_h))))
+        else:
+            if shares is None:
+                shares = result.share_table()
+            cls = list(r.classes) or [c for c in names if unit[c] == "TEU"] or list(names)
+            for z in (r.origin, r.destination):
+                if str(z) not in zones:
+                    raise DemandError(
+                        explain(f"Observation {r.obs_id!r}: unknown place {z!r}.")
+                    )
+            s = shares[
+                (shares["origin"] == str(r.origin))
+                & (shares["destination"] == str(r.destination))
+                & shares["class"].isin(cls)
+            ]
+            if r.alternative:
+                s = s[s["alternative"] == r.alternative]
+            s = s[s["flow"] > 0]
+            val = (
+                float(np.average(s["time_h"], weights=s["flow"])) if len(s) else float("nan")
+            )
+            out.append((val, 0.5 * (float(r.low_h) + float(r.high_h))))
+    df = obs.table.copy()
+    df["modelled"] = [m for m, _ in out]
+    df["observed"] = [o for _, o in out]
+    return df
+
+
+def _residuals(pred: pd.DataFrame) -> F64:
+    res = []
+    for r in pred.itertuples(index=False):
+        w = math.sqrt(float(r.weight))
+        m = float(r.modelled)
+        if r.kind == "count":
+            o = float(r.observed)
+            res.append(w * math.log(max(m, 1e-3 * o) / o))
+        else:
+            lo, hi = float(r.low_h), float(r.high_h)
+            if not math.isfinite(m):
+                res.append(w * 3.0)
+            elif m < lo:
+                res.append(w * math.log(max(m, 1e-3) / lo))
+            elif m > hi:
+                res.append(w * math.log(m / hi))
+            else:
+                res.append(0.0)
+    return np.array(res)
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationResult:
+    """Outcome of :func:`calibrate`.
+
+    Attributes
+    ----------
+    params
+        The calibrated parameters (with provenance).
+    start
+        The starting parameters.
+    free
+        Names of the fitted parameters.
+    objective, objective_start
+        ``J`` at the optimum and at the start.
+    evaluations
+        Equilibria solved.
+    result
+        The equilibrium at the calibrated parameters.
+    table
+        Every observation with ``modelled``, ``observed``, ``ratio``, ``geh`` (counts) and
+        ``within`` (counts: GEH < 10 or ratio within ±25 %; times: inside the range).
+    seconds
+        Wall time.
+    """
+
+    params: ChoiceParameters
+    start: ChoiceParameters
+    free: tuple[str, ...]
+    objective: float
+    objective_start: float
+    evaluations: int
+    result: ChoiceResult
+    table: pd.DataFrame
+    seconds: float
+
+    def summary(self) -> pd.DataFrame:
+        """Per split and kind: number of observations and share within target."""
+        t = self.table
+        g = t.groupby(["split", "kind"]).agg(n=("obs_id", "size"), within=("within", "mean"))
+        return g.reset_index()
+
+    def parameter_table(self) -> pd.DataFrame:
+        """Start and calibrated value of each free parameter."""
+        return pd.DataFrame(
+            {
+                "parameter": list(self.free),
+                "start": self.start.vector(self.free),
+                "calibrated": self.params.vector(self.free),
+            }
+        )
+
+
+def _table(pred: pd.DataFrame) -> pd.DataFrame:
+    t = pred.copy()
+    t["ratio"] = t["modelled"] / t["observed"]
+    is_count = t["kind"] == "count"
+    t["geh"] = np.where(is_count, geh(t["modelled"], t["observed"]), np.nan)
+    inside = (t["modelled"] >= t["low_h"]) & (t["modelled"] <= t["high_h"])
+    t["within"] = np.where(
+        is_count, (t["geh"] < 10) | ((t["ratio"] - 1).abs() <= 0.25), inside
+    ).astype(bool)
+    cols = [
+        "obs_id",
+        "split",
+        "kind",
+        "label",
+        "unit",
+        "observed",
+        "low_h",
+        "high_h",
+        "modelled",
+        "ratio",
+        "geh",
+        "within",
+        "source",
+    ]
+    return t[[c for c in cols if c in t.columns]]
+
+
+def calibrate(
+    problem: ChoiceProblem,
+    observations: Observations,
+    *,
+    start: ChoiceParameters | None = None,
+    free: Sequence[str] = FREE_PARAMETERS,
+    prior_weight: float = 0.01,
+    max_evaluations: int = 200,
+    solve_spec: SUESpec | None = None,
+    progress: ProgressCallback | None = None,
+) -> CalibrationResult:
+    """Fit ``free`` parameters to the ``fit`` split of ``observations``.
+
+    Parameters
+    ----------
+    problem
+        The route set (from :func:`~corridors.assignment.sue.build_problem`), kept fixed.
+    observations
+        Counts, times and waits with a fit/holdout split.
+    start
+        Starting parameters (default :class:`ChoiceParameters` defaults).
+    free
+        Parameters to fit (default :data:`~corridors.assignment.choice.FREE_PARAMETERS`).
+    prior_weight
+        ``ρ`` of the prior term.
+    max_evaluations
+        Cap on objective evaluations (equilibria).
+    solve_spec
+        Equilibrium stopping rule per evaluation (default gap 1e-6, no route regeneration).
+    progress
+        Called after every evaluation with the objective.
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        When there are no fit observations or they name unknown links or places.
+    """
+    from scipy.optimize import least_squares
+
+    t0 = _time.perf_counter()
+    progress = no_progress if progress is None else progress
+    start = ChoiceParameters() if start is None else start
+    free = tuple(free)
+    for f in free:
+        if not (f in FREE_PARAMETERS or (f.startswith("asc_") and f[4:] in ALTERNATIVES)):
+            raise DemandError(explain(f"Unknown free parameter {f!r}.", fix=f"Use {FREE_PARAMETERS}."))
+    fit = Observations(observations.split("fit"), observations.name)
+    if len(fit) == 0:
+        raise DemandError(
+            explain("No observations in the fit split.", fix="Mark some rows split=fit.")
+        )
+    spec = solve_spec or SUESpec(target_gap=1e-6, max_iterations=3000, column_rounds=0)
+    x0 = start.vector(free)
+    state: dict[str, Any] = {"warm": None, "n": 0}
+
+    def run(x: F64) -> ChoiceResult:
+        p = start.with_vector(x, free)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            r = solve(problem, p, spec=spec, warm=state["warm"])
+        state["warm"] = r
+        state["n"] += 1
+        return r
+
+    def fun(x: F64) -> F64:
+        r = run(x)
+        res = _residuals(predict(r, fit))
+        prior = math.sqrt(prior_weight) * (x - x0)
+        out = np.concatenate([res, prior])
+        progress(
+            Progress("calibration", state["n"], max_evaluations, f"J {float(out @ out):.4g}")
+        )
+        return out
+
+    cache: dict[bytes, F64] = {}
+
+    def fun_cached(x: F64) -> F64:
+        k = np.asarray(x, float).tobytes()
+        if k not in cache:
+            cache.clear()
+            cache[k] = fun(x)
+        return cache[k]
+
+    def jac(x: F64) -> F64:
+        # forward differences with an absolute step (parameters are constants and logs)
+        f = fun_cached(x)
+        cols = []
+        for k in range(len(x)):
+            xk = np.array(x, float)
+            xk[k] += FD_STEP
+            cols.append((fun(xk) - f) / FD_STEP)
+        return np.column_stack(cols)
+
+    f0 = fun_cached(x0)
+    j0 = float(f0 @ f0)
+    sol = least_squares(
+        fun_cached,
+        x0,
+        jac=jac,
+        method="trf",
+        max_nfev=max_evaluations,
+        x_scale=1.0,
+        xtol=1e-6,
+        ftol=1e-8,
+    )
+    x = sol.x
+    final = run(x)
+    params = start.with_vector(x, free)
+    j = float(sol.fun @ sol.fun)
+    params = ChoiceParameters(
+        **{**params.to_dict(), "provenance": provenance(
+            j,
+            observations.name,
+            n_fit=int(len(fit)),
+            n_holdout=int(len(observations.split("holdout"))),
+            free=list(free),
+            prior_weight=prior_weight,
+            evaluations=int(state["n"]),
+            relative_gap=final.relative_gap,
+        )}
+    )
+    table = _table(predict(final, observations))
+    return CalibrationResult(
+        params=params,
+        start=start,
+        free=free,
+        objective=j,
+        objective_start=j0,
+        evaluations=int(state["n"]),
+        result=final,
+        table=table,
+        seconds=_time.perf_counter() - t0,
+    )
+
+
+def plot_calibration(cal: CalibrationResult, path: str | Path) -> Path:
+    """Observed-vs-modelled scatter (counts, log-log) and times vs published ranges (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    t = cal.table
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5.5))
+    c = t[t["kind"] == "count"]
+    for split, mk, col in (("fit", "o", "tab:blue"), ("holdout", "s", "tab:orange")):
+        s = c[c["split"] == split]
+        ax1.scatter(s["observed"], s["modelled"], marker=mk, color=col, label=split, zorder=3)
+        for r in s.itertuples(index=False):
+            ax1.annotate(
+                str(r.obs_id), (r.observed, r.modelled), fontsize=6, xytext=(3, 3),
+                textcoords="offset points",
+            )
+    if len(c):
+        lo = float(min(c["observed"].min(), c["modelled"].clip(lower=1).min())) / 2
+        hi = float(max(c["observed"].max(), c["modelled"].max())) * 2
+        xs = np.array([lo, hi])
+        ax1.plot(xs, xs, "k-", lw=0.8, label="1:1")
+        ax1.fill_between(xs, xs * 0.75, xs * 1.25, color="0.85", label="±25 %")
+        ax1.set_xscale("log")
+        ax1.set_yscale("log")
+    ax1.set_xlabel("observed volume per year (unit of each count)")
+    ax1.set_ylabel("modelled volume per year")
+    ax1.set_title("Counts: observed vs modelled")
+    ax1.legend(fontsize=8)
+    tt = t[t["kind"] != "count"].reset_index(drop=True)
+    for i, r in enumerate(tt.itertuples(index=False)):
+        col = "tab:blue" if r.split == "fit" else "tab:orange"
+        ax2.plot([r.low_h / 24, r.high_h / 24], [i, i], color="0.6", lw=5)
+        ax2.plot([r.modelled / 24], [i], marker="o" if r.split == "fit" else "s", color=col)
+    ax2.set_yticks(range(len(tt)))
+    ax2.set_yticklabels([str(x)[:40] for x in tt["label"]], fontsize=7)
+    ax2.set_xscale("log")
+    ax2.set_xlabel("days (grey: published range; dot: equilibrium)")
+    ax2.set_title("Transit times and waits")
+    fig.tight_layout()
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(p, dpi=110)
+    plt.close(fig)
+    return p
+
+
+def calibration_markdown(cal: CalibrationResult, *, image: str = "img/calibration.png") -> str:
+    """The docs page of a calibration: parameters, targets met, and the full table."""
+    prov = dict(cal.params.provenance)
+    lines = [
+        "# Calibration of the base year",
+        "",
+        "Generated by `corridors calibrate --docs` "
+        f"on {prov.get('run_date', '?')} from `{prov.get('observations', '?')}` "
+        f"({prov.get('n_fit', '?')} fit, {prov.get('n_holdout', '?')} held-back observations).",
+        "The procedure (objective, optimiser, prior) is in `corridors.calibration.fit`; the",
+        "model in `docs/developer/decisions/0002-mode-route-choice-equilibrium.md`.",
+        "",
+        f"Objective J: {cal.objective_start:.4g} at the start → **{cal.objective:.4g}** "
+        f"after {cal.evaluations} equilibria ({cal.seconds:.0f} s); equilibrium relative gap "
+        f"{cal.result.relative_gap:.1e}.",
+        "",
+        "## Parameters",
+        "",
+        "| parameter | start | calibrated |",
+        "|---|---:|---:|",
+    ]
+    for r in cal.parameter_table().itertuples(index=False):
+        lines.append(f"| {r.parameter} | {r.start:.3f} | {r.calibrated:.3f} |")
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "Counts are within target when GEH < 10 (on hourly equivalents) or the ratio is within",
+        "±25 %; times and waits when the equilibrium value lies in the published range.",
+        "",
+        "| split | kind | n | within target |",
+        "|---|---|---:|---:|",
+    ]
+    for r in cal.summary().itertuples(index=False):
+        lines.append(f"| {r.split} | {r.kind} | {r.n} | {r.within:.0%} |")
+    lines += ["", f"![observed vs modelled]({image})", "", "## Every observation", ""]
+    lines += [
+        "| id | split | kind | what | observed | modelled | ratio | GEH | within |",
+        "|---|---|---|---|---:|---:|---:|---:|:-:|",
+    ]
+    for r in cal.table.itertuples(index=False):
+        if r.kind == "count":
+            obs = f"{r.observed:,.0f} {r.unit}"
+            mod = f"{r.modelled:,.0f}"
+            geh_s = f"{r.geh:.1f}"
+        else:
+            obs = f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d"
+            mod = f"{r.modelled / 24:.1f} d"
+            geh_s = ""
+        lines.append(
+            f"| {r.obs_id} | {r.split} | {r.kind} | {r.label} | {obs} | {mod} | "
+            f"{r.ratio:.2f} | {geh_s} | {'yes' if r.within else '**no**'} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,183 @@
+"""Observed counts and times the choice model is calibrated against, with a fit/holdout split.
+
+The table (CSV) has one row per observation:
+
+``obs_id``
+    Unique id.
+``kind``
+    ``count`` (a volume per year through links), ``time`` (door-to-door transit time of a
+    market, optionally one corridor) or ``wait`` (hours spent at a crossing, port or ferry).
+``split``
+    ``fit`` (used by the calibration) or ``holdout`` (only reported).
+``links``
+    ``count``/``wait``: link ids separated by ``;`` — ``rail-a-b`` means both directions,
+    ``rail-a-b:f`` one.
+``classes``
+    Demand classes counted, ``;``-separated; empty = all classes (counts) or the container
+    classes (times).
+``unit``
+    ``count``: ``TEU``, ``t`` or ``teu_eq`` (per year).
+``value``
+    ``count``: the observed volume per year.
+``origin``, ``destination``, ``alternative``
+    ``time``: node ids of the market and the corridor (an alternative of
+    :data:`~corridors.assignment.choice.ALTERNATIVES`; empty = all).
+``low_h``, ``high_h``
+    ``time``/``wait``: the published range in hours.
+``weight``
+    Optional weight in the objective (default 1).
+``label``, ``source``, ``year``, ``note``
+    What it is and where it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridors.assignment.choice import ALTERNATIVES
+from corridors.errors import DemandError, explain
+
+__all__ = ["OBSERVATIONS_FILE", "Observations", "load_observations"]
+
+OBSERVATIONS_FILE = (
+    Path(__file__).resolve().parents[1] / "data" / "model" / "observations.csv"
+)
+"""The bundled observations."""
+
+KINDS = ("count", "time", "wait")
+
+
+@dataclass(frozen=True, eq=False)
+class Observations:
+    """A validated observation table (see the module docs for the columns).
+
+    Attributes
+    ----------
+    table
+        One row per observation, normalised: ``links`` and ``classes`` as tuples.
+    name
+        Where it came from (file name), recorded with the calibration.
+    """
+
+    table: pd.DataFrame
+    name: str
+
+    def split(self, which: str) -> pd.DataFrame:
+        """Rows of the ``fit`` or ``holdout`` split."""
+        return self.table[self.table["split"] == which]
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _tuple(v: object) -> tuple[str, ...]:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ()
+    return tuple(s.strip() for s in str(v).split(";") if s.strip())
+
+
+def observations_from_frame(df: pd.DataFrame, *, name: str = "table") -> Observations:
+    """Validate and normalise an observation table.
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        For a missing column, an unknown kind, split or alternative, a count without a
+        positive value or a time without a range.
+    """
+    need = ["obs_id", "kind", "split"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DemandError(
+            explain(f"{name}: missing column(s) {missing}.", fix="See corridors.calibration.")
+        )
+    d = df.copy()
+    for c in (
+        "links",
+        "classes",
+        "unit",
+        "value",
+        "origin",
+        "destination",
+        "alternative",
+        "low_h",
+        "high_h",
+        "weight",
+        "label",
+        "source",
+        "year",
+        "note",
+    ):
+        if c not in d.columns:
+            d[c] = np.nan
+    d["kind"] = d["kind"].astype(str).str.strip().str.lower()
+    d["split"] = d["split"].astype(str).str.strip().str.lower()
+    if d["obs_id"].duplicated().any():
+        raise DemandError(
+            explain(
+                f"{name}: obs_id repeats: {sorted(set(d.loc[d['obs_id'].duplicated(), 'obs_id']))[:5]}."
+            )
+        )
+    errs = []
+    for r in d.itertuples(index=False):
+        where = f"{name}: observation {r.obs_id!r}"
+        if r.kind not in KINDS:
+            errs.append(f"{where}: kind {r.kind!r} is not one of {KINDS}.")
+        if r.split not in ("fit", "holdout"):
+            errs.append(f"{where}: split {r.split!r} must be fit or holdout.")
+        if r.kind == "count":
+            if not (pd.notna(r.value) and float(r.value) > 0):
+                errs.append(f"{where}: a count needs a positive value.")
+            if str(r.unit) not in ("TEU", "t", "teu_eq"):
+                errs.append(f"{where}: unit {r.unit!r} must be TEU, t or teu_eq.")
+            if not _tuple(r.links):
+                errs.append(f"{where}: a count needs links.")
+        if r.kind in ("time", "wait"):
+            lo, hi = r.low_h, r.high_h
+            if not (pd.notna(lo) and pd.notna(hi) and 0 < float(lo) <= float(hi)):
+                errs.append(f"{where}: needs 0 < low_h ≤ high_h.")
+        if r.kind == "time":
+            if not (pd.notna(r.origin) and pd.notna(r.destination)):
+                errs.append(f"{where}: a time needs origin and destination.")
+            alt = r.alternative
+            if pd.notna(alt) and str(alt) and str(alt) not in ALTERNATIVES:
+                errs.append(f"{where}: alternative {alt!r} is not one of {ALTERNATIVES}.")
+        if r.kind == "wait" and not _tuple(r.links):
+            errs.append(f"{where}: a wait needs links.")
+    if errs:
+        raise DemandError(
+            explain(
+                f"{len(errs)} problem(s) in the observations: " + " ".join(errs[:5]),
+                fix="Fix the rows (columns are described in corridors.calibration.observations).",
+            )
+        )
+    d["links"] = d["links"].map(_tuple)
+    d["classes"] = d["classes"].map(_tuple)
+    d["alternative"] = d["alternative"].astype(object).where(d["alternative"].notna(), "")
+    d["alternative"] = d["alternative"].astype(str)
+    d["weight"] = pd.to_numeric(d["weight"], errors="coerce").fillna(1.0)
+    d["label"] = d["label"].astype(object).where(d["label"].notna(), d["obs_id"]).astype(str)
+    return Observations(d.reset_index(drop=True), name)
+
+
+def load_observations(path: str | Path | None = None) -> Observations:
+    """Read the observation table (default the bundled ``data/model/observations.csv``).
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        When the file is missing or invalid.
+    """
+    p = OBSERVATIONS_FILE if path is None else Path(path)
+    if not p.exists():
+        raise DemandError(
+            explain(
+                f"No observation file at {p}.",
+                fix="Give --observations FILE (columns in corridors.calibration.observations).",
+            )
+        )
+    return observations_from_frame(pd.read_csv(p, comment="#"), name=p.name)

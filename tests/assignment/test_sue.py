@@ -1,0 +1,86 @@
+"""The mode/corridor/route choice equilibrium on tiny networks and the bundled one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from corridors.assignment.choice import ChoiceParameters, nested_logit
+from corridors.assignment.demand import ODMatrices
+from corridors.assignment.sue import SUESpec, build_problem, congested_graph, solve
+from corridors.network import Network
+
+
+def _demand(net: Network, teu: float) -> ODMatrices:
+    z = list(net.nodes.index)
+    m = np.zeros((len(z), len(z)))
+    m[z.index("A"), z.index("D")] = teu
+    return ODMatrices(tuple(z), {"container_std": m})
+
+
+def test_two_corridors_equilibrium_is_a_logit_fixed_point(
+    tiny: Callable[[str], Network],
+) -> None:
+    net = tiny("two_corridors")
+    p = ChoiceParameters(asc={"rail_southern": -0.2})
+    pr = build_problem(net, _demand(net, 25_000.0), params=p)
+    r = solve(pr, p, spec=SUESpec(target_gap=1e-9))
+    assert r.converged and r.relative_gap <= 1e-9
+    s = r.share_table().set_index("alternative")
+    assert set(s.index) == {"rail_northern", "rail_southern"}
+    assert s["flow"].sum() == pytest.approx(25_000.0)
+    # shares are the nested logit of the equilibrium costs (both in the rail nest)
+    g = s["generalized_cost_usd"]
+    u = np.array([-1.5 * np.log(g["rail_northern"]), -0.2 - 1.5 * np.log(g["rail_southern"])])
+    expect = nested_logit(u, [0, 0], [0.5])
+    assert s.loc["rail_northern", "share"] == pytest.approx(expect[0], rel=1e-6)
+    # the congested border's time is its queue at the equilibrium volume
+    lt = r.link_table().set_index("link_id")
+    x = lt.loc["a-r:f", "volume_capacity"]
+    assert 0 < x < 0.95
+    alpha = 24 * 86 / 100
+    assert lt.loc["a-r:f", "delay_h"] == pytest.approx(alpha * x / (1 - x), rel=1e-9)
+
+
+def test_more_demand_shifts_share_away_from_the_congested_corridor(
+    tiny: Callable[[str], Network],
+) -> None:
+    net = tiny("two_corridors")
+    p = ChoiceParameters(vot_scale=20.0)
+    shares = []
+    for teu in (5_000.0, 30_000.0):
+        r = solve(build_problem(net, _demand(net, teu), params=p), p)
+        s = r.share_table().set_index("alternative")["share"]
+        shares.append(s["rail_northern"])
+    assert shares[1] < shares[0] - 0.05
+
+
+def test_congested_graph_adds_the_queue_wait(tiny: Callable[[str], Network]) -> None:
+    net = tiny("two_corridors")
+    p = ChoiceParameters()
+    r = solve(build_problem(net, _demand(net, 25_000.0), params=p), p)
+    g0 = net.graph("container")
+    g1 = congested_graph(net, r, "container")
+    extra = g1.time_h - g0.time_h
+    delay = r.link_table().set_index("link_id").loc["a-r:f", "delay_h"]
+    assert extra.max() == pytest.approx(delay) and (extra >= 0).all()
+    assert np.count_nonzero(extra) == 1
+
+
+def test_bundled_baseline_converges_and_conserves(bundled: Network) -> None:
+    from corridors.assignment import baseline_demand
+
+    od = baseline_demand(bundled)
+    p = ChoiceParameters()
+    r = solve(build_problem(bundled, od, params=p), p, spec=SUESpec(target_gap=1e-6))
+    assert r.converged
+    ms = r.mode_shares()
+    for c in od.classes:
+        assert ms[ms["class"] == c]["flow"].sum() == pytest.approx(od.total(c), rel=1e-9)
+    # grain never flies
+    assert "air" not in set(ms[ms["class"] == "grain"]["alternative"])
+    lt = r.link_table()
+    assert {"flow_t_per_yr", "volume_capacity", "delay_h"} <= set(lt.columns)
+    assert np.isfinite(lt["time_h"]).all()
