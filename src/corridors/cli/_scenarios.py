@@ -125,8 +125,23 @@ def _print_details(cmp: Comparison, names: list[str]) -> None:
     for (lid, cc), row in cr.iterrows():
         bt.add_row(str(lid), str(cc), *[f"{row.get(n, float('nan')):.2f}" for n in names])
     console.print(bt)
+    ms = cmp.mode_shares()
+    if not ms.empty:
+        mt = Table(title="Mode shares (equilibrium choice, share of each class's demand)")
+        for col in ms.columns:
+            mt.add_column(str(col), justify="left" if col in ("class", "mode") else "right")
+        for _, row in ms.iterrows():
+            mt.add_row(
+                *[
+                    (f"{v:+.1%}" if str(c).startswith("Δ") else f"{v:.1%}")
+                    if isinstance(v, float)
+                    else str(v)
+                    for c, v in row.items()
+                ]
+            )
+        console.print(mt)
     s = cmp.shifts()
-    sh = Table(title="Demand by corridor (best route per OD pair)")
+    sh = Table(title="Volume by corridor (equilibrium choice, class unit per year)")
     for col in s.columns:
         sh.add_column(str(col), justify="right" if col not in ("class", "corridor") else "left")
     for _, row in s.iterrows():
