@@ -72,7 +72,7 @@ class RouteQuery:
         self.max_days, self.max_transshipments = max_days, max_transshipments
         self.top, self.eps = top, eps
 
-    def run(self, net: Network) -> RouteOptions:
+    def run(self, net: Network, *, congested: bool = False) -> RouteOptions:
         cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
         if cargo in ("grain", "bulk") and teu is not None:
             raise ContradictoryOptionsError(
@@ -84,7 +84,12 @@ class RouteQuery:
             )
         if tonnes is not None and cargo == "container":
             cargo = "bulk"
-        return pareto_routes(
+        find = pareto_routes
+        if congested:
+            from corridors.routing.congested import congested_routes
+
+            find = congested_routes  # type: ignore[assignment]
+        return find(
             net,
             self.origin,
             self.destination,
@@ -121,10 +126,17 @@ def route(
     q: Annotated[RouteQuery, Depends()],
     state: Annotated[ApiState, Depends(get_state)],
     scenario: Scenario = BASE,
+    congested: Annotated[
+        bool,
+        Query(
+            description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
+            "demand on this network (first call per network takes seconds)."
+        ),
+    ] = False,
 ) -> dict[str, Any]:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net = state.network_for(scenario)
-    return _options_payload(net, q.run(net), scenario)
+    return _options_payload(net, q.run(net, congested=congested), scenario)
 
 
 @router.get("/compare", summary="Route options in the base network and in a scenario")

@@ -37,6 +37,17 @@ def route_cmd(
     network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     geojson: Annotated[Path | None, typer.Option(help="Write the options as GeoJSON.")] = None,
+    congested: Annotated[
+        bool,
+        typer.Option(
+            "--congested",
+            help="Add the equilibrium waits (crossings, ports, ferries) of the base year "
+            "or of --scenario.",
+        ),
+    ] = False,
+    scenario: Annotated[
+        str | None, typer.Option(help="With --congested: a scenario's equilibrium.")
+    ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
     if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
@@ -44,7 +55,20 @@ def route_cmd(
     if tonnes is not None and cargo == "container":
         cargo = "bulk"
     net = load_network(network)
-    opts = pareto_routes(
+    if scenario is not None and not congested:
+        from corridors.errors import ContradictoryOptionsError, explain
+
+        raise ContradictoryOptionsError(
+            explain("--scenario needs --congested.", fix="Add --congested, or drop --scenario.")
+        )
+    find = pareto_routes
+    extra = {}
+    if congested:
+        from corridors.routing.congested import congested_routes
+
+        find = congested_routes  # type: ignore[assignment]
+        extra = {"scenario": scenario}
+    opts = find(
         net,
         origin,
         destination,
@@ -58,6 +82,7 @@ def route_cmd(
         max_transshipments=max_transshipments,
         eps=eps,
         max_options=top,
+        **extra,  # type: ignore[arg-type]
     )
     if geojson is not None:
         from corridors.io.geojson import itineraries_to_geojson, write_geojson

@@ -152,6 +152,7 @@ def pareto_routes(
     departure: dt.date | dt.datetime | str | None = None,
     eps: float = 0.0,
     max_options: int | None = None,
+    graph: CompiledGraph | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -181,6 +182,9 @@ def pareto_routes(
         Relative dominance tolerance; 0 returns the exact Pareto set.
     max_options
         Keep only the best-ranked options (None = all).
+    graph
+        The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
+        equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
 
     Returns
     -------
@@ -234,7 +238,7 @@ def pareto_routes(
                 fix="Pick two different places.",
             )
         )
-    g = network.graph(consignment.cargo)
+    g = network.graph(consignment.cargo) if graph is None else graph
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
     how = _hour_of_week(spec.departure)
