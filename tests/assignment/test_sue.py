@@ -84,3 +84,22 @@ def test_bundled_baseline_converges_and_conserves(bundled: Network) -> None:
     lt = r.link_table()
     assert {"flow_t_per_yr", "volume_capacity", "delay_h"} <= set(lt.columns)
     assert np.isfinite(lt["time_h"]).all()
+
+
+def test_elasticities_match_the_analytic_nested_logit(tiny: Callable[[str], Network]) -> None:
+    from corridors.assignment.choice import nested_logit_elasticity
+    from corridors.assignment.sue import elasticities
+
+    net = tiny("three_countries")  # no capacities: choice without congestion
+    p = ChoiceParameters(asc={"rail_southern": 0.3})
+    r = solve(build_problem(net, _demand(net, 1000.0), params=p), p)
+    e = elasticities(r, attribute="cost", delta=0.01)
+    s = r.share_table().set_index("alternative")
+    alts = ["rail_northern", "rail_southern"]
+    prob = s.loc[alts, "share"].to_numpy()
+    point = nested_logit_elasticity(prob, [0, 0], [0.5], -1.5)
+    # d ln G / d ln tariff = tariff / G
+    ratio = (s.loc[alts, "cost_usd"] / s.loc[alts, "generalized_cost_usd"]).to_numpy()
+    expect = point * ratio[None, :]
+    assert e.loc[alts, alts].to_numpy() == pytest.approx(expect, rel=2e-3)
+    assert e.loc["rail_northern", "rail_northern"] < 0 < e.loc["rail_southern", "rail_northern"]
