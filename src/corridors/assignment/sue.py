@@ -100,13 +100,21 @@ class SUESpec:
         Averaging iterations per route set (default 3000); hitting it warns.
     column_rounds
         Times routes are regenerated at equilibrium times (default 2).
+    averaging
+        ``"sra"`` (self-regulated averaging, default) or ``"msa"`` (step ``1/k``, for
+        comparison).
     """
 
     target_gap: float = 1e-6
     max_iterations: int = 3000
     column_rounds: int = 2
+    averaging: str = "sra"
 
     def __post_init__(self) -> None:
+        if self.averaging not in ("sra", "msa"):
+            raise InvalidSpecError(
+                explain(f"averaging={self.averaging!r} is not known.", fix="Use 'sra' or 'msa'.")
+            )
         if not (isinstance(self.target_gap, int | float) and 0 < self.target_gap < 1):
             raise InvalidSpecError(
                 explain(f"target_gap={self.target_gap!r} must be in (0, 1).", fix="Use 1e-6.")
@@ -651,7 +659,7 @@ def _average(
             return h, True
         # self-regulated averaging (Liu et al. 2009): shrink the step when the residual grows
         eta = eta + (gamma_up if gap >= prev else gamma_down)
-        step = 1.0 / eta
+        step = 1.0 / eta if spec.averaging == "sra" else 1.0 / (it + 1)
         history.append(SUERecord(rnd, it, gap, step, _time.perf_counter() - t_start))
         if it % 25 == 0:
             progress(Progress("equilibrium", it, spec.max_iterations, f"gap {gap:.2e}"))
