@@ -67,9 +67,7 @@ def main() -> None:
                     pr, params, spec=SUESpec(target_gap=1e-6, averaging="msa", max_iterations=3000)
                 )
             )
-        s_ue, ru = _time(
-            lambda: assign_network(net, od, spec=AssignmentSpec(target_gap=1e-6))
-        )
+        s_ue, ru = _time(lambda: assign_network(net, od, spec=AssignmentSpec(target_gap=1e-6)))
         if k == 0:
             info["warmup_s"] = sec + s_sra
             continue
@@ -77,10 +75,18 @@ def main() -> None:
         rows["solve_sra"].append(s_sra)
         rows["solve_msa"].append(s_msa)
         rows["ue_gp"].append(s_ue)
-        info["sra"] = {"iterations": r.iterations, "gap": r.relative_gap, "converged": r.converged,
-                       "paths": r.problem.n_paths, "markets": int(len(r.problem.mkt_demand))}
-        info["msa"] = {"iterations": rm.iterations, "gap": rm.relative_gap,
-                       "converged": rm.converged}
+        info["sra"] = {
+            "iterations": r.iterations,
+            "gap": r.relative_gap,
+            "converged": r.converged,
+            "paths": r.problem.n_paths,
+            "markets": len(r.problem.mkt_demand),
+        }
+        info["msa"] = {
+            "iterations": rm.iterations,
+            "gap": rm.relative_gap,
+            "converged": rm.converged,
+        }
         info["ue"] = {"iterations": ru.iterations, "gap": ru.relative_gap}
     load_after = os.getloadavg()[0]
     summary = {
@@ -88,12 +94,18 @@ def main() -> None:
         for k, v in rows.items()
     }
     total = [b + s for b, s in zip(rows["build"], rows["solve_sra"], strict=True)]
-    summary["build_plus_solve"] = {"min_s": min(total), "median_s": statistics.median(total),
-                                   "runs": len(total)}
+    summary["build_plus_solve"] = {
+        "min_s": min(total),
+        "median_s": statistics.median(total),
+        "runs": len(total),
+    }
     meta = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "python": platform.python_version()},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "load_average_1min": [round(load_before, 2), round(load_after, 2)],
         "parameters": dict(params.provenance),
         "demand_classes": list(od.classes),

@@ -42,14 +42,40 @@ def _synthetic(net: Network, truth: ChoiceParameters) -> pd.DataFrame:
     south = float(lt.loc["a-t:f", "flow_teu_eq_per_yr"])
     wait = float(lt.loc["a-r:f", "time_h"])
     rows = [
-        {"obs_id": "n", "kind": "count", "split": "fit", "links": "a-r", "unit": "TEU",
-         "value": north},
-        {"obs_id": "s", "kind": "count", "split": "holdout", "links": "a-t", "unit": "TEU",
-         "value": south},
-        {"obs_id": "w", "kind": "wait", "split": "fit", "links": "a-r:f",
-         "low_h": wait * 0.9999, "high_h": wait * 1.0001},
-        {"obs_id": "t", "kind": "time", "split": "holdout", "origin": "A", "destination": "D",
-         "alternative": "rail_northern", "low_h": 1.0, "high_h": 500.0},
+        {
+            "obs_id": "n",
+            "kind": "count",
+            "split": "fit",
+            "links": "a-r",
+            "unit": "TEU",
+            "value": north,
+        },
+        {
+            "obs_id": "s",
+            "kind": "count",
+            "split": "holdout",
+            "links": "a-t",
+            "unit": "TEU",
+            "value": south,
+        },
+        {
+            "obs_id": "w",
+            "kind": "wait",
+            "split": "fit",
+            "links": "a-r:f",
+            "low_h": wait * 0.9999,
+            "high_h": wait * 1.0001,
+        },
+        {
+            "obs_id": "t",
+            "kind": "time",
+            "split": "holdout",
+            "origin": "A",
+            "destination": "D",
+            "alternative": "rail_northern",
+            "low_h": 1.0,
+            "high_h": 500.0,
+        },
     ]
     return pd.DataFrame(rows)
 
@@ -80,22 +106,41 @@ def test_calibration_recovers_known_parameters(
 
 def test_observation_errors_name_the_row(tiny: Callable[[str], Network]) -> None:
     bad = pd.DataFrame(
-        [{"obs_id": "x", "kind": "count", "split": "fit", "links": "a-r", "unit": "kg",
-          "value": 5}]
+        [{"obs_id": "x", "kind": "count", "split": "fit", "links": "a-r", "unit": "kg", "value": 5}]
     )
-    with pytest.raises(DemandError, match="'x'.*unit 'kg'"):
+    with pytest.raises(DemandError, match=r"'x'.*unit 'kg'"):
         observations_from_frame(bad)
     with pytest.raises(DemandError, match="split"):
         observations_from_frame(
-            pd.DataFrame([{"obs_id": "y", "kind": "wait", "split": "later", "links": "a",
-                           "low_h": 1, "high_h": 2}])
+            pd.DataFrame(
+                [
+                    {
+                        "obs_id": "y",
+                        "kind": "wait",
+                        "split": "later",
+                        "links": "a",
+                        "low_h": 1,
+                        "high_h": 2,
+                    }
+                ]
+            )
         )
     net = tiny("two_corridors")
     pr = _problem(net)
     r = solve(pr, ChoiceParameters())
     obs = observations_from_frame(
-        pd.DataFrame([{"obs_id": "z", "kind": "count", "split": "fit", "links": "nowhere",
-                       "unit": "TEU", "value": 5}])
+        pd.DataFrame(
+            [
+                {
+                    "obs_id": "z",
+                    "kind": "count",
+                    "split": "fit",
+                    "links": "nowhere",
+                    "unit": "TEU",
+                    "value": 5,
+                }
+            ]
+        )
     )
     with pytest.raises(DemandError, match="none of the links"):
         predict(r, obs)

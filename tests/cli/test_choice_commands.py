@@ -50,8 +50,18 @@ def test_flows_rejects_unknown_model(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_route_congested_reports_the_wait(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
-        capsys, "route", "Urumqi", "Almaty", "--teu", "2", "--congested", "--no", "sea",
-        "--no", "air", "--json",
+        capsys,
+        "route",
+        "Urumqi",
+        "Almaty",
+        "--teu",
+        "2",
+        "--congested",
+        "--no",
+        "sea",
+        "--no",
+        "air",
+        "--json",
     )
     assert code == 0
     opts = json.loads(out)["options"]
@@ -67,18 +77,44 @@ def test_calibrate_reports_fit_and_holdout(
     obs = tmp_path / "obs.csv"
     pd.DataFrame(
         [
-            {"obs_id": "dostyk", "kind": "count", "split": "fit",
-             "links": "rail-alashankou-dostyk", "unit": "TEU", "value": 300000},
-            {"obs_id": "altynkol", "kind": "count", "split": "holdout",
-             "links": "rail-horgos-altynkol", "unit": "TEU", "value": 250000},
-            {"obs_id": "xd", "kind": "time", "split": "fit", "origin": "cn-xian-port",
-             "destination": "DEDUI", "alternative": "rail_northern", "low_h": 288,
-             "high_h": 336},
+            {
+                "obs_id": "dostyk",
+                "kind": "count",
+                "split": "fit",
+                "links": "rail-alashankou-dostyk",
+                "unit": "TEU",
+                "value": 300000,
+            },
+            {
+                "obs_id": "altynkol",
+                "kind": "count",
+                "split": "holdout",
+                "links": "rail-horgos-altynkol",
+                "unit": "TEU",
+                "value": 250000,
+            },
+            {
+                "obs_id": "xd",
+                "kind": "time",
+                "split": "fit",
+                "origin": "cn-xian-port",
+                "destination": "DEDUI",
+                "alternative": "rail_northern",
+                "low_h": 288,
+                "high_h": 336,
+            },
         ]
     ).to_csv(obs, index=False)
     code, out, _ = _run(
-        capsys, "calibrate", "--observations", str(obs), "--max-evaluations", "3",
-        "--out", str(tmp_path / "cal"), "--json",
+        capsys,
+        "calibrate",
+        "--observations",
+        str(obs),
+        "--max-evaluations",
+        "3",
+        "--out",
+        str(tmp_path / "cal"),
+        "--json",
     )
     assert code == 0, out
     rep = json.loads(out)

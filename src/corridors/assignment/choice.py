@@ -92,6 +92,7 @@ CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "model" / "cal
 """The calibrated parameters the model loads by default (written by ``corridors calibrate``)."""
 
 FREE_PARAMETERS: tuple[str, ...] = (
+    "asc_rail_direct",
     "asc_rail_northern",
     "asc_rail_middle",
     "asc_rail_southern",
@@ -100,7 +101,7 @@ FREE_PARAMETERS: tuple[str, ...] = (
     "log_vot_scale",
     "log_queue_scale",
 )
-"""The parameters calibration fits (sea and direct rail are the reference alternatives)."""
+"""The parameters calibration fits (the sea alternatives are the reference, constant 0)."""
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,8 @@ def nested_logit(
         cond[..., idx] = np.where(tot > 0, e / np.where(tot > 0, tot, 1.0), 0.0)
         with np.errstate(divide="ignore"):
             incl[..., k] = np.where(
-                ok[..., 0], theta[k] * (m[..., 0] + np.log(np.where(tot > 0, tot, 1.0)[..., 0])),
+                ok[..., 0],
+                theta[k] * (m[..., 0] + np.log(np.where(tot > 0, tot, 1.0)[..., 0])),
                 -np.inf,
             )
     m = np.max(incl, axis=-1, keepdims=True)

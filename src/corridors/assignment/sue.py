@@ -84,8 +84,12 @@ _NEST_NAMES = tuple(NESTS)
 _ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
 _ALT_NEST = np.array([_NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
 _MODES = ("rail", "road", "ferry", "sea", "air")
-DETOUR_LIMIT = 3.0
-"""A generated route is dropped when it costs more than this multiple of its market's best."""
+DETOUR_LIMIT = 2.0
+"""A generated route is dropped when it costs more than this multiple of its alternative's best
+(the route level's scale makes such a route carry nothing anyway)."""
+MARKET_LIMIT = 10.0
+"""An alternative is dropped when its best route costs more than this multiple of the market's
+best (kept otherwise, so that small cost changes do not make alternatives appear or vanish)."""
 
 
 @dataclass(frozen=True)
@@ -205,19 +209,25 @@ def _arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 
 
 def _classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
-    """Alternative of a route from the modes, sea passages and countries it uses."""
+    """Alternative of a route from the modes, sea passages and countries it uses.
+
+    Any air leg → air; a deep-sea lane via Suez or the Cape → that sea alternative (whatever
+    the land legs); more than half the distance at sea → ``sea_other``; more than half by
+    road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
+    without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
+    """
     mode = attr["mode"][arcs]
     length = attr["length"][arcs]
     total = float(length.sum()) or 1.0
     km = {m: float(length[mode == m].sum()) for m in _MODES}
     if km["air"] > 0:
         return "air"
+    via = set(attr["via"][arcs][mode == "sea"])
+    if "Suez" in via:
+        return "sea_suez"
+    if "Cape" in via:
+        return "sea_cape"
     if km["sea"] > 0.5 * total:
-        via = set(attr["via"][arcs][mode == "sea"])
-        if "Suez" in via:
-            return "sea_suez"
-        if "Cape" in via:
-            return "sea_cape"
         return "sea_other"
     if km["road"] > 0.5 * total:
         return "road"
@@ -247,15 +257,19 @@ def _probes(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     out: list[tuple[str, F64]] = [("free", ones.copy())]
     no_sea = np.where(sea | air, np.inf, 1.0)
     out.append(("land", no_sea))
-    out.append(("northern", np.where(touches({"AZ", "GE", "TM", "IR"}) | attr["caspian"], np.inf, no_sea)))
+    out.append(
+        ("northern", np.where(touches({"AZ", "GE", "TM", "IR"}) | attr["caspian"], np.inf, no_sea))
+    )
     out.append(("middle", np.where(touches({"RU", "BY", "TM", "IR"}), np.inf, no_sea)))
     out.append(("southern", np.where(touches({"RU", "BY", "AZ", "GE"}), np.inf, no_sea)))
     out.append(("no_russia", np.where(touches({"RU", "BY"}), np.inf, no_sea)))
-    push_sea = np.where(linehaul, 4.0, 1.0) * np.where(air, np.inf, 1.0)
+    push_sea = np.where(linehaul, 50.0, 1.0) * np.where(air, np.inf, 1.0)
     out.append(("suez", np.where(sea & (attr["via"] == "Cape"), np.inf, push_sea)))
     out.append(("cape", np.where(sea & (attr["via"] == "Suez"), np.inf, push_sea)))
     out.append(("road", np.where(mode == "road", 1.0, np.where(air, np.inf, 20.0))))
-    out.append(("air", np.where(air, 1.0, np.where(np.isin(mode, ["rail", "sea", "ferry"]), 50.0, 1.0))))
+    out.append(
+        ("air", np.where(air, 1.0, np.where(np.isin(mode, ["rail", "sea", "ferry"]), 50.0, 1.0)))
+    )
     return out
 
 
@@ -305,8 +319,19 @@ def _generate(
             for _, factor in probes:
                 w = gc * factor
                 kern.dijkstra(
-                    indptr, heads, lidx, w, no_through, g.n_zones, int(o), dist, pred, order,
-                    done, hk, hv,
+                    indptr,
+                    heads,
+                    lidx,
+                    w,
+                    no_through,
+                    g.n_zones,
+                    int(o),
+                    dist,
+                    pred,
+                    order,
+                    done,
+                    hk,
+                    hv,
                 )
                 for m in mk:
                     d = int(mkt_d[m])
@@ -325,9 +350,10 @@ def _generate(
                     found.setdefault(key, {})[tuple(int(a) for a in arr)] = true_cost
     out: dict[tuple[int, int], set[tuple[int, ...]]] = {}
     for (m, a), paths in found.items():
-        keep = {p for p, c in paths.items() if c <= DETOUR_LIMIT * best[m]}
-        if keep:
-            out[(m, a)] = keep
+        alt_best = min(paths.values())
+        if alt_best > MARKET_LIMIT * best[m]:
+            continue
+        out[(m, a)] = {p for p, c in paths.items() if c <= DETOUR_LIMIT * alt_best}
     return out
 
 
@@ -613,7 +639,7 @@ class _Model:
     def load(self, h: F64) -> tuple[F64, F64, F64, F64]:
         x = self.link_flow(h)
         t = self.link_time(x)
-        p, tp, gc = self.probabilities(t)
+        p, tp, _ = self.probabilities(t)
         return self.demand * p, x, t, tp
 
 
@@ -858,9 +884,7 @@ class ChoiceResult:
         g = s.groupby(["class", "unit", col], sort=False)["flow"].sum().reset_index()
         tot = g.groupby("class")["flow"].transform("sum")
         g["share"] = g["flow"] / tot
-        tpu = dict(
-            zip(self.problem.class_names, self._tonnes_per_unit(), strict=True)
-        )
+        tpu = dict(zip(self.problem.class_names, self._tonnes_per_unit(), strict=True))
         g["tonnes"] = g["flow"] * g["class"].map(tpu)
         if by == "corridor":
             g["corridor"] = g["alternative"].map(LABELS)

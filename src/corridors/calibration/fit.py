@@ -10,7 +10,8 @@ where ``M_i``/``O_i`` are modelled/observed volumes, ``d_j`` is the log distance
 modelled time (or wait) from the published range ``[low, high]`` (0 inside it,
 ``ln(M/low)`` below, ``ln(M/high)`` above), and the prior (``ρ = 0.01`` by default) keeps
 constants that no observation pins down at their start values. ``J`` is minimised by
-:func:`scipy.optimize.least_squares` (trust-region reflective, forward-difference Jacobian with step 1e-3);
+:func:`scipy.optimize.least_squares` (trust-region reflective, forward-difference Jacobian,
+step 1e-3);
 every evaluation is an equilibrium solved to ``1e-6`` on a fixed route set, warm-started.
 """
 
@@ -73,7 +74,7 @@ def _link_selector(result: ChoiceResult, links: Sequence[str]) -> npt.NDArray[np
     return np.flatnonzero(hit)
 
 
-def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
+def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:  # noqa: C901
     """Modelled value of every observation at an equilibrium.
 
     Returns
@@ -137,9 +138,7 @@ def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
             cls = list(r.classes) or [c for c in names if unit[c] == "TEU"] or list(names)
             for z in (r.origin, r.destination):
                 if str(z) not in zones:
-                    raise DemandError(
-                        explain(f"Observation {r.obs_id!r}: unknown place {z!r}.")
-                    )
+                    raise DemandError(explain(f"Observation {r.obs_id!r}: unknown place {z!r}."))
             s = shares[
                 (shares["origin"] == str(r.origin))
                 & (shares["destination"] == str(r.destination))
@@ -148,9 +147,7 @@ def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
             if r.alternative:
                 s = s[s["alternative"] == r.alternative]
             s = s[s["flow"] > 0]
-            val = (
-                float(np.average(s["time_h"], weights=s["flow"])) if len(s) else float("nan")
-            )
+            val = float(np.average(s["time_h"], weights=s["flow"])) if len(s) else float("nan")
             out.append((val, 0.5 * (float(r.low_h) + float(r.high_h))))
     df = obs.table.copy()
     df["modelled"] = [m for m, _ in out]
@@ -303,7 +300,9 @@ def calibrate(
     free = tuple(free)
     for f in free:
         if not (f in FREE_PARAMETERS or (f.startswith("asc_") and f[4:] in ALTERNATIVES)):
-            raise DemandError(explain(f"Unknown free parameter {f!r}.", fix=f"Use {FREE_PARAMETERS}."))
+            raise DemandError(
+                explain(f"Unknown free parameter {f!r}.", fix=f"Use {FREE_PARAMETERS}.")
+            )
     fit = Observations(observations.split("fit"), observations.name)
     if len(fit) == 0:
         raise DemandError(
@@ -327,9 +326,7 @@ def calibrate(
         res = _residuals(predict(r, fit))
         prior = math.sqrt(prior_weight) * (x - x0)
         out = np.concatenate([res, prior])
-        progress(
-            Progress("calibration", state["n"], max_evaluations, f"J {float(out @ out):.4g}")
-        )
+        progress(Progress("calibration", state["n"], max_evaluations, f"J {float(out @ out):.4g}"))
         return out
 
     cache: dict[bytes, F64] = {}
@@ -368,16 +365,19 @@ def calibrate(
     params = start.with_vector(x, free)
     j = float(sol.fun @ sol.fun)
     params = ChoiceParameters(
-        **{**params.to_dict(), "provenance": provenance(
-            j,
-            observations.name,
-            n_fit=int(len(fit)),
-            n_holdout=int(len(observations.split("holdout"))),
-            free=list(free),
-            prior_weight=prior_weight,
-            evaluations=int(state["n"]),
-            relative_gap=final.relative_gap,
-        )}
+        **{
+            **params.to_dict(),
+            "provenance": provenance(
+                j,
+                observations.name,
+                n_fit=len(fit),
+                n_holdout=len(observations.split("holdout")),
+                free=list(free),
+                prior_weight=prior_weight,
+                evaluations=int(state["n"]),
+                relative_gap=final.relative_gap,
+            ),
+        }
     )
     table = _table(predict(final, observations))
     return CalibrationResult(
@@ -408,7 +408,10 @@ def plot_calibration(cal: CalibrationResult, path: str | Path) -> Path:
         ax1.scatter(s["observed"], s["modelled"], marker=mk, color=col, label=split, zorder=3)
         for r in s.itertuples(index=False):
             ax1.annotate(
-                str(r.obs_id), (r.observed, r.modelled), fontsize=6, xytext=(3, 3),
+                str(r.obs_id),
+                (r.observed, r.modelled),
+                fontsize=6,
+                xytext=(3, 3),
                 textcoords="offset points",
             )
     if len(c):

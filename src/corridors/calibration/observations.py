@@ -43,9 +43,7 @@ from corridors.errors import DemandError, explain
 
 __all__ = ["OBSERVATIONS_FILE", "Observations", "load_observations"]
 
-OBSERVATIONS_FILE = (
-    Path(__file__).resolve().parents[1] / "data" / "model" / "observations.csv"
-)
+OBSERVATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "model" / "observations.csv"
 """The bundled observations."""
 
 KINDS = ("count", "time", "wait")
@@ -80,7 +78,9 @@ def _tuple(v: object) -> tuple[str, ...]:
     return tuple(s.strip() for s in str(v).split(";") if s.strip())
 
 
-def observations_from_frame(df: pd.DataFrame, *, name: str = "table") -> Observations:
+def observations_from_frame(  # noqa: C901 - one flat list of row checks
+    df: pd.DataFrame, *, name: str = "table"
+) -> Observations:
     """Validate and normalise an observation table.
 
     Raises
@@ -119,7 +119,8 @@ def observations_from_frame(df: pd.DataFrame, *, name: str = "table") -> Observa
     if d["obs_id"].duplicated().any():
         raise DemandError(
             explain(
-                f"{name}: obs_id repeats: {sorted(set(d.loc[d['obs_id'].duplicated(), 'obs_id']))[:5]}."
+                f"{name}: obs_id repeats: "
+                f"{sorted(set(d.loc[d['obs_id'].duplicated(), 'obs_id']))[:5]}."
             )
         )
     errs = []

@@ -1,4 +1,4 @@
-"""``corridors calibrate`` and ``corridors elasticities``: fit the choice model, check its response."""
+"""``corridors calibrate`` and ``corridors elasticities``: fit the choice model, check it."""
 
 from __future__ import annotations
 
@@ -73,7 +73,11 @@ def calibrate_cmd(
             bar.update(task, description=u.task, completed=u.done, msg=u.message)
 
         cal = calibrate(
-            problem, obs, start=start, max_evaluations=max_evaluations, prior_weight=prior,
+            problem,
+            obs,
+            start=start,
+            max_evaluations=max_evaluations,
+            prior_weight=prior,
             progress=cb,
         )
     files = []
@@ -118,9 +122,19 @@ def calibrate_cmd(
             if r.kind == "count":
                 o, m, g = f"{r.observed:,.0f} {r.unit}", f"{r.modelled:,.0f}", f"{r.geh:.1f}"
             else:
-                o, m, g = f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d", f"{r.modelled / 24:.1f} d", ""
+                o, m, g = (
+                    f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d",
+                    f"{r.modelled / 24:.1f} d",
+                    "",
+                )
             ot.add_row(
-                str(r.obs_id), r.kind, str(r.label)[:48], o, m, f"{r.ratio:.2f}", g,
+                str(r.obs_id),
+                r.kind,
+                str(r.label)[:48],
+                o,
+                m,
+                f"{r.ratio:.2f}",
+                g,
                 "yes" if r.within else "[red]no[/]",
             )
         console.print(ot)

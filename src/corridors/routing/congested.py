@@ -105,9 +105,7 @@ def congested_routes(
     lt = res.link_table()
     delay = dict(zip(lt["link_id"].astype(str), lt["delay_h"].to_numpy(float), strict=True))
     for it in opts.options:
-        wait = float(
-            np.sum([max(delay.get(str(s.get("id", "")), 0.0), 0.0) for s in it.steps])
-        )
+        wait = float(np.sum([max(delay.get(str(s.get("id", "")), 0.0), 0.0) for s in it.steps]))
         it.time_breakdown_h["running"] = round(it.time_breakdown_h.get("running", 0.0) - wait, 3)
         it.time_breakdown_h["congestion_wait"] = round(wait, 3)
         it.tags.append("congested")

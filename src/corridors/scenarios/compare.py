@@ -67,7 +67,10 @@ class Comparison:
         if self.modes.empty:
             return pd.DataFrame()
         wide = self.modes.pivot_table(
-            index=["class", "mode"], columns="scenario", values="share", aggfunc="sum",
+            index=["class", "mode"],
+            columns="scenario",
+            values="share",
+            aggfunc="sum",
             fill_value=0.0,
         )[list(self.names)]
         for n in self.names[1:]:
