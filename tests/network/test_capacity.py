@@ -126,23 +126,28 @@ def test_shared_capacity_uses_the_teu_figure_and_bulk_only_rows_convert(tmp_path
 
 def test_every_capacity_problem_is_reported(tmp_path: Path) -> None:
     folder = write_network(gauge_break(), tmp_path / "net")
-    _write(
-        folder,
-        [
-            _cap_row(element_type="link", element_id="nope", direction="forward", capacity_teu_per_day=1),
-            _cap_row(element_type="transfer", element_id="ZZZ", direction="both", ports="rail1435|rail1520", capacity_teu_per_day=1),
-            _cap_row(element_type="transfer", element_id="BRD", direction="rail1435>rail999", capacity_teu_per_day=1),
-            _cap_row(element_type="link", element_id="cn-line", direction="sideways", capacity_teu_per_day=1),
-            _cap_row(element_type="link", element_id="kz-line", direction="forward", capacity_teu_per_day="inf"),
-            _cap_row(element_type="link", element_id="kz-line", direction="reverse", capacity_teu_per_day=-3),
-            _cap_row(element_type="link", element_id="cn-line", direction="forward", capacity_teu_per_day="lots"),
-            _cap_row(element_type="link", element_id="cn-line", direction="reverse", capacity_teu_per_day=10, source=""),
-            _cap_row(element_type="transfer", element_id="BRD", direction="rail1520>rail1435", capacity_teu_per_day=10, method=""),
-            _cap_row(element_type="transfer", element_id="BRD", direction="rail1435>rail1520", trains_per_day=5, net_load_teu_per_train=86, capacity_teu_per_day=500),
-            _cap_row(element_type="wagon", element_id="x", direction="both", capacity_teu_per_day=1),
-            _cap_row(element_type="link", element_id="kz-line", direction="forward", capacity_teu_per_day=5, source="S999", year="2024"),
-        ],
-    )  # fmt: skip
+    lk, tr = "link", "transfer"
+    both = "rail1435|rail1520"
+    rows = [
+        _cap_row(element_type=lk, element_id="nope", direction="forward", capacity_teu_per_day=1),
+        _cap_row(element_type=tr, element_id="ZZZ", direction="both", ports=both),
+        _cap_row(element_type=tr, element_id="BRD", direction="rail1435>rail999"),
+        _cap_row(element_type=lk, element_id="cn-line", direction="sideways"),
+        _cap_row(element_type=lk, element_id="kz-line", direction="forward"),
+        _cap_row(element_type=lk, element_id="kz-line", direction="reverse"),
+        _cap_row(element_type=lk, element_id="cn-line", direction="forward"),
+        _cap_row(element_type=lk, element_id="cn-line", direction="reverse", source=""),
+        _cap_row(element_type=tr, element_id="BRD", direction="rail1520>rail1435", method=""),
+        _cap_row(element_type=tr, element_id="BRD", direction="rail1435>rail1520"),
+        _cap_row(element_type="wagon", element_id="x", direction="both"),
+        _cap_row(element_type=lk, element_id="kz-line", direction="forward", source="S999"),
+    ]
+    caps = [1, 1, 1, 1, "inf", -3, "lots", 10, 10, 500, 1, 5]
+    for r, c in zip(rows, caps, strict=True):
+        r["capacity_teu_per_day"] = c
+    rows[9].update(trains_per_day=5, net_load_teu_per_train=86)
+    rows[11]["year"] = "2024"
+    _write(folder, rows)
     problems = validate_network(folder)
     text = "\n".join(problems)
     for expected in (
