@@ -50,8 +50,15 @@ method M9)."""
 BASELINE_DEMAND = Path(__file__).resolve().parents[1] / "data" / "demand" / "baseline.csv"
 """The bundled baseline demand file."""
 
-CLASS_CARGO = {"containers": "container", "grain": "bulk"}
-"""Demand class → network cargo type."""
+CLASS_CARGO = {
+    "containers": "container",
+    "grain": "bulk",
+    "container_std": "container",
+    "container_hv": "container",
+    "dry_bulk": "bulk",
+    "liquid_bulk": "bulk",
+}
+"""Demand class → network cargo type (the 2021 names and the CargoClass values)."""
 
 DAYS_PER_YEAR = 365.0
 UNCONGESTED = 1e12

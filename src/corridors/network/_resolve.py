@@ -67,6 +67,9 @@ def resolve_links(net: Network) -> pd.DataFrame:
         links[dst] = cross[src].reindex(key).to_numpy(dtype=float) if len(cross) else np.nan
         links[dst] = links[dst].fillna(0.0)
     links["border_dwell_p90_h"] = np.maximum(links["border_dwell_p90_h"], links["border_dwell_h"])
+    from corridors.network._capacity import apply_link_capacities
+
+    apply_link_capacities(net, links)  # per-direction capacities.csv rows override
     _queue_delay_parameters(net, links)
     links["countries"] = np.where(
         links["is_border"], links["from_country"] + "-" + links["to_country"], links["from_country"]

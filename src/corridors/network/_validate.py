@@ -97,7 +97,11 @@ def read_tables(folder: Path) -> tuple[Tables, list[str]]:
         df = df.apply(lambda s: s.str.strip()) if len(df) else df
         problems += _parse_numbers(spec, df)
         tables[stem] = df
-    return tables, problems
+    # Optional per-element capacities (network/_capacity.py).
+    from corridors.network._capacity import read_capacities
+
+    tables["capacities"], cap_problems = read_capacities(folder)
+    return tables, problems + cap_problems
 
 
 def _check_columns(spec: TableSpec, df: pd.DataFrame) -> list[str]:
@@ -167,6 +171,10 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_transfers(t["transfers"], t["nodes"], t["links"])
     problems += _check_parameters(t["parameters"], t["links"])
     problems += _check_connected(t["nodes"], t["links"])
+    if "capacities" in t:
+        from corridors.network._capacity import validate_capacities
+
+        problems += validate_capacities(t["capacities"], t["links"], t["nodes"], source_ids)
     return problems
 
 
