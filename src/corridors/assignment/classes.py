@@ -1,7 +1,7 @@
 """Demand-class profiles: unit, value of time, capacity equivalent and allowed modes per class.
 
 Read from ``data/model/classes.csv`` (one row per :class:`~corridors.network.enums.CargoClass`,
-every figure with its source or estimation method M40 in ``data/SOURCES.md``).
+every figure with its source or estimation method M50 in ``data/SOURCES.md``).
 """
 
 from __future__ import annotations

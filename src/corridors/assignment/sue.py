@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numba as nb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -67,9 +68,11 @@ if TYPE_CHECKING:
     from corridors.network.model import Network
 
 __all__ = [
+    "BASE_YEAR",
     "ChoiceProblem",
     "ChoiceResult",
     "SUESpec",
+    "base_demand",
     "build_problem",
     "congested_graph",
     "elasticities",
@@ -84,6 +87,7 @@ _NEST_NAMES = tuple(NESTS)
 _ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
 _ALT_NEST = np.array([_NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
 _MODES = ("rail", "road", "ferry", "sea", "air")
+_RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0
 """A generated route is dropped when it costs more than this multiple of its alternative's best
 (the route level's scale makes such a route carry nothing anyway)."""
@@ -127,6 +131,22 @@ class SUESpec:
             v = getattr(self, n)
             if not isinstance(v, int) or v < (1 if n == "max_iterations" else 0):
                 raise InvalidSpecError(explain(f"{n}={v!r} must be a non-negative integer."))
+
+
+BASE_YEAR = 2024
+"""The base year of the choice model's default demand."""
+
+
+def base_demand(net: Network, *, year: int = BASE_YEAR) -> ODMatrices:
+    """Base-year demand (all modes, five cargo classes) over the nodes of ``net``.
+
+    The bundled table of :func:`corridors.io.demand.load_demand` (``base-2024.csv``) with zones
+    in the network's node order; nodes a scenario adds get no demand of their own.
+    """
+    from corridors.io.demand import load_demand
+
+    base_nodes = list(net.nodes.index.astype(str))
+    return load_demand(year=year, zones=base_nodes, nodes=base_nodes)
 
 
 # -- the problem ---------------------------------------------------------------------------
@@ -197,14 +217,26 @@ def _arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
     head_node = np.array([lab.split(":")[0] for lab in labels])[g.to_node]
     ca = np.array([node_country.get(n, "") for n in tail_node])
     cb = np.array([node_country.get(n, "") for n in head_node])
+    length = np.nan_to_num(np.asarray(g.length, float))
+    code = np.full(mode.shape[0], len(_MODES), np.int64)
+    for k, m in enumerate(_MODES):
+        code[mode == m] = k
+    flags = np.zeros(mode.shape[0], np.int64)
+    for bit, cs in ((_RU, {"RU", "BY"}), (_AZ, {"AZ", "GE"}), (_TM, {"TM", "IR"})):
+        flags[np.isin(ca, list(cs)) | np.isin(cb, list(cs))] |= bit
+    flags[lclass == "ferry_caspian"] |= _CASPIAN
+    flags[(mode == "sea") & (via == "Suez")] |= _SUEZ
+    flags[(mode == "sea") & (via == "Cape")] |= _CAPE
     return {
         "mode": mode,
         "via": via,
         "caspian": lclass == "ferry_caspian",
         "ca": ca,
         "cb": cb,
-        "length": np.nan_to_num(np.asarray(g.length, float)),
+        "length": length,
         "is_link": is_link,
+        "code": code,
+        "flags": flags,
     }
 
 
@@ -216,30 +248,40 @@ def _classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
     without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
     """
-    mode = attr["mode"][arcs]
-    length = attr["length"][arcs]
-    total = float(length.sum()) or 1.0
-    km = {m: float(length[mode == m].sum()) for m in _MODES}
-    if km["air"] > 0:
+    km = np.bincount(attr["code"][arcs], weights=attr["length"][arcs], minlength=len(_MODES) + 1)
+    total = float(km.sum()) or 1.0
+    f = int(np.bitwise_or.reduce(attr["flags"][arcs])) if arcs.size else 0
+    if km[_MODES.index("air")] > 0:
         return "air"
-    via = set(attr["via"][arcs][mode == "sea"])
-    if "Suez" in via:
+    if f & _SUEZ:
         return "sea_suez"
-    if "Cape" in via:
+    if f & _CAPE:
         return "sea_cape"
-    if km["sea"] > 0.5 * total:
+    if km[_MODES.index("sea")] > 0.5 * total:
         return "sea_other"
-    if km["road"] > 0.5 * total:
+    if km[_MODES.index("road")] > 0.5 * total:
         return "road"
-    cs = set(attr["ca"][arcs]) | set(attr["cb"][arcs])
-    if cs & {"RU", "BY"}:
+    if f & _RU:
         return "rail_northern"
-    south = bool(cs & {"TM", "IR"})
-    if cs & {"AZ", "GE"} or (bool(attr["caspian"][arcs].any()) and not south):
+    south = bool(f & _TM)
+    if f & _AZ or (f & _CASPIAN and not south):
         return "rail_middle"
     if south:
         return "rail_southern"
     return "rail_direct"
+
+
+@nb.njit(cache=True)
+def _trace(pred: np.ndarray, from_node: np.ndarray, o: int, d: int, out: np.ndarray) -> int:
+    """Links of the tree path o → d written backwards into ``out``; returns the count."""
+    n = 0
+    v = d
+    while v != o:
+        a = pred[v]
+        out[n] = a
+        n += 1
+        v = from_node[a]
+    return n
 
 
 def _probes(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
@@ -308,6 +350,9 @@ def _generate(
     mkt_cls, mkt_o, mkt_d = markets
     found: dict[tuple[int, int], dict[tuple[int, ...], float]] = {}
     best: dict[int, float] = {}
+    alt_of: dict[tuple[int, ...], int] = {}
+    buf = np.empty(nv + 1, np.int64)
+    from_node = np.asarray(g.from_node, np.int64)
     for ci, prof in enumerate(profiles):
         cost, tc, ok = _class_arrays(cg, prof, attr)
         vot = prof.value_of_time * vot_scale
@@ -337,17 +382,15 @@ def _generate(
                     d = int(mkt_d[m])
                     if not np.isfinite(dist[d]):
                         continue
-                    arcs = []
-                    v = d
-                    while v != o:
-                        a = int(pred[v])
-                        arcs.append(a)
-                        v = int(g.from_node[a])
-                    arr = np.array(arcs[::-1], np.int64)
+                    k = _trace(pred, from_node, int(o), d, buf)
+                    arr = buf[:k][::-1].copy()
+                    path = tuple(arr.tolist())
+                    alt = alt_of.get(path)
+                    if alt is None:
+                        alt = alt_of[path] = _ALT_INDEX[_classify(arr, attr)]
                     true_cost = float(gc[arr].sum())
                     best[int(m)] = min(best.get(int(m), np.inf), true_cost)
-                    key = (int(m), _ALT_INDEX[_classify(arr, attr)])
-                    found.setdefault(key, {})[tuple(int(a) for a in arr)] = true_cost
+                    found.setdefault((int(m), alt), {})[path] = true_cost
     out: dict[tuple[int, int], set[tuple[int, ...]]] = {}
     for (m, a), paths in found.items():
         alt_best = min(paths.values())
@@ -1037,9 +1080,8 @@ def equilibrium(
     Examples
     --------
     >>> from corridors.network import load_network
-    >>> from corridors.assignment import baseline_demand
     >>> net = load_network()
-    >>> r = equilibrium(net, baseline_demand(net), spec=SUESpec(target_gap=1e-4))
+    >>> r = equilibrium(net, base_demand(net), spec=SUESpec(target_gap=1e-4))
     >>> r.converged
     True
     """

@@ -51,9 +51,8 @@ def calibrate_cmd(
 ) -> None:
     """Fit the choice model (corridor constants, value-of-time and queue scales) to the FIT
     observations; report fit and holdout separately (observed vs modelled, GEH, ratio)."""
-    from corridors.assignment._from_network import baseline_demand
     from corridors.assignment.choice import CALIBRATION_FILE, ChoiceParameters
-    from corridors.assignment.sue import build_problem
+    from corridors.assignment.sue import base_demand, build_problem
     from corridors.calibration import (
         calibrate,
         calibration_markdown,
@@ -67,7 +66,7 @@ def calibrate_cmd(
     start = ChoiceParameters()
     with _bar(json_out) as bar:
         task = bar.add_task("route sets", total=None, msg="")
-        problem = build_problem(net, baseline_demand(net), params=start)
+        problem = build_problem(net, base_demand(net), params=start)
 
         def cb(u: Any) -> None:
             bar.update(task, description=u.task, completed=u.done, msg=u.message)
@@ -156,14 +155,13 @@ def elasticities_cmd(
 ) -> None:
     """Direct and cross elasticities of corridor volumes (tonnes) to each corridor's cost or
     time, by finite differences of the equilibrium (congestion included)."""
-    from corridors.assignment._from_network import baseline_demand
-    from corridors.assignment.sue import SUESpec, elasticities, equilibrium
+    from corridors.assignment.sue import SUESpec, base_demand, elasticities, equilibrium
     from corridors.network import load_network
 
     net = load_network()
     with _bar(json_out) as bar:
         bar.add_task("equilibrium and perturbations", total=None, msg="")
-        res = equilibrium(net, baseline_demand(net), spec=SUESpec(target_gap=1e-7))
+        res = equilibrium(net, base_demand(net), spec=SUESpec(target_gap=1e-7))
         e = elasticities(res, attribute=attribute, delta=delta)
     if json_out:
         print_json({"attribute": attribute, "delta": delta, "elasticities": e.to_dict()})

@@ -85,7 +85,11 @@ def flows(
     t0 = time.perf_counter()
     net = load_network()
     cg = corridor_graph(net)
-    if demand is None:
+    if demand is None and model == "choice":
+        from corridors.assignment.sue import base_demand
+
+        od = base_demand(net)
+    elif demand is None:
         od = baseline_demand(net)
     else:
         from corridors.io.demand import read_demand

@@ -37,8 +37,7 @@ def equilibrium_for(network: Network, scenario: str | None = None) -> tuple[Netw
     corridors.errors.ScenarioError
         For an unknown or invalid scenario.
     """
-    from corridors.assignment._from_network import baseline_demand
-    from corridors.assignment.sue import SUESpec, equilibrium
+    from corridors.assignment.sue import SUESpec, base_demand, equilibrium
 
     key = (id(network), scenario or "")
     with _LOCK:
@@ -46,7 +45,7 @@ def equilibrium_for(network: Network, scenario: str | None = None) -> tuple[Netw
     if hit is not None:
         return hit
     net = network
-    demand = baseline_demand(network)
+    demand = base_demand(network)
     if scenario:
         from corridors.scenarios import apply_scenario
 

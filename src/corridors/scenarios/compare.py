@@ -229,7 +229,7 @@ def compare_scenarios(
     pairs
         Origin-destination place pairs to list route options for.
     demand
-        Demand matrices; default: the bundled baseline demand of ``base``.
+        Demand matrices; default: the base-year (2024) demand of ``base``.
     progress
         Called once per finished network.
 
@@ -242,9 +242,9 @@ def compare_scenarios(
     ScenarioError
         If a scenario cannot be applied (before anything runs).
     """
-    from corridors.assignment._from_network import baseline_demand
+    from corridors.assignment.sue import base_demand
 
-    demand = baseline_demand(base) if demand is None else demand
+    demand = base_demand(base) if demand is None else demand
     specs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
     nets: list[tuple[str, Network, ODMatrices]] = [("base", base, demand)]
     for s in specs:  # apply all first: every rejection before anything runs
