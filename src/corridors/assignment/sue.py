@@ -75,6 +75,7 @@ __all__ = [
     "base_demand",
     "build_problem",
     "congested_graph",
+    "corridor_times",
     "elasticities",
     "equilibrium",
     "solve",
@@ -1172,3 +1173,82 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
         if j is not None:
             add[a] = max(float(delay[j]), 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
+
+
+_PROBE_OF_ALT = {
+    "rail_northern": "northern",
+    "rail_middle": "middle",
+    "rail_southern": "southern",
+    "rail_direct": "land",
+    "sea_suez": "suez",
+    "sea_cape": "cape",
+    "sea_other": "free",
+    "road": "road",
+    "air": "air",
+    "": "free",
+}
+
+
+def corridor_times(
+    result: ChoiceResult,
+    queries: Sequence[tuple[str, str, str, str]],
+) -> list[tuple[float, str]]:
+    """Equilibrium door-to-door hours of the best route of a corridor between two places.
+
+    Parameters
+    ----------
+    result
+        An equilibrium.
+    queries
+        ``(origin, destination, alternative, class)`` tuples: node ids, an alternative of
+        :data:`~corridors.assignment.choice.ALTERNATIVES` (``""`` = any) and a demand class
+        (a :class:`~corridors.network.enums.CargoClass` value).
+
+    Returns
+    -------
+    list of (float, str)
+        Hours (``nan`` when there is no route) and the alternative the route found is in
+        (it can differ from the one asked when the corridor has no route of its own there).
+        The route minimises the class's generalized cost at the equilibrium link times under
+        the corridor's route-generation mask; it exists whether or not the pair has demand.
+    """
+    pr = result.problem
+    cg = pr.corridor
+    g = cg.graph
+    attr = _arc_attributes(pr.net, cg)
+    probes = dict(_probes(attr))
+    profiles = {p.name: p for p in pr.profiles}
+    every = load_class_profiles()
+    zones = {z: i for i, z in enumerate(cg.zones)}
+    indptr, heads, lidx = g.csr
+    no_through = g.no_through()
+    nv = g.n_nodes
+    dist, pred = np.empty(nv), np.empty(nv, np.int64)
+    order, done = np.empty(nv, np.int64), np.empty(nv, np.bool_)
+    hk, hv = np.empty(g.n_links + nv + 1), np.empty(g.n_links + nv + 1, np.int64)
+    buf = np.empty(nv + 1, np.int64)
+    t0 = np.asarray(g.free_flow_time, float)
+    from_node = np.asarray(g.from_node, np.int64)
+    out = []
+    for o, d, alt, cls in queries:
+        if o not in zones or d not in zones:
+            raise InvalidSpecError(
+                explain(f"Unknown place {o if o not in zones else d!r}.", fix="Use node ids.")
+            )
+        prof = profiles.get(cls) or class_profile(cls, every)
+        cost, tc, ok = _class_arrays(cg, prof, attr)
+        vot = prof.value_of_time * result.params.vot_scale
+        gc = np.where(ok, np.maximum(cost + vot * (tc - t0 + result.link_time), 1e-9), np.inf)
+        w = gc * probes[_PROBE_OF_ALT.get(alt, "free")]
+        oi, di = zones[o], zones[d]
+        kern.dijkstra(
+            indptr, heads, lidx, w, no_through, g.n_zones, oi, dist, pred, order, done, hk, hv
+        )
+        if not np.isfinite(dist[di]):
+            out.append((float("nan"), ""))
+            continue
+        k = _trace(pred, from_node, oi, di, buf)
+        arr = buf[:k][::-1].copy()
+        hours = float(np.sum(result.link_time[arr] + tc[arr] - t0[arr]))
+        out.append((hours, _classify(arr, attr)))
+    return out

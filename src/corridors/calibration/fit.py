@@ -36,7 +36,13 @@ from corridors.assignment.choice import (
     ChoiceParameters,
     provenance,
 )
-from corridors.assignment.sue import ChoiceProblem, ChoiceResult, SUESpec, solve
+from corridors.assignment.sue import (
+    ChoiceProblem,
+    ChoiceResult,
+    SUESpec,
+    corridor_times,
+    solve,
+)
 from corridors.calibration.observations import Observations
 from corridors.errors import ConvergenceWarning, DemandError, explain
 
@@ -74,14 +80,20 @@ def _link_selector(result: ChoiceResult, links: Sequence[str]) -> npt.NDArray[np
     return np.flatnonzero(hit)
 
 
-def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:  # noqa: C901
+def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
     """Modelled value of every observation at an equilibrium.
+
+    Counts: the flow summed over the listed link directions, in the count's unit (tonnes:
+    containers × ``t_per_teu``; trains: container TEU ÷ ``teu_per_train``; TEU: container
+    classes only). Waits: hours on the element beyond running time (dwell, queue, sailing
+    wait), flow-weighted over the listed links. Times: door-to-door hours of the corridor's
+    best route at the equilibrium times (:func:`~corridors.assignment.sue.corridor_times`).
 
     Returns
     -------
     pandas.DataFrame
-        The observation table with ``modelled`` (volume per year in the count's unit, or
-        hours) and ``observed`` (the count, or the range midpoint for times and waits).
+        The observation table with ``modelled`` and ``observed`` (the count, or the range
+        midpoint for times and waits).
 
     Raises
     ------
@@ -93,19 +105,22 @@ def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:  # noqa: C
     tpu = dict(zip(names, result._tonnes_per_unit(), strict=True))
     unit = {p.name: p.unit for p in pr.profiles}
     pce = {p.name: p.pce_teu_per_unit for p in pr.profiles}
-    zones = list(pr.corridor.zones)
-    out = []
+    zones = set(pr.corridor.zones)
     flows = {c: result.class_link_flow(c) for c in names}
-    shares = None
+    teu_per_train = float(pr.net.parameter("global", "teu_per_train", default=86.0))
+    ids = np.asarray(pr.corridor.graph.link_ids).astype(str)
+    run_h = np.nan_to_num(pr.net.links["run_time_h"].reindex(ids).to_numpy(float))
+    out = []
     for r in obs.table.itertuples(index=False):
-        classes = [c for c in (r.classes or names) if c in names] if r.classes else list(names)
-        if r.classes and not classes:
+        classes = [c for c in r.classes if c in names] if r.classes else list(names)
+        if r.classes and not classes and r.kind == "count":
             raise DemandError(
                 explain(
                     f"Observation {r.obs_id!r} counts classes {list(r.classes)} the demand "
                     f"does not have ({list(names)}).",
                 )
             )
+        mid = 0.5 * (float(r.low_h) + float(r.high_h)) if r.kind != "count" else 0.0
         if r.kind in ("count", "wait"):
             idx = _link_selector(result, r.links)
             if idx.size == 0:
@@ -124,31 +139,26 @@ def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:  # noqa: C
                     tot += f * tpu[c]
                 elif r.unit == "teu_eq":
                     tot += f * pce[c]
-                elif unit[c] == "TEU":
+                elif r.unit == "trains" and unit[c] == "TEU":
+                    tot += f / teu_per_train
+                elif r.unit == "TEU" and unit[c] == "TEU":
                     tot += f
             out.append((tot, float(r.value)))
         elif r.kind == "wait":
-            lt = result.link_time[idx]
+            lt = result.link_time[idx] - run_h[idx]
             w = result.link_flow[idx]
             val = float(np.average(lt, weights=w)) if w.sum() > 0 else float(lt.max())
-            out.append((val, 0.5 * (float(r.low_h) + float(r.high_h))))
+            out.append((val, mid))
         else:
-            if shares is None:
-                shares = result.share_table()
-            cls = list(r.classes) or [c for c in names if unit[c] == "TEU"] or list(names)
             for z in (r.origin, r.destination):
                 if str(z) not in zones:
                     raise DemandError(explain(f"Observation {r.obs_id!r}: unknown place {z!r}."))
-            s = shares[
-                (shares["origin"] == str(r.origin))
-                & (shares["destination"] == str(r.destination))
-                & shares["class"].isin(cls)
-            ]
-            if r.alternative:
-                s = s[s["alternative"] == r.alternative]
-            s = s[s["flow"] > 0]
-            val = float(np.average(s["time_h"], weights=s["flow"])) if len(s) else float("nan")
-            out.append((val, 0.5 * (float(r.low_h) + float(r.high_h))))
+            cls = list(r.classes) or [c for c in names if unit[c] == "TEU"] or list(names)
+            c0 = next((c for c in cls if c in names), cls[0])
+            ((val, _),) = corridor_times(
+                result, [(str(r.origin), str(r.destination), str(r.alternative), c0)]
+            )
+            out.append((val, mid))
     df = obs.table.copy()
     df["modelled"] = [m for m, _ in out]
     df["observed"] = [o for _, o in out]
@@ -214,7 +224,11 @@ class CalibrationResult:
     def summary(self) -> pd.DataFrame:
         """Per split and kind: number of observations and share within target."""
         t = self.table
-        g = t.groupby(["split", "kind"]).agg(n=("obs_id", "size"), within=("within", "mean"))
+        g = t.groupby(["split", "kind"]).agg(
+            n=("obs_id", "size"),
+            within=("within", "mean"),
+            within_ratio=("within_ratio", "mean"),
+        )
         return g.reset_index()
 
     def parameter_table(self) -> pd.DataFrame:
@@ -234,9 +248,8 @@ def _table(pred: pd.DataFrame) -> pd.DataFrame:
     is_count = t["kind"] == "count"
     t["geh"] = np.where(is_count, geh(t["modelled"], t["observed"]), np.nan)
     inside = (t["modelled"] >= t["low_h"]) & (t["modelled"] <= t["high_h"])
-    t["within"] = np.where(
-        is_count, (t["geh"] < 10) | ((t["ratio"] - 1).abs() <= 0.25), inside
-    ).astype(bool)
+    t["within_ratio"] = np.where(is_count, (t["ratio"] - 1).abs() <= 0.25, inside).astype(bool)
+    t["within"] = np.where(is_count, (t["geh"] < 10) | t["within_ratio"], inside).astype(bool)
     cols = [
         "obs_id",
         "split",
@@ -249,6 +262,7 @@ def _table(pred: pd.DataFrame) -> pd.DataFrame:
         "modelled",
         "ratio",
         "geh",
+        "within_ratio",
         "within",
         "source",
     ]
@@ -265,6 +279,7 @@ def calibrate(
     max_evaluations: int = 200,
     solve_spec: SUESpec | None = None,
     progress: ProgressCallback | None = None,
+    route_rounds: int = 0,
 ) -> CalibrationResult:
     """Fit ``free`` parameters to the ``fit`` split of ``observations``.
 
@@ -286,6 +301,9 @@ def calibrate(
         Equilibrium stopping rule per evaluation (default gap 1e-6, no route regeneration).
     progress
         Called after every evaluation with the objective.
+    route_rounds
+        After a fit, regenerate the route set at the fitted parameters' equilibrium times and
+        fit again, this many times (default 0: the given route set only).
 
     Raises
     ------
@@ -310,13 +328,13 @@ def calibrate(
         )
     spec = solve_spec or SUESpec(target_gap=1e-6, max_iterations=3000, column_rounds=0)
     x0 = start.vector(free)
-    state: dict[str, Any] = {"warm": None, "n": 0}
+    state: dict[str, Any] = {"warm": None, "n": 0, "problem": problem}
 
     def run(x: F64) -> ChoiceResult:
         p = start.with_vector(x, free)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            r = solve(problem, p, spec=spec, warm=state["warm"])
+            r = solve(state["problem"], p, spec=spec, warm=state["warm"])
         state["warm"] = r
         state["n"] += 1
         return r
@@ -350,17 +368,29 @@ def calibrate(
 
     f0 = fun_cached(x0)
     j0 = float(f0 @ f0)
-    sol = least_squares(
-        fun_cached,
-        x0,
-        jac=jac,
-        method="trf",
-        max_nfev=max_evaluations,
-        x_scale=1.0,
-        xtol=1e-6,
-        ftol=1e-8,
-    )
-    x = sol.x
+    x = x0
+    for rnd in range(route_rounds + 1):
+        if rnd > 0:  # routes the fitted equilibrium makes attractive join the route set
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                regen = solve(
+                    state["problem"],
+                    start.with_vector(x, free),
+                    spec=SUESpec(target_gap=1e-4, column_rounds=2),
+                )
+            state["problem"], state["warm"] = regen.problem, None
+            cache.clear()
+        sol = least_squares(
+            fun_cached,
+            x,
+            jac=jac,
+            method="trf",
+            max_nfev=max_evaluations,
+            x_scale=1.0,
+            xtol=1e-6,
+            ftol=1e-8,
+        )
+        x = sol.x
     final = run(x)
     params = start.with_vector(x, free)
     j = float(sol.fun @ sol.fun)
@@ -375,6 +405,8 @@ def calibrate(
                 free=list(free),
                 prior_weight=prior_weight,
                 evaluations=int(state["n"]),
+                route_rounds=route_rounds,
+                routes=final.problem.n_paths,
                 relative_gap=final.relative_gap,
             ),
         }
@@ -474,11 +506,18 @@ def calibration_markdown(cal: CalibrationResult, *, image: str = "img/calibratio
         "Counts are within target when GEH < 10 (on hourly equivalents) or the ratio is within",
         "±25 %; times and waits when the equilibrium value lies in the published range.",
         "",
-        "| split | kind | n | within target |",
-        "|---|---|---:|---:|",
+        "Counts are reported twice: by the issue's criterion (GEH < 10 *or* ratio within ±25 %)",
+        "and by the ratio alone — GEH on hourly equivalents of annual volumes lets small counts",
+        "(a few thousand TEU a year) pass at any ratio, so the ratio column is the stricter test.",
+        "",
+        "| split | kind | n | within (GEH<10 or ±25 %; times: in range) | within ±25 % only |",
+        "|---|---|---:|---:|---:|",
     ]
     for r in cal.summary().itertuples(index=False):
-        lines.append(f"| {r.split} | {r.kind} | {r.n} | {r.within:.0%} |")
+        lines.append(
+            f"| {r.split} | {r.kind} | {r.n} | {r.within:.0%} | "
+            + (f"{r.within_ratio:.0%} |" if r.kind == "count" else "– |")
+        )
     lines += ["", f"![observed vs modelled]({image})", "", "## Every observation", ""]
     lines += [
         "| id | split | kind | what | observed | modelled | ratio | GEH | within |",

@@ -43,8 +43,24 @@ from corridors.errors import DemandError, explain
 
 __all__ = ["OBSERVATIONS_FILE", "Observations", "load_observations"]
 
-OBSERVATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "model" / "observations.csv"
-"""The bundled observations."""
+OBSERVATIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "observations"
+"""The bundled observations (``counts.csv`` and ``times.csv``, see ``OBSERVATIONS.md``)."""
+
+_CORRIDOR_ALT = {
+    "northern": "rail_northern",
+    "middle": "rail_middle",
+    "southern": "rail_southern",
+    "direct": "rail_direct",
+    "sea": "",
+    "": "",
+}
+_UNIT = {"t/year": "t", "TEU/year": "TEU", "trains/year": "trains"}
+_DIRECTION = {"forward": ":f", "reverse": ":r", "both": ""}
+_CLASS_GROUP = {
+    "all": "",
+    "container": "container_std;container_hv",
+    "bulk": "grain;dry_bulk;liquid_bulk",
+}
 
 KINDS = ("count", "time", "wait")
 
@@ -133,8 +149,8 @@ def observations_from_frame(  # noqa: C901 - one flat list of row checks
         if r.kind == "count":
             if not (pd.notna(r.value) and float(r.value) > 0):
                 errs.append(f"{where}: a count needs a positive value.")
-            if str(r.unit) not in ("TEU", "t", "teu_eq"):
-                errs.append(f"{where}: unit {r.unit!r} must be TEU, t or teu_eq.")
+            if str(r.unit) not in ("TEU", "t", "teu_eq", "trains"):
+                errs.append(f"{where}: unit {r.unit!r} must be TEU, t, teu_eq or trains.")
             if not _tuple(r.links):
                 errs.append(f"{where}: a count needs links.")
         if r.kind in ("time", "wait"):
@@ -165,20 +181,100 @@ def observations_from_frame(  # noqa: C901 - one flat list of row checks
     return Observations(d.reset_index(drop=True), name)
 
 
+def observations_from_tables(
+    counts: pd.DataFrame, times: pd.DataFrame, *, name: str
+) -> Observations:
+    """Normalise the bundled ``counts.csv``/``times.csv`` tables (as loaded by
+    :func:`corridors.io.observations.load_observations`) into one observation table.
+
+    Counts keep their unit (``trains/year`` counts container TEU ÷ ``teu_per_train``);
+    ``direction`` becomes ``:f``/``:r`` on the link ids; class groups ``container``/``bulk``
+    expand to their cargo classes; transit times name their corridor's alternative; border
+    waits become ``wait`` rows on their link direction.
+    """
+    rows = []
+    for r in counts.to_dict(orient="records"):
+        suffix = _DIRECTION.get(str(r.get("direction", "both")), "")
+        links = ";".join(f"{e}{suffix}" for e in str(r["elements"]).split(";") if e)
+        cls = str(r.get("class", "all"))
+        rows.append(
+            {
+                "obs_id": r["obs_id"],
+                "kind": "count",
+                "split": r["split"],
+                "links": links,
+                "classes": _CLASS_GROUP.get(cls, cls),
+                "unit": _UNIT.get(str(r["unit"]), str(r["unit"])),
+                "value": float(r["value"]),
+                "label": r.get("quantity", r["obs_id"]),
+                "source": r.get("source", ""),
+                "year": r.get("year", ""),
+                "note": r.get("note", ""),
+            }
+        )
+    for r in times.to_dict(orient="records"):
+        cls = str(r.get("class", "container"))
+        base = {
+            "obs_id": r["obs_id"],
+            "split": r["split"],
+            "low_h": float(r["low_h"]),
+            "high_h": float(r["high_h"]),
+            "source": r.get("source", ""),
+            "year": r.get("year", ""),
+            "note": r.get("note", ""),
+        }
+        if r["kind"] == "transit_time":
+            corridor = str(r.get("corridor", ""))
+            rows.append(
+                {
+                    **base,
+                    "kind": "time",
+                    "origin": r["origin"],
+                    "destination": r["destination"],
+                    "alternative": _CORRIDOR_ALT.get(corridor, corridor),
+                    "classes": _CLASS_GROUP.get(cls, cls) if cls != "all" else "",
+                    "label": f"{r['origin']}→{r['destination']} ({corridor})",
+                }
+            )
+        else:
+            suffix = _DIRECTION.get(str(r.get("direction", "both")), "")
+            rows.append(
+                {
+                    **base,
+                    "kind": "wait",
+                    "links": ";".join(f"{e}{suffix}" for e in str(r["elements"]).split(";")),
+                    "label": f"wait at {r['elements']} ({r.get('direction', '')})",
+                }
+            )
+    return observations_from_frame(pd.DataFrame(rows), name=name)
+
+
 def load_observations(path: str | Path | None = None) -> Observations:
-    """Read the observation table (default the bundled ``data/model/observations.csv``).
+    """Read the observations: a folder with ``counts.csv`` and ``times.csv`` (default the
+    bundled ``data/observations``, validated by :mod:`corridors.io.observations`) or one flat
+    CSV in this module's format.
 
     Raises
     ------
     corridors.errors.DemandError
-        When the file is missing or invalid.
+        When a flat file is missing or invalid.
+    corridors.io.observations.ObservationError
+        When the folder's tables are invalid.
     """
     p = OBSERVATIONS_FILE if path is None else Path(path)
+    if p.is_dir():
+        from corridors.io.observations import load_observations as _load
+
+        obs = _load(None if path is None else p)
+        return observations_from_tables(
+            obs.counts, obs.times, name="data/observations" if path is None else p.name
+        )
     if not p.exists():
         raise DemandError(
             explain(
                 f"No observation file at {p}.",
-                fix="Give --observations FILE (columns in corridors.calibration.observations).",
+                fix="Give a folder with counts.csv and times.csv, or a flat CSV "
+                "(columns in corridors.calibration.observations).",
             )
         )
     return observations_from_frame(pd.read_csv(p, comment="#"), name=p.name)

@@ -47,6 +47,9 @@ def calibrate_cmd(
     ] = None,
     max_evaluations: Annotated[int, typer.Option(help="Most equilibria to solve.")] = 200,
     prior: Annotated[float, typer.Option(help="Weight of the prior on the parameters.")] = 0.01,
+    route_rounds: Annotated[
+        int, typer.Option(help="Regenerate routes at the fitted equilibrium and refit, N times.")
+    ] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Fit the choice model (corridor constants, value-of-time and queue scales) to the FIT
@@ -76,6 +79,7 @@ def calibrate_cmd(
             obs,
             start=start,
             max_evaluations=max_evaluations,
+            route_rounds=route_rounds,
             prior_weight=prior,
             progress=cb,
         )
