@@ -40,7 +40,8 @@ def _synthetic(net: Network, truth: ChoiceParameters) -> pd.DataFrame:
     lt = r.link_table().set_index("link_id")
     north = float(lt.loc["a-r:f", "flow_teu_eq_per_yr"])
     south = float(lt.loc["a-t:f", "flow_teu_eq_per_yr"])
-    wait = float(lt.loc["a-r:f", "time_h"])
+    # hours at the border beyond running: dwell plus queue
+    wait = float(lt.loc["a-r:f", "time_h"]) - float(net.links.loc["a-r:f", "run_time_h"])
     rows = [
         {
             "obs_id": "n",
