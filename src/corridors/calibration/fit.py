@@ -4,12 +4,14 @@ Objective
 ---------
 Weighted least squares of log ratios over the ``fit`` observations, plus a weak prior:
 
-``J(x) = Σ_counts w_i ln²(M_i / O_i) + Σ_times w_j d_j² + ρ Σ_k (x_k − x0_k)²``
+``J(x) = Σ_counts w_i ln²((M_i + 0.1 O_i) / (1.1 O_i)) + Σ_times w_j d_j² + ρ Σ_k (x_k − x0_k)²``
 
-where ``M_i``/``O_i`` are modelled/observed volumes, ``d_j`` is the log distance of the
+where ``M_i``/``O_i`` are modelled/observed volumes (the 0.1 O floor keeps a zero model count
+finite), ``d_j`` is the log distance of the
 modelled time (or wait) from the published range ``[low, high]`` (0 inside it,
 ``ln(M/low)`` below, ``ln(M/high)`` above), and the prior (``ρ = 0.01`` by default) keeps
-constants that no observation pins down at their start values. ``J`` is minimised by
+constants that no observation pins down at their start values. The value-of-time and queue
+scales are bounded (:data:`BOUNDS`). ``J`` is minimised by
 :func:`scipy.optimize.least_squares` (trust-region reflective, forward-difference Jacobian,
 step 1e-3);
 every evaluation is an equilibrium solved to ``1e-6`` on a fixed route set, warm-started.
@@ -49,6 +51,18 @@ from corridors.errors import ConvergenceWarning, DemandError, explain
 __all__ = ["CalibrationResult", "calibrate", "geh", "predict"]
 
 F64 = npt.NDArray[np.float64]
+
+COUNT_FLOOR = 0.1
+"""Counts compare ``ln((M + 0.1 O) / (1.1 O))``: a zero model count costs ln²(11) ≈ 5.7, not
+infinity, so one count the network cannot carry does not dominate the fit."""
+
+BOUNDS: dict[str, tuple[float, float]] = {
+    "log_vot_scale": (0.0, math.log(30.0)),
+    "log_queue_scale": (math.log(0.1), math.log(10.0)),
+}
+"""Bounds on the log scales: values of time at least the inventory cost of M50 (stated-
+preference values of freight time are higher, not lower) and at most 30 times it; queue
+parameters within a factor 10 of the M/M/1 train-service figure. Constants: ±8."""
 
 FD_STEP = 1e-3
 """Absolute finite-difference step on the free parameters (constants and log scales)."""
@@ -172,7 +186,7 @@ def _residuals(pred: pd.DataFrame) -> F64:
         m = float(r.modelled)
         if r.kind == "count":
             o = float(r.observed)
-            res.append(w * math.log(max(m, 1e-3 * o) / o))
+            res.append(w * math.log((m + COUNT_FLOOR * o) / ((1.0 + COUNT_FLOOR) * o)))
         else:
             lo, hi = float(r.low_h), float(r.high_h)
             if not math.isfinite(m):
@@ -366,6 +380,10 @@ def calibrate(
             cols.append((fun(xk) - f) / FD_STEP)
         return np.column_stack(cols)
 
+    lo = np.array([BOUNDS.get(f, (-8.0, 8.0))[0] for f in free])
+    hi = np.array([BOUNDS.get(f, (-8.0, 8.0))[1] for f in free])
+    margin = 0.05 * (hi - lo)  # start inside the bounds: trust-region steps shrink at a bound
+    x0 = np.clip(x0, lo + margin, hi - margin)
     f0 = fun_cached(x0)
     j0 = float(f0 @ f0)
     x = x0
@@ -382,8 +400,9 @@ def calibrate(
             cache.clear()
         sol = least_squares(
             fun_cached,
-            x,
+            np.clip(x, lo, hi),
             jac=jac,
+            bounds=(lo, hi),
             method="trf",
             max_nfev=max_evaluations,
             x_scale=1.0,
