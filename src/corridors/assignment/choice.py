@@ -96,12 +96,12 @@ FREE_PARAMETERS: tuple[str, ...] = (
     "asc_rail_northern",
     "asc_rail_middle",
     "asc_rail_southern",
-    "asc_road",
-    "asc_air",
     "log_vot_scale",
     "log_queue_scale",
 )
-"""The parameters calibration fits (the sea alternatives are the reference, constant 0)."""
+"""The parameters calibration fits. The sea alternatives are the reference (constant 0); road
+and air keep constant 0 because no observation counts them (a fitted air constant would be
+free to absorb any container volume the counts do not want on rail)."""
 
 
 @dataclass(frozen=True)
