@@ -92,9 +92,16 @@ def calibrate_cmd(
     if write:
         files.append(str(cal.params.save(CALIBRATION_FILE)))
     if docs is not None:
+        from corridors.assignment.sue import elasticities
+        from corridors.calibration.fit import STRUCTURAL_NOTES
+
         files.append(str(plot_calibration(cal, docs / "img" / "calibration.png")))
+        el = {
+            f"{a} (±5 %)": elasticities(cal.result, attribute=a, delta=0.05)
+            for a in ("cost", "time")
+        }
         page = docs / "calibration.md"
-        page.write_text(calibration_markdown(cal))
+        page.write_text(calibration_markdown(cal, elasticities=el, notes=STRUCTURAL_NOTES))
         files.append(str(page))
     summary = cal.summary()
     report = {
