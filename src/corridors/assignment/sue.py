@@ -92,6 +92,11 @@ _RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0
 """A generated route is dropped when it costs more than this multiple of its alternative's best
 (the route level's scale makes such a route carry nothing anyway)."""
+CROSSING_PENALTY = 3.0
+"""Route diversity: the corridor probes run a second time with the border crossings, ferries
+and ports their first routes used costing this many times more, so every corridor offers its
+next-best crossing (Dostyk or Altynkol or Bakhty, Aktau or Kuryk) to the route choice."""
+_DIVERSIFY = ("free", "land", "northern", "middle", "southern")
 MARKET_LIMIT = 10.0
 """An alternative is dropped when its best route costs more than this multiple of the market's
 best (kept otherwise, so that small cost changes do not make alternatives appear or vanish)."""
@@ -354,6 +359,7 @@ def _generate(
     alt_of: dict[tuple[int, ...], int] = {}
     buf = np.empty(nv + 1, np.int64)
     from_node = np.asarray(g.from_node, np.int64)
+    border = np.asarray(g.link_type).astype(str) == "border"
     for ci, prof in enumerate(profiles):
         cost, tc, ok = _class_arrays(cg, prof, attr)
         vot = prof.value_of_time * vot_scale
@@ -362,36 +368,44 @@ def _generate(
         sel = np.flatnonzero(mkt_cls == ci)
         for o in np.unique(mkt_o[sel]):
             mk = sel[mkt_o[sel] == o]
-            for _, factor in probes:
+            for name, factor in probes:
                 w = gc * factor
-                kern.dijkstra(
-                    indptr,
-                    heads,
-                    lidx,
-                    w,
-                    no_through,
-                    g.n_zones,
-                    int(o),
-                    dist,
-                    pred,
-                    order,
-                    done,
-                    hk,
-                    hv,
-                )
-                for m in mk:
-                    d = int(mkt_d[m])
-                    if not np.isfinite(dist[d]):
-                        continue
-                    k = _trace(pred, from_node, int(o), d, buf)
-                    arr = buf[:k][::-1].copy()
-                    path = tuple(arr.tolist())
-                    alt = alt_of.get(path)
-                    if alt is None:
-                        alt = alt_of[path] = _ALT_INDEX[_classify(arr, attr)]
-                    true_cost = float(gc[arr].sum())
-                    best[int(m)] = min(best.get(int(m), np.inf), true_cost)
-                    found.setdefault((int(m), alt), {})[path] = true_cost
+                used = np.zeros(g.n_links, np.bool_)
+                for rep in range(2 if name in _DIVERSIFY else 1):
+                    if rep == 1:  # the same probe with the crossings just used made dearer
+                        if not used.any():
+                            break
+                        w = w * np.where(used, CROSSING_PENALTY, 1.0)
+                    kern.dijkstra(
+                        indptr,
+                        heads,
+                        lidx,
+                        w,
+                        no_through,
+                        g.n_zones,
+                        int(o),
+                        dist,
+                        pred,
+                        order,
+                        done,
+                        hk,
+                        hv,
+                    )
+                    for m in mk:
+                        d = int(mkt_d[m])
+                        if not np.isfinite(dist[d]):
+                            continue
+                        k = _trace(pred, from_node, int(o), d, buf)
+                        arr = buf[:k][::-1].copy()
+                        if rep == 0:
+                            used[arr[border[arr]]] = True
+                        path = tuple(arr.tolist())
+                        alt = alt_of.get(path)
+                        if alt is None:
+                            alt = alt_of[path] = _ALT_INDEX[_classify(arr, attr)]
+                        true_cost = float(gc[arr].sum())
+                        best[int(m)] = min(best.get(int(m), np.inf), true_cost)
+                        found.setdefault((int(m), alt), {})[path] = true_cost
     out: dict[tuple[int, int], set[tuple[int, ...]]] = {}
     for (m, a), paths in found.items():
         alt_best = min(paths.values())
