@@ -27,7 +27,7 @@ def _bar(json_out: bool) -> Progress:
 
 
 @app.command("calibrate")
-def calibrate_cmd(
+def calibrate_cmd(  # noqa: C901 - options, then one branch per output
     observations: Annotated[
         Path | None, typer.Option(help="Observation table (default the bundled one).")
     ] = None,
@@ -50,6 +50,13 @@ def calibrate_cmd(
     route_rounds: Annotated[
         int, typer.Option(help="Regenerate routes at the fitted equilibrium and refit, N times.")
     ] = 1,
+    report_only: Annotated[
+        bool,
+        typer.Option(
+            "--report-only",
+            help="Do not fit: report the stored calibrated parameters against the observations.",
+        ),
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Fit the choice model (corridor constants, value-of-time and queue scales) to the FIT
@@ -74,22 +81,28 @@ def calibrate_cmd(
         def cb(u: Any) -> None:
             bar.update(task, description=u.task, completed=u.done, msg=u.message)
 
-        cal = calibrate(
-            problem,
-            obs,
-            start=start,
-            max_evaluations=max_evaluations,
-            route_rounds=route_rounds,
-            prior_weight=prior,
-            progress=cb,
-        )
+        if report_only:
+            from corridors.assignment.choice import load_parameters
+            from corridors.calibration import evaluate
+
+            cal = evaluate(problem, obs, load_parameters())
+        else:
+            cal = calibrate(
+                problem,
+                obs,
+                start=start,
+                max_evaluations=max_evaluations,
+                route_rounds=route_rounds,
+                prior_weight=prior,
+                progress=cb,
+            )
     files = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         cal.table.to_csv(out / "table.csv", index=False)
         files += [str(out / "table.csv"), str(cal.params.save(out / "parameters.json"))]
         files.append(str(plot_calibration(cal, out / "scatter.png")))
-    if write:
+    if write and not report_only:
         files.append(str(cal.params.save(CALIBRATION_FILE)))
     if docs is not None:
         from corridors.assignment.sue import elasticities
