@@ -948,9 +948,11 @@ class ChoiceResult:
             g["corridor"] = g["alternative"].map(LABELS)
         return g
 
-    def alternative_volume(self, *, unit: str = "t") -> pd.Series:
-        """Total volume per alternative over all classes, in tonnes (``"t"``) or
-        TEU-equivalent (``"teu_eq"``)."""
+    def alternative_volume(
+        self, *, unit: str = "t", classes: Sequence[str] | None = None
+    ) -> pd.Series:
+        """Total volume per alternative over all classes (or ``classes``), in tonnes
+        (``"t"``) or TEU-equivalent (``"teu_eq"``)."""
         pr = self.problem
         pc = pr.mkt_cls[pr.path_mkt]
         if unit == "t":
@@ -959,6 +961,9 @@ class ChoiceResult:
             w = np.array([p.pce_teu_per_unit for p in pr.profiles])[pc]
         else:
             raise InvalidSpecError(explain(f"unit={unit!r}.", fix="Use 't' or 'teu_eq'."))
+        if classes is not None:
+            keep = np.isin(np.asarray(pr.class_names)[pc], list(classes))
+            w = np.where(keep, w, 0.0)
         v = np.bincount(pr.path_alt, weights=self.path_flow * w, minlength=len(ALTERNATIVES))
         return pd.Series(v, index=list(ALTERNATIVES))
 
@@ -1111,6 +1116,7 @@ def elasticities(
     delta: float = 0.05,
     alternatives: Sequence[str] | None = None,
     spec: SUESpec | None = None,
+    classes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Arc elasticities of corridor volumes (tonnes) to each corridor's cost or time.
 
@@ -1119,6 +1125,8 @@ def elasticities(
     and the volume of every alternative compared: ``E[i, j] = (V_i(+δ) − V_i(−δ)) /
     (2 δ V_i)``. The diagonal holds direct elasticities, the rest cross elasticities;
     congestion feedback is included.
+
+    Only the routes of ``classes`` (default all) are perturbed and counted.
 
     Returns
     -------
@@ -1131,19 +1139,21 @@ def elasticities(
     if not 0 < delta < 0.5:
         raise InvalidSpecError(explain(f"delta={delta!r} must be in (0, 0.5)."))
     spec = SUESpec(target_gap=1e-7, max_iterations=5000, column_rounds=0) if spec is None else spec
-    base = result.alternative_volume()
+    base = result.alternative_volume(classes=classes)
     alts = [a for a in (alternatives or ALTERNATIVES) if base[a] > 0]
     pr = result.problem
     out = pd.DataFrame(index=alts, columns=alts, dtype=float)
+    names = np.asarray(pr.class_names)[pr.mkt_cls[pr.path_mkt]]
+    in_cls = np.ones(pr.n_paths, np.bool_) if classes is None else np.isin(names, list(classes))
     for j in alts:
         vols = []
         for sgn in (1.0, -1.0):
-            f = np.where(pr.path_alt == _ALT_INDEX[j], 1.0 + sgn * delta, 1.0)
+            f = np.where((pr.path_alt == _ALT_INDEX[j]) & in_cls, 1.0 + sgn * delta, 1.0)
             kw = {"cost_factor": f} if attribute == "cost" else {"time_factor": f}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 r = solve(pr, result.params, spec=spec, warm=result, **kw)  # type: ignore[arg-type]
-            vols.append(r.alternative_volume())
+            vols.append(r.alternative_volume(classes=classes))
         for i in alts:
             out.loc[i, j] = (vols[0][i] - vols[1][i]) / (2 * delta * base[i])
     return out

@@ -579,18 +579,16 @@ def _elasticity_markdown(tables: dict[str, pd.DataFrame]) -> list[str]:
         "modes.",
         "",
     ]
-    cost = next((e for k, e in tables.items() if k.startswith("cost")), None)
-    if cost is not None:
-        rail = [a for a in ("rail_northern", "rail_middle", "rail_southern") if a in cost.index]
-        vals = {a: float(cost.loc[a, a]) for a in rail}
+    for key, e in tables.items():
+        if not key.startswith("cost"):
+            continue
+        rail = [a for a in ("rail_northern", "rail_middle", "rail_southern") if a in e.index]
+        vals = {a: float(e.loc[a, a]) for a in rail}
         inside = [a for a, v in vals.items() if -1.2 <= v <= -0.4]
         lines += [
-            "Comparison: direct cost elasticities of the rail corridors "
+            f"Comparison ({key}): direct cost elasticities of the rail corridors "
             + ", ".join(f"{a} {v:+.2f}" for a, v in vals.items())
-            + f" — {len(inside)} of {len(vals)} inside the published rail range −0.4 to −1.2. "
-            "Volumes here are tonnes of all classes, much of it bulk in markets with no "
-            "competing alternative (Central Asia, China–Kazakhstan), which pulls corridor "
-            "elasticities towards zero; the container markets alone are more elastic.",
+            + f" — {len(inside)} of {len(vals)} inside the published rail range −0.4 to −1.2.",
             "",
         ]
     return lines
