@@ -145,13 +145,16 @@ def compare(
     state: Annotated[ApiState, Depends(get_state)],
     scenario: Scenario,
     base: Scenario = BASE,
+    congested: Annotated[
+        bool, Query(description="Add each network's equilibrium waits (see /api/route).")
+    ] = False,
 ) -> dict[str, Any]:
     """Both option sets side by side, plus the change of the fastest and cheapest option."""
     out: dict[str, Any] = {}
     for label, name in (("base", base), ("scenario", scenario)):
         try:
             net = state.network_for(name)
-            out[label] = _options_payload(net, q.run(net), name)
+            out[label] = _options_payload(net, q.run(net, congested=congested), name)
         except _bridge.CorridorsError as exc:
             if exc.http_status not in (409, 422):  # unknown place etc. concern the query
                 raise
