@@ -625,6 +625,7 @@ class _Model:
     asc: F64
     inc_t: sp.csr_matrix
     time_factor: F64
+    ma_group: npt.NDArray[np.int64]
 
     @classmethod
     def make(
@@ -662,9 +663,14 @@ class _Model:
             lam=params.cost_scale,
             mu=params.route_scale,
             theta=np.array([params.nest_scale[n] for n in _NEST_NAMES]),
-            asc=np.array([params.asc_of(a) for a in ALTERNATIVES]),
+            asc=np.array(
+                [[params.asc_of(a, g) for a in ALTERNATIVES] for g in ("container", "bulk")]
+            ),
             inc_t=problem.incidence.T.tocsr(),
             time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
+            ma_group=np.array([int(p.cargo == "bulk") for p in problem.profiles], np.int64)[
+                problem.mkt_cls[grp.ma_mkt]
+            ],
         )
 
     def link_flow(self, h: F64) -> F64:
@@ -686,7 +692,7 @@ class _Model:
         lgc = np.log(gc)
         p_route, ls = _softmax_groups(-self.mu * lgc, gr.ma_start, gr.ma_of_path)
         l_alt = -ls / self.mu
-        v = self.asc[gr.ma_alt] - self.lam * l_alt
+        v = self.asc[self.ma_group, gr.ma_alt] - self.lam * l_alt
         th = self.theta[_ALT_NEST[gr.ma_alt]]
         p_alt, ls2 = _softmax_groups(v / th, gr.mn_start, gr.mn_of_ma)
         incl = self.theta[gr.mn_nest] * ls2
