@@ -400,6 +400,31 @@ def rows() -> list[dict[str, object]]:
         ("rail-astana-petropavlovsk", "double-track electrified"),
         ("rail-petropavlovsk-kurgan", "double-track electrified Trans-Siberian"),
         ("rail-kostanay-chelyabinsk", "double track"),
+        ("rail-saryagash-tashkent", "double-track electrified (Uzbekistan)"),
+        ("rail-tashkent-samarkand", "double-track electrified (Uzbekistan)"),
+        ("rail-samarkand-bukhara", "double track (Uzbekistan)"),
+        # Chinese trunk lines (freight freed by the parallel high-speed lines)
+        ("rail-lianyungang-zhengzhou", "double-track electrified Longhai line"),
+        ("rail-zhengzhou-xian", "double-track electrified Longhai line"),
+        ("rail-xian-lanzhou", "double-track electrified Longhai line"),
+        ("rail-lanzhou-urumqi", "double-track electrified Lanxin line"),
+        ("rail-urumqi-jinghe", "double-track electrified (two parallel lines, D13)"),
+        ("rail-shanghai-zhengzhou", "double-track electrified trunk"),
+        ("rail-qingdao-jinan", "double-track electrified trunk"),
+        ("rail-jinan-zhengzhou", "double-track electrified trunk"),
+        ("rail-yiwu-zhengzhou", "double-track electrified trunk"),
+        ("rail-chongqing-xian", "double-track electrified trunk"),
+        ("rail-chengdu-xian", "double-track electrified trunk"),
+        # European trunk lines of the port hinterlands
+        ("rail-berlin-hamburg", "double-track electrified (DE)"),
+        ("rail-hannover-hamburg", "double-track electrified (DE)"),
+        ("rail-hannover-duisburg", "double-track electrified (DE)"),
+        ("rail-duisburg-rotterdam", "double-track electrified Betuweroute (NL-DE)"),
+        ("rail-berlin-hannover", "double-track electrified (DE)"),
+        ("rail-poznan-berlin", "double-track electrified E20 (PL-DE)"),
+        ("rail-warsaw-poznan", "double-track electrified E20 (PL)"),
+        ("rail-malaszewicze-warsaw", "double-track electrified E20 (PL)"),
+        ("rail-duisburg-nurnberg", "double-track electrified (DE)"),
     ]
     for link, what in double:
         r.append(

@@ -41,20 +41,21 @@ class Market:
 
 
 # --- Shares used by several markets (estimates, DEMAND.md) ------------------------------------
-# M31: Chinese origin hubs of China-Europe container trade. South China (Pearl River Delta) has
-# no node: its share is put on Shanghai.
+# M31: Chinese origin hubs of China-Europe container trade, by provincial export shares. The
+# Yangtze delta, Zhejiang (Ningbo) and South China (Pearl River Delta, Fujian) have no other
+# port node: their shares are put on Shanghai. Yiwu keeps only its own rail-hub trade.
 CN_HUBS = {
-    "CNSGH": 0.40,
-    "CNYIU": 0.18,
+    "CNSGH": 0.72,
+    "CNYIU": 0.03,
     "CNQIN": 0.09,
     "CNLYG": 0.03,
-    "CNJNA": 0.02,
-    "CNZGZ": 0.06,
-    "CNCQI": 0.06,
-    "CNCDU": 0.06,
-    "cn-xian-port": 0.06,
-    "CNLAZ": 0.02,
-    "CNURM": 0.02,
+    "CNJNA": 0.01,
+    "CNZGZ": 0.03,
+    "CNCQI": 0.03,
+    "CNCDU": 0.03,
+    "cn-xian-port": 0.02,
+    "CNLAZ": 0.005,
+    "CNURM": 0.005,
 }
 # M32: European destinations with a node (share of the CTS "Europe" total they stand for).
 EU_HUBS = {

@@ -158,7 +158,7 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
     node_ids = set(nodes["node_id"])
     seen: set[tuple[str, str, str]] = set()
     for i, r in cap.iterrows():
-        where = f"{FILE} line {int(i) + 2} ({r['element_type']} {r['element_id']!r})"  # type: ignore[call-overload]
+        where = f"{FILE} line {int(i) + 2} ({r['element_type']} {r['element_id']!r})"
         et, eid, d = str(r["element_type"]), str(r["element_id"]), str(r["direction"])
         if et == "link":
             if eid not in link_bidir:
