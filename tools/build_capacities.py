@@ -230,13 +230,13 @@ def rows() -> list[dict[str, object]]:
             "ferry-aktau-alat",
             "",
             89_000,
-            system_t * 0.4,
+            system_t * 0.3,
             False,
-            "S83;S82",
+            "S83;S82;S326",
             "2025",
             "M47",
             "container feeders 89,000 TEU/yr Aktau->Alyat (K16); rail ferries and dry-cargo ships "
-            "40 % of the ~4.5 Mt/yr Caspian ferry system (K18, L); vessels serve both ways",
+            "30 % of the ~4.5 Mt/yr Caspian ferry system (K18, L); vessels serve both ways",
         )
     )
     r.append(
@@ -245,28 +245,29 @@ def rows() -> list[dict[str, object]]:
             "ferry-kuryk-alat",
             "",
             None,
-            system_t * 0.4,
+            system_t * 0.3,
             True,
-            "S82",
+            "S82;S326",
             "2023",
             "M47",
-            "rail ferries (flat wagons and bulk wagons share the decks): 40 % of the ~4.5 Mt/yr "
+            "rail ferries (flat wagons and bulk wagons share the decks): 30 % of the ~4.5 Mt/yr "
             "Caspian ferry system (K18, L)",
         )
     )
-    for link in ("ferry-aktau-turkmenbashi", "ferry-alat-turkmenbashi"):
+    for link, share in (("ferry-alat-turkmenbashi", 0.35), ("ferry-aktau-turkmenbashi", 0.05)):
         r.append(
             facility(
                 "link",
                 link,
                 "",
                 None,
-                system_t * 0.1,
+                system_t * share,
                 True,
-                "S82",
+                "S82;S326",
                 "2023",
                 "M47",
-                "10 % of the ~4.5 Mt/yr Caspian ferry system (K18, L) on each Turkmenbashi line",
+                f"{share:.0%} of the ~4.5 Mt/yr Caspian ferry system (K18, L): Baku port counted "
+                "as many rail wagons to/from Turkmenbashi as to/from Aktau and Kuryk (2023)",
             )
         )
     # -- Seaports: berths (rail <-> ferry/sea transfers), full capacity each way (M44) -------

@@ -632,6 +632,49 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 )
             )
 
+    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M50) ---------
+    tm_wagons_t = 18_600 * 60.0  # S326: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
+    ca_w = {
+        "TMKRW": 0.3,
+        "TMAGT": 0.2,
+        "TMTK5": 0.1,
+        "uz-tashkent": 0.2,
+        "uz-bukhara": 0.1,
+        "uz-samarkand": 0.1,
+    }
+    cauc = {"TRIST": 0.3, "TRMER": 0.1, "GETBS": 0.2, "ge-poti": 0.2, "az-baku": 0.2}
+    for name, o, d, share, classes_m in (
+        (
+            "ca-caucasus",
+            ca_w,
+            cauc,
+            0.6,
+            (("dry_bulk", 0.6), ("liquid_bulk", 0.2), ("container_std", 0.2)),
+        ),
+        ("caucasus-ca", cauc, ca_w, 0.4, (("dry_bulk", 0.5), ("container_std", 0.5))),
+    ):
+        for cls, cs in classes_m:
+            t = tm_wagons_t * share * cs
+            out.append(
+                Market(
+                    name,
+                    cls,
+                    t / T_PER_TEU if cls.startswith("container") else t,
+                    "S326",
+                    2023,
+                    "M50",
+                    o,
+                    d,
+                    f"Baku port: 18,600 rail wagons to/from Turkmenbashi (2023) x 60 t = "
+                    f"{tm_wagons_t / 1e6:.2f} Mt; direction share {share}, class {cs}"
+                    + (
+                        "; Turkmenbashi (TMKRW) also stands for the Garabogaz and Kiyanly plants"
+                        if "TMKRW" in o
+                        else ""
+                    ),
+                )
+            )
+
     # ---- 10. Other Kazakh exports: coal, ore, metals, fertiliser, oil products (M42) --------
     kz_rail_exports = 7_000_000 * 12  # S306: KTZ January 2024 exports 7 Mt, annualised
     counted = sum(
