@@ -272,6 +272,36 @@ def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
     links["capacity_from_table"] = hit
 
 
+def apply_transfer_capacities(
+    net: Network,
+    arr: dict[str, np.ndarray],
+    vertex_node: np.ndarray,
+    vertex_port: np.ndarray,
+) -> None:
+    """Give transfer arcs with a table row their capacity and a queue delay (in place).
+
+    ``arr`` holds the compiled graph's per-arc columns (``tail``, ``head``, ``kind``, ``cap``,
+    ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
+    2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
+    """
+    from corridors.network._csr import ARC_GAUGE, ARC_MODE
+
+    caps = transfer_capacities(net)
+    if not caps:
+        return
+    node_ids = np.asarray(net.nodes.index, dtype=object)
+    kind = np.asarray(arr["kind"])
+    tpt = net.parameter("global", "teu_per_train", default=86.0)
+    for a in np.flatnonzero((kind == ARC_GAUGE) | (kind == ARC_MODE)):
+        t, h = int(arr["tail"][a]), int(arr["head"][a])
+        c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
+        if c is not None and np.isfinite(c) and c > 0:
+            arr["cap"][a] = c
+            arr["vdf"][a] = 2.0
+            arr["alpha"][a] = 24.0 * tpt / c
+            arr["beta"][a] = 1.0
+
+
 def scale_link_capacities(
     cap: pd.DataFrame, link_ids: set[str], *, factor: float | None = None, drop: bool = False
 ) -> pd.DataFrame:

@@ -226,9 +226,6 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         if r.node_id == "*" and r.kind == "mode_change"
     }
     t_rows = []
-    from corridors.network._capacity import transfer_capacities
-
-    t_cap = transfer_capacities(net)  # (node, from port, to port) -> TEU-eq/day
     node_kind = dict(zip(nodes.index, nodes["kind"], strict=True))
     for node, group in pairs.groupby("node"):
         ports = list(group["port"])
@@ -255,15 +252,11 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
                             cost,
                             kind,
                             node_index[node],
-                            t_cap.get((node, a, b), np.nan),
                         )
                     )
     if t_rows:
         ta = np.array(t_rows, dtype=float)
         nidx = ta[:, 5].astype(int)
-        t_c = ta[:, 6]
-        has_c = np.isfinite(t_c) & (t_c > 0)
-        tpt = net.parameter("global", "teu_per_train", default=86.0)
         add(
             tail=ta[:, 0].astype(int),
             head=ta[:, 1].astype(int),
@@ -272,10 +265,6 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
             kind=ta[:, 4].astype(int),
             country_a=node_country[nidx],
             country_b=node_country[nidx],
-            cap=t_c,  # capacities.csv; queue like border links (vdf 2, one train per service)
-            vdf=np.where(has_c, 2.0, 0.0),
-            alpha=np.where(has_c, 24.0 * tpt / np.where(has_c, t_c, 1.0), 0.15),
-            beta=np.where(has_c, 1.0, 4.0),
         )
 
     # 3. Access arcs (terminal handling at origin and destination).
@@ -295,6 +284,9 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         )
 
     arr = {k: np.concatenate(v) for k, v in cols.items()}
+    from corridors.network._capacity import apply_transfer_capacities
+
+    apply_transfer_capacities(net, arr, vertex_node, vertex_port)  # capacities.csv rows
     order = np.argsort(arr["tail"], kind="stable")
     arr = {k: v[order] for k, v in arr.items()}
     n_vertices = n + len(pairs)

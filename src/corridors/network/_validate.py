@@ -161,6 +161,10 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_unique(schema.NODES, t["nodes"])
     problems += _check_unique(schema.LINKS, t["links"])
     problems += _check_nodes(t["nodes"])
+    if "capacities" in t:  # optional per-element capacities (network/_capacity.py)
+        from corridors.network._capacity import validate_capacities
+
+        problems += validate_capacities(t["capacities"], t["links"], t["nodes"], source_ids)
     problems += _check_links(t["links"], t["nodes"])
     for spec in (schema.NODES, schema.LINKS):
         problems += _check_group_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
@@ -171,10 +175,6 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_transfers(t["transfers"], t["nodes"], t["links"])
     problems += _check_parameters(t["parameters"], t["links"])
     problems += _check_connected(t["nodes"], t["links"])
-    if "capacities" in t:
-        from corridors.network._capacity import validate_capacities
-
-        problems += validate_capacities(t["capacities"], t["links"], t["nodes"], source_ids)
     return problems
 
 
