@@ -113,11 +113,11 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     out: list[Market] = []
 
     # ---- 1. China <-> Europe containers, all modes (M30) ------------------------------------
-    cts_cn_eu_2023 = 12_500_000  # S300: CTS via JIFFA, China -> Europe 2023
-    growth_2024 = 1.09  # S301: CTS 2024, Far East -> Europe +9 %
-    cts_eu_cn_2023 = 3_200_000  # S300: Europe -> China 2023 (kept flat: back-haul fell in 2024)
-    rail_cn_eu = 412_000  # S302: UTLC ERA China -> EU 2024
-    rail_eu_cn = rail_cn_eu * 0.15  # S302: ~15 boxes back per 100
+    cts_cn_eu_2023 = 12_500_000  # S400: CTS via JIFFA, China -> Europe 2023
+    growth_2024 = 1.09  # S401: CTS 2024, Far East -> Europe +9 %
+    cts_eu_cn_2023 = 3_200_000  # S400: Europe -> China 2023 (kept flat: back-haul fell in 2024)
+    rail_cn_eu = 412_000  # S402: UTLC ERA China -> EU 2024
+    rail_eu_cn = rail_cn_eu * 0.15  # S402: ~15 boxes back per 100
     titr_cn_eu = 27_600 * 12 / 10  # V07 (S10): Jan-Oct 2024, annualised, both directions
     west = cts_cn_eu_2023 * growth_2024 * EU_COVERAGE + rail_cn_eu + titr_cn_eu * 0.8
     east = cts_eu_cn_2023 * EU_COVERAGE + rail_eu_cn + titr_cn_eu * 0.2
@@ -130,7 +130,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-eu",
                     cls,
                     west * so * f,
-                    "S300;S301;S302;S10",
+                    "S400;S401;S402;S10",
                     2024,
                     "M30;M31;M32;M33",
                     {o: 1.0},
@@ -151,7 +151,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "eu-cn",
                 cls,
                 east * f,
-                "S300;S302;S10",
+                "S400;S402;S10",
                 2024,
                 "M30;M31;M32;M33",
                 eu,
@@ -162,7 +162,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         )
 
     # ---- 2. China <-> Russia containers routed via Kazakhstan (M35) --------------------------
-    cn_ru = 69_000 * 1_400_000 / 1_066_000  # V42 (S136) 2021 scaled by KZ transit TEU (S303)
+    cn_ru = 69_000 * 1_400_000 / 1_066_000  # V42 (S136) 2021 scaled by KZ transit TEU (S403)
     cn_inland = {"cn-xian-port": 0.3, "CNCQI": 0.2, "CNCDU": 0.2, "CNZGZ": 0.2, "CNYIU": 0.1}
     ru = {"ru-moscow": 0.7, "RULED": 0.15, "ru-chelyabinsk": 0.15}
     for o, d, share in ((cn_inland, ru, 0.533), (ru, cn_inland, 0.467)):
@@ -172,7 +172,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-ru-via-kz",
                     cls,
                     cn_ru * share * f,
-                    "S136;S303;S39",
+                    "S136;S403;S39",
                     2024,
                     "M35;M33",
                     o,
@@ -215,7 +215,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 name,
                 "container_std",
                 residual * share,
-                "S303;S302;S05;S136",
+                "S403;S402;S05;S136",
                 2024,
                 "M36",
                 o,
@@ -245,7 +245,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     kz_share_imports = 1 - 14.7 / 31.4  # R02 (S120): KZ statistics 2023
     cn_to_kz = kzcn_value * kz_share_imports
     kz_to_cn = kzcn_value - cn_to_kz
-    shandong = 2 * 1.1e9  # S314: $1.1 bn per half-year (2023)
+    shandong = 2 * 1.1e9  # S414: $1.1 bn per half-year (2023)
     sd = shandong / kzcn_value
     cn_kz_o = normalise(
         {
@@ -281,7 +281,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                         "cn-kz",
                         c2,
                         teu * f,
-                        "S125;S120;S314",
+                        "S125;S120;S414",
                         2024,
                         "M34;M33",
                         cn_kz_o,
@@ -295,7 +295,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-kz",
                     cls,
                     tonnes,
-                    "S125;S120;S314",
+                    "S125;S120;S414",
                     2024,
                     "M34",
                     cn_kz_o,
@@ -348,7 +348,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-cn",
                 cls,
                 kz_to_cn * vs / usd_t,
-                "S125;S120;S314",
+                "S125;S120;S414",
                 2024,
                 "M34",
                 o,
@@ -372,28 +372,28 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     )
 
     # ---- 6. Kazakh grain and flour to other markets (M38) ----------------------------------
-    grain_total = 8_100_000 + 2_400_000  # S305: 2024 grain + flour exports by rail
+    grain_total = 8_100_000 + 2_400_000  # S405: 2024 grain + flour exports by rail
     grain_markets = {
         # market: (t/year, destinations, source, year, note)
         "kz-uz-grain": (
             3_300_000,
             {"uz-tashkent": 0.6, "uz-samarkand": 0.25, "uz-bukhara": 0.15},
-            "S305;S131",
+            "S405;S131",
             2024,
-            "Uzbekistan: 2.3 Mt grain Sep 2024-Mar 2025 (S305) and 944,000 t Sep-Nov (S131) "
+            "Uzbekistan: 2.3 Mt grain Sep 2024-Mar 2025 (S405) and 944,000 t Sep-Nov (S131) "
             "annualised with flour",
         ),
         "kz-tj-grain": (
             1_400_000,
             {"UZTER": 1.0},
-            "S305;S131",
+            "S405;S131",
             2024,
-            "Tajikistan: 899,000 t grain Sep-Mar (S305) annualised with flour",
+            "Tajikistan: 899,000 t grain Sep-Mar (S405) annualised with flour",
         ),
         "kz-af-grain": (
             1_330_000,
             {"AFMZR": 1.0},
-            "S311;S312;S313",
+            "S411;S412;S413",
             2023,
             "Afghanistan: KZ exports $547 m (2023) x 0.8 food / 330 USD/t (seed: $1 bn turnover "
             "2022, which matched 1.3 Mt flour + 0.69 Mt wheat)",
@@ -401,23 +401,23 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         "kz-kg-grain": (
             300_000,
             {"kz-shu": 1.0},
-            "S305",
+            "S405",
             2024,
-            "Kyrgyzstan: 233,000 t Sep-Mar (S305) annualised",
+            "Kyrgyzstan: 233,000 t Sep-Mar (S405) annualised",
         ),
         "kz-tm-grain": (
             400_000,
             {"TMAGT": 0.5, "TMTK5": 0.5},
-            "S317",
+            "S417",
             2023,
-            "Turkmenistan: 259,000 t in H1 2023 (S317) annualised, rounded down",
+            "Turkmenistan: 259,000 t in H1 2023 (S417) annualised, rounded down",
         ),
         "kz-ir-grain": (
             450_000,
             {"IRTHR": 0.5, "IRGBT": 0.2, "ir-mashhad": 0.3},
-            "S131;S305",
+            "S131;S405",
             2024,
-            "Iran: 299,000 t new crop to end-Nov 2024 (S131), 718,000 t Sep-Mar (S305)",
+            "Iran: 299,000 t new crop to end-Nov 2024 (S131), 718,000 t Sep-Mar (S405)",
         ),
         "kz-norway-grain": (
             33_000,
@@ -431,16 +431,16 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     grain_markets["kz-baltic-grain"] = (
         grain_total - used,
         {"RULED": 0.5, "lv-riga": 0.5},
-        "S305",
+        "S405",
         2024,
-        "rest of 10.5 Mt grain+flour exports (S305) after the markets above: Baltic and Black "
+        "rest of 10.5 Mt grain+flour exports (S405) after the markets above: Baltic and Black "
         "Sea ports (Russian Black Sea ports have no node: nearest export ports St Petersburg, Riga)",
     )
     for name, (t, d, src, yr, note) in grain_markets.items():
         out.append(Market(name, "grain", t, src, yr, "M38;M8", KZ_GRAIN, d, note))
 
     # ---- 7. Trans-Caspian: Kazakh exports 72 % of 4.5 Mt (M39) ------------------------------
-    titr_kz_exports = 4_500_000 * 0.72  # S304
+    titr_kz_exports = 4_500_000 * 0.72  # S404
     metals_o = {"kz-zhezkazgan": 0.3, "KZKGF": 0.3, "kz-aktobe": 0.4}
     oil_o = {"kz-beyneu": 0.5, "kz-shymkent": 0.25, "kz-astana": 0.25}
     titr = (
@@ -449,7 +449,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             500_000,
             KZ_GRAIN,
             {"AZALA": 0.5, "az-baku": 0.25, "GETBS": 0.25},
-            "grain: 379,000 t to Azerbaijan Sep-Mar (S305) + Georgia",
+            "grain: 379,000 t to Azerbaijan Sep-Mar (S405) + Georgia",
         ),
         (
             "dry_bulk",
@@ -480,12 +480,12 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-titr-export",
                 cls,
                 t,
-                "S304;S305",
+                "S404;S405",
                 2024,
                 "M39",
                 o,
                 d,
-                f"TITR 4.5 Mt 2024 x 72 % Kazakh exports (S304): {what}",
+                f"TITR 4.5 Mt 2024 x 72 % Kazakh exports (S404): {what}",
             )
         )
     out.append(
@@ -493,7 +493,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-titr-export",
             "container_std",
             rest_t / T_PER_TEU,
-            "S304",
+            "S404",
             2024,
             "M39",
             {"KZALA": 0.6, "kz-astana": 0.4},
@@ -507,7 +507,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "titr-import",
             "container_std",
             titr_imports_t * 0.6 / T_PER_TEU,
-            "S304;S05;S10",
+            "S404;S05;S10",
             2024,
             "M39",
             {"TRIST": 0.4, "AZALA": 0.2, "GETBS": 0.2, "ROCND": 0.2},
@@ -521,7 +521,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "titr-import",
             "dry_bulk",
             titr_imports_t * 0.4,
-            "S304;S05;S10",
+            "S404;S05;S10",
             2024,
             "M39",
             {"AZALA": 0.5, "GETBS": 0.3, "TRMER": 0.2},
@@ -536,7 +536,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-af",
             "liquid_bulk",
             547e6 * 0.10 / 800,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"kz-shymkent": 1.0},
@@ -547,7 +547,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-af",
             "dry_bulk",
             547e6 * 0.10 / 1000,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"KZKGF": 0.5, "kz-shymkent": 0.5},
@@ -558,7 +558,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "af-kz",
             "container_std",
             20e6 / 1000 / T_PER_TEU,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"AFMZR": 1.0},
@@ -591,7 +591,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     ]
 
     # ---- 9. Non-Chinese transit via Kazakhstan (M41) ----------------------------------------
-    # S304 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
+    # S404 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
     # containers already in M36 (x 10 t per TEU)
     ru_ca_teu = sum(m.total for m in out if m.market in ("ru-ca-containers", "ca-ru-containers"))
     other_transit = 34_600_000 - 15_300_000 - ru_ca_teu * T_PER_TEU
@@ -621,7 +621,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     f"{name}-transit",
                     cls,
                     other_transit * ms * cs,
-                    "S304;S132",
+                    "S404;S132",
                     2024,
                     "M41",
                     o,
@@ -633,7 +633,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             )
 
     # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M50) ---------
-    tm_wagons_t = 18_600 * 60.0  # S326: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
+    tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
     ca_w = {
         "TMKRW": 0.3,
         "TMAGT": 0.2,
@@ -660,7 +660,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     name,
                     cls,
                     t / T_PER_TEU if cls.startswith("container") else t,
-                    "S326",
+                    "S426",
                     2023,
                     "M50",
                     o,
@@ -676,7 +676,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             )
 
     # ---- 10. Other Kazakh exports: coal, ore, metals, fertiliser, oil products (M42) --------
-    kz_rail_exports = 7_000_000 * 12  # S306: KTZ January 2024 exports 7 Mt, annualised
+    kz_rail_exports = 7_000_000 * 12  # S406: KTZ January 2024 exports 7 Mt, annualised
     counted = sum(
         m.total
         for m in out
@@ -689,7 +689,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         for m in out
         if m.market == "kz-titr-export" and m.cls.startswith("container")
     )
-    coal = 2_500_000 * 12  # S306: coal loading 9 Mt in Jan of which 6.5 Mt domestic
+    coal = 2_500_000 * 12  # S406: coal loading 9 Mt in Jan of which 6.5 Mt domestic
     residual_exports = kz_rail_exports - counted_t
     coal_kept = coal / 3  # two thirds (Ekibastuz -> Russian power plants) have no network path
     non_coal = residual_exports - coal
@@ -705,7 +705,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "uz-tashkent": 0.15,
                 "kz-shu": 0.15,
             },
-            "coal: 2.5 Mt/month exports (S306) x 12, one third kept (Ekibastuz-Russia flows "
+            "coal: 2.5 Mt/month exports (S406) x 12, one third kept (Ekibastuz-Russia flows "
             "have no path in the network)",
         ),
         (
@@ -749,7 +749,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-other-export",
                 cls,
                 t,
-                "S306",
+                "S406",
                 2024,
                 "M42",
                 o,

@@ -147,7 +147,7 @@ def _mt(df: pd.DataFrame) -> float:
 
 
 def test_kazakhstan_china_rail_total_within_published_range(table: pd.DataFrame) -> None:
-    """KZ-China rail 2024: 32 Mt (S303/S132), of which Chinese transit 15.3 Mt (S132)."""
+    """KZ-China rail 2024: 32 Mt (S403/S132), of which Chinese transit 15.3 Mt (S132)."""
     bilateral = _mt(table[table["market"].isin(["cn-kz", "kz-cn"])])
     published_bilateral = 32.0 - 15.3
     # road (Khorgos, Bakhty, Nur Zholy) carries part of the bilateral trade: at most 30 %
@@ -171,7 +171,7 @@ def test_trans_caspian_total_is_4_5_mt(table: pd.DataFrame) -> None:
 
 def test_kazakh_grain_exports_match_2024_total(table: pd.DataFrame) -> None:
     grain = table[(table["class"] == "grain") & (table["o_cc"] == "KZ") & (table["d_cc"] != "KZ")]
-    # 8.1 Mt grain + 2.4 Mt flour by rail (S305); Kyrgyz grain ends at Shu (KZ node)
+    # 8.1 Mt grain + 2.4 Mt flour by rail (S405); Kyrgyz grain ends at Shu (KZ node)
     kg = table[table["market"] == "kz-kg-grain"]
     assert _mt(grain) + _mt(kg) == pytest.approx(10.5, rel=0.02)
     iran = _mt(
@@ -191,7 +191,7 @@ def test_kazakh_rail_exports_match_the_annualised_january_figure(table: pd.DataF
 def test_china_europe_market_includes_sea_and_rail(table: pd.DataFrame) -> None:
     west = table[(table["o_cc"] == "CN") & (table["market"] == "cn-eu")]
     teu = west["value"].sum()
-    sea = 12.5e6 * 1.09  # CTS 2023 x 2024 growth (S300, S301)
+    sea = 12.5e6 * 1.09  # CTS 2023 x 2024 growth (S400, S401)
     assert 0.8 * sea < teu < sea + 412_000 + 33_120
     hv = west.loc[west["class"] == "container_hv", "value"].sum() / teu
     assert 0.08 < hv < 0.35
