@@ -632,7 +632,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 )
             )
 
-    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M50) ---------
+    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60) ---------
     tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
     ca_w = {
         "TMKRW": 0.3,
@@ -662,7 +662,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     t / T_PER_TEU if cls.startswith("container") else t,
                     "S426",
                     2023,
-                    "M50",
+                    "M60",
                     o,
                     d,
                     f"Baku port: 18,600 rail wagons to/from Turkmenbashi (2023) x 60 t = "
