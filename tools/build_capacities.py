@@ -484,8 +484,13 @@ def resolve_sections(out: list[dict[str, object]]) -> list[dict[str, object]]:
     return resolved
 
 
+def build_rows() -> list[dict[str, object]]:
+    """The table's rows with the link ids of the current links.csv."""
+    return resolve_sections(rows())
+
+
 def main() -> None:
-    out = resolve_sections(rows())
+    out = build_rows()
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLS, lineterminator="\n")
         w.writeheader()

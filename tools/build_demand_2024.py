@@ -771,10 +771,15 @@ def node_note(nodes: list[str], cls: str) -> str:
     return "; ".join(notes)
 
 
-def main() -> None:
+COLUMNS = ["origin", "destination", "class", "value", "unit", "market", "source", "year"]
+COLUMNS += ["method", "note"]
+
+
+def build_rows() -> list[dict[str, object]]:
+    """The table's rows (checks nodes, shares and totals)."""
     with NODES.open(encoding="utf-8") as f:
         known = {r["node_id"] for r in csv.DictReader(f)}
-    rows = []
+    rows: list[dict[str, object]] = []
     for m in markets():
         for shares in (m.origins, m.dests):
             missing = set(shares) - known
@@ -807,10 +812,13 @@ def main() -> None:
                         "note": m.note + (f"; {extra}" if extra else ""),
                     }
                 )
-    cols = ["origin", "destination", "class", "value", "unit", "market", "source", "year"]
-    cols += ["method", "note"]
+    return rows
+
+
+def main() -> None:
+    rows = build_rows()
     with OUT.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     print(f"wrote {len(rows)} rows to {OUT.relative_to(ROOT)}")
