@@ -104,6 +104,37 @@ NEAREST = {
 }
 
 
+# Finer nodes used when the network has them (added by the network branches): a node's share is
+# split over the candidates if all of them exist in nodes.csv, else the node is kept. Re-run this
+# script after nodes are added.
+REFINE = {
+    # Afghanistan: the north via Hairatan, the west (Herat) via Turkmenistan (Torghundi, Aqina)
+    "AFMZR": {"AFMZR": 0.6, "AFHEA": 0.4},
+    # Iran: the north-west (Qazvin, Rasht: Caspian ports of Anzali and Amirabad) beside Tehran
+    "IRTHR": {"IRTHR": 0.7, "IRQAZ": 0.15, "IRRAS": 0.15},
+}
+REFINE_NOTES = {
+    "AFMZR": "Afghan markets split north (Mazar-i-Sharif 0.6) and west (Herat 0.4); Kabul has no "
+    "node",
+    "IRTHR": "Iranian markets split Tehran 0.7, Qazvin and Rasht 0.15 each",
+}
+
+
+def refine(shares: dict[str, float], known: set[str]) -> tuple[dict[str, float], list[str]]:
+    """Split shares over finer nodes that exist (REFINE); the notes of the splits made."""
+    out: dict[str, float] = {}
+    notes = []
+    for node, share in shares.items():
+        cand = REFINE.get(node)
+        if cand and all(c in known for c in cand):
+            for c, f in cand.items():
+                out[c] = out.get(c, 0.0) + share * f
+            notes.append(REFINE_NOTES[node])
+        else:
+            out[node] = out.get(node, 0.0) + share
+    return out, notes
+
+
 def normalise(shares: dict[str, float]) -> dict[str, float]:
     s = sum(shares.values())
     return {k: v / s for k, v in shares.items()}
@@ -762,8 +793,12 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     return out
 
 
-def node_note(nodes: list[str], cls: str) -> str:
-    notes = [NEAREST[n] for n in nodes if n in NEAREST]
+REFINED_NODES = {n for cand in REFINE.values() for n in cand}
+
+
+def node_note(nodes: list[str], cls: str, skip: set[str] | None = None) -> str:
+    """Notes on nodes standing for places without one (``skip``: nodes refined instead)."""
+    notes = [NEAREST[n] for n in nodes if n in NEAREST and n not in (skip or set())]
     if "kz-astana" in nodes[:1] and cls in ("dry_bulk", "liquid_bulk"):
         notes.append(
             "kz-astana also stands for the Pavlodar/Ekibastuz/Aksu industrial region (no node)"
@@ -781,6 +816,9 @@ def build_rows() -> list[dict[str, object]]:
         known = {r["node_id"] for r in csv.DictReader(f)}
     rows: list[dict[str, object]] = []
     for m in markets():
+        m.origins, o_notes = refine(m.origins, known)
+        m.dests, d_notes = refine(m.dests, known)
+        refined = set(o_notes + d_notes)
         for shares in (m.origins, m.dests):
             missing = set(shares) - known
             if missing:
@@ -797,7 +835,9 @@ def build_rows() -> list[dict[str, object]]:
                 v = round(m.total * so * sd)
                 if v <= 0:
                     continue
-                extra = node_note([o, d], m.cls)
+                extra = node_note([o, d], m.cls, skip=REFINED_NODES if refined else set())
+                if refined and {o, d} & REFINED_NODES:
+                    extra = "; ".join(x for x in [extra, *sorted(refined)] if x)
                 rows.append(
                     {
                         "origin": o,

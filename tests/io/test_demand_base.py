@@ -7,6 +7,7 @@ were built from (DEMAND.md); a failing total means the table or its generator dr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -207,6 +208,36 @@ def test_seed_trades_are_present(table: pd.DataFrame) -> None:
     assert shandong["value"].sum() > 0
     af = table[table["destination"] == "AFMZR"]
     assert _mt(af[af["class"] == "grain"]) > 1.0
+
+
+def _generator() -> Any:
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_demand_2024", root / "tools" / "build_demand_2024.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return mod
+
+
+def test_generator_uses_finer_nodes_once_the_network_has_them() -> None:
+    gen = _generator()
+    known = set(NODES.index)
+    same, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known)
+    assert same == {"AFMZR": 0.5, "KZALA": 0.5} and notes == []
+    finer, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known | {"AFHEA"})
+    assert finer == pytest.approx({"AFMZR": 0.3, "AFHEA": 0.2, "KZALA": 0.5})
+    assert sum(finer.values()) == pytest.approx(1.0) and "Herat" in notes[0]
+    partial, _ = gen.refine({"IRTHR": 1.0}, known | {"IRQAZ"})  # Rasht missing: kept
+    assert partial == {"IRTHR": 1.0}
 
 
 def test_table_is_what_its_generator_writes() -> None:
