@@ -264,6 +264,7 @@ def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
     """Replace ``capacity_teu_per_day`` of directed links that have a row (in place)."""
     caps = link_capacities(net)
     if not caps:
+        links["capacity_from_table"] = False
         return
     key = list(zip(links["link_id"], links["direction"], strict=True))
     new = np.array([caps.get(k, np.nan) for k in key], dtype=float)
