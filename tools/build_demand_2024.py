@@ -100,6 +100,8 @@ NEAREST = {
     "UZTER": "Tajikistan (Dushanbe) has no node; nearest existing node Termez (UZTER)",
     "kz-shu": "Kyrgyzstan (Bishkek) has no node; nearest existing node Shu (kz-shu)",
     "kz-beyneu": "Atyrau (refinery, oil terminal) has no node; nearest existing node Beyneu",
+    "kz-ayagoz": "Ust-Kamenogorsk (East Kazakhstan smelters) has no node; nearest existing node "
+    "Ayagoz",
     "AFMZR": "Afghan markets (Kabul, Herat) have no node; nearest existing node Mazar-i-Sharif",
 }
 
@@ -706,28 +708,43 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 )
             )
 
-    # ---- 10. Other Kazakh exports: coal, ore, metals, fertiliser, oil products (M42) --------
-    kz_rail_exports = 7_000_000 * 12  # S406: KTZ January 2024 exports 7 Mt, annualised
-    counted = sum(
-        m.total
-        for m in out
-        if m.market in ("kz-cn", "kz-titr-export", "kz-af", "kz-norway")
-        or (m.cls == "grain" and m.market.startswith("kz-"))
-    )
-    counted_t = counted  # kz-titr container rows are in TEU; they are small and converted below
-    counted_t += sum(
-        m.total * (T_PER_TEU - 1)
-        for m in out
-        if m.market == "kz-titr-export" and m.cls.startswith("container")
-    )
-    coal = 2_500_000 * 12  # S406: coal loading 9 Mt in Jan of which 6.5 Mt domestic
-    residual_exports = kz_rail_exports - counted_t
-    coal_kept = coal / 3  # two thirds (Ekibastuz -> Russian power plants) have no network path
-    non_coal = residual_exports - coal
-    other = (
-        (
+    # ---- 10. Other Kazakh exports by commodity, from KTZ's 2024 figures (M42) ----------------
+    # KTZ H1 2024 (S429) x 2 and Jan-May 2024 (S430) x 12/5: rail exports by commodity, minus what
+    # the markets above already carry of each commodity.
+    kz_rail_exports = 41e6 * 2  # S429: >41 Mt exported by rail in H1 2024
+    published = {
+        "coal": (47.5e6 - 34.8e6) * 2,  # S429: 47.5 Mt loaded, 34.8 Mt within the country
+        "iron and manganese ore": 4.7e6 * 12 / 5,  # S430
+        "non-ferrous ore and sulphur": (10.0e6 - 8.5e6) * 12 / 5,  # S430: loaded - domestic
+        "ferrous metals": 1.6e6 * 2,  # S429
+        "oil cargo": 2.7e6 * 2,  # S429
+        "chemical fertiliser": 0.648e6 * 2,  # S429
+        "construction cargo": 0.267e6 * 2,  # S429
+    }
+    cn = {what: kz_to_cn * vs / usd_t for _, vs, usd_t, what, _, _ in kz_to_cn_goods}
+    titr_dry = 1_500_000  # M39 metals, ferroalloys, fertiliser: 2/3 metals, 1/3 fertiliser
+    counted = {
+        "coal": 0.0,
+        "iron and manganese ore": cn["iron ore and pellets"],
+        "non-ferrous ore and sulphur": cn["zinc, lead and other ores and concentrates"]
+        + cn["sulphur"],
+        "ferrous metals": cn["ferroalloys and other metals"]
+        + titr_dry * 2 / 3
+        + 547e6 * 0.10 / 1000 / 2
+        + 60e6 / 3 * 0.5 / 1500,
+        "oil cargo": cn["oil products and chemicals by rail"] + 1_000_000 + 547e6 * 0.10 / 800,
+        "chemical fertiliser": titr_dry / 3 + 547e6 * 0.10 / 1000 / 2,
+        "construction cargo": 0.0,
+    }
+    kz_grain_exports = 10_500_000  # S405 (grain + flour), all in the grain markets above
+    copper = cn["copper cathode and concentrate"]
+    titr_boxes_t = (titr_kz_exports - sum(x[1] for x in titr)) * 1.0
+    other_t = kz_rail_exports - sum(published.values()) - kz_grain_exports - copper - titr_boxes_t
+    ekibastuz_share = 2 / 3  # coal from Ekibastuz to Russian power plants: no network path
+    plan = {
+        # commodity: (class, origins, destinations)
+        "coal": (
             "dry_bulk",
-            coal_kept,
             {"KZKGF": 0.6, "kz-astana": 0.4},
             {
                 "RULED": 0.3,
@@ -736,26 +753,29 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "uz-tashkent": 0.15,
                 "kz-shu": 0.15,
             },
-            "coal: 2.5 Mt/month exports (S406) x 12, one third kept (Ekibastuz-Russia flows "
-            "have no path in the network)",
         ),
-        (
+        "iron and manganese ore": (
             "dry_bulk",
-            non_coal * 0.55,
-            {"kz-kostanay": 0.4, "KZKGF": 0.3, "kz-aktobe": 0.3},
-            {
-                "ru-chelyabinsk": 0.4,
-                "RULED": 0.2,
-                "lv-riga": 0.1,
-                "uz-tashkent": 0.15,
-                "ru-moscow": 0.1,
-                "IRTHR": 0.05,
-            },
-            "iron ore, steel, ferroalloys: 55 % of the non-coal rest",
+            {"kz-kostanay": 0.8, "KZKGF": 0.2},
+            {"ru-chelyabinsk": 0.8, "ru-orenburg": 0.2},
         ),
-        (
+        "non-ferrous ore and sulphur": (
             "dry_bulk",
-            non_coal * 0.15,
+            {"kz-beyneu": 0.5, "kz-ayagoz": 0.5},
+            {"ru-chelyabinsk": 0.5, "uz-tashkent": 0.3, "RULED": 0.2},
+        ),
+        "ferrous metals": (
+            "dry_bulk",
+            {"KZKGF": 0.6, "kz-aktobe": 0.4},
+            {"RULED": 0.4, "lv-riga": 0.2, "ru-moscow": 0.2, "uz-tashkent": 0.2},
+        ),
+        "oil cargo": (
+            "liquid_bulk",
+            {"kz-beyneu": 0.4, "kz-shymkent": 0.3, "kz-astana": 0.3},
+            {"uz-tashkent": 0.35, "kz-shu": 0.2, "lv-riga": 0.2, "RULED": 0.15, "TMAGT": 0.1},
+        ),
+        "chemical fertiliser": (
+            "dry_bulk",
             {"kz-shymkent": 0.6, "kz-aktobe": 0.4},
             {
                 "uz-tashkent": 0.3,
@@ -764,30 +784,53 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "lv-riga": 0.1,
                 "ru-chelyabinsk": 0.2,
             },
-            "fertiliser and chemicals: 15 % of the non-coal rest",
         ),
-        (
-            "liquid_bulk",
-            non_coal * 0.30,
-            {"kz-beyneu": 0.4, "kz-shymkent": 0.3, "kz-astana": 0.3},
-            {"uz-tashkent": 0.3, "kz-shu": 0.15, "lv-riga": 0.25, "RULED": 0.2, "AFMZR": 0.1},
-            "oil and oil products in tank wagons: 30 % of the non-coal rest",
+        "construction cargo": (
+            "dry_bulk",
+            {"kz-shymkent": 0.5, "KZALA": 0.5},
+            {"uz-tashkent": 0.5, "kz-shu": 0.3, "TMAGT": 0.2},
         ),
-    )
-    for cls, t, o, d, what in other:
+    }
+    for what, (cls, o, d) in plan.items():
+        rest = max(published[what] - counted[what], 0.0)
+        keep = rest * (1 - ekibastuz_share) if what == "coal" else rest
         out.append(
             Market(
                 "kz-other-export",
                 cls,
-                t,
-                "S406",
+                keep,
+                "S429;S430",
                 2024,
                 "M42",
                 o,
                 d,
-                f"KZ rail exports 7 Mt in Jan 2024 x 12 = 84 Mt minus markets above "
-                f"({counted_t / 1e6:.1f} Mt) and minus coal 30 Mt = {non_coal / 1e6:.1f} Mt: "
-                f"{what}",
+                f"{what}: KTZ 2024 rail exports {published[what] / 1e6:.2f} Mt/yr (H1 x 2 or "
+                f"Jan-May x 12/5) minus {counted[what] / 1e6:.2f} Mt in the markets above"
+                + (
+                    "; one third kept: Ekibastuz coal to Russian power plants has no path"
+                    if what == "coal"
+                    else ""
+                ),
+            )
+        )
+    other_d = {"ru-moscow": 0.3, "ru-chelyabinsk": 0.2, "uz-tashkent": 0.2, "RULED": 0.15}
+    other_d["lv-riga"] = 0.15
+    other_o = {"KZKGF": 0.3, "kz-astana": 0.3, "kz-aktobe": 0.2, "kz-shymkent": 0.2}
+    for cls, f in (("dry_bulk", 0.6), ("liquid_bulk", 0.2), ("container_std", 0.2)):
+        t = other_t * f
+        out.append(
+            Market(
+                "kz-other-export",
+                cls,
+                t / T_PER_TEU if cls.startswith("container") else t,
+                "S429;S430;S405",
+                2024,
+                "M42",
+                other_o,
+                other_d,
+                f"other rail exports (non-ferrous metals, chemicals, food, manufactures): 82 Mt "
+                f"minus the commodities KTZ lists, grain, copper and TITR boxes = "
+                f"{other_t / 1e6:.1f} Mt x class share {f} (estimate)",
             )
         )
     return out
