@@ -249,3 +249,7 @@ def _port_family(port: str) -> str:
 
 GAUGES_MM = (1435, 1520, 1668)
 """Track gauges (mm) the data model knows: standard, Russian broad, Iberian broad."""
+
+
+ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
+"""Kinds of compiled-graph arcs: a link, a gauge change, a mode change, terminal access."""
