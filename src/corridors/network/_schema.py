@@ -166,6 +166,13 @@ RATES = TableSpec(
     optional_file=True,
 )
 
+PASSAGES = TableSpec(
+    file="passages.csv",
+    required=("passage", "closed_from", "source"),
+    optional=("closed_to", "year", "note"),
+    optional_file=True,
+)
+
 TABLES: tuple[TableSpec, ...] = (
     SOURCES,
     NODES,
@@ -174,6 +181,7 @@ TABLES: tuple[TableSpec, ...] = (
     TRANSFERS,
     PARAMETERS,
     RATES,
+    PASSAGES,
 )
 
 # Parameters every link class used by a link must define.

@@ -166,7 +166,13 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_links(t["links"], t["nodes"])
     for spec in (schema.NODES, schema.LINKS):
         problems += _check_group_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
-    for spec in (schema.CROSSINGS, schema.TRANSFERS, schema.PARAMETERS, schema.RATES):
+    for spec in (
+        schema.CROSSINGS,
+        schema.TRANSFERS,
+        schema.PARAMETERS,
+        schema.RATES,
+        schema.PASSAGES,
+    ):
         if spec.file.removesuffix(".csv") in t:
             problems += _check_row_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
     for spec in schema.TABLES:
@@ -179,6 +185,8 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_parameter_names(t["parameters"], t["links"], t["nodes"])
     if "rates" in t:
         problems += _check_rates(t["rates"], t["links"])
+    if "passages" in t:
+        problems += _check_passages(t["passages"], t["links"])
     problems += _check_connected(t["nodes"], t["links"])
     return problems
 
@@ -546,6 +554,40 @@ def _check_parameter_names(
     return problems
 
 
+def _is_date(value: object) -> bool:
+    text = str(value)
+    if len(text) != 10:
+        return False
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_passages(passages: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    """Dated closures of passages: a passage some link uses, ISO dates, from before to."""
+    from corridors.network._schema import PASSAGES
+
+    problems = []
+    vias = {v for v in links["via"] if v}
+    for i, row in passages.iterrows():
+        where = _where(PASSAGES, passages, int(i))
+        if row["passage"] not in vias:
+            problems.append(
+                f"{where}: passage {row['passage']!r} is the via of no link. Use one of "
+                f"{', '.join(sorted(vias))}."
+            )
+        if not _is_date(row["closed_from"]):
+            problems.append(f"{where}: closed_from {row['closed_from']!r} is not YYYY-MM-DD.")
+        to = row["closed_to"]
+        if to and not _is_date(to):
+            problems.append(f"{where}: closed_to {to!r} is not YYYY-MM-DD (or leave it empty).")
+        elif to and _is_date(row["closed_from"]) and str(to) < str(row["closed_from"]):
+            problems.append(f"{where}: closed_to is before closed_from. Swap or fix them.")
+    return problems
+
+
 def _check_rates(rates: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     """Dated rate series: known link class, ISO date, one positive rate, positive reference."""
     from corridors.network._schema import RATES
@@ -568,12 +610,7 @@ def _check_rates(rates: pd.DataFrame, links: pd.DataFrame) -> list[str]:
                 f"{where}: series {row['series']!r} is for {first!r} above; one series prices "
                 "one link class."
             )
-        try:
-            pd.Timestamp(str(row["date"])).to_pydatetime()
-            ok_date = len(str(row["date"])) == 10
-        except ValueError:
-            ok_date = False
-        if not ok_date:
+        if not _is_date(row["date"]):
             problems.append(f"{where}: date {row['date']!r} is not YYYY-MM-DD.")
         feu, t = row["rate_usd_per_feu"], row["rate_usd_per_t"]
         if np.isnan(feu) == np.isnan(t):

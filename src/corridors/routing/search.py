@@ -77,8 +77,29 @@ class RouteOptions:
         }
 
 
+def closed_passages(net: Network, when: dt.date | dt.datetime | None) -> list[str]:
+    """Passages (link ``via``) closed on ``when`` by ``passages.csv``; none without a date."""
+    table = net.tables.get("passages")
+    if when is None or table is None or len(table) == 0:
+        return []
+    day = (when.date() if isinstance(when, dt.datetime) else when).isoformat()
+    return sorted(
+        {
+            str(r.passage)
+            for r in table.itertuples()
+            if str(r.closed_from) <= day and (not r.closed_to or day <= str(r.closed_to))
+        }
+    )
+
+
 def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, str]) -> np.ndarray:
     ok = np.ones(g.n_arcs, dtype=np.bool_)
+    closed = closed_passages(net, spec.departure)
+    if closed:
+        via = net.links["via"].to_numpy(dtype=object)
+        is_link = g.kind == ARC_LINK
+        link_via = np.where(is_link, via[np.where(is_link, g.link, 0)], "")
+        ok &= ~np.isin(link_via, closed)
     if spec.avoid_modes:
         bad_modes = [MODE_CODES[Mode(m).value] for m in spec.avoid_modes]
         ok &= ~((g.kind == ARC_LINK) & np.isin(g.mode, bad_modes))
