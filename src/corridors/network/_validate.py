@@ -5,6 +5,7 @@ Each problem is one line naming the file, the line in the file, the element and 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pycountry
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from corridors.errors import InvalidSpecError
 from corridors.network._schema import (
     CLASS_REQUIRED,
     GLOBAL_PARAMETERS,
@@ -423,6 +425,15 @@ def _check_transfers(tr: pd.DataFrame, nodes: pd.DataFrame, links: pd.DataFrame)
                 problems.append(
                     f"{where}: {col} {row[col]!r} is not a port. Use one of {', '.join(PORTS)}."
                 )
+        if row["port_a"] in PORTS and row["port_b"] in PORTS:
+            try:
+                Operation.transfer(row["port_a"], row["port_b"])
+            except InvalidSpecError:
+                problems.append(
+                    f"{where}: no terminal operation moves cargo between {row['port_a']} and "
+                    f"{row['port_b']}. Transfers are gauge changes, rail-ship, ship-ship, "
+                    "road-rail, road-ship or road-air."
+                )
         for col in ("time_container_h", "cost_usd_per_teu", "time_bulk_h", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
@@ -555,14 +566,11 @@ def _check_parameter_names(
 
 
 def _is_date(value: object) -> bool:
-    text = str(value)
-    if len(text) != 10:
-        return False
     try:
-        pd.Timestamp(text)
+        dt.date.fromisoformat(str(value))
     except ValueError:
         return False
-    return True
+    return len(str(value)) == 10
 
 
 def _check_passages(passages: pd.DataFrame, links: pd.DataFrame) -> list[str]:

@@ -215,8 +215,7 @@ class Operation(_StrEnum):
     @classmethod
     def access(cls, port: str) -> Operation:
         """Access (first/last-mile) operation for a consignment loaded on ``port``."""
-        family = _port_family(port)
-        return cls(f"{'sea' if family == 'sea' else family}_terminal")
+        return cls(f"{_port_family(port)}_terminal")
 
     @classmethod
     def transfer(cls, port_a: str, port_b: str) -> Operation:
@@ -233,7 +232,7 @@ class Operation(_StrEnum):
             return cls.ROAD_RAIL
         if "road" in fam and fam & ship:
             return cls.ROAD_SHIP
-        if "air" in fam:
+        if fam == {"road", "air"}:
             return cls.ROAD_AIR
         raise InvalidSpecError(
             explain(
