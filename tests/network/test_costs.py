@@ -184,17 +184,25 @@ def _sea_lanes() -> Tables:
             link("x-y-cape", "X", "Y", 1300, mode="sea", sailings_per_week=7, via="Cape"),
         ],
         crossings=[
-            crossing(lid, d, 0, cost=0) for lid in ("x-y-suez", "x-y-cape")
+            crossing(lid, d, 0, cost=0)
+            for lid in ("x-y-suez", "x-y-cape")
             for d in ("forward", "reverse")
         ],
     )
     t["rates"] = [
-        {"series": "idx", "link_class": "sea", "date": d, "rate_usd_per_feu": v,
-         "reference_km": 1000, **EST}
+        {
+            "series": "idx",
+            "link_class": "sea",
+            "date": d,
+            "rate_usd_per_feu": v,
+            "reference_km": 1000,
+            **EST,
+        }
         for d, v in (("2024-01-01", 4000), ("2024-06-01", 6000), ("2025-01-01", 2000))
     ]
-    t["passages"] = [{"passage": "Suez", "closed_from": "2024-03-01", "closed_to": "2024-12-31",
-                      **EST}]
+    t["passages"] = [
+        {"passage": "Suez", "closed_from": "2024-03-01", "closed_to": "2024-12-31", **EST}
+    ]
     t["parameters"].append(_par("global", "teu_price_share_of_feu", 0.6))
     return t
 

@@ -211,9 +211,12 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "vdf_beta": (0.0, 20.0),
         "capacity_teu_per_day": (0.0, 1e7),
     },
-    "kind": {name: (0.0, 1e4) for name in KIND_PARAMETERS},
-    "op": {"handling_h": (0.0, 720.0), "handling_usd_per_teu": (0.0, 1e4),
-           "handling_usd_per_t": (0.0, 1e3)},
+    "kind": dict.fromkeys(KIND_PARAMETERS, (0.0, 10000.0)),
+    "op": {
+        "handling_h": (0.0, 720.0),
+        "handling_usd_per_teu": (0.0, 1e4),
+        "handling_usd_per_t": (0.0, 1e3),
+    },
     "country": {"rail_electric_share": (0.0, 1.0), "grid_g_per_kwh": (0.0, 1500.0)},
     "cargo": {"value_of_time_usd_per_teu_h": (0.0, 1e3), "value_of_time_usd_per_t_h": (0.0, 10.0)},
     "global": {

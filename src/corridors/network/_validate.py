@@ -630,8 +630,7 @@ def _check_rates(rates: pd.DataFrame, links: pd.DataFrame) -> list[str]:
                 problems.append(f"{where}: {col} = {val:g} is outside (0, {hi:g}].")
         if not row["reference_km"] > 0:
             problems.append(
-                f"{where}: reference_km must be the positive length of the lane the index "
-                "measures."
+                f"{where}: reference_km must be the positive length of the lane the index measures."
             )
         key = (row["series"], row["date"])
         if key in seen:

@@ -54,7 +54,7 @@ from corridors.network.enums import (
 if TYPE_CHECKING:
     from corridors.network.model import Network
 
-__all__ = ["FACTOR_SET", "ArcFigures", "CostModel", "COST_PARTS", "rate_reading"]
+__all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
 
 FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see SOURCES.md M20)"
 """Name of the CO2 factor set reported with every itinerary."""
@@ -66,13 +66,20 @@ COST_PARTS = ("freight", "border", "transfer", "handling", "carbon")
 class _ArcStructure(Protocol):
     """What :meth:`CostModel.arc_figures` needs of a compiled graph (or its skeleton)."""
 
-    kind: np.ndarray
-    link: np.ndarray
-    transfer: np.ndarray
-    tail: np.ndarray
-    head: np.ndarray
-    vertex_node: np.ndarray
-    vertex_port: np.ndarray
+    @property
+    def kind(self) -> np.ndarray: ...
+    @property
+    def link(self) -> np.ndarray: ...
+    @property
+    def transfer(self) -> np.ndarray: ...
+    @property
+    def tail(self) -> np.ndarray: ...
+    @property
+    def head(self) -> np.ndarray: ...
+    @property
+    def vertex_node(self) -> np.ndarray: ...
+    @property
+    def vertex_port(self) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,11 +178,7 @@ class CostModel:
 
         An FEU carries twice the cargo value of a TEU, so its value of time is twice as high.
         """
-        name = (
-            "value_of_time_usd_per_t_h"
-            if unit is Unit.TONNE
-            else "value_of_time_usd_per_teu_h"
-        )
+        name = "value_of_time_usd_per_t_h" if unit is Unit.TONNE else "value_of_time_usd_per_teu_h"
         v = net.parameter(f"cargo:{cargo_class.value}", name, default=-1.0)
         if v < 0:
             v = net.parameter("global", name)
@@ -260,14 +263,16 @@ class CostModel:
         """Km a link is priced on: its length, or for classes priced from an index series the
         shortest lane of the class between the same two ports (a Cape diversion costs the
         trade's price, not more per km)."""
-        km = links["length_km"].to_numpy(float).copy()
+        km: np.ndarray = links["length_km"].to_numpy(float).copy()
         rates = net.tables.get("rates")
         if rates is None or len(rates) == 0:
             return km
         indexed = set(rates["link_class"])
-        pair = [
-            (c, *sorted((a, b)))
-            for c, a, b in zip(links["link_class"], links["from_node"], links["to_node"], strict=True)
+        pair: list[tuple[str, str, str]] = [
+            (str(c), *sorted((str(a), str(b))))  # type: ignore[misc]
+            for c, a, b in zip(
+                links["link_class"], links["from_node"], links["to_node"], strict=True
+            )
         ]
         shortest: dict[tuple[str, str, str], float] = {}
         for p, k in zip(pair, km, strict=True):
@@ -312,7 +317,9 @@ class CostModel:
                 )
         return waived
 
-    def link_co2_g_per_tkm(self, net: Network, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def link_co2_g_per_tkm(
+        self, net: Network, links: pd.DataFrame
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Well-to-wheel and tank-to-wheel g CO2e per tonne-km of every row of ``links``.
 
         Rail: electrified share ``e`` of the country's network at ``rail_electric_kwh_per_tkm``

@@ -55,12 +55,14 @@ def data_quality(net: Network) -> pd.DataFrame:
     rows += _groups(schema.NODES, nodes, list(nodes["country"]))
 
     links = t["links"]
-    link_country = [_pair(country.get(a, "?"), country.get(b, "?")) for a, b in zip(
-        links["from_node"], links["to_node"], strict=True
-    )]
+    link_country = [
+        _pair(country.get(a, "?"), country.get(b, "?"))
+        for a, b in zip(links["from_node"], links["to_node"], strict=True)
+    ]
     rows += _groups(schema.LINKS, links, link_country)
-    by_link = dict(zip(links["link_id"], zip(links["from_node"], links["to_node"], strict=True),
-                       strict=True))
+    by_link = dict(
+        zip(links["link_id"], zip(links["from_node"], links["to_node"], strict=True), strict=True)
+    )
 
     cross = t["crossings"]
     cc = []
@@ -71,9 +73,7 @@ def data_quality(net: Network) -> pd.DataFrame:
     rows += _row_figures(schema.CROSSINGS, cross, cc)
 
     tr = t["transfers"]
-    rows += _row_figures(
-        schema.TRANSFERS, tr, [country.get(n, NO_COUNTRY) for n in tr["node_id"]]
-    )
+    rows += _row_figures(schema.TRANSFERS, tr, [country.get(n, NO_COUNTRY) for n in tr["node_id"]])
     par = t["parameters"]
     pc = [s.split(":", 1)[1] if s.startswith("country:") else NO_COUNTRY for s in par["scope"]]
     rows += _row_figures(schema.PARAMETERS, par, pc)

@@ -141,7 +141,11 @@ def _consignment(
             cargo_class = CargoClass(key)
     if cargo_class is not None:
         return Consignment(
-            teu=teu, tonnes=tonnes, feu=feu, commodity=commodity, cargo_class=cargo_class
+            teu=teu,
+            tonnes=tonnes,
+            feu=feu,
+            commodity=commodity,
+            cargo_class=CargoClass(cargo_class),
         )
     return Consignment(cargo=Cargo(cargo), teu=teu, tonnes=tonnes, feu=feu, commodity=commodity)
 
