@@ -334,10 +334,10 @@ def test_validate_is_strict_about_rates_and_passages(tmp_path: Path) -> None:
     t["rates"][0]["date"] = "1 Jan 2024"
     t["rates"][1]["rate_usd_per_t"] = 5
     t["rates"][2]["source"] = "S999"
-    t["passages"][0]["passage"] = "Panama"
+    t["passages"][0]["passage"] = "Atlantis"
     problems = validate_network(write_network(t, tmp_path / "bad"))
     text = "\n".join(problems)
     assert "is not YYYY-MM-DD" in text
     assert "exactly one of rate_usd_per_feu" in text
     assert "unknown source(s) S999" in text
-    assert "passage 'Panama' is the via of no link" in text
+    assert "passage 'Atlantis' is the via of no link" in text

@@ -578,7 +578,8 @@ def _check_passages(passages: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     from corridors.network._schema import PASSAGES
 
     problems = []
-    vias = {v for v in links["via"] if v}
+    # passages of links, plus the named sea passages (a scenario may close every link via one)
+    vias = {v for v in links["via"] if v} | {"Suez", "Cape", "Bosporus", "Panama", "Malacca"}
     for i, row in passages.iterrows():
         where = _where(PASSAGES, passages, int(i))
         if row["passage"] not in vias:
