@@ -96,7 +96,7 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
     c = opts.consignment
     title = (
         f"{nodes.at[opts.origin, 'name']} -> {nodes.at[opts.destination, 'name']}: "
-        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo.value}"
+        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo_class}"
     )
     t = Table(title=title)
     for col, just in (
