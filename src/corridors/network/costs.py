@@ -188,6 +188,11 @@ class CostModel:
         """The one generalized-cost formula: USD (incl. carbon) + value of time × hours."""
         return cost_usd + vot_usd_per_h * hours
 
+    def expected_wait_h(self, headway_h: Any) -> Any:
+        """Sailing wait without a timetable: half the headway (hours). With a departure date
+        the routing kernels wait for the actual next sailing instead."""
+        return 0.5 * headway_h
+
     def tonnes_per_unit(self, net: Network, unit: Unit) -> float:
         """Cargo tonnes per unit for CO2 (``t_per_teu`` per TEU; an FEU twice that)."""
         if unit is Unit.TONNE:

@@ -469,17 +469,17 @@ def arc_weights(
     cost_model: CostModel | None = None,
 ) -> np.ndarray:
     """Static per-arc weight for an objective (sailing wait = half the headway)."""
+    cm = CostModel() if cost_model is None else cost_model
     time_h = g.time_h if figures is None else figures.time_h
     cost = g.cost_usd if figures is None else figures.cost_usd
     co2 = g.co2_kg if figures is None else figures.co2_wtw_kg
-    hours = time_h + 0.5 * g.headway_h
+    hours = time_h + cm.expected_wait_h(g.headway_h)
     if objective == "days":
         return hours
     if objective == "cost":
         return cost.copy()
     if objective == "co2":
         return co2.copy()
-    cm = CostModel() if cost_model is None else cost_model
     c = consignment or Consignment(cargo=g.cargo)
     vot = cm.value_of_time(net, c.cargo_class, c.unit)  # type: ignore[arg-type]
     return np.asarray(cm.generalized_cost(cost, hours, vot), dtype=float)
