@@ -473,7 +473,7 @@ def arc_weights(
     time_h = g.time_h if figures is None else figures.time_h
     cost = g.cost_usd if figures is None else figures.cost_usd
     co2 = g.co2_kg if figures is None else figures.co2_wtw_kg
-    hours = time_h + cm.expected_wait_h(g.headway_h)
+    hours: np.ndarray = time_h + cm.expected_wait_h(g.headway_h)
     if objective == "days":
         return hours
     if objective == "cost":
