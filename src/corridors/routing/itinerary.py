@@ -172,14 +172,17 @@ def build_itinerary(
 ) -> Itinerary:
     """Turn a list of arcs (origin access → destination access) into an :class:`Itinerary`.
 
-    ``figures`` are the per-arc figures the search used (default: the graph's own, per TEU or
-    tonne); costs are broken down by the terms of :data:`corridors.network.costs.COST_PARTS`.
+    ``figures`` are the per-arc costs and CO2 the search used (default: per unit of the
+    consignment from :class:`~corridors.network.costs.CostModel`); times are the graph's.
+    Costs are broken down by the terms of :data:`corridors.network.costs.COST_PARTS`.
     """
     if figures is None:
         from corridors.network.costs import CostModel
 
         figures = CostModel().arc_figures(net, g, unit=consignment.unit)
-    f_time, f_cost, f_co2 = figures.time_h, figures.cost_usd, figures.co2_wtw_kg
+    # time is the graph's own (callers may add equilibrium waits to it); money and CO2 are the
+    # cost model's for the consignment's unit, class and date
+    f_time, f_cost, f_co2 = g.time_h, figures.cost_usd, figures.co2_wtw_kg
     f_ttw, parts = figures.co2_ttw_kg, figures.cost_parts
     links = net.link_records
     q = consignment.units

@@ -160,6 +160,10 @@ def arc_figures(
     """Per-arc figures for one unit of ``consignment`` (cached per unit, class, date, model)."""
     cm = CostModel() if cost_model is None else cost_model
     day = None if departure is None else departure.date()
+    if g is not network.graph(g.cargo):  # a caller's own graph (e.g. with equilibrium waits)
+        return cm.arc_figures(
+            network, g, unit=consignment.unit, cargo_class=consignment.cargo_class, when=day
+        )
     key = f"figures:{g.cargo.value}:{consignment.unit.value}:{consignment.cargo_class}:{day}:{cm}"
     if key not in network._cache:
         network._cache[key] = cm.arc_figures(
@@ -313,7 +317,7 @@ def pareto_routes(
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
         g.head,
-        fig.time_h,
+        g.time_h,
         fig.cost_usd,
         fig.co2_wtw_kg,
         g.headway_h,
@@ -470,7 +474,7 @@ def arc_weights(
 ) -> np.ndarray:
     """Static per-arc weight for an objective (sailing wait = half the headway)."""
     cm = CostModel() if cost_model is None else cost_model
-    time_h = g.time_h if figures is None else figures.time_h
+    time_h = g.time_h
     cost = g.cost_usd if figures is None else figures.cost_usd
     co2 = g.co2_kg if figures is None else figures.co2_wtw_kg
     hours: np.ndarray = time_h + cm.expected_wait_h(g.headway_h)
