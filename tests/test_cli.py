@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -74,8 +75,12 @@ def test_feu_and_teu_together_is_one_message_exit_2(capsys: pytest.CaptureFixtur
     assert "FEU" in err and "Traceback" not in err
 
 
-def test_network_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "network", "report", "--by", "country", "--json")
+def test_network_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    chart = tmp_path / "quality.png"
+    code, out, _ = _run(
+        capsys, "network", "report", "--by", "country", "--json", "--chart", str(chart)
+    )
+    assert chart.read_bytes()[:4] == b"\x89PNG"
     assert code == 0
     data = json.loads(out)
     assert {r["country"] for r in data["rows"]} >= {"KZ", "CN", "-"}

@@ -127,9 +127,12 @@ def report_cmd(
         str, typer.Option(help="Rows: 'table', 'country' or 'both' (table x country).")
     ] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    chart: Annotated[
+        Path | None, typer.Option(help="Also write a bar chart (.png, .svg or .pdf).")
+    ] = None,
 ) -> None:
     """Data quality: the share of figures sourced vs estimated, by table and country."""
-    from corridors.network.report import data_quality
+    from corridors.network.report import data_quality, plot_data_quality
 
     if by not in ("table", "country", "both"):
         console_err.print(
@@ -144,6 +147,8 @@ def report_cmd(
     g = q.groupby(keys, as_index=False, sort=False)[["figures", "sourced", "estimated"]].sum()
     g["share_sourced"] = (g["sourced"] / g["figures"]).round(3)
     total = q[["figures", "sourced", "estimated"]].sum()
+    if chart is not None:
+        plot_data_quality(q, chart)
     if as_json:
         print_json(
             {
@@ -174,6 +179,8 @@ def report_cmd(
         f"{100 * total['sourced'] / total['figures']:.0f}",
     )
     console.print(t)
+    if chart is not None:
+        console.print(f"wrote {chart}")
 
 
 @network_app.command("export")

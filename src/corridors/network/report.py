@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,7 +13,7 @@ from corridors.network import _schema as schema
 if TYPE_CHECKING:
     from corridors.network.model import Network
 
-__all__ = ["data_quality"]
+__all__ = ["data_quality", "plot_data_quality"]
 
 NO_COUNTRY = "-"
 """Country label of figures that belong to no country (classes, operations, global figures)."""
@@ -130,4 +131,43 @@ def _row_figures(
     out = []
     for n, c, src in zip(filled, countries, df["source"], strict=True):
         out += [(stem, c, str(src))] * int(n)
+    return out
+
+
+def plot_data_quality(quality: pd.DataFrame, path: str | Path) -> Path:
+    """Write a bar chart of sourced vs estimated figures per table (matplotlib, Agg).
+
+    Parameters
+    ----------
+    quality
+        From :func:`data_quality`.
+    path
+        Output file; ``.png``, ``.svg`` or ``.pdf``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    by = quality.groupby("table", sort=False)[["sourced", "estimated"]].sum()
+    fig = Figure(figsize=(8, 4.5), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    y = np.arange(len(by))
+    ax.barh(y, by["sourced"], color="#54a24b", label="sourced")
+    ax.barh(y, by["estimated"], left=by["sourced"], color="#e45756", label="estimate")
+    for k, (s, e) in enumerate(zip(by["sourced"], by["estimated"], strict=True)):
+        ax.text(s + e, k, f"  {100 * s / max(s + e, 1):.0f} % sourced", va="center", fontsize=8)
+    ax.set_xlim(0, 1.25 * float((by["sourced"] + by["estimated"]).max()))
+    ax.set_yticks(y, list(by.index))
+    ax.invert_yaxis()
+    ax.set_xlabel("figures")
+    ax.set_title("Figures sourced vs estimated, by table")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out)
     return out
