@@ -341,3 +341,12 @@ def test_validate_is_strict_about_rates_and_passages(tmp_path: Path) -> None:
     assert "exactly one of rate_usd_per_feu" in text
     assert "unknown source(s) S999" in text
     assert "passage 'Atlantis' is the via of no link" in text
+
+
+def test_validate_bounds_crossing_and_transfer_figures(tmp_path: Path) -> None:
+    t = _port_network()
+    t["crossings"][0]["dwell_h"] = 5000  # hours: a typo for 50
+    t["transfers"][0]["cost_usd_per_teu"] = 1e6
+    problems = "\n".join(validate_network(write_network(t, tmp_path / "bad")))
+    assert "dwell_h = 5000 is above its physical range" in problems
+    assert "cost_usd_per_teu = 1e+06 is above its physical range" in problems

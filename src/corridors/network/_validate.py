@@ -389,6 +389,7 @@ def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFra
         for col in ("dwell_h", "dwell_p90_h", "cost_usd_per_teu", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        problems += _above(where, row, _CROSSING_MAX)
         if row["dwell_p90_h"] < row["dwell_h"]:
             problems.append(f"{where}: dwell_p90_h is below the median dwell_h. Swap or fix them.")
     for i, row in links.iterrows():
@@ -437,7 +438,31 @@ def _check_transfers(tr: pd.DataFrame, nodes: pd.DataFrame, links: pd.DataFrame)
         for col in ("time_container_h", "cost_usd_per_teu", "time_bulk_h", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        problems += _above(where, row, _TRANSFER_MAX)
     return problems
+
+
+# Physical upper bounds of crossing and transfer figures (a month of dwell; 10,000 USD a box).
+_CROSSING_MAX = {
+    "dwell_h": 720.0,
+    "dwell_p90_h": 1440.0,
+    "cost_usd_per_teu": 1e4,
+    "cost_usd_per_t": 1e3,
+}
+_TRANSFER_MAX = {
+    "time_container_h": 720.0,
+    "time_bulk_h": 720.0,
+    "cost_usd_per_teu": 1e4,
+    "cost_usd_per_t": 1e3,
+}
+
+
+def _above(where: str, row: pd.Series, limits: dict[str, float]) -> list[str]:
+    return [
+        f"{where}: {col} = {row[col]:g} is above its physical range (<= {hi:g}). Check the unit."
+        for col, hi in limits.items()
+        if np.isfinite(row[col]) and row[col] > hi
+    ]
 
 
 def _check_parameters(par: pd.DataFrame, links: pd.DataFrame) -> list[str]:
