@@ -4,7 +4,7 @@ Each test names the published figure and where the tolerance comes from. Figures
 *inputs* of the model are only used to check the mechanism (named so); held-back figures
 (not used to set any parameter) are the checks of the model:
 
-- Poti-Baku block train 34 h station to station (S400, Agenda.ge 2014): not an input.
+- Poti-Baku block train 34 h station to station (S900, Agenda.ge 2014): not an input.
 - China-Europe rail per FEU 6,000-11,000 USD (C36, forwarder range 2025, L): not an input.
 - Middle Corridor ~30 % dearer than the Northern route (C18, JOC 2022): not an input.
 - China-Almaty/Aktau 40HQ 5,350-5,700 USD (C14, Argus ~2023, M): not an input.
@@ -101,7 +101,7 @@ def test_grain_by_rail_is_cheaper_per_tonne_than_containers(bundled: Network) ->
     box = pareto_routes(bundled, "Kostanay", "Lianyungang", teu=1)
     g = _fastest(grain, lambda i: i.modes == ["rail"])
     c = _fastest(box, lambda i: i.modes == ["rail"])
-    # S409: hopper 23.94 vs 20-ft container 46.98 USD/t; before this model grain cost 2-5x
+    # S909: hopper 23.94 vs 20-ft container 46.98 USD/t; before this model grain cost 2-5x
     assert g.cost_usd < c.cost_usd / 10.0
 
 

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
 
-FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see SOURCES.md M60)"
+FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see SOURCES.md M90)"
 """Name of the CO2 factor set reported with every itinerary."""
 
 COST_PARTS = ("freight", "border", "transfer", "handling", "carbon")
