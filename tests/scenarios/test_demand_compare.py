@@ -70,19 +70,28 @@ def test_third_railroad_lowers_cn_kz_crossing_utilization(comparison) -> None:  
     assert "rail-tacheng-bakhty:f" in set(comparison.crossings["link_id"])
 
 
-def test_red_sea_closure_moves_flows_off_suez(comparison) -> None:  # type: ignore[no-untyped-def]
-    # Since the cost model of issue #10 (grain by rail priced per hopper tonne, ship loading
-    # with its yard dwell) no baseline flow uses Suez any more, so the closure is checked on
-    # the route options of the compared pair and on the assignment not getting cheaper.
-    s = comparison.shifts().set_index(["class", "corridor"])
-    if "Sea via Suez" in s.index.get_level_values("corridor"):
-        assert (s.xs("Sea via Suez", level="corridor")["red-sea-closed"] == 0).all()
+def test_red_sea_closure_moves_flows_off_suez(bundled: Network, comparison) -> None:  # type: ignore[no-untyped-def]
+    # The route options listed for Xi'an-Duisburg lose their Suez lanes ...
     r = comparison.routes
-    base = set(r.loc[r["scenario"] == "base", "corridor"])
-    closed = set(r.loc[r["scenario"] == "red-sea-closed", "corridor"])
-    assert "Sea via Suez" in base and "Sea via Suez" not in closed
-    tot = comparison.totals.set_index("scenario")
-    assert tot.at["red-sea-closed", "system_cost_usd"] >= tot.at["base", "system_cost_usd"]
+    assert (r.loc[r["scenario"] == "base", "corridor"] == "Sea via Suez").any()
+    assert not (r.loc[r["scenario"] == "red-sea-closed", "corridor"] == "Sea via Suez").any()
+    s = comparison.shifts()
+    assert (s.loc[s["corridor"] == "Sea via Suez", "red-sea-closed"] == 0).all()
+    # ... and an assignment whose demand rides through Suez moves it off Suez at a higher system
+    # cost. (The baseline demand is Kazakhstan-centred and, since the Iranian Caspian ports,
+    # sends none through Suez; bulk from Bandar Abbas to Rotterdam does go by sea via Suez.)
+    od = ODMatrices(
+        ("IRSRP", "NLRTM"),
+        {"grain": np.array([[0.0, 50000.0], [0.0, 0.0]]), "containers": np.zeros((2, 2))},
+    )
+    c = compare_scenarios(
+        bundled, ["red-sea-closed"], pairs=[("Bandar Abbas", "Rotterdam")], demand=od
+    )
+    suez = c.shifts().set_index(["class", "corridor"]).xs("Sea via Suez", level="corridor")
+    assert (suez["base"] > 0).any()
+    assert (suez["red-sea-closed"] == 0).all()
+    tot = c.totals.set_index("scenario")
+    assert tot.at["red-sea-closed", "system_cost_usd"] > tot.at["base", "system_cost_usd"]
 
 
 def test_chart_is_written(comparison, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
