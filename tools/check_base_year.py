@@ -20,6 +20,11 @@ from corridors.network import load_network
 
 T_PER_TEU = 10.0
 TEU_PER_TRAIN = 86.0
+CLASS_GROUPS = {
+    "all": ["container_std", "container_hv", "grain", "dry_bulk", "liquid_bulk"],
+    "container": ["container_std", "container_hv"],
+    "bulk": ["grain", "dry_bulk", "liquid_bulk"],
+}
 
 
 def main() -> None:
@@ -38,9 +43,10 @@ def main() -> None:
         dirs = {"both": ["f", "r"], "forward": ["f"], "reverse": ["r"]}[r.direction]
         ids = [f"{e}:{d}" for e in r.elements.split(";") for d in dirs]
         sel = lt[lt["link_id"].isin(ids)]
-        m = {"t/year": sel["t"].sum(), "TEU/year": sel["teu"].sum()}.get(
-            r.unit, sel["teu"].sum() / TEU_PER_TRAIN
-        )
+        cls = CLASS_GROUPS.get(getattr(r, "_6"), [getattr(r, "_6")])
+        teu = sum(sel[f"flow_{c}"].sum() for c in cls if c.startswith("container"))
+        bulk = sum(sel[f"flow_{c}"].sum() for c in cls if not c.startswith("container"))
+        m = {"t/year": teu * T_PER_TEU + bulk, "TEU/year": teu}.get(r.unit, teu / TEU_PER_TRAIN)
         rows.append((r.obs_id, r.split, r.unit, r.value, round(m), round(m / r.value, 2)))
     cols = ["observation", "split", "unit", "observed", "modelled", "ratio"]
     with pd.option_context("display.width", 200):
