@@ -20,6 +20,11 @@ from corridors.network import load_network
 
 T_PER_TEU = 10.0
 TEU_PER_TRAIN = 86.0
+CLASS_GROUPS = {
+    "all": ["container_std", "container_hv", "grain", "dry_bulk", "liquid_bulk"],
+    "container": ["container_std", "container_hv"],
+    "bulk": ["grain", "dry_bulk", "liquid_bulk"],
+}
 
 
 def main() -> None:
@@ -34,14 +39,16 @@ def main() -> None:
     lt["teu"] = teu
     print(f"relative gap {res.relative_gap:.1e} after {res.iterations} iterations")
     rows = []
-    for r in load_observations().counts.itertuples():
-        dirs = {"both": ["f", "r"], "forward": ["f"], "reverse": ["r"]}[r.direction]
-        ids = [f"{e}:{d}" for e in r.elements.split(";") for d in dirs]
+    for r in load_observations().counts.to_dict("records"):
+        dirs = {"both": ["f", "r"], "forward": ["f"], "reverse": ["r"]}[r["direction"]]
+        ids = [f"{e}:{d}" for e in r["elements"].split(";") for d in dirs]
         sel = lt[lt["link_id"].isin(ids)]
-        m = {"t/year": sel["t"].sum(), "TEU/year": sel["teu"].sum()}.get(
-            r.unit, sel["teu"].sum() / TEU_PER_TRAIN
-        )
-        rows.append((r.obs_id, r.split, r.unit, r.value, round(m), round(m / r.value, 2)))
+        cls = CLASS_GROUPS.get(r["class"], [r["class"]])
+        teu = sum(sel[f"flow_{c}"].sum() for c in cls if c.startswith("container"))
+        bulk = sum(sel[f"flow_{c}"].sum() for c in cls if not c.startswith("container"))
+        m = {"t/year": teu * T_PER_TEU + bulk, "TEU/year": teu}.get(r["unit"], teu / TEU_PER_TRAIN)
+        v = r["value"]
+        rows.append((r["obs_id"], r["split"], r["unit"], v, round(m), round(m / v, 2)))
     cols = ["observation", "split", "unit", "observed", "modelled", "ratio"]
     with pd.option_context("display.width", 200):
         print(pd.DataFrame(rows, columns=cols).to_string(index=False))
