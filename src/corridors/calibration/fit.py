@@ -7,10 +7,10 @@ Weighted least squares of log ratios over the ``fit`` observations, plus a weak 
 ``J(x) = Σ_counts w_i ln²((M_i + 0.1 O_i) / (1.1 O_i)) + Σ_times w_j d_j² + ρ Σ_k (x_k − x0_k)²``
 
 where ``M_i``/``O_i`` are modelled/observed volumes (the 0.1 O floor keeps a zero model count
-finite), ``d_j`` is the log distance of the
-modelled time (or wait) from the published range ``[low, high]`` (0 inside it,
-``ln(M/low)`` below, ``ln(M/high)`` above; a single published figure is a ±10 % range), and the prior (``ρ = 0.01`` by default) keeps
-constants that no observation pins down at their start values. The value-of-time and queue
+finite), ``d_j`` is the log distance of the modelled time (or wait) from the published range
+``[low, high]`` (0 inside it, ``ln(M/low)`` below, ``ln(M/high)`` above; a single published
+figure is a ±10 % range), and the prior (``ρ = 0.01`` by default) keeps constants that no
+observation pins down at their start values. The value-of-time and queue
 scales are bounded (:data:`BOUNDS`). ``J`` is minimised by
 :func:`scipy.optimize.least_squares` (trust-region reflective, forward-difference Jacobian,
 step 1e-3);
