@@ -383,6 +383,8 @@ def _class_arrays(
     t = cg.cargo_time[prof.cargo]
     ok = np.isfinite(cost) & np.isfinite(t)
     ok &= ~(attr["is_link"] & ~np.isin(attr["mode"], list(prof.modes)))
+    if not prof.deep_sea:
+        ok &= (attr["flags"] & (_SUEZ | _CAPE)) == 0
     return np.nan_to_num(cost), np.nan_to_num(t), ok
 
 
