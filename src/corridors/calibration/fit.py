@@ -728,10 +728,10 @@ STRUCTURAL_NOTES = """### Known structural causes (December 2026; check against 
   free parameter is port-specific, so the split follows the network's ferry costs, times
   and capacities.
 - **Southern corridor**: Kazakhstan–Turkmenistan (Bolashak) comes out above its count and
-  Turkmenistan–Iran (Sarakhs, a 2021 count) below it. Grain for Tehran goes only partly by
-  the Southern corridor: container-lane sea tariffs per tonne make a Baltic–Rotterdam–Suez–
-  Bandar Abbas route for Kazakh grain look competitive, which no shipper uses; the network
-  has no bulk-carrier lanes or rates.
+  Turkmenistan–Iran (Sarakhs, a 2021 count) well below it: traffic for Turkmenistan stays
+  there and Iran-bound traffic partly routes via Russia. Bulk classes do not use the deep-sea
+  container lanes (`deep_sea = no` in `data/model/classes.csv`; the network has no
+  bulk-carrier lanes), which sends most Kazakh grain for Tehran by the Southern corridor.
 - **Small counts** (Turkmen ferry containers, a few thousand TEU a year) swing with single
   markets; they pass the GEH test at almost any ratio, which is why the ratio-only column is
   given.
