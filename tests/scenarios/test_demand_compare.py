@@ -80,11 +80,11 @@ def test_red_sea_closure_moves_flows_off_suez(bundled: Network, comparison) -> N
     s = comparison.shifts()
     assert (s.loc[s["corridor"] == "Sea via Suez", "red-sea-closed"] == 0).all()
     # ... and an assignment whose demand rides through Suez moves it off Suez at a higher system
-    # cost. (The baseline demand is Kazakhstan-centred and, since the Iranian Caspian ports,
-    # sends none through Suez; bulk from Bandar Abbas to Rotterdam does go by sea via Suez.)
+    # cost. (Containers from Bandar Abbas to Rotterdam go by sea via Suez; bulk classes do not
+    # use the deep-sea container lanes, data/model/classes.csv.)
     od = ODMatrices(
         ("IRSRP", "NLRTM"),
-        {"grain": np.array([[0.0, 50000.0], [0.0, 0.0]]), "containers": np.zeros((2, 2))},
+        {"container_std": np.array([[0.0, 5000.0], [0.0, 0.0]])},
     )
     c = compare_scenarios(
         bundled, ["red-sea-closed"], pairs=[("Bandar Abbas", "Rotterdam")], demand=od
