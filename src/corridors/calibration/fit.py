@@ -737,9 +737,7 @@ STRUCTURAL_NOTES = """### Known structural causes (December 2026; check against 
   given.
 - **Value of time** stays close to its lower bound, the inventory cost of M50: the counts
   prefer time to matter no more than cargo value implies.
-- Elements above capacity with no observed congestion are mostly **Chinese and Rhine
-  hinterland rail lines** (Zhengzhou–Shanghai, Rotterdam–Duisburg) and Saryagash–Tashkent:
-  the network has no road or barge hinterland links, so sea containers of inland hubs ride
-  rail to and from the ports, and all Kazakh exports to Uzbekistan and beyond take the one
-  rail crossing.
+- A few elements run above capacity with no observed congestion (v/c up to about 1.4:
+  Rotterdam–Duisburg, some Turkish, Kazakh and Chinese lines): the network has no road or
+  barge hinterland links, so sea containers of inland hubs ride rail to and from the ports.
 """
