@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from corridors.cli._app import app, console, console_err, print_json
-from corridors.network import load_network, validate_network
-from corridors.network.model import Network
+from corridors.cli._app import app, console, console_err, load_net, note, print_json, sub_app
 
-network_app = typer.Typer(help="Inspect, validate and export a network.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from corridors.network.model import Network
+
+network_app = sub_app("Inspect, validate and export a network.")
 app.add_typer(network_app, name="network")
 
 PathOpt = Annotated[
     Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
 ]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON).")]
 
 
 def network_summary(net: Network) -> dict[str, Any]:
@@ -56,11 +57,13 @@ def network_summary(net: Network) -> dict[str, Any]:
 @network_app.command("summary")
 def summary_cmd(
     network: PathOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOpt = False,
     nodes: Annotated[bool, typer.Option("--nodes", help="Also list every node.")] = False,
 ) -> None:
     """Counts by mode and country, km of line by gauge."""
-    net = load_network(network)
+    from rich.table import Table
+
+    net = load_net(network)
     s = network_summary(net)
     if as_json:
         if nodes:
@@ -103,10 +106,12 @@ def summary_cmd(
 
 @network_app.command("validate")
 def validate_cmd(
-    path: Annotated[Path, typer.Argument(help="Network folder to check.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    path: Annotated[Path, typer.Argument(help="Network folder to check.", metavar="FOLDER")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a network folder; list every problem; exit 1 when there is any."""
+    from corridors.network import validate_network
+
     problems = validate_network(path)
     if as_json:
         print_json({"path": str(path), "valid": not problems, "problems": problems})
@@ -122,12 +127,15 @@ def validate_cmd(
 
 @network_app.command("export")
 def export_cmd(
-    geojson: Annotated[Path, typer.Option("--geojson", help="Write nodes and links here.")],
+    geojson: Annotated[
+        Path, typer.Option("--geojson", help="Write nodes and links here ('-' = stdout).")
+    ],
     network: PathOpt = None,
 ) -> None:
     """Export the network as GeoJSON (nodes as points, links as lines)."""
     from corridors.io.geojson import network_to_geojson, write_geojson
 
-    net = load_network(network)
+    net = load_net(network)
     write_geojson(network_to_geojson(net), geojson)
-    console.print(f"wrote {geojson}")
+    if str(geojson) != "-":
+        note(f"wrote {geojson}")

@@ -2,48 +2,92 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from corridors.cli._app import app, console, print_json
-from corridors.network import load_network
-from corridors.routing import RouteOptions, pareto_routes
+from corridors.cli._app import (
+    app,
+    compiling_notice,
+    console,
+    finite,
+    load_net,
+    note,
+    parse_date,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from corridors.routing import RouteOptions
+
+NetworkOpt = Annotated[
+    Path | None,
+    typer.Option("--network", "-n", help="Network folder (default: the bundled network)."),
+]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option(help="Apply this scenario first: a shipped name (see 'scenario list') or a file."),
+]
 
 
 @app.command("route")
 def route_cmd(
-    origin: Annotated[str, typer.Argument(help="Origin: node id or place name.")],
-    destination: Annotated[str, typer.Argument(help="Destination: node id or place name.")],
-    teu: Annotated[float | None, typer.Option(help="Containers, in TEU (FEU = 2 TEU).")] = None,
-    tonnes: Annotated[float | None, typer.Option(help="Bulk cargo, in tonnes.")] = None,
+    origin: Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")],
+    destination: Annotated[
+        str, typer.Argument(help="Destination: place name or node id.", metavar="DESTINATION")
+    ],
+    teu: Annotated[
+        float | None,
+        typer.Option(help="Containers, in TEU (FEU = 2 TEU); default 1.", callback=finite),
+    ] = None,
+    tonnes: Annotated[
+        float | None, typer.Option(help="Bulk cargo (grain), in tonnes.", callback=finite)
+    ] = None,
     cargo: Annotated[str, typer.Option(help="container, or bulk/grain.")] = "container",
-    avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
+    avoid: Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")] = "",
     no: Annotated[
         list[str] | None,
         typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
     ] = None,
-    depart: Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD.")] = None,
-    max_days: Annotated[float | None, typer.Option(help="Longest door-to-door days.")] = None,
-    max_transshipments: Annotated[int | None, typer.Option(help="Most transfers.")] = None,
-    top: Annotated[int | None, typer.Option(help="Show only the N best options.")] = 12,
+    depart: Annotated[
+        str | None,
+        typer.Option(help="Departure date YYYY-MM-DD: ferry waits follow the sailing days."),
+    ] = None,
+    max_days: Annotated[
+        float | None,
+        typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite),
+    ] = None,
+    max_transshipments: Annotated[
+        int | None, typer.Option(help="Most gauge or mode changes.", min=0)
+    ] = None,
+    top: Annotated[int, typer.Option(help="Show only the N best options.", min=1)] = 12,
     eps: Annotated[
         float,
-        typer.Option(help="Merge options within this relative margin (0 = exact Pareto set)."),
+        typer.Option(
+            help="Merge options within this relative margin (0 = exact Pareto set).",
+            min=0.0,
+            max=1.0,
+            callback=finite,
+        ),
     ] = 0.02,
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    geojson: Annotated[Path | None, typer.Option(help="Write the options as GeoJSON.")] = None,
+    network: NetworkOpt = None,
+    scenario: ScenarioOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    geojson: Annotated[
+        Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
+    ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
+    departure = parse_date(depart)
+    from corridors.routing import pareto_routes
+
     if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
         tonnes = 1.0
     if tonnes is not None and cargo == "container":
         cargo = "bulk"
-    net = load_network(network)
+    net = load_net(network, scenario)
+    compiling_notice("routing", "_kernels", "pareto_search")
     opts = pareto_routes(
         net,
         origin,
@@ -53,7 +97,7 @@ def route_cmd(
         tonnes=tonnes,
         avoid_countries=avoid,
         avoid_modes=no or (),
-        departure=dt.date.fromisoformat(depart) if depart else None,
+        departure=departure,
         max_days=max_days,
         max_transshipments=max_transshipments,
         eps=eps,
@@ -67,13 +111,14 @@ def route_cmd(
         print_json(opts.to_dict())
         return
     render_options(net.nodes, opts)
-    if geojson is not None:
-        console.print(f"wrote {geojson}")
+    if geojson is not None and str(geojson) != "-":
+        note(f"wrote {geojson}")
 
 
 def render_options(nodes: object, opts: RouteOptions) -> None:
     """Draw the options table."""
     import pandas as pd
+    from rich.table import Table
 
     assert isinstance(nodes, pd.DataFrame)
     c = opts.consignment

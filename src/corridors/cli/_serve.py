@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from corridors.cli._app import app, console_err
+from corridors.cli._app import EXIT_INPUT, EXIT_UNAVAILABLE, app, error, load_net, note
+
+
+def _redact(url: str) -> str:
+    """The database URL without its password, for messages."""
+    import re
+
+    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 @app.command("serve")
@@ -22,22 +29,37 @@ def serve_cmd(
             help="SQLAlchemy URL (postgresql://user@host/db); default: SQLite in the data dir.",
         ),
     ] = None,
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
+    network: Annotated[
+        Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the web map at http://HOST:PORT/."""
+    from corridors._deps import require
+
+    uvicorn = require("uvicorn", extra="api", purpose="'corridors serve'")
+    require("fastapi", extra="api", purpose="'corridors serve'")
+    require("sqlalchemy", extra="api", purpose="'corridors serve'")
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from corridors.api import create_app
+
+    net = load_net(network)
     try:
-        import uvicorn
-
-        from corridors.api import create_app
-    except ImportError as exc:
-        from corridors.errors import MissingDependencyError
-
-        raise MissingDependencyError(
-            f"'corridors serve' needs the api extra ({exc.name} is missing): "
-            "pip install 'corridors[api]'."
-        ) from exc
-    from corridors.network import load_network
-
-    application = create_app(database_url=database, network=load_network(network))
-    console_err.print(f"corridors: map at http://{host}:{port}/  API docs at /docs")
+        application = create_app(database_url=database, network=net)
+    except ArgumentError as exc:
+        error(
+            f"--database {_redact(database or '')!r} is not a database URL ({exc}). "
+            "Write e.g. postgresql://user@host:5432/corridors or sqlite:///path/corridors.db."
+        )
+        raise typer.Exit(EXIT_INPUT) from None
+    except SQLAlchemyError as exc:
+        where = _redact(database) if database else "the default SQLite database"
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        error(
+            f"Cannot use the database {where}: {reason}. The server needs its database to "
+            "store scenarios and jobs. Start the database (or fix the URL, user, password and "
+            "permissions) and try again; without --database an SQLite file is used."
+        )
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
+    note(f"corridors: map at http://{host}:{port}/  API docs at /docs")
     uvicorn.run(application, host=host, port=port, log_level="info")

@@ -36,7 +36,8 @@ from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors._random import rng_from_seed
 from corridors.errors import InvalidSpecError, explain
 
-__all__ = ["KNOBS", "SweepSpec", "load_sweep", "run_one", "run_sweep"]
+__all__ = ["KNOBS", "SweepInterrupted", "SweepSpec", "load_sweep", "run_one", "run_sweep",
+           "shipped_sweeps"]
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +136,60 @@ class SweepSpec:
         )
 
 
+def shipped_sweeps() -> dict[str, Path]:
+    """The example sweeps shipped with corridors, by name."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("corridors") / "data" / "sweeps"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+_FORMAT_HINT = (
+    "A sweep is a YAML mapping with 'name', optional 'base'/'scenario', and either "
+    "'grid: {knob: [values]}' or 'sample: {n: N, seed: S, ranges: {knob: [low, high]}}'; "
+    "see the shipped example with 'corridors sweep --list'."
+)
+
+
 def load_sweep(path: str | Path) -> SweepSpec:
-    """Read a sweep file (YAML)."""
+    """Read a sweep file (YAML) or a shipped sweep by name.
+
+    Raises
+    ------
+    InvalidSpecError
+        When the file is missing, not UTF-8 YAML, or not a sweep (the message shows the format).
+    """
     p = Path(path)
+    shipped = shipped_sweeps()
+    if not p.is_file() and str(path) in shipped:
+        p = shipped[str(path)]
     if not p.is_file():
-        raise InvalidSpecError(explain(f"{p}: no such sweep file."))
-    return SweepSpec.from_dict(yaml.safe_load(p.read_text(encoding="utf-8")) or {}, name=p.stem)
+        raise InvalidSpecError(
+            explain(
+                f"{p}: no such sweep file or shipped sweep.",
+                fix="Shipped sweeps: " + ", ".join(shipped) + ".",
+            )
+        )
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidSpecError(explain(f"{p}: not UTF-8 text.", fix=_FORMAT_HINT)) from exc
+    except yaml.YAMLError as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: not valid YAML ({str(exc).splitlines()[0]}).", fix=_FORMAT_HINT)
+        ) from exc
+    if not isinstance(doc, Mapping):
+        raise InvalidSpecError(
+            explain(f"{p}: a sweep is a mapping, not a {type(doc).__name__}.", fix=_FORMAT_HINT)
+        )
+    try:
+        return SweepSpec.from_dict(doc, name=p.stem)
+    except InvalidSpecError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: not a sweep ({type(exc).__name__}: {exc}).", fix=_FORMAT_HINT)
+        ) from exc
 
 
 @functools.lru_cache(maxsize=4)
@@ -151,6 +200,15 @@ def _base(base: str) -> tuple[Any, Any]:
 
     net = load_network(None if base == "bundled" else base)
     return net, baseline_demand(net)
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_sweep`; ``table`` holds the runs that finished (also written to
+    ``out``), or is ``None`` when none had."""
+
+    def __init__(self, table: pd.DataFrame | None) -> None:
+        super().__init__("sweep interrupted")
+        self.table = table
 
 
 def run_one(index: int, knobs: Mapping[str, float], spec: SweepSpec) -> dict[str, Any]:
@@ -232,6 +290,7 @@ def run_sweep(
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     client, cluster = _client(scheduler, workers, threads_per_worker, processes)
     rows: list[dict[str, Any]] = []
+    interrupted = False
     try:
         futures = [
             client.submit(run_one, i, knobs, spec, pure=False) for i, knobs in enumerate(spec.runs)
@@ -243,17 +302,32 @@ def run_sweep(
                 idx = futures.index(fut)
                 rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
             progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
+    except KeyboardInterrupt:  # keep what finished; the caller still sees the interrupt
+        interrupted = True
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+    if interrupted and not rows:
+        raise SweepInterrupted(None)
     table = pd.DataFrame(rows).sort_values("run").reset_index(drop=True)
     if "converged" in table:
         table["converged"] = table["converged"].astype("boolean")
     table["error"] = table["error"].fillna("").astype(str)
     if out is not None:
-        table.to_parquet(out, index=False)
+        _write_table(table, out)
+    if interrupted:
+        raise SweepInterrupted(table)
     return table
+
+
+def _write_table(table: pd.DataFrame, out: str | Path) -> None:
+    """Write the sweep table: CSV for a ``.csv`` name, Parquet otherwise (``parquet`` extra)."""
+    if str(out).lower().endswith(".csv"):
+        table.to_csv(out, index=False)
+        return
+    require("pyarrow", extra="parquet", purpose="Writing the sweep table as Parquet")
+    table.to_parquet(out, index=False)
 
 
 def grid_values(values: Sequence[float]) -> list[float]:
