@@ -121,7 +121,7 @@ def _global_options(
 def note(text: str) -> None:
     """A status line on stderr (not with -q); ``text`` is plain, never markup."""
     if not state.quiet:
-        console_err.print(text, markup=False, highlight=False)
+        console_err.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def status(text: str) -> Any:
@@ -131,14 +131,23 @@ def status(text: str) -> Any:
     if state.quiet:
         return contextlib.nullcontext()
     if not console_err.is_terminal:
-        console_err.print(text, markup=False, highlight=False)
+        console_err.print(text, markup=False, highlight=False, soft_wrap=True)
         return contextlib.nullcontext()
     return console_err.status(escape(text))
 
 
 def error(text: str) -> None:
     """Print ``error: text`` on stderr; the text is shown verbatim (``[api]`` stays)."""
-    console_err.print("[bold red]error:[/] " + escape(text), highlight=False)
+    console_err.print("[bold red]error:[/] " + escape(text), highlight=False, soft_wrap=True)
+
+
+def problem_list(where: str, problems: list[str]) -> None:
+    """``N problem(s) in WHERE:`` then one ``  - problem`` line each, on stderr, unwrapped."""
+    console_err.print(
+        f"[bold red]{len(problems)} problem(s)[/] in {escape(where)}:", soft_wrap=True
+    )
+    for p in problems:
+        console_err.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _finite(value: Any) -> Any:

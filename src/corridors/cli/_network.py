@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridors.cli._app import app, console, console_err, load_net, note, print_json, sub_app
+from corridors.cli._app import app, console, load_net, note, print_json, problem_list, sub_app
 
 if TYPE_CHECKING:
     from corridors.network.model import Network
@@ -116,9 +116,7 @@ def validate_cmd(
     if as_json:
         print_json({"path": str(path), "valid": not problems, "problems": problems})
     elif problems:
-        console_err.print(f"[bold red]{len(problems)} problem(s)[/] in {path}:")
-        for p in problems:
-            console_err.print(f"  - {p}", highlight=False, markup=False)
+        problem_list(str(path), problems)
     else:
         console.print(f"[green]valid[/]: {path}")
     if problems:

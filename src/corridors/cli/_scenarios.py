@@ -20,6 +20,7 @@ from corridors.cli._app import (
     note,
     parse_date,
     print_json,
+    problem_list,
     state,
     sub_app,
 )
@@ -366,7 +367,12 @@ def sweep_cmd(
     failed = table_[table_["error"].astype(str) != ""]
     note(f"{len(table_) - len(failed)} of {len(table_)} runs succeeded; table in {out}")
     for _, row in failed.iterrows():
-        console_err.print(f"run {row['run']} failed: {row['error']}", markup=False, highlight=False)
+        console_err.print(
+            f"run {row['run']} failed: {row['error']}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if len(failed):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -421,9 +427,7 @@ def validate_cmd(
     if as_json:
         print_json({"scenario": file, "valid": not problems, "problems": problems})
     elif problems:
-        console_err.print(f"{len(problems)} problem(s) in {file}:", markup=False, highlight=False)
-        for p in problems:
-            console_err.print(f"  - {p}", markup=False, highlight=False)
+        problem_list(file, problems)
     elif s is not None:
         console.print(
             f"ok: scenario {s.name!r}: {len(s.changes)} change(s)"

@@ -2,8 +2,8 @@
 
 :func:`~corridors.scenarios.load_scenario` and :func:`~corridors.scenarios.apply_scenario`
 stop at the first error, which is right for running a scenario; a person editing one wants the
-whole list. Each change is checked on its own (fields), then applied in order on the base
-network, skipping the changes that fail so that later ones are still checked.
+whole list. Each change is checked on its own (fields), then the well-formed ones are applied
+on the base network together (the applier gathers every reference and validity problem).
 """
 
 from __future__ import annotations
@@ -100,17 +100,17 @@ def scenario_problems(
 
 
 def _apply_each(scenario: Scenario, network: Network | None) -> list[str]:
+    """Apply the well-formed changes together; the applier itself gathers every reference and
+    network problem, one line each."""
     from corridors.scenarios.apply import apply_scenario, base_network
 
     try:
         net = network if network is not None else base_network(scenario)
     except CorridorsError as exc:
         return [f"Scenario {scenario.name!r}: its base network cannot be loaded: {exc}"]
-    problems = []
-    for change in scenario.changes:
-        one = dataclasses.replace(scenario, changes=(change,), parents=())
-        try:
-            net = apply_scenario(net, one)[0]
-        except ScenarioError as exc:
-            problems.append(str(exc))
-    return problems
+    try:
+        apply_scenario(net, scenario)
+    except ScenarioError as exc:
+        head, *items = str(exc).split("\n  - ")
+        return [f"{head.strip()} {item.strip()}" for item in items] if items else [head]
+    return []
