@@ -49,7 +49,7 @@ def _numba_cache_dir() -> None:
     os.environ["NUMBA_CACHE_DIR"] = str(user_cache_dir() / "numba")
     config = sys.modules.get("numba.core.config")
     if config is not None:  # numba imported before corridors: its config is already read
-        config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
+        config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]  # type: ignore[attr-defined]
 
 
 _numba_cache_dir()

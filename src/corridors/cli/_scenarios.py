@@ -384,7 +384,7 @@ def list_cmd(
     """The scenarios shipped with corridors (use their names wherever a scenario is asked)."""
     from corridors.scenarios import load_scenario, shipped_scenarios
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in shipped_scenarios():
         s = load_scenario(name)
         rows.append(
