@@ -73,6 +73,12 @@ def _figure_path(path: Path | None, option: str) -> None:
             f"{str(path)!r}: the folder {path.parent} does not exist; create it first.",
             param_hint=option,
         )
+    from importlib.util import find_spec
+
+    if find_spec("matplotlib") is None:  # say so now, not after the computation
+        from corridors._deps import require
+
+        require("matplotlib", extra="plots", purpose=f"{option} (drawing a chart)")
 
 
 def _parse_pairs(net: Any, text: str | None) -> list[tuple[str, str]] | None:
