@@ -21,15 +21,18 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cached_network_equals_a_fresh_load(folder: Path, tmp_path: Path) -> None:
     first = load_network_cached(folder)
-    entries = list((tmp_path / "cache" / "networks").glob("*.pickle"))
-    assert len(entries) == 1
-    again = load_network_cached(folder)  # from the cache
+    entries = sorted(p.name for p in (tmp_path / "cache" / "networks").iterdir())
+    assert len(entries) == 2 and entries[0].endswith(".lite.pickle")
+    again = load_network_cached(folder)  # from the cache: tables load on first access
+    assert type(again).__name__ == "_CachedNetwork"
+    assert again.node_name("KZAAU") == "Aktau (port)" and "_tables" not in again.__dict__
     fresh = load_network(folder)
     for name, table in fresh.tables.items():
         assert again.tables[name].equals(table), name
     g, h = again.graph("container"), fresh.graph("container")
     assert (g.indptr == h.indptr).all() and (g.cost_usd == h.cost_usd).all()
     assert again.find_place("aktau") == first.find_place("aktau") == "KZAAU"
+    assert again.nodes.equals(fresh.nodes) and again.links.equals(fresh.links)
 
 
 def test_edited_data_gets_a_new_key(folder: Path) -> None:
@@ -42,7 +45,7 @@ def test_edited_data_gets_a_new_key(folder: Path) -> None:
 
 def test_corrupt_entry_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     load_network_cached(folder)
-    (entry,) = (tmp_path / "cache" / "networks").glob("*.pickle")
+    (entry,) = (tmp_path / "cache" / "networks").glob("*.lite.pickle")
     entry.write_bytes(b"not a pickle")
     assert load_network_cached(folder).find_place("Baku") == "az-baku"
     assert entry.read_bytes()[:1] == b"\x80"  # rewritten

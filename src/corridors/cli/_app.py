@@ -182,13 +182,46 @@ def finite(value: Any) -> Any:
 def compiling_notice(package: str, module: str, *functions: str) -> None:
     """Say "compiling kernels (first run only)" when numba's cache lacks these kernels."""
     from corridors._cache import kernels_compiled
+    from corridors._jit import interpreted
 
+    if interpreted(f"corridors.{package}.{module}"):
+        return
     if not kernels_compiled(package, module, *functions):
         note("compiling kernels (first run only; later runs reuse them) ...")
 
 
-def load_net(path: Any = None, scenario: str | None = None) -> Any:
-    """The network a command works on: cached base network, then the scenario if given."""
+INTERPRET_MAX_ARCS = 5_000
+"""Largest graph (arcs) on which a one-shot routing command runs its kernel interpreted."""
+
+
+def _one_query_kernels(net: Any) -> None:
+    """A command that routes once on a small network runs the routing kernel as plain Python.
+
+    The bundled network (~750 arcs) answers a Pareto query in 2-10 ms interpreted, against
+    ~0.5 s CPU to import numba and load the compiled kernel (~6 s to compile it on a first
+    run). Same code, same results; ``CORRIDORS_JIT=1`` forces the compiled kernel.
+    """
+    import logging
+    import os
+
+    from corridors import _jit
+    from corridors.network.enums import Cargo
+
+    module = "corridors.routing._kernels"
+    if os.environ.get("CORRIDORS_JIT") == "1" or module in sys.modules:
+        return
+    arcs = max(net.graph(c).n_arcs for c in Cargo)
+    if arcs <= INTERPRET_MAX_ARCS:
+        _jit.interpret(module)
+        logging.getLogger(__name__).info("routing kernel interpreted (graph of %d arcs)", arcs)
+
+
+def load_net(path: Any = None, scenario: str | None = None, *, one_query: bool = False) -> Any:
+    """The network a command works on: cached base network, then the scenario if given.
+
+    ``one_query``: the command routes once (``route``, ``reliability``); see
+    :func:`_one_query_kernels`.
+    """
     from corridors.network._cache import load_network_cached
 
     net = load_network_cached(path)
@@ -196,6 +229,8 @@ def load_net(path: Any = None, scenario: str | None = None) -> Any:
         from corridors.scenarios import apply_scenario
 
         net = apply_scenario(net, scenario)[0]
+    if one_query:
+        _one_query_kernels(net)
     return net
 
 

@@ -30,7 +30,7 @@ def link_labels(net: Any) -> dict[str, str]:
 def place_name(net: Any, node_id: str) -> str:
     """The place name of a node id (the id itself when unknown)."""
     try:
-        return str(net.nodes.at[node_id, "name"])
+        return str(net.node_name(node_id))
     except KeyError:
         return node_id
 

@@ -7,53 +7,37 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corridors.cli._app import (
-    app,
-    compiling_notice,
-    console,
-    finite,
-    load_net,
-    note,
-    parse_date,
-    print_json,
+from corridors.cli._app import app, console, finite, note, parse_date, print_json
+from corridors.cli._options import (
+    Avoid,
+    CargoOpt,
+    Depart,
+    Destination,
+    JsonOpt,
+    NetworkOpt,
+    NoModes,
+    Origin,
+    ScenarioOpt,
+    Teu,
+    Tonnes,
+    find_options,
 )
 
 if TYPE_CHECKING:
+    from corridors.network import Network
     from corridors.routing import RouteOptions
-
-NetworkOpt = Annotated[
-    Path | None,
-    typer.Option("--network", "-n", help="Network folder (default: the bundled network)."),
-]
-ScenarioOpt = Annotated[
-    str | None,
-    typer.Option(help="Apply this scenario first: a shipped name (see 'scenario list') or a file."),
-]
 
 
 @app.command("route")
 def route_cmd(
-    origin: Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")],
-    destination: Annotated[
-        str, typer.Argument(help="Destination: place name or node id.", metavar="DESTINATION")
-    ],
-    teu: Annotated[
-        float | None,
-        typer.Option(help="Containers, in TEU (FEU = 2 TEU); default 1.", callback=finite),
-    ] = None,
-    tonnes: Annotated[
-        float | None, typer.Option(help="Bulk cargo (grain), in tonnes.", callback=finite)
-    ] = None,
-    cargo: Annotated[str, typer.Option(help="container, or bulk/grain.")] = "container",
-    avoid: Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")] = "",
-    no: Annotated[
-        list[str] | None,
-        typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
-    ] = None,
-    depart: Annotated[
-        str | None,
-        typer.Option(help="Departure date YYYY-MM-DD: ferry waits follow the sailing days."),
-    ] = None,
+    origin: Origin,
+    destination: Destination,
+    teu: Teu = None,
+    tonnes: Tonnes = None,
+    cargo: CargoOpt = "container",
+    avoid: Avoid = "",
+    no: NoModes = None,
+    depart: Depart = None,
     max_days: Annotated[
         float | None,
         typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite),
@@ -73,31 +57,23 @@ def route_cmd(
     ] = 0.02,
     network: NetworkOpt = None,
     scenario: ScenarioOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: JsonOpt = False,
     geojson: Annotated[
         Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
     ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
-    departure = parse_date(depart)
-    from corridors.routing import pareto_routes
-
-    if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
-        tonnes = 1.0
-    if tonnes is not None and cargo == "container":
-        cargo = "bulk"
-    net = load_net(network, scenario)
-    compiling_notice("routing", "_kernels", "pareto_search")
-    opts = pareto_routes(
-        net,
+    net, opts = find_options(
         origin,
         destination,
-        cargo=cargo,
         teu=teu,
         tonnes=tonnes,
+        cargo=cargo,
+        network=network,
+        scenario=scenario,
         avoid_countries=avoid,
         avoid_modes=no or (),
-        departure=departure,
+        departure=parse_date(depart),
         max_days=max_days,
         max_transshipments=max_transshipments,
         eps=eps,
@@ -110,20 +86,18 @@ def route_cmd(
     if as_json:
         print_json(opts.to_dict())
         return
-    render_options(net.nodes, opts)
+    render_options(net, opts)
     if geojson is not None and str(geojson) != "-":
         note(f"wrote {geojson}")
 
 
-def render_options(nodes: object, opts: RouteOptions) -> None:
-    """Draw the options table."""
-    import pandas as pd
+def render_options(net: Network, opts: RouteOptions) -> None:
+    """Draw the options table (place names, days, USD, t CO2)."""
     from rich.table import Table
 
-    assert isinstance(nodes, pd.DataFrame)
     c = opts.consignment
     title = (
-        f"{nodes.at[opts.origin, 'name']} -> {nodes.at[opts.destination, 'name']}: "
+        f"{net.node_name(opts.origin)} -> {net.node_name(opts.destination)}: "
         f"{c.units:g} {c.unit_name} {c.commodity or c.cargo.value}"
     )
     t = Table(title=title)

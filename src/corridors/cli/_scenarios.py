@@ -24,6 +24,20 @@ from corridors.cli._app import (
     state,
     sub_app,
 )
+from corridors.cli._options import (
+    Avoid,
+    CargoOpt,
+    Depart,
+    Destination,
+    JsonOpt,
+    NetworkOpt,
+    NoModes,
+    Origin,
+    ScenarioOpt,
+    Teu,
+    Tonnes,
+    find_options,
+)
 from corridors.cli._render import fmt, link_labels, place_name, table
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
 
@@ -221,23 +235,14 @@ def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
 
 @app.command("reliability")
 def reliability_cmd(
-    origin: Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")],
-    destination: Annotated[
-        str, typer.Argument(help="Destination: place name or node id.", metavar="DESTINATION")
-    ],
-    teu: Annotated[
-        float | None, typer.Option(help="Containers, in TEU; default 1.", callback=finite)
-    ] = None,
-    tonnes: Annotated[
-        float | None, typer.Option(help="Bulk cargo (grain), in tonnes.", callback=finite)
-    ] = None,
-    cargo: Annotated[str, typer.Option(help="container, or bulk/grain.")] = "container",
+    origin: Origin,
+    destination: Destination,
+    teu: Teu = None,
+    tonnes: Tonnes = None,
+    cargo: CargoOpt = "container",
     option: Annotated[int, typer.Option(help="Route option rank (1 = best).", min=1)] = 1,
-    avoid: Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")] = "",
-    no: Annotated[
-        list[str] | None,
-        typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
-    ] = None,
+    avoid: Avoid = "",
+    no: NoModes = None,
     deadline: Annotated[
         float | None, typer.Option(help="Deadline, days.", min=0.0, callback=finite)
     ] = None,
@@ -245,42 +250,32 @@ def reliability_cmd(
         int, typer.Option(help="Simulated shipments.", min=100, max=MAX_SAMPLES)
     ] = 100_000,
     seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same result).")] = None,
-    depart: Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD.")] = None,
+    depart: Depart = None,
     plot: Annotated[
         Path | None, typer.Option(help="Write a histogram here (.png, .svg or .pdf).")
     ] = None,
-    network: Annotated[
-        Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
-    ] = None,
-    scenario: Annotated[
-        str | None, typer.Option(help="Apply this scenario first (shipped name or file).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    network: NetworkOpt = None,
+    scenario: ScenarioOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo door-to-door days (P50/P90/P95, on-time share) of one route option."""
     when = parse_date(depart)
     _figure_path(plot, "--plot")
-    from corridors.reliability import simulate_itinerary
-    from corridors.routing import pareto_routes
-
-    if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
-        tonnes = 1.0
-    if tonnes is not None and cargo == "container":
-        cargo = "bulk"
-    net = load_net(network, scenario)
-    compiling_notice("routing", "_kernels", "pareto_search")
-    opts = pareto_routes(
-        net,
+    net, opts = find_options(
         origin,
         destination,
-        cargo=cargo,
         teu=teu,
         tonnes=tonnes,
+        cargo=cargo,
+        network=network,
+        scenario=scenario,
         departure=when,
         eps=0.02,
         avoid_countries=avoid,
         avoid_modes=no or (),
     )
+    from corridors.reliability import simulate_itinerary
+
     if option > len(opts.options):
         raise ContradictoryOptionsError(
             explain(

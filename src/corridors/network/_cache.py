@@ -5,6 +5,12 @@ commands that only route pay that once per data version. The key is a SHA-256 of
 the network folder (names and bytes) plus the corridors, Python, pandas and numpy versions, so
 an edited table or an upgrade never reads a stale entry. A corrupt or unreadable entry is
 ignored and rebuilt; an unwritable cache dir only costs speed.
+
+Each entry is two files: ``<key>.pickle``, the whole :class:`Network`, and ``<key>.lite.pickle``
+with only what a route query reads (compiled graphs, place index, link records, parameters:
+numpy and plain Python, no pandas). :func:`load_network_cached` returns a network built from the
+lite file whose ``tables`` load the whole one on first access, so every method still works and a
+route query never imports pandas.
 """
 
 from __future__ import annotations
@@ -16,28 +22,39 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corridors._cache import user_cache_dir
 from corridors.network.enums import Cargo
 from corridors.network.model import Network, bundled_network_path, load_network
 
+if TYPE_CHECKING:
+    from corridors.network._validate import Tables
+
 __all__ = ["load_network_cached", "network_digest"]
 
 log = logging.getLogger(__name__)
-_FORMAT = 1
+_FORMAT = 2
+_LITE = (
+    "name",
+    "_cache",
+    "link_records",
+    "_name_index",
+    "_base_index",
+    "_parameters",
+    "_node_rows",
+)
 
 
 def network_digest(folder: Path) -> str:
     """SHA-256 (hex) of a network folder's files and the library versions that read them."""
-    import numpy as np
-    import pandas as pd
+    from importlib.metadata import version
 
     from corridors import __version__
 
+    libs = "|".join(version(m) for m in ("numpy", "pandas"))
     h = hashlib.sha256()
-    h.update(
-        f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{pd.__version__}|{np.__version__}|".encode()
-    )
+    h.update(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{libs}|".encode())
     for p in sorted(folder.iterdir()):
         if p.is_file():
             h.update(p.name.encode() + b"\0")
@@ -57,7 +74,8 @@ def load_network_cached(path: str | Path | None = None) -> Network:
     Returns
     -------
     Network
-        Validated, with its place index, resolved links and both cargo graphs built.
+        Validated, with its place index, resolved links and both cargo graphs built; from the
+        cache, its tables (pandas) load on first access.
 
     Raises
     ------
@@ -68,35 +86,63 @@ def load_network_cached(path: str | Path | None = None) -> Network:
     if not folder.is_dir():
         return load_network(path)  # the loader's own clear error
     entry = user_cache_dir() / "networks" / f"{network_digest(folder)}.pickle"
+    lite = entry.with_suffix(".lite.pickle")
     try:
-        with entry.open("rb") as fh:
-            net = pickle.load(fh)
-        if isinstance(net, Network):
-            return net
+        with lite.open("rb") as fh:
+            state = pickle.load(fh)
+        if isinstance(state, dict) and state.get("format") == _FORMAT and entry.is_file():
+            return _CachedNetwork.from_state(state, entry)
     except FileNotFoundError:
         pass
     except Exception as exc:  # a corrupt or foreign entry: rebuild it
-        log.debug("ignoring network cache entry %s: %s", entry, exc)
+        log.debug("ignoring network cache entry %s: %s", lite, exc)
     net = load_network(path)
     _warm(net)
     _store(net, entry)
+    _store(_lite_state(net), lite)
     return net
+
+
+class _CachedNetwork(Network):
+    """A network from the cache's lite file; ``tables`` (pandas) load on first access."""
+
+    @classmethod
+    def from_state(cls, state: dict[str, object], full: Path) -> _CachedNetwork:
+        net = object.__new__(cls)
+        net.__dict__.update({k: state[k] for k in _LITE})
+        net.__dict__["_full_path"] = full
+        return net
+
+    @property  # type: ignore[override]
+    def tables(self) -> Tables:
+        if "_tables" not in self.__dict__:
+            with Path(self.__dict__["_full_path"]).open("rb") as fh:
+                whole = pickle.load(fh)
+            self.__dict__["_tables"] = whole.tables
+        return self.__dict__["_tables"]  # type: ignore[no-any-return]
 
 
 def _warm(net: Network) -> None:
     """Build everything a command reads, so the pickled copy carries it."""
-    _ = net.nodes, net.links, net.link_records, net._name_index, net._base_index
+    _ = net.nodes, net.links, net.link_records, net._name_index, net._base_index, net._node_rows
+    _ = net._parameters
     for cargo in Cargo:
         net.graph(cargo)
 
 
-def _store(net: Network, entry: Path) -> None:
+def _lite_state(net: Network) -> dict[str, object]:
+    state = {k: net.__dict__[k] for k in _LITE}
+    state["format"] = _FORMAT
+    return state
+
+
+def _store(obj: object, entry: Path) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(net, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
             Path(tmp).replace(entry)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from corridors.network._schema import PORTS
 from corridors.network.enums import Cargo
 
 if TYPE_CHECKING:
+
     from corridors.network.model import Network
 
 ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
@@ -106,6 +106,8 @@ def _sailing_mask(days: str) -> int:
 
 def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
     """Build the :class:`CompiledGraph` of ``net`` for ``cargo`` (see module docstring)."""
+    import pandas as pd
+
     nodes = net.nodes
     links = net.links.reset_index(drop=True)
     node_index = {n: k for k, n in enumerate(nodes.index)}

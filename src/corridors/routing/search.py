@@ -83,11 +83,11 @@ def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, 
     if spec.avoid_countries:
         codes = {c: k for k, c in enumerate(g.countries)}
         for end in ends:
-            c = str(net.nodes.at[end, "country"])
+            c = net.node_country(end)
             if c in spec.avoid_countries:
                 raise ContradictoryOptionsError(
                     explain(
-                        f"{net.nodes.at[end, 'name']} ({end}) is in {c}, which the query avoids.",
+                        f"{net.node_name(end)} ({end}) is in {c}, which the query avoids.",
                         fix=f"Remove {c} from the countries to avoid, or pick another place.",
                     )
                 )
@@ -126,7 +126,7 @@ def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> No
     )
     return NoRouteError(
         explain(
-            f"No route from {net.nodes.at[o, 'name']} ({o}) to {net.nodes.at[d, 'name']} ({d}) "
+            f"No route from {net.node_name(o)} ({o}) to {net.node_name(d)} ({d}) "
             f"{why}.",
             fix="Relax a constraint (fewer avoided countries or modes, more days) or pick other "
             "places."
@@ -236,7 +236,7 @@ def pareto_routes(
         )
     g = network.graph(consignment.cargo)
     ok = _arc_mask(network, g, spec, (o, d))
-    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    src, dst = network.node_position(o), network.node_position(d)
     how = _hour_of_week(spec.departure)
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
@@ -355,7 +355,7 @@ def route(
     g = network.graph(consignment.cargo)
     ok = _arc_mask(network, g, spec, (o, d))
     weight = arc_weights(network, g, objective)
-    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    src, dst = network.node_position(o), network.node_position(d)
     dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
     if not np.isfinite(dist[dst]):
         raise _no_route(network, o, d, spec, consignment.cargo)
