@@ -15,7 +15,7 @@ bash scripts/setup.sh dev
 .venv/bin/python -W error -c "import corridors"
 # strict typing on the public library code that is typed so far (pandas without pandas-stubs:
 # the stubs are stricter than pandas itself and flag every row lookup; see CHANGELOG)
-.venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py src/corridors/_cache.py src/corridors/_iso3166.py src/corridors/io/_output.py
+.venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py src/corridors/_cache.py src/corridors/_iso3166.py src/corridors/io/_output.py src/corridors/_jit.py
 # Chromium and a throwaway PostgreSQL on loopback for the API and browser tests (installed with
 # apt when run as root on Debian; otherwise those tests skip, and fail under CI=true).
 eval "$(bash scripts/services.sh)"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, overload
 
 __all__ = ["interpret", "interpreted", "njit"]
 
 _INTERPRETED: set[str] = set()
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def interpret(*modules: str) -> None:
@@ -32,6 +33,10 @@ def interpreted(module: str) -> bool:
     return module in _INTERPRETED or os.environ.get("CORRIDORS_JIT", "") == "0"
 
 
+@overload
+def njit(fn: F, /) -> F: ...
+@overload
+def njit(**kwargs: Any) -> Callable[[F], F]: ...
 def njit(*args: Any, **kwargs: Any) -> Any:
     """Like :func:`numba.njit` (bare or with options), or the function itself when interpreted.
 

@@ -113,7 +113,7 @@ class _CachedNetwork(Network):
         net.__dict__["_full_path"] = full
         return net
 
-    @property  # type: ignore[override]
+    @property
     def tables(self) -> Tables:
         if "_tables" not in self.__dict__:
             with Path(self.__dict__["_full_path"]).open("rb") as fh:
