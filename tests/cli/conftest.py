@@ -13,9 +13,7 @@ from corridors.cli import main
 @pytest.fixture(autouse=True)
 def _cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRIDORS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-    # in-process: keep the compiled routing kernel for the rest of the session (the interpreted
-    # one-shot mode is tested in a subprocess, tests/cli/test_speed_modes.py)
-    monkeypatch.setenv("CORRIDORS_JIT", "1")
+    monkeypatch.setenv("CORRIDORS_JIT", "1")  # see tests/conftest.py
 
 
 Run = Callable[..., tuple[int, str, str]]

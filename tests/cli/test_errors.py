@@ -274,3 +274,32 @@ def test_print_json_replaces_non_finite(capsys: pytest.CaptureFixture[str]) -> N
 
     print_json({"a": float("inf"), "b": [float("nan"), 1.5], "c": np.float64("nan")})
     assert json.loads(capsys.readouterr().out) == {"a": None, "b": [None, 1.5], "c": None}
+
+
+def test_sweep_unreachable_scheduler_is_service_unavailable(run: Run, tmp_path: Path) -> None:
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("dask.distributed")
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        code, _, err = run(
+            "sweep",
+            "demand-ferries-customs",
+            "--scheduler",
+            f"tcp://127.0.0.1:{port}",
+            "--out",
+            tmp_path / "s.csv",
+        )
+    assert code == EXIT_UNAVAILABLE and "Cannot reach the Dask scheduler" in err
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_negative_seed_and_binary_scenario(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("reliability", "Almaty", "Baku", "--seed", "-5")
+    assert code == EXIT_USAGE and "--seed" in err
+    p = tmp_path / "s.yaml"
+    p.write_bytes(BINARY)
+    code, _, err = run("route", "Almaty", "Baku", "--scenario", p)
+    assert code == EXIT_INPUT and f"{p}: not UTF-8 text" in err

@@ -10,6 +10,7 @@ import typer
 from corridors.cli._app import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
+    EXIT_UNAVAILABLE,
     app,
     compiling_notice,
     console,
@@ -249,7 +250,9 @@ def reliability_cmd(
     n: Annotated[
         int, typer.Option(help="Simulated shipments.", min=100, max=MAX_SAMPLES)
     ] = 100_000,
-    seed: Annotated[int | None, typer.Option(help="Random seed (same seed, same result).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed ≥ 0 (same seed, same result).", min=0)
+    ] = None,
     depart: Depart = None,
     plot: Annotated[
         Path | None, typer.Option(help="Write a histogram here (.png, .svg or .pdf).")
@@ -358,6 +361,15 @@ def sweep_cmd(
 
         try:
             table_ = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
+        except (OSError, TimeoutError) as exc:
+            if not scheduler:
+                raise
+            error(
+                f"Cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc}). "
+                "Start it (dask scheduler) or check the address; without --scheduler a local "
+                "cluster is started."
+            )
+            raise typer.Exit(EXIT_UNAVAILABLE) from None
         except SweepInterrupted as exc:
             kept = 0 if exc.table is None else len(exc.table)
             error(

@@ -380,7 +380,12 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
 
 
 def _load(path: Path, *, seen: tuple[str, ...]) -> Scenario:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            explain(f"{path}: not UTF-8 text.", fix="Save the scenario as a UTF-8 YAML file.")
+        ) from exc
     try:
         doc = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:

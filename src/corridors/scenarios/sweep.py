@@ -36,8 +36,15 @@ from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors._random import rng_from_seed
 from corridors.errors import InvalidSpecError, explain
 
-__all__ = ["KNOBS", "SweepInterrupted", "SweepSpec", "load_sweep", "run_one", "run_sweep",
-           "shipped_sweeps"]
+__all__ = [
+    "KNOBS",
+    "SweepInterrupted",
+    "SweepSpec",
+    "load_sweep",
+    "run_one",
+    "run_sweep",
+    "shipped_sweeps",
+]
 
 log = logging.getLogger(__name__)
 
