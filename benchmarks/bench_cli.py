@@ -10,7 +10,8 @@ The peer is the same commands on another source tree (``--baseline-src``, e.g. t
 before this change), in the same run, interleaved A B A B so machine drift hits both.
 
     python benchmarks/bench_cli.py                         # this tree only
-    python benchmarks/bench_cli.py --baseline-src ../main/src --repeats 5
+    git archive <commit> src | tar -x -C /tmp/baseline       # the peer, e.g. main before this
+    python benchmarks/bench_cli.py --baseline-src /tmp/baseline/src --baseline-label "main <commit>"
 
 Writes ``benchmarks/results/cli.md`` (and ``cli.json``) with min and median of the repeats and
 the load average before and after.
@@ -133,6 +134,7 @@ def write(rows: list[dict[str, object]], meta: dict[str, object], out: Path) -> 
     lines += [
         "",
         "Trees: " + "; ".join(f"`{k}` = {v}" for k, v in meta["trees"].items()),  # type: ignore[attr-defined]
+        f"Baseline: {meta['baseline_label']}" if meta.get("baseline_label") else "",
         "",
     ]
     out.write_text("\n".join(lines), encoding="utf-8")
@@ -143,6 +145,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5, help="runs per case and tree")
     ap.add_argument("--baseline-src", type=Path, help="source tree of the peer (e.g. main)")
+    ap.add_argument("--baseline-label", default="", help="what the baseline is (report)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "cli.md")
     args = ap.parse_args()
     trees = {"this": SRC}
@@ -157,6 +160,7 @@ def main() -> None:
         "repeats": args.repeats,
         "command": "python benchmarks/bench_cli.py " + " ".join(a for a in sys.argv[1:]),
         "trees": {k: str(v) for k, v in trees.items()},
+        "baseline_label": args.baseline_label,
     }
     rows = run(trees, args.repeats)
     meta["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
