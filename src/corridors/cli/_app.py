@@ -55,6 +55,7 @@ class State:
     """Global options: ``verbosity`` -1 (quiet), 0, 1 (-v: info, tracebacks), 2 (-vv: debug)."""
 
     verbosity: int = 0
+    interrupt_reported: bool = False  # a command already said what Ctrl-C left behind
 
     @property
     def quiet(self) -> bool:
@@ -109,6 +110,7 @@ def _global_options(
 ) -> None:
     """Plan freight on the Eurasian corridors centred on Kazakhstan."""
     state.verbosity = -1 if quiet else verbose
+    state.interrupt_reported = False
     if verbose:
         import logging
 

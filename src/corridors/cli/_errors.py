@@ -103,5 +103,6 @@ def run(app: Any, argv: list[str] | None = None) -> int:
 
 
 def _interrupted() -> int:
-    sys.stderr.write("\ninterrupted\n")
+    if not _app.state.interrupt_reported:
+        sys.stderr.write("\ninterrupted\n")
     return EXIT_INTERRUPTED

@@ -350,6 +350,10 @@ def sweep_cmd(
         raise InvalidSpecError(explain(f"--out {out}: the folder {out.parent} does not exist."))
     from corridors.scenarios.sweep import run_sweep
 
+    if state.verbosity < 1:  # dask's own shutdown chatter (main and worker processes): not ours
+        import os
+
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
     done = 0
     with _bar("sweep") as bar:
         task = bar.add_task("", total=len(spec.runs))
@@ -376,6 +380,7 @@ def sweep_cmd(
                 f"interrupted: {kept} of {len(spec.runs)} runs had finished"
                 + (f" and are kept in {out}." if kept else "; nothing was written.")
             )
+            state.interrupt_reported = True
             raise typer.Exit(EXIT_INTERRUPTED) from None
     failed = table_[table_["error"].astype(str) != ""]
     note(f"{len(table_) - len(failed)} of {len(table_)} runs succeeded; table in {out}")

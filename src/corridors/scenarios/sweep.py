@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -252,12 +254,21 @@ def _client(
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     if scheduler:
         return dd.Client(scheduler), None
-    cluster = dd.LocalCluster(
-        n_workers=workers,
-        threads_per_worker=threads_per_worker,
-        processes=processes,
-        dashboard_address=None,
-    )
+    # Worker processes start with Ctrl-C ignored (the disposition survives exec): the parent
+    # alone handles it, keeps the finished runs and closes the cluster, instead of every worker
+    # printing its own KeyboardInterrupt traceback.
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main and processes else None
+    try:
+        cluster = dd.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            dashboard_address=None,
+        )
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
     return dd.Client(cluster), cluster
 
 
