@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from corridors.network import bundled_network_path
 from tests.cli.conftest import Run
 
@@ -114,3 +116,14 @@ def test_shipped_sweep_name_is_accepted() -> None:
     from corridors.scenarios.sweep import load_sweep
 
     assert len(load_sweep("demand-ferries-customs").runs) == 12
+
+
+def test_export_to_stdout_with_dash(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("network", "export", "--geojson", "-")
+    assert code == 0 and json.loads(out)["type"] == "FeatureCollection"
+    assert not (tmp_path / "-").exists()
+    code, out, _ = run("-q", "route", "Almaty", "Baku", "--geojson", "-", "--top", "1")
+    assert code == 0 and json.loads(out)["type"] == "FeatureCollection"  # GeoJSON only

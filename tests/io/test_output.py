@@ -13,8 +13,10 @@ from corridors.io._output import write_output
 from corridors.io.geojson import write_geojson
 
 
-def test_dash_is_stdout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    os.chdir(tmp_path)
+def test_dash_is_stdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     write_geojson({"type": "FeatureCollection", "features": []}, "-")
     assert json.loads(capsys.readouterr().out)["type"] == "FeatureCollection"
     assert not (tmp_path / "-").exists()

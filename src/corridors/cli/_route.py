@@ -7,21 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from corridors.cli import _options as opt
 from corridors.cli._app import app, console, finite, note, parse_date, print_json
-from corridors.cli._options import (
-    Avoid,
-    CargoOpt,
-    Depart,
-    Destination,
-    JsonOpt,
-    NetworkOpt,
-    NoModes,
-    Origin,
-    ScenarioOpt,
-    Teu,
-    Tonnes,
-    find_options,
-)
+from corridors.cli._options import find_options
 
 if TYPE_CHECKING:
     from corridors.network import Network
@@ -30,14 +18,14 @@ if TYPE_CHECKING:
 
 @app.command("route")
 def route_cmd(
-    origin: Origin,
-    destination: Destination,
-    teu: Teu = None,
-    tonnes: Tonnes = None,
-    cargo: CargoOpt = "container",
-    avoid: Avoid = "",
-    no: NoModes = None,
-    depart: Depart = None,
+    origin: opt.Origin,
+    destination: opt.Destination,
+    teu: opt.Teu = None,
+    tonnes: opt.Tonnes = None,
+    cargo: opt.CargoOpt = "container",
+    avoid: opt.Avoid = "",
+    no: opt.NoModes = None,
+    depart: opt.Depart = None,
     max_days: Annotated[
         float | None,
         typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite),
@@ -55,14 +43,17 @@ def route_cmd(
             callback=finite,
         ),
     ] = 0.02,
-    network: NetworkOpt = None,
-    scenario: ScenarioOpt = None,
-    as_json: JsonOpt = False,
+    network: opt.NetworkOpt = None,
+    scenario: opt.ScenarioOpt = None,
+    as_json: opt.JsonOpt = False,
     geojson: Annotated[
         Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
     ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
+    to_stdout = geojson is not None and str(geojson) == "-"
+    if to_stdout and as_json:
+        raise typer.BadParameter("--geojson - and --json both want stdout; pick one.")
     net, opts = find_options(
         origin,
         destination,
@@ -85,6 +76,8 @@ def route_cmd(
         write_geojson(itineraries_to_geojson(net, opts.options), geojson)
     if as_json:
         print_json(opts.to_dict())
+        return
+    if to_stdout:  # stdout holds the GeoJSON
         return
     render_options(net, opts)
     if geojson is not None and str(geojson) != "-":

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from corridors.cli import _options as opt
 from corridors.cli._app import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -25,20 +26,7 @@ from corridors.cli._app import (
     state,
     sub_app,
 )
-from corridors.cli._options import (
-    Avoid,
-    CargoOpt,
-    Depart,
-    Destination,
-    JsonOpt,
-    NetworkOpt,
-    NoModes,
-    Origin,
-    ScenarioOpt,
-    Teu,
-    Tonnes,
-    find_options,
-)
+from corridors.cli._options import find_options
 from corridors.cli._render import fmt, link_labels, place_name, table
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
 
@@ -236,14 +224,14 @@ def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
 
 @app.command("reliability")
 def reliability_cmd(
-    origin: Origin,
-    destination: Destination,
-    teu: Teu = None,
-    tonnes: Tonnes = None,
-    cargo: CargoOpt = "container",
+    origin: opt.Origin,
+    destination: opt.Destination,
+    teu: opt.Teu = None,
+    tonnes: opt.Tonnes = None,
+    cargo: opt.CargoOpt = "container",
     option: Annotated[int, typer.Option(help="Route option rank (1 = best).", min=1)] = 1,
-    avoid: Avoid = "",
-    no: NoModes = None,
+    avoid: opt.Avoid = "",
+    no: opt.NoModes = None,
     deadline: Annotated[
         float | None, typer.Option(help="Deadline, days.", min=0.0, callback=finite)
     ] = None,
@@ -253,13 +241,13 @@ def reliability_cmd(
     seed: Annotated[
         int | None, typer.Option(help="Random seed ≥ 0 (same seed, same result).", min=0)
     ] = None,
-    depart: Depart = None,
+    depart: opt.Depart = None,
     plot: Annotated[
         Path | None, typer.Option(help="Write a histogram here (.png, .svg or .pdf).")
     ] = None,
-    network: NetworkOpt = None,
-    scenario: ScenarioOpt = None,
-    as_json: JsonOpt = False,
+    network: opt.NetworkOpt = None,
+    scenario: opt.ScenarioOpt = None,
+    as_json: opt.JsonOpt = False,
 ) -> None:
     """Monte Carlo door-to-door days (P50/P90/P95, on-time share) of one route option."""
     when = parse_date(depart)
