@@ -127,3 +127,37 @@ def test_export_to_stdout_with_dash(
     assert not (tmp_path / "-").exists()
     code, out, _ = run("-q", "route", "Almaty", "Baku", "--geojson", "-", "--top", "1")
     assert code == 0 and json.loads(out)["type"] == "FeatureCollection"  # GeoJSON only
+
+
+def test_route_in_feu_with_a_departure_date(run: Run) -> None:
+    code, out, _ = run(
+        "route", "Shanghai", "Rotterdam", "--feu", "1", "--depart", "2024-03-01",
+        "--no", "rail", "--no", "road", "--no", "air", "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["unit"] == "FEU"
+    best = data["options"][0]
+    assert best["via"] == ["Cape"] and best["co2_ttw_kg"] < best["co2_wtw_kg"]
+    assert "14083" in best["co2_factor_set"]
+
+
+def test_feu_and_teu_together_is_one_input_error(run: Run) -> None:
+    from corridors.cli._app import EXIT_INPUT
+
+    code, _, err = run("route", "Xian", "Duisburg", "--feu", "1", "--teu", "2")
+    assert code == EXIT_INPUT and "FEU" in err
+
+
+def test_network_report(run: Run, tmp_path: Path) -> None:
+    from corridors.cli._app import EXIT_INPUT, EXIT_USAGE
+
+    chart = tmp_path / "quality.png"
+    code, out, _ = run("network", "report", "--by", "country", "--json", "--chart", chart)
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    assert code == 0
+    data = json.loads(out)
+    assert {r["country"] for r in data["rows"]} >= {"KZ", "CN", "-"}
+    assert data["total"]["figures"] == data["total"]["sourced"] + data["total"]["estimated"]
+    code, _, _ = run("network", "report", "--by", "planet")
+    assert code in (EXIT_USAGE, EXIT_INPUT)

@@ -226,7 +226,14 @@ def load_net(path: Any = None, scenario: str | None = None, *, one_query: bool =
     """
     from corridors.network._cache import load_network_cached
 
-    net = load_network_cached(path)
+    def prepare(fresh: Any) -> None:  # on a cache miss: store the default cost figures too
+        if one_query:
+            _one_query_kernels(fresh)  # before routing is imported
+        from corridors.routing.search import warm_figures
+
+        warm_figures(fresh)
+
+    net = load_network_cached(path, prepare=prepare)
     if scenario:
         from corridors.scenarios import apply_scenario
 

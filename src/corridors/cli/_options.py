@@ -15,12 +15,22 @@ Destination = Annotated[
 ]
 Teu = Annotated[
     float | None,
-    typer.Option(help="Containers, in TEU (FEU = 2 TEU); default 1.", callback=finite),
+    typer.Option(help="Containers, in 20-ft boxes (TEU); default 1 TEU.", callback=finite),
+]
+Feu = Annotated[
+    float | None,
+    typer.Option(help="Containers, in 40-ft boxes (FEU), priced per FEU as sold.", callback=finite),
 ]
 Tonnes = Annotated[
     float | None, typer.Option(help="Bulk cargo (grain), in tonnes.", callback=finite)
 ]
-CargoOpt = Annotated[str, typer.Option(help="container, or bulk/grain.")]
+CargoOpt = Annotated[
+    str,
+    typer.Option(
+        help="container, bulk/grain, or a cargo class: container_std, container_hv, grain, "
+        "dry_bulk, liquid_bulk."
+    ),
+]
 Avoid = Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")]
 NoModes = Annotated[
     list[str] | None,
@@ -57,7 +67,8 @@ def find_options(
     ``--cargo grain`` without a quantity is 1 t; ``--tonnes`` alone means bulk. Returns the
     network and the :class:`~corridors.routing.RouteOptions`.
     """
-    if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
+    bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
+    if cargo.lower() in bulk_words and teu is None and tonnes is None and not query.get("feu"):
         tonnes = 1.0
     if tonnes is not None and cargo == "container":
         cargo = "bulk"

@@ -21,8 +21,17 @@ def route_cmd(
     origin: opt.Origin,
     destination: opt.Destination,
     teu: opt.Teu = None,
+    feu: opt.Feu = None,
     tonnes: opt.Tonnes = None,
     cargo: opt.CargoOpt = "container",
+    carbon_price: Annotated[
+        float | None,
+        typer.Option(
+            help="Carbon price, USD per t CO2e (well-to-wheel); default 0.",
+            min=0.0,
+            callback=finite,
+        ),
+    ] = None,
     avoid: opt.Avoid = "",
     no: opt.NoModes = None,
     depart: opt.Depart = None,
@@ -58,10 +67,12 @@ def route_cmd(
         origin,
         destination,
         teu=teu,
+        feu=feu,
         tonnes=tonnes,
         cargo=cargo,
         network=network,
         scenario=scenario,
+        carbon_price_usd_per_t=carbon_price,
         avoid_countries=avoid,
         avoid_modes=no or (),
         departure=parse_date(depart),
@@ -85,13 +96,13 @@ def route_cmd(
 
 
 def render_options(net: Network, opts: RouteOptions) -> None:
-    """Draw the options table (place names, days, USD, t CO2)."""
+    """Draw the options table (place names, days, USD, t CO2e)."""
     from rich.table import Table
 
     c = opts.consignment
     title = (
         f"{net.node_name(opts.origin)} -> {net.node_name(opts.destination)}: "
-        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo.value}"
+        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo_class}"
     )
     t = Table(title=title)
     for col, just in (
@@ -99,8 +110,9 @@ def render_options(net: Network, opts: RouteOptions) -> None:
         ("corridor", "left"),
         ("days", "right"),
         ("USD", "right"),
-        ("USD/" + ("FEU" if c.unit_name == "TEU" else "t"), "right"),
-        ("t CO2", "right"),
+        ("USD/" + c.unit_name, "right"),
+        ("t CO2e WTW", "right"),
+        ("TTW", "right"),
         ("km", "right"),
         ("borders", "right"),
         ("gauge chg", "right"),
@@ -109,15 +121,15 @@ def render_options(net: Network, opts: RouteOptions) -> None:
         ("", "left"),
     ):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
-    per = 2.0 if c.unit_name == "TEU" else 1.0
     for k, it in enumerate(opts.options, start=1):
         t.add_row(
             str(k),
             it.corridor,
             f"{it.days:.1f}",
             f"{it.cost_usd:,.0f}",
-            f"{it.cost_usd / it.quantity * per:,.0f}",
-            f"{it.co2_kg / 1000:.2f}",
+            f"{it.cost_usd / it.quantity:,.0f}",
+            f"{it.co2_wtw_kg / 1000:,.2f}",
+            f"{it.co2_ttw_kg / 1000:,.2f}",
             f"{it.distance_km:,.0f}",
             str(it.border_crossings),
             str(it.gauge_changes),
@@ -126,3 +138,5 @@ def render_options(net: Network, opts: RouteOptions) -> None:
             ", ".join(it.tags),
         )
     console.print(t)
+    if opts.options:
+        note(f"CO2e: {opts.options[0].co2_factor_set}")

@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,13 +64,18 @@ def network_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def load_network_cached(path: str | Path | None = None) -> Network:
+def load_network_cached(
+    path: str | Path | None = None, *, prepare: Callable[[Network], None] | None = None
+) -> Network:
     """Like :func:`~corridors.network.load_network`, from the cache when the data is unchanged.
 
     Parameters
     ----------
     path
         Network folder; ``None`` is the bundled network.
+    prepare
+        Called on a freshly loaded network before it is stored, to compute more of what
+        later commands read into ``Network._cache`` (e.g. default per-arc cost figures).
 
     Returns
     -------
@@ -98,6 +104,8 @@ def load_network_cached(path: str | Path | None = None) -> Network:
         log.debug("ignoring network cache entry %s: %s", lite, exc)
     net = load_network(path)
     _warm(net)
+    if prepare is not None:
+        prepare(net)
     _store(net, entry)
     _store(_lite_state(net), lite)
     return net
