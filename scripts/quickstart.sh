@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up the runtime (no dev tools), then run the main job on the bundled network: describe it,
-# route consignments, equilibrium flows. The first route compiles the kernels once (cached).
+# route consignments, equilibrium flows. `flows` compiles its kernels on the first run (cached
+# in the user cache dir); routing needs no compile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh runtime
