@@ -2,8 +2,9 @@
 
 Loading the bundled network validates six tables and compiles two CSR graphs (~0.3 s CPU);
 commands that only route pay that once per data version. The key is a SHA-256 of every file in
-the network folder (names and bytes) plus the corridors, Python, pandas and numpy versions, so
-an edited table or an upgrade never reads a stale entry. A corrupt or unreadable entry is
+the network folder (names and bytes) plus the corridors, Python, pandas and numpy versions and
+the size and time stamp of the network and routing modules, so an edited table, an upgrade or
+an edited checkout never reads a stale entry. A corrupt or unreadable entry is
 ignored and rebuilt; an unwritable cache dir only costs speed.
 
 Each entry is two files: ``<key>.pickle``, the whole :class:`Network`, and ``<key>.lite.pickle``
@@ -56,6 +57,13 @@ def network_digest(folder: Path) -> str:
     libs = "|".join(version(m) for m in ("numpy", "pandas"))
     h = hashlib.sha256()
     h.update(f"{_FORMAT}|{__version__}|{sys.version_info[:2]}|{libs}|".encode())
+    # The code that compiles graphs and cost figures: a changed module means a new entry, even
+    # without a version bump (a development checkout).
+    package = Path(__file__).resolve().parents[1]
+    for sub in ("network", "routing"):
+        for f in sorted((package / sub).glob("*.py")):
+            st = f.stat()
+            h.update(f"{sub}/{f.name}|{st.st_size}|{st.st_mtime_ns}|".encode())
     for p in sorted(folder.iterdir()):
         if p.is_file():
             h.update(p.name.encode() + b"\0")

@@ -177,16 +177,13 @@ def arc_figures(
 def warm_figures(network: Network) -> None:
     """Compute the per-arc figures of the default query of every cargo class and unit (no
     departure date, default cost model) into ``network``'s cache, e.g. before it is stored."""
-    from corridors.network.enums import Unit
-
     for cls in CargoClass:
-        units = (Unit.TEU, Unit.FEU) if cls.cargo is Cargo.CONTAINER else (Unit.TONNE,)
-        for unit in units:
-            c = Consignment(cargo_class=cls, **{_QUANTITY[unit]: 1.0})
+        if cls.cargo is Cargo.CONTAINER:
+            ones = [Consignment(cargo_class=cls, teu=1.0), Consignment(cargo_class=cls, feu=1.0)]
+        else:
+            ones = [Consignment(cargo_class=cls, tonnes=1.0)]
+        for c in ones:
             arc_figures(network, network.graph(cls.cargo), c)
-
-
-_QUANTITY = {"teu": "teu", "feu": "feu", "t": "tonnes"}
 
 
 def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> NoRouteError:
