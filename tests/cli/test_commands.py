@@ -161,3 +161,12 @@ def test_network_report(run: Run, tmp_path: Path) -> None:
     assert data["total"]["figures"] == data["total"]["sourced"] + data["total"]["estimated"]
     code, _, _ = run("network", "report", "--by", "planet")
     assert code in (EXIT_USAGE, EXIT_INPUT)
+
+
+def test_link_labels_read_as_places() -> None:
+    from corridors.cli._render import link_labels
+    from corridors.network import load_network
+
+    labels = link_labels(load_network())
+    assert labels.get("rail-alashankou-dostyk:f") == "Alashankou → Dostyk (rail)"
+    assert labels.get("transfer:CNURM:rail1435>road") == "Urumqi: transfer rail 1435 mm → road"

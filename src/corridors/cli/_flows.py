@@ -114,70 +114,14 @@ def flows(
         )
     _check_out(out)
     from corridors.assignment import AssignmentSpec
-    from corridors.assignment._from_network import assign_network, baseline_demand, corridor_graph
 
     t0 = time.perf_counter()
-    net = load_net()
-    cg = corridor_graph(net)
-    if demand is None:
-        od = baseline_demand(net)
-    else:
-        from corridors.io.demand import read_demand
-
-        od = read_demand(demand, zones=list(cg.zones))
-    if scenario:
-        from corridors.scenarios import apply_scenario
-
-        net, scen_od = apply_scenario(net, scenario, demand=od)
-        od = scen_od if scen_od is not None else od
-        cg = corridor_graph(net)
+    net, cg, od = _network_and_demand(demand, scenario)
     base = od
-    country = dict(zip(net.nodes.index.astype(str), net.nodes["country"], strict=True))
-    pairs = []
-    for (key, f), it in zip(_parse_factors(scale_od, "--scale-od"), scale_od, strict=True):
-        a, sep, b = key.partition(":")
-        if not sep:
-            raise InvalidSpecError(
-                explain(
-                    f"--scale-od {it!r} has no ':'.",
-                    fix="Write ORIGIN:DESTINATION=FACTOR, e.g. CN:KZ=2.6.",
-                )
-            )
-        zones = list(od.zones)
-        pairs.append(
-            (
-                _country_zones(a.strip(), zones, country, it),
-                _country_zones(b.strip() or "*", zones, country, it),
-                f,
-            )
-        )
-    od = od.scaled(
-        demand_factor,
-        classes=dict(_parse_factors(scale_class, "--scale-class")),
-        pairs=pairs,
-        pair_classes=[c for c in od.classes if c == "containers"],
-    )
+    od = _scaled(net, od, demand_factor, scale_class, scale_od)
     spec = AssignmentSpec(algorithm=algorithm, target_gap=gap, max_iterations=2000)
-    changed = od is not base and (demand_factor != 1.0 or scale_class or scale_od)
-    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[msg]}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=json_out or state.quiet,
-    ) as bar:
-        task = bar.add_task("assignment", total=None, msg="")
-
-        def cb(u: Any) -> None:
-            bar.update(task, completed=u.done, msg=u.message)
-
-        res = assign_network(net, od, spec=spec, progress=cb, corridor=cg)
-        ref = assign_network(net, base, spec=spec, corridor=cg) if changed else None
+    changed = od is not base and bool(demand_factor != 1.0 or scale_class or scale_od)
+    res, ref = _assign(net, cg, od, base if changed else None, spec, quiet=json_out)
     report = _report(net, res, ref, top)
     report["seconds"] = round(time.perf_counter() - t0, 2)
     if out is not None:
@@ -197,6 +141,77 @@ def flows(
     )
     for f in report.get("files", []):
         note(f"wrote {f}")
+
+
+def _network_and_demand(demand: Path | None, scenario: str | None) -> tuple[Any, Any, Any]:
+    """The (scenario) network, its corridor graph and the demand (baseline or a file)."""
+    from corridors.assignment._from_network import baseline_demand, corridor_graph
+
+    net = load_net()
+    cg = corridor_graph(net)
+    if demand is None:
+        od = baseline_demand(net)
+    else:
+        from corridors.io.demand import read_demand
+
+        od = read_demand(demand, zones=list(cg.zones))
+    if scenario:
+        from corridors.scenarios import apply_scenario
+
+        net, scen_od = apply_scenario(net, scenario, demand=od)
+        od = scen_od if scen_od is not None else od
+        cg = corridor_graph(net)
+    return net, cg, od
+
+
+def _scaled(net: Any, od: Any, factor: float, scale_class: list[str], scale_od: list[str]) -> Any:
+    """Demand after --demand-factor, --scale-class and --scale-od (every pattern must match)."""
+    country = dict(zip(net.nodes.index.astype(str), net.nodes["country"], strict=True))
+    zones = list(od.zones)
+    pairs = []
+    for (key, f), it in zip(_parse_factors(scale_od, "--scale-od"), scale_od, strict=True):
+        a, sep, b = key.partition(":")
+        if not sep:
+            raise InvalidSpecError(
+                explain(
+                    f"--scale-od {it!r} has no ':'.",
+                    fix="Write ORIGIN:DESTINATION=FACTOR, e.g. CN:KZ=2.6.",
+                )
+            )
+        orgs = _country_zones(a.strip(), zones, country, it)
+        pairs.append((orgs, _country_zones(b.strip() or "*", zones, country, it), f))
+    return od.scaled(
+        factor,
+        classes=dict(_parse_factors(scale_class, "--scale-class")),
+        pairs=pairs,
+        pair_classes=[c for c in od.classes if c == "containers"],
+    )
+
+
+def _assign(net: Any, cg: Any, od: Any, base: Any, spec: Any, *, quiet: bool) -> tuple[Any, Any]:
+    """Equilibrium on ``od`` (and on ``base`` to compare, when given), with a progress bar."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corridors.assignment._from_network import assign_network
+
+    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[msg]}"),
+        TimeElapsedColumn(),
+        console=console_err,
+        transient=True,
+        disable=quiet or state.quiet,
+    ) as bar:
+        task = bar.add_task("assignment", total=None, msg="")
+
+        def cb(u: Any) -> None:
+            bar.update(task, completed=u.done, msg=u.message)
+
+        res = assign_network(net, od, spec=spec, progress=cb, corridor=cg)
+        ref = None if base is None else assign_network(net, base, spec=spec, corridor=cg)
+    return res, ref
 
 
 def _check_out(out: Path | None) -> None:
@@ -237,7 +252,7 @@ def _write(res: Any, out: Path) -> list[Path]:
     return write_results(res, out, formats=formats)
 
 
-_DAYS = {"free_flow_time": "free_flow_days", "delay": "delay_days", "base_delay": "base_delay_days"}
+_DAYS = {"free_flow_time": "free_flow_days", "base_delay": "base_delay_days", "delay": "delay_days"}
 
 
 def _rows(labels: dict[str, str], df: Any, cols: list[str]) -> list[dict[str, Any]]:

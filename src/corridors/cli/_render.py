@@ -5,10 +5,39 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["fmt", "link_labels", "place_name", "table"]
+__all__ = ["LinkLabels", "fmt", "link_labels", "place_name", "table"]
 
 
-def link_labels(net: Any) -> dict[str, str]:
+class LinkLabels(dict[str, str]):
+    """Readable names of assignment links; unknown ids fall back to a parsed or raw form.
+
+    ``rail-alashankou-dostyk:f`` → ``Alashankou → Dostyk (rail)``;
+    ``transfer:CNURM:rail1435>road`` → ``Urumqi: transfer rail 1435 mm → road``.
+    """
+
+    def __init__(self, items: dict[str, str], names: dict[str, str]) -> None:
+        super().__init__(items)
+        self.names = names
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        kind, _, rest = key.partition(":")
+        node, _, ports = rest.partition(":")
+        a, sep, b = ports.partition(">")
+        if kind in ("transfer", "gauge_change", "handling") and sep:
+            what = kind.replace("_", " ")
+            return f"{self.names.get(node, node)}: {what} {_port(a)} → {_port(b)}"
+        return key if default is None else default
+
+
+def _port(port: str) -> str:
+    if port.startswith("rail") and port[4:].isdigit():
+        return f"rail {port[4:]} mm"
+    return "terminal" if port == "access" else port
+
+
+def link_labels(net: Any) -> LinkLabels:
     """``link_id`` and directed ``link_id_dir`` → ``"Alashankou → Dostyk (rail)"``."""
     names = dict(zip(net.nodes.index.astype(str), net.nodes["name"].astype(str), strict=True))
     out: dict[str, str] = {}
@@ -24,7 +53,7 @@ def link_labels(net: Any) -> dict[str, str]:
         label = f"{names.get(a, a)} → {names.get(b, b)} ({mode})"
         out[str(lid_dir)] = label
         out.setdefault(str(lid), label)
-    return out
+    return LinkLabels(out, names)
 
 
 def place_name(net: Any, node_id: str) -> str:
