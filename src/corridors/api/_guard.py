@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridors.api._problems import error_response, problem_response
@@ -61,16 +62,10 @@ class Guard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        length = headers.get("content-length")
-        if length is not None:
-            if not length.isdigit():
-                await problem_response(
-                    400, "bad_content_length", "Content-Length is not a number.", field="body"
-                )(scope, receive, send)
-                return
-            if int(length) > s.max_body_bytes:
-                await self._too_large()(scope, receive, send)
-                return
+        refusal = self._length_refusal(headers.get("content-length"))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         if scope["method"] not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
@@ -79,7 +74,16 @@ class Guard:
 
         async def counted_receive() -> Message:
             nonlocal seen
-            msg = await receive()
+            try:
+                with anyio.fail_after(s.body_timeout_s):
+                    msg = await receive()
+            except TimeoutError:
+                raise LimitExceededError(
+                    f"The request body did not arrive within {s.body_timeout_s:g} s.",
+                    field="body",
+                    limit=s.body_timeout_s,
+                    status=408,
+                ) from None
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > s.max_body_bytes:
@@ -97,6 +101,17 @@ class Guard:
         except LimitExceededError as exc:  # raised outside the app's handlers
             if not started:
                 await error_response(exc)(scope, receive, send)
+
+    def _length_refusal(self, length: str | None) -> Any:
+        if length is None:
+            return None
+        if not length.isdigit():
+            return problem_response(
+                400, "bad_content_length", "Content-Length is not a number.", field="body"
+            )
+        if int(length) > self.settings.max_body_bytes:
+            return self._too_large()
+        return None
 
     def _too_large(self) -> Any:
         return error_response(_body_limit_error(self.settings.max_body_bytes))

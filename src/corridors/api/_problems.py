@@ -32,6 +32,7 @@ TITLES = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     409: "Conflict",
     413: "Content Too Large",
     422: "Unprocessable Content",
@@ -40,7 +41,7 @@ TITLES = {
     501: "Not Implemented",
     503: "Service Unavailable",
 }
-DOCUMENTED = (400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 501, 503)
+DOCUMENTED = (400, 401, 403, 404, 405, 408, 409, 413, 422, 429, 500, 501, 503)
 
 
 class Problem(BaseModel):
@@ -110,7 +111,9 @@ def error_response(exc: CorridorsError) -> Response:
     headers = None
     kw: dict[str, Any] = {}
     if isinstance(exc, LimitExceededError):
-        code = {413: "body_too_large", 429: "too_many_requests"}.get(status, "limit_exceeded")
+        code = {408: "body_timeout", 413: "body_too_large", 429: "too_many_requests"}.get(
+            status, "limit_exceeded"
+        )
         kw = {"field": exc.field, "limit": exc.limit}
         if status == 429:
             headers = {"Retry-After": str(getattr(exc, "retry_after_s", 2))}

@@ -139,12 +139,27 @@ def _options_payload(net: Network, opts: RouteOptions, scenario: str) -> dict[st
     d["origin_name"] = str(nodes.at[opts.origin, "name"])
     d["destination_name"] = str(nodes.at[opts.destination, "name"])
     d["geojson"] = itineraries_to_geojson(net, opts.options)
-    return json_safe(d)  # type: ignore[no-any-return]
+    return d
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def dumps(value: Any) -> bytes:
-    """Strict JSON (never NaN or Infinity: they become null first), compact."""
-    return json.dumps(json_safe(value), allow_nan=False, separators=(",", ":")).encode()
+    """Strict JSON, compact: NaN and infinities become null (never ``NaN``/``Infinity``).
+
+    One pass of the C encoder; only a document that has a non-finite number takes the
+    slower copy through :func:`json_safe`."""
+    try:
+        text = json.dumps(value, allow_nan=False, separators=(",", ":"), default=_default)
+    except (ValueError, TypeError):
+        text = json.dumps(json_safe(value), allow_nan=False, separators=(",", ":"))
+    return text.encode()
 
 
 def json_response(body: bytes) -> Response:
@@ -170,11 +185,13 @@ async def route(
 ) -> Response:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net, version = await _network(state, scenario)
+    key = ("route", version, q.key())
+    hit = state.cache_get(key)  # on the event loop: a dict lookup, no thread hop
+    if hit is not None:
+        return json_response(hit)
 
     def build() -> bytes:
-        return state.cached(
-            ("route", version, q.key()), lambda: dumps(_options_payload(net, q.run(net), scenario))
-        )
+        return state.cached(key, lambda: dumps(_options_payload(net, q.run(net), scenario)))
 
     return json_response(await state.compute.run(build))
 

@@ -49,6 +49,8 @@ class ServerSettings:
         Route responses kept (by network version and query); 0 disables the cache.
     lease
         Hold the database's server lock (one server per database).
+    body_timeout_s
+        Longest wait for each part of a request body (408 after it).
     """
 
     max_body_bytes: int = 1_000_000
@@ -64,6 +66,7 @@ class ServerSettings:
     read_only: bool = False
     cache_entries: int = 2048
     lease: bool = True
+    body_timeout_s: float = 30.0
 
     def host_allowed(self, host_header: str) -> bool:
         if "*" in self.allowed_hosts:

@@ -168,6 +168,14 @@ class ApiState:
             sc["body"], name=sc["name"], resolver=lambda r: self.resolver(r, _depth + 1)
         )
 
+    def cache_get(self, key: tuple[Any, ...]) -> bytes | None:
+        """A cached response body, or None."""
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
     def cached(self, key: tuple[Any, ...], build: Callable[[], bytes]) -> bytes:
         """A response body from the cache, or built and kept (LRU of ``cache_entries``)."""
         n = self.settings.cache_entries

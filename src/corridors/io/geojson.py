@@ -24,19 +24,40 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _coords(net: Network) -> dict[str, tuple[float, float]]:
+    """Node id → (lon, lat), built once per network (the network is immutable)."""
+    got = net._cache.get("geojson_coords")
+    if got is None:
+        nodes = net.nodes
+        got = {
+            str(n): (float(lon), float(lat))
+            for n, lon, lat in zip(
+                nodes.index,
+                nodes["lon_deg"].to_numpy(float),
+                nodes["lat_deg"].to_numpy(float),
+                strict=True,
+            )
+        }
+        net._cache["geojson_coords"] = got
+    return got  # type: ignore[return-value]
+
+
 def _line(net: Network, node_ids: list[str]) -> list[list[float]]:
-    nodes = net.nodes
-    coords: list[list[float]] = []
-    for n in node_ids:
-        coords.append([float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])])
-    return coords
+    coords = _coords(net)
+    return [list(coords[n]) for n in node_ids]
 
 
 def _shapes(net: Network) -> dict[str, list[list[float]]]:
-    geo = net.tables.get("geometry")
-    if geo is None or not len(geo):
-        return {}
-    return dict(zip(geo["link_id"], geo["coordinates"], strict=True))
+    got = net._cache.get("geojson_shapes")
+    if got is None:
+        geo = net.tables.get("geometry")
+        got = (
+            {}
+            if geo is None or not len(geo)
+            else dict(zip(geo["link_id"], geo["coordinates"], strict=True))
+        )
+        net._cache["geojson_shapes"] = got
+    return got  # type: ignore[return-value]
 
 
 def _continuous(coords: list[list[float]]) -> list[list[float]]:
@@ -59,7 +80,7 @@ def _link_line(
     shape = shapes.get(link_id)
     if shape is None:
         return _line(net, [a, b])
-    start = net.nodes.loc[a, ["lon_deg", "lat_deg"]].to_numpy(float)
+    start = _coords(net)[a]
     forward = abs(shape[0][0] - start[0]) + abs(shape[0][1] - start[1]) <= abs(
         shape[-1][0] - start[0]
     ) + abs(shape[-1][1] - start[1])
