@@ -93,7 +93,8 @@ def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "died")
+                err = proc.stderr.read().decode() if proc.stderr else "died"
+                raise RuntimeError(err) from None
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start within 120 s")

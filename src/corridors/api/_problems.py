@@ -177,8 +177,11 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(_request))
         return problem_response(
-            exc.status_code, code, str(exc.detail), headers=exc.headers, error="HTTPError"
+            exc.status_code, code, str(exc.detail), headers=headers, error="HTTPError"
         )
 
     @app.exception_handler(OperationalError)
@@ -189,6 +192,17 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         return internal_error(exc, f"{request.method} {request.url.path}")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def database_unavailable(exc: BaseException, where: str) -> Response:
