@@ -39,7 +39,9 @@ CONFIG = SchemathesisConfig.from_str(
 expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
 
 [checks.negative_data_rejection]
-expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+expected-statuses = [
+  "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429",
+]
 """
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
