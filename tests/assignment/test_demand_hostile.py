@@ -25,7 +25,7 @@ def test_mixed_units_refused() -> None:
 
 def test_wrong_unit_refused_for_its_cargo() -> None:
     od = read_demand_csv(hostile("demand_wrong_unit.csv"))
-    with pytest.raises(DemandError, match="'t/year'.*assigned in TEU/year"):
+    with pytest.raises(DemandError, match=r"'t/year'.*assigned in TEU/year"):
         check_demand_units(od, {"containers": "container"})
     ok = read_demand_csv(hostile("demand_intrazonal.csv"))
     check_demand_units(ok, {"containers": "container"})  # TEU/year passes

@@ -11,7 +11,7 @@ from corridors.routing.spec import RouteSpec
 
 
 def test_country_typo_is_an_error_with_suggestion() -> None:
-    with pytest.raises(InvalidSpecError, match="'RX'.*Did you mean 'RU'"):
+    with pytest.raises(InvalidSpecError, match=r"'RX'.*Did you mean 'RU'"):
         RouteSpec(avoid_countries="RX")
     assert RouteSpec(avoid_countries="ru,by").avoid_countries == ("BY", "RU")
 
