@@ -470,7 +470,7 @@ def _make_engine(url: str, *, read_only: bool = False) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     if memory:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
-    elif read_only:
+    elif read_only and "uri=true" not in url:
         path = url.split("///", 1)[1]
         engine = create_engine(
             f"sqlite:///file:{path}?mode=ro&uri=true",
