@@ -109,7 +109,7 @@ def test_read_only_database_without_read_only_mode_is_a_clear_error(
     bundled: Network, database_url: str
 ) -> None:
     Store(database_url).close()  # migrated
-    with pytest.raises(ServiceUnavailableError, match="read-only.*--read-only"):
+    with pytest.raises(ServiceUnavailableError, match=r"read-only.*--read-only"):
         create_app(database_url=_read_only_url(database_url), network=bundled)
 
 

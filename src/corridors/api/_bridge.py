@@ -64,6 +64,7 @@ def apply_scenario(
         raise ScenarioError(explain(f"Scenario {name!r} cannot be applied: {exc}.")) from exc
     if not isinstance(out, Network):  # e.g. (network, report)
         out = out[0]
+    assert isinstance(out, Network)
     return out
 
 

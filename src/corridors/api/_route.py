@@ -11,10 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from corridors.api import _bridge
 from corridors.api._json import json_safe
 from corridors.api._state import BASE, ApiState, get_state
-from corridors.errors import ContradictoryOptionsError, explain
+from corridors.errors import ContradictoryOptionsError, CorridorsError, explain
 from corridors.io.geojson import itineraries_to_geojson
 from corridors.network.model import Network
 from corridors.routing import RouteOptions, pareto_routes
@@ -223,7 +222,7 @@ async def compare(
             try:
                 net = state.network_for(name)
                 out[label] = _options_payload(net, q.run(net), name)
-            except _bridge.CorridorsError as exc:
+            except CorridorsError as exc:
                 if exc.http_status not in (409, 422):  # unknown place etc. concern the query
                     raise
                 out[label] = {"scenario": name, "options": [], "error": str(exc)}

@@ -323,11 +323,10 @@ def simulate_itinerary(
     >>> r.p50_days <= r.p90_days <= r.p95_days
     True
     """
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        if isinstance(n, float) and n.is_integer():
-            n = int(n)
-        else:
-            raise InvalidSpecError(explain(f"n = {n!r} is not a whole number of shipments."))
+        raise InvalidSpecError(explain(f"n = {n!r} is not a whole number of shipments."))
     if n < 1:
         raise InvalidSpecError(explain(f"n = {n} shipments.", fix="Simulate at least one."))
     if n > MAX_SAMPLES:

@@ -378,7 +378,7 @@ def _no_scenario(name: str) -> ScenarioError:
     err = ScenarioError(
         explain(f"No saved scenario named {name!r}.", fix="List them with GET /api/scenarios.")
     )
-    err.http_status = 404  # type: ignore[misc]
+    err.http_status = 404
     return err
 
 
@@ -423,7 +423,7 @@ def _busy(url: str, what: str) -> JobError:
             "serve it with --read-only.",
         )
     )
-    err.http_status = 409  # type: ignore[misc]
+    err.http_status = 409
     return err
 
 
