@@ -73,7 +73,9 @@ def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[
         )
     inherits = body.get("inherits")
     if inherits is not None and (
-        not isinstance(inherits, str) or not re.fullmatch(NAME, inherits) or "." in inherits
+        not isinstance(inherits, str)
+        or not re.fullmatch(NAME, inherits)
+        or inherits.lower().endswith((".yaml", ".yml", ".toml"))
     ):
         raise ScenarioError(
             explain(

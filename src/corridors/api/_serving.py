@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
 import os
+import socket
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -34,6 +36,7 @@ class BoundedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        _nodelay(transport)
         self._head_timer: asyncio.TimerHandle | None = None
         self._arm()
 
@@ -66,6 +69,19 @@ class BoundedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
 
+def _nodelay(transport: asyncio.BaseTransport) -> None:
+    """Disable Nagle's algorithm on the connection.
+
+    asyncio sets TCP_NODELAY only on sockets whose ``proto`` is IPPROTO_TCP; the listening
+    socket uvicorn makes for several workers has proto 0, so its connections kept Nagle on:
+    the response body waited for the ACK of the headers, which the client delays by ~40 ms.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        with contextlib.suppress(OSError):  # not a TCP socket after all
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def uvicorn_options() -> dict[str, Any]:
     """The uvicorn settings every corridors server uses (timeouts and size limits)."""
     return {
@@ -75,6 +91,9 @@ def uvicorn_options() -> dict[str, Any]:
         "backlog": 2048,
         "timeout_graceful_shutdown": 10,
         "server_header": False,
+        # a worker loading the network and compiling kernels holds the GIL for seconds; the
+        # supervisor's default 5 s health check would kill it again and again
+        "timeout_worker_healthcheck": 120,
     }
 
 
@@ -103,6 +122,7 @@ def serve(
     settings: ServerSettings,
     workers: int = 1,
     log_level: str = "info",
+    access_log: bool = False,
 ) -> None:
     """Run the server until interrupted (several worker processes when ``workers > 1``).
 
@@ -117,7 +137,14 @@ def serve(
 
     if workers <= 1:
         app = create_app(database_url=database, network=load_network(network), settings=settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, **uvicorn_options())
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=access_log,
+            **uvicorn_options(),
+        )
         return
     holder = None
     if settings.lease and not settings.read_only:
@@ -139,6 +166,7 @@ def serve(
             port=port,
             workers=workers,
             log_level=log_level,
+            access_log=access_log,
             **uvicorn_options(),
         )
     finally:

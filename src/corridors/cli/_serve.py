@@ -51,6 +51,9 @@ def serve_cmd(
     max_jobs: Annotated[
         int, typer.Option(help="Jobs queued or running at once.", min=1, max=10_000)
     ] = 32,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (costs throughput; errors are always logged).")
+    ] = False,
     cache_entries: Annotated[
         int, typer.Option(help="Route responses cached per worker (0: no cache).", min=0)
     ] = 2048,
@@ -104,4 +107,5 @@ def serve_cmd(
         network=str(network) if network is not None else None,
         settings=settings,
         workers=workers,
+        access_log=access_log,
     )
