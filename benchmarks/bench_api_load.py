@@ -9,8 +9,8 @@ Two query mixes:
 
 * ``repeat``: seeded random OD pairs among 15 places at 40 TEU (at most 210 distinct
   queries, so after warm-up most answers come from the route cache; a realistic web-map mix);
-* ``unique``: the same pairs with a distinct TEU quantity per request (every request is a
-  cache miss: routing, GeoJSON and JSON are computed each time).
+* ``unique``: the same pairs with a distinct TEU quantity per request, near 40 TEU (every
+  request is a cache miss: routing, GeoJSON and JSON are computed each time).
 
 Server configurations (peers in the same run): ``2 workers + cache`` (what ``corridors serve
 --workers 2`` does) and ``1 worker, no cache`` (the single-process server without the cache).
@@ -113,7 +113,8 @@ def _paths(mix: str, n: int, seed: int) -> list[str]:
     out = []
     for k in range(n):
         o, d = rng.sample(PLACES, 2)
-        teu = 40 if mix == "repeat" else 1 + k + 100_000 * seed
+        # unique: a distinct quantity per request near 40 TEU (same work, never a cache hit)
+        teu = 40 if mix == "repeat" else round(40 + 10 * seed + 0.001 * (k + 1), 3)
         q = urllib.parse.urlencode({"origin": o, "destination": d, "teu": teu})
         out.append(f"/api/route?{q}")
     return out

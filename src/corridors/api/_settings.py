@@ -56,7 +56,7 @@ class ServerSettings:
     max_body_bytes: int = 1_000_000
     max_active_jobs: int = 32
     max_jobs_per_client: int = 4
-    compute_threads: int = 2
+    compute_threads: int = 1
     max_waiting: int = 256
     retry_after_s: int = 2
     token: str | None = None
