@@ -113,11 +113,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, _LEAF):
         return value
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [v if isinstance(v, _LEAF) else _plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if isinstance(v, _LEAF) else _plain(v) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        out = {}
+        for f in fields(value):
+            v = getattr(value, f.name)
+            out[f.name] = v if isinstance(v, _LEAF) else _plain(v)
+        return out
     if isinstance(value, tuple):
         return tuple(_plain(v) for v in value)
     return copy.deepcopy(value)
