@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -123,6 +124,7 @@ def serve(
     workers: int = 1,
     log_level: str = "info",
     access_log: bool = False,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Run the server until interrupted (several worker processes when ``workers > 1``).
 
@@ -137,6 +139,8 @@ def serve(
 
     if workers <= 1:
         app = create_app(database_url=database, network=load_network(network), settings=settings)
+        if on_ready is not None:
+            on_ready()
         uvicorn.run(
             app,
             host=host,
@@ -150,6 +154,8 @@ def serve(
     if settings.lease and not settings.read_only:
         holder = Store(database)  # migrates once and recovers jobs, then holds the lock
         holder.acquire_lease()
+    if on_ready is not None:
+        on_ready()
     try:
         worker_settings = dataclasses.replace(settings, lease=False)
         os.environ[ENV] = json.dumps(

@@ -95,11 +95,14 @@ def serve_cmd(
         read_only=read_only,
         cache_entries=cache_entries,
     )
-    console_err.print(
-        f"corridors: map at http://{host}:{port}/  API docs at /docs"
-        + ("  (read-only)" if read_only else ""),
-        highlight=False,
-    )
+
+    def ready() -> None:
+        console_err.print(
+            f"corridors: map at http://{host}:{port}/  API docs at /docs"
+            + ("  (read-only)" if read_only else ""),
+            highlight=False,
+        )
+
     serve(
         host=host,
         port=port,
@@ -108,4 +111,5 @@ def serve_cmd(
         settings=settings,
         workers=workers,
         access_log=access_log,
+        on_ready=ready,
     )
