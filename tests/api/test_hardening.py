@@ -228,3 +228,13 @@ def test_openapi_documents_problems(app_client) -> None:  # type: ignore[no-unty
     for status in ("413", "422", "429", "503"):
         assert "application/problem+json" in op["responses"][status]["content"]
     assert "Retry-After" in op["responses"]["429"]["headers"]
+
+
+def test_route_cache_keys_on_every_parameter(app_client) -> None:  # type: ignore[no-untyped-def]
+    c = app_client()
+    q = {"origin": "Xian", "destination": "Duisburg", "teu": 40, "top": 3}
+    a = c.get("/api/route", params=q).json()
+    b = c.get("/api/route", params={**q, "carbon_price": 500}).json()
+    again = c.get("/api/route", params=q).json()
+    assert a == again  # served from the cache, identical
+    assert [o["cost_usd"] for o in a["options"]] != [o["cost_usd"] for o in b["options"]]

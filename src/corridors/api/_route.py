@@ -8,7 +8,7 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from corridors.api._json import json_safe
@@ -95,23 +95,6 @@ class RouteQuery:
         self.avoid, self.no, self.depart = avoid, [m.value for m in no or ()], depart
         self.max_days, self.max_transshipments = max_days, max_transshipments
         self.top, self.eps = top, eps
-
-    def key(self) -> tuple[Any, ...]:
-        """Everything that determines the answer (for the response cache)."""
-        return (
-            self.origin,
-            self.destination,
-            self.teu,
-            self.tonnes,
-            self.cargo,
-            self.avoid.replace(" ", "").upper(),
-            tuple(sorted(self.no)),
-            self.depart,
-            self.max_days,
-            self.max_transshipments,
-            self.top,
-            self.eps,
-        )
 
     def run(self, net: Network) -> RouteOptions:
         cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
@@ -207,11 +190,13 @@ OK = {200: {"description": "Successful Response", "content": {"application/json"
 async def route(
     q: Annotated[RouteQuery, Depends(route_query)],
     state: Annotated[ApiState, Depends(get_state)],
+    request: Request,
     scenario: Scenario = BASE,
 ) -> Response:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net, version = await _network(state, scenario)
-    key = ("route", version, q.key())
+    # every query parameter is part of the key, including ones added later
+    key = ("route", version, tuple(sorted(request.query_params.multi_items())))
     hit = state.cache_get(key)  # on the event loop: a dict lookup, no thread hop
     if hit is not None:
         return json_response(hit)
