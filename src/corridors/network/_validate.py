@@ -129,28 +129,22 @@ def _check_columns(spec: TableSpec, df: pd.DataFrame) -> list[str]:
     return problems
 
 
-# Largest physically sensible value of each numeric column (the lower bounds, 0 or the
-# globe's, are checked with the table's rules). Anything above is a typo or an overflow.
-UPPER_BOUNDS: dict[str, float] = {
-    "lat_deg": 90.0,
-    "lon_deg": 180.0,
-    "handling_h": 8760.0,  # a year
-    "handling_usd_per_teu": 1e5,
-    "handling_usd_per_t": 1e4,
-    "gauge_mm": 2000.0,
-    "length_km": 40_075.0,  # the equator
-    "speed_kmh": 1200.0,  # faster than any freighter
-    "capacity_teu_per_day": 1e7,
-    "sailings_per_week": 1000.0,
-    "dwell_h": 8760.0,
-    "dwell_p90_h": 8760.0,
-    "cost_usd_per_teu": 1e5,
-    "cost_usd_per_t": 1e4,
-    "time_container_h": 8760.0,
-    "time_bulk_h": 8760.0,
-    "value": 1e9,
+# Largest physically sensible value of node and link figures (crossings, transfers and
+# parameters have their own ranges below). Anything above is a typo or an overflow.
+UPPER_BOUNDS: dict[str, dict[str, float]] = {
+    "nodes.csv": {
+        "handling_h": 8760.0,  # a year
+        "handling_usd_per_teu": 1e5,
+        "handling_usd_per_t": 1e4,
+    },
+    "links.csv": {
+        "length_km": 40_075.0,  # the equator
+        "speed_kmh": 1200.0,  # faster than any freighter
+        "capacity_teu_per_day": 1e7,
+        "sailings_per_week": 1000.0,
+    },
 }
-"""Column → largest accepted value (in the column's unit)."""
+"""File → column → largest accepted value (in the column's unit)."""
 
 
 def _parse_numbers(spec: TableSpec, df: pd.DataFrame) -> list[str]:
@@ -174,29 +168,20 @@ def _parse_numbers(spec: TableSpec, df: pd.DataFrame) -> list[str]:
     return problems
 
 
-def _check_finite(spec: TableSpec, df: pd.DataFrame) -> list[str]:
-    """Infinite figures and figures beyond :data:`UPPER_BOUNDS` (NaN means empty)."""
+def _check_ranges(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    """Node and link figures beyond :data:`UPPER_BOUNDS` (infinite ones: ``_check_finite``)."""
     problems = []
-    for col in spec.numeric:
+    for col, hi in UPPER_BOUNDS.get(spec.file, {}).items():
         if col not in df.columns:
             continue
-        arr = pd.to_numeric(df[col], errors="coerce").astype(float).to_numpy()
-        inf = np.isinf(arr)
-        for i in np.flatnonzero(inf):
+        arr = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            over = np.isfinite(arr) & (np.abs(arr) > hi)
+        for i in np.flatnonzero(over):
             problems.append(
-                f"{_where(spec, df, int(i))}: {col} = {arr[i]} is not finite. "
-                "Write the figure as a plain finite number."
+                f"{_where(spec, df, int(i))}: {col} = {arr[i]:g} is beyond the physical "
+                f"range (at most {hi:g}). Check the unit and the number of digits."
             )
-        hi = UPPER_BOUNDS.get(col)
-        if hi is not None:
-            with np.errstate(invalid="ignore"):
-                over = ~inf & (np.abs(arr) > hi)
-            for i in np.flatnonzero(over):
-                problems.append(
-                    f"{_where(spec, df, int(i))}: {col} = {arr[i]:g} is beyond the physical "
-                    f"range (at most {hi:g} in magnitude). Check the unit and the number of "
-                    "digits."
-                )
     return problems
 
 
@@ -216,10 +201,8 @@ def validate_tables(t: Tables) -> list[str]:
     from corridors.network import _schema as schema
 
     problems: list[str] = []
-    for spec in schema.TABLES:
-        stem = spec.file.removesuffix(".csv")
-        if stem in t:
-            problems += _check_finite(spec, t[stem])
+    for spec in (schema.NODES, schema.LINKS):
+        problems += _check_ranges(spec, t[spec.file.removesuffix(".csv")])
     source_ids = set(t["sources"]["source_id"])
     problems += _check_unique(schema.SOURCES, t["sources"])
     problems += _check_unique(schema.NODES, t["nodes"])
