@@ -161,7 +161,7 @@ def dumps(value: Any) -> bytes:
     copy through :func:`json_safe`."""
     if _orjson is not None:
         try:
-            return _orjson.dumps(value, option=_ORJSON_OPTS, default=_default)  # type: ignore[no-any-return]
+            return _orjson.dumps(value, option=_ORJSON_OPTS, default=_default)
         except TypeError:  # e.g. a key type orjson does not take
             pass
     try:

@@ -323,7 +323,7 @@ def simulate_itinerary(
     >>> r.p50_days <= r.p90_days <= r.p95_days
     True
     """
-    if isinstance(n, float) and n.is_integer():
+    if isinstance(n, float) and float(n).is_integer():
         n = int(n)
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
         raise InvalidSpecError(explain(f"n = {n!r} is not a whole number of shipments."))
