@@ -147,9 +147,9 @@ def test_flows_demand_files_binary_and_corrupt_omx(run: Run, tmp_path: Path) -> 
     ("text", "says"),
     [
         (b"name: [unclosed\n", "not valid YAML"),
-        (b"- just\n- a list\n", "a sweep is a mapping"),
-        (b"name: s\ngrid: 3\n", "not a sweep"),
-        (b"name: s\nsample: {n: 2}\n", "not a sweep"),
+        (b"- just\n- a list\n", "holds a list, not a mapping"),
+        (b"name: s\ngrid: 3\n", "'grid' must map knobs"),
+        (b"name: s\nsample: {n: 2}\n", "'sample' is malformed"),
         (b"name: s\n", "neither 'grid' nor 'sample'"),
         (BINARY, "not UTF-8"),
     ],
@@ -302,4 +302,4 @@ def test_negative_seed_and_binary_scenario(run: Run, tmp_path: Path) -> None:
     p = tmp_path / "s.yaml"
     p.write_bytes(BINARY)
     code, _, err = run("route", "Almaty", "Baku", "--scenario", p)
-    assert code == EXIT_INPUT and f"{p}: not UTF-8 text" in err
+    assert code == EXIT_INPUT and f"{p}: cannot be read as UTF-8 text" in err

@@ -7,14 +7,7 @@ from typing import Annotated
 
 import typer
 
-from corridors.cli._app import EXIT_INPUT, EXIT_UNAVAILABLE, app, error, load_net, note
-
-
-def _redact(url: str) -> str:
-    """The database URL without its password, for messages."""
-    import re
-
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
+from corridors.cli._app import app, console_err
 
 
 @app.command("serve")
@@ -32,34 +25,105 @@ def serve_cmd(
     network: Annotated[
         Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
     ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CORRIDORS_API_TOKEN",
+            help="Bearer token required for writes. Made up and printed when the server "
+            "listens beyond loopback without one.",
+        ),
+    ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option("--read-only", help="Serve a read-only database; refuse every write."),
+    ] = False,
+    allow_host: Annotated[
+        list[str],
+        typer.Option(
+            help="Host header name to accept (repeatable; DNS-rebinding defence). Default: "
+            "loopback names, plus any name when --host is not loopback.",
+        ),
+    ] = [],  # noqa: B006 - typer needs a literal default
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (one per core for throughput).", min=1, max=64)
+    ] = 1,
+    max_body_bytes: Annotated[
+        int, typer.Option(help="Largest request body accepted.", min=1024, max=100_000_000)
+    ] = 1_000_000,
+    max_jobs: Annotated[
+        int, typer.Option(help="Jobs queued or running at once.", min=1, max=10_000)
+    ] = 32,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (costs throughput; errors are always logged).")
+    ] = False,
+    cache_entries: Annotated[
+        int, typer.Option(help="Route responses cached per worker (0: no cache).", min=0)
+    ] = 2048,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the web map at http://HOST:PORT/."""
-    from corridors._deps import require
-
-    uvicorn = require("uvicorn", extra="api", purpose="'corridors serve'")
-    require("fastapi", extra="api", purpose="'corridors serve'")
-    require("sqlalchemy", extra="api", purpose="'corridors serve'")
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-    from corridors.api import create_app
-
-    net = load_net(network)
     try:
-        application = create_app(database_url=database, network=net)
-    except ArgumentError as exc:
-        error(
-            f"--database {_redact(database or '')!r} is not a database URL ({exc}). "
-            "Write e.g. postgresql://user@host:5432/corridors or sqlite:///path/corridors.db."
+        import uvicorn  # noqa: F401
+
+        from corridors.api._serving import serve
+        from corridors.api._settings import LOOPBACK_HOSTS, ServerSettings, is_loopback
+    except ImportError as exc:
+        from corridors.errors import MissingDependencyError
+
+        raise MissingDependencyError(
+            f"'corridors serve' needs the api extra ({exc.name} is missing): "
+            "pip install 'corridors[api]'."
+        ) from exc
+    import secrets
+
+    exposed = not is_loopback(host)
+    if exposed:
+        console_err.print(
+            f"[bold yellow]warning:[/] listening on {host}, beyond this machine: anyone who "
+            "can reach the port can read the data. Writes need the API token; put a TLS proxy "
+            "in front for use over a network.",
+            highlight=False,
         )
-        raise typer.Exit(EXIT_INPUT) from None
-    except SQLAlchemyError as exc:
-        where = _redact(database) if database else "the default SQLite database"
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        error(
-            f"Cannot use the database {where}: {reason}. The server needs its database to "
-            "store scenarios and jobs. Start the database (or fix the URL, user, password and "
-            "permissions) and try again; without --database an SQLite file is used."
+        if token is None and not read_only:
+            token = secrets.token_urlsafe(24)
+            console_err.print(
+                f"API token for writes (Authorization: Bearer …): {token}", highlight=False
+            )
+    hosts = tuple(allow_host) or (("*",) if exposed else (*LOOPBACK_HOSTS, host))
+    settings = ServerSettings(
+        max_body_bytes=max_body_bytes,
+        max_active_jobs=max_jobs,
+        token=token,
+        allowed_hosts=hosts,
+        read_only=read_only,
+        cache_entries=cache_entries,
+    )
+
+    def ready() -> None:
+        console_err.print(
+            f"corridors: map at http://{host}:{port}/  API docs at /docs"
+            + ("  (read-only)" if read_only else ""),
+            highlight=False,
         )
-        raise typer.Exit(EXIT_UNAVAILABLE) from None
-    note(f"corridors: map at http://{host}:{port}/  API docs at /docs")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+
+    from sqlalchemy.exc import ArgumentError
+
+    from corridors.errors import InvalidSpecError, explain
+
+    try:
+        serve(
+            host=host,
+            port=port,
+            database=database,
+            network=str(network) if network is not None else None,
+            settings=settings,
+            workers=workers,
+            access_log=access_log,
+            on_ready=ready,
+        )
+    except ArgumentError as exc:  # an unparseable URL: the user's input, not a bug
+        raise InvalidSpecError(
+            explain(
+                f"--database is not a database URL ({exc}).",
+                fix="Write e.g. postgresql://user@host:5432/corridors or sqlite:///path/db.sqlite.",
+            )
+        ) from None

@@ -13,8 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from corridors._yaml import load_yaml
 from corridors.errors import CorridorsError, ScenarioError, explain
 from corridors.scenarios.model import (
     Scenario,
@@ -41,9 +40,15 @@ def _read(ref: str) -> tuple[Path | None, Any, list[str]]:
     except OSError as exc:
         return path, None, [f"{path}: cannot be read ({exc.strerror})."]
     try:
-        doc = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        return path, None, [f"{path}: not valid YAML/TOML ({exc})."]
+        doc = (
+            tomllib.loads(text)
+            if path.suffix == ".toml"
+            else load_yaml(text, what=f"scenario file {path.name}")  # alias-free, size-limited
+        )
+    except tomllib.TOMLDecodeError as exc:
+        return path, None, [f"{path}: not valid TOML ({exc})."]
+    except CorridorsError as exc:
+        return path, None, [f"{path}: {exc}"]
     if not isinstance(doc, dict):
         return (
             path,
