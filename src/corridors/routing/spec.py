@@ -216,9 +216,9 @@ _CORRIDOR_COUNTRIES = (
 
 @functools.cache
 def _iso2() -> frozenset[str]:
-    import pycountry
+    from corridors._iso3166 import ALPHA2
 
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return frozenset(ALPHA2)
 
 
 def _rank(code: str) -> int:
