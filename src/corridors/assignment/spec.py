@@ -11,7 +11,10 @@ import numpy.typing as npt
 
 from corridors.errors import DemandError, InvalidSpecError, explain
 
-__all__ = ["Algorithm", "AssignmentSpec", "DemandClass"]
+__all__ = ["AUTO_BUSH_MIN_LINKS", "Algorithm", "AssignmentSpec", "DemandClass"]
+
+AUTO_BUSH_MIN_LINKS = 1000
+"""``algorithm="auto"`` runs the bush algorithm above this many links, gradient projection below."""
 
 
 class Algorithm(enum.Enum):
@@ -28,7 +31,11 @@ class Algorithm(enum.Enum):
     BFW = "bfw"
     """Bi-conjugate Frank-Wolfe (Mitradjieva & Lindberg, 2013)."""
     GP = "gp"
-    """Path-based gradient projection (Jayakrishnan et al., 1994); the tight-gap default."""
+    """Path-based gradient projection (Jayakrishnan et al., 1994)."""
+    BUSH = "bush"
+    """Bush-based Algorithm B (Dial, 2006): origin-based flows; warm-startable."""
+    AUTO = "auto"
+    """The faster of ``gp`` and ``bush`` for the problem's size (the default)."""
 
     @classmethod
     def _missing_(cls, value: object) -> Algorithm | None:
@@ -39,6 +46,8 @@ class Algorithm(enum.Enum):
                 "conjugate_frank_wolfe": "cfw",
                 "biconjugate_frank_wolfe": "bfw",
                 "gradient_projection": "gp",
+                "algorithm_b": "bush",
+                "b": "bush",
                 "all_or_nothing": "aon",
             }
             v = aliases.get(v, v)
@@ -61,7 +70,8 @@ class AssignmentSpec:
     ----------
     algorithm
         :class:`Algorithm` or its name: ``"aon"``, ``"msa"``, ``"fw"``, ``"cfw"``, ``"bfw"``,
-        ``"gp"`` (default).
+        ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` on networks of more than
+        :data:`AUTO_BUSH_MIN_LINKS` links, else ``gp``; see ``docs/developer/decisions``).
     target_gap
         Stop when the relative gap ``(TSTT - SPTT) / TSTT`` falls to this value
         (dimensionless, default ``1e-6``).
@@ -69,8 +79,8 @@ class AssignmentSpec:
         Iteration cap (default 500). Hitting it without reaching ``target_gap`` emits a
         :class:`~corridors.errors.ConvergenceWarning`.
     inner_passes
-        Gradient projection only: equilibration sweeps over the path sets per shortest-path
-        round (default 6).
+        Gradient projection: equilibration sweeps over the path sets per shortest-path
+        round; bush: flow-shift passes per bush per iteration (default 6).
     line_search_tolerance
         Frank-Wolfe family: bracket width of the bisection line search on the step (default
         ``1e-10``).
@@ -85,7 +95,7 @@ class AssignmentSpec:
     corridors.errors.InvalidSpecError: target_gap=0 must be a positive number. ...
     """
 
-    algorithm: Algorithm | str = Algorithm.GP
+    algorithm: Algorithm | str = Algorithm.AUTO
     target_gap: float = 1e-6
     max_iterations: int = 500
     inner_passes: int = 6
