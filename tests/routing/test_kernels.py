@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
-from corridors.routing._kernels import dijkstra, pareto_search
+from corridors.routing._kernels import DijkstraWorkspace, bucket_plan, dijkstra, pareto_search
 
 
 def _grid(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -40,6 +41,43 @@ def test_dijkstra_matches_scipy_on_a_grid() -> None:
         total += w[0][pred[v]]
         v = int(tail[pred[v]])
     assert np.isclose(total, dist[-1])
+
+
+@pytest.mark.parametrize("queue", ["heap", "buckets"])
+def test_reused_workspace_matches_scipy_query_after_query(queue: str) -> None:
+    indptr, head, tail, w = _grid(25, seed=11)
+    n = len(indptr) - 1
+    ok = np.ones(len(head), np.bool_)
+    ok[::7] = False  # some arcs closed
+    weight = w[1].copy()
+    weight[::5] = np.round(weight[::5])  # ties
+    plan = bucket_plan(weight, ok) if queue == "buckets" else (0.0, 0)
+    assert (plan[0] > 0) == (queue == "buckets")
+    ref_graph = csr_matrix((np.where(ok, weight, np.inf), head, indptr))
+    ws = DijkstraWorkspace(n)
+    for source, target in ((0, -1), (n - 1, 3), (17, -1), (300, 301), (5, -1)):
+        dist, pred = ws.run(
+            indptr.astype(np.int32), head.astype(np.int32), weight, ok, 0, source, target, plan
+        )
+        ref = scipy_dijkstra(ref_graph, indices=source)
+        if target < 0:
+            np.testing.assert_array_equal(dist, ref)  # bit for bit, and stale cells reset
+            for v in range(0, n, 37):  # predecessor arcs rebuild paths of the same length
+                if v != source and np.isfinite(dist[v]):
+                    total, u = 0.0, v
+                    while u != source:
+                        total += weight[pred[u]]
+                        u = int(tail[pred[u]])
+                    assert np.isclose(total, dist[v])
+        else:
+            assert dist[target] == ref[target]
+
+
+def test_bucket_plan_falls_back_to_the_heap_for_zero_or_spread_weights() -> None:
+    assert bucket_plan(np.array([0.0, 1.0]))[0] == 0.0
+    assert bucket_plan(np.array([1e-9, 1.0]))[0] == 0.0
+    width, n_b = bucket_plan(np.array([2.0, 5.0]))
+    assert 0 < width <= 2.0 and n_b >= 5.0 / width + 1 and n_b & (n_b - 1) == 0
 
 
 def test_pareto_label_pool_grows_beyond_first_allocation() -> None:

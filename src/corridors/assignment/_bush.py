@@ -228,7 +228,7 @@ def _add_links(
 
 
 @nb.njit(cache=True)
-def _shift_pass(  # noqa: C901 - one tight loop kept whole for numba
+def _shift_pass(
     c: int,
     order: np.ndarray,
     pos: np.ndarray,
@@ -250,7 +250,10 @@ def _shift_pass(  # noqa: C901 - one tight loop kept whole for numba
     time: np.ndarray,
     tol: float,
 ) -> float:
-    """Newton flow shifts from longest-used to shortest segments; returns the largest gap seen."""
+    """Newton flow shifts from longest-used to shortest segments; returns the largest gap seen.
+
+    Moves ``x``, ``flow`` and ``time``; class flows are re-summed from the bushes by the caller.
+    """
     worst = 0.0
     for idx in range(n_order - 1, 0, -1):
         j = order[idx]
@@ -304,7 +307,6 @@ def _shift_pass(  # noqa: C901 - one tight loop kept whole for numba
                 x[a] -= delta
             f = flow[a] - delta
             flow[a] = f if f > 0.0 else 0.0
-            flow_c[c, a] -= delta
             time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
             w = from_node[a]
         w = j
@@ -312,7 +314,6 @@ def _shift_pass(  # noqa: C901 - one tight loop kept whole for numba
             a = pred_min[w]
             x[a] += delta
             flow[a] += delta
-            flow_c[c, a] += delta
             time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
             w = from_node[a]
     return worst
@@ -506,7 +507,7 @@ def bush_reload(
 
 
 @nb.njit(cache=True)
-def bush_iteration(  # noqa: C901 - one tight loop kept whole for numba
+def bush_iteration(
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray,
@@ -540,7 +541,8 @@ def bush_iteration(  # noqa: C901 - one tight loop kept whole for numba
     ``b_order[b, :b_nord[b]]`` caches each bush's topological order (recomputed after an
     update). Without ``update`` only bushes flagged ``active`` are visited, and a bush whose
     mean excess cost per unit of demand (longest used minus shortest path) is at most
-    ``thr`` is left alone and deactivated. ``flow``, ``flow_c`` and ``time`` stay consistent.
+    ``thr`` is left alone and deactivated. ``flow`` and ``time`` stay consistent; ``flow_c``
+    is not updated (sum the bushes).
     Returns ``(links added, bushes whose flows moved)``.
     """
     n = indptr.shape[0] - 1

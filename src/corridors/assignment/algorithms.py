@@ -535,53 +535,64 @@ def _run_bush(
 ) -> AssignmentResult:
     t_start = _time.perf_counter()
     g = prob.graph
-    indptr, heads, lidx = g.csr
-    rptr, rlinks = g.reverse_csr
+    # Work on links renumbered by head node: the bush scans walk each node's incoming links,
+    # which then sit next to each other in memory. Results go back to the graph's order.
+    indptr, heads, lidx0 = g.csr
+    rptr, perm = g.reverse_csr
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(len(perm), dtype=perm.dtype)
+    lidx = inv[lidx0]
+    rlinks = np.arange(len(perm), dtype=np.int32)
+    frm, to = g.from_node[perm], g.to_node[perm]
+    vdf = tuple(v[perm] for v in prob.vdf_args)
+    offset = np.ascontiguousarray(prob.offset[:, perm])
     b_cls, b_org = _bush_groups(prob)
     n_b = len(b_cls)
-    inb = np.zeros((n_b, g.n_links), np.bool_)
-    x = np.zeros((n_b, g.n_links))
-    flow_c = np.zeros((len(prob.classes), g.n_links))
-    time = prob.times(np.zeros(g.n_links))
+    n_l = g.n_links
+    inb = np.zeros((n_b, n_l), np.bool_)
+    x = np.zeros((n_b, n_l))
+    flow_c = np.zeros((len(prob.classes), n_l))
+    flow = np.zeros(n_l)
+    time = np.empty(n_l)
+    link_times_into(*vdf, flow, time)
     lost = 0.0
     todo = np.ones(n_b, np.bool_)
     if warm is not None:
         todo = _warm_bushes(prob, warm, b_cls, b_org, inb, x)
-        time = prob.times(warm.link_flow)
+        inb[:], x[:] = inb[:, perm], x[:, perm]
+        link_times_into(*vdf, warm.link_flow[perm], time)
         sub = np.flatnonzero(~todo)
         inb_k, x_k = inb[sub], x[sub]
         redo = _bush.bush_reload(
-            indptr, heads, lidx, rptr, rlinks, g.from_node, g.to_node, g.n_zones, time,
-            prob.offset, b_cls[sub], b_org[sub], prob.demand, inb_k, x_k, flow_c,
+            indptr, heads, lidx, rptr, rlinks, frm, to, g.n_zones, time,
+            offset, b_cls[sub], b_org[sub], prob.demand, inb_k, x_k, flow_c,
         )  # fmt: skip
         inb[sub], x[sub] = inb_k, x_k
         todo[sub[redo]] = True
     if todo.any():
         lost = _bush.bush_init(
-            indptr, heads, lidx, g.from_node, prob.no_through, g.n_zones,
-            time, prob.offset,
+            indptr, heads, lidx, frm, prob.no_through, g.n_zones, time, offset,
             b_cls, b_org, prob.demand, todo, inb, x, flow_c,
         )  # fmt: skip
     _warn_lost(prob, lost)
-    flow = flow_c.sum(axis=0)
     history: list[IterationRecord] = []
     converged = False
-    g_cls, g_org = b_cls, b_org
     b_order = np.empty((n_b, g.n_nodes), np.int32)
-    b_nord = _bush.topo_all(indptr, heads, lidx, g.to_node, b_org, inb, b_order)
+    b_nord = _bush.topo_all(indptr, heads, lidx, to, b_org, inb, b_order)
     active = np.ones(n_b, np.bool_)
     total = float(prob.demand.sum())
+    sweeps = max(1, BUSH_SWEEPS * spec.inner_passes // 6)
     for it in range(1, spec.max_iterations + 1):
         _bush_sum(b_cls, x, flow_c)
         flow = flow_c.sum(axis=0)
-        prob.times(flow, time)
-        tstt = kern.total_cost(flow_c, time, prob.offset)
+        link_times_into(*vdf, flow, time)
+        tstt = kern.total_cost(flow_c, time, offset)
         sptt = _bush.sptt(
-            indptr, heads, lidx, prob.no_through, g.n_zones, time, prob.offset, g_cls, g_org,
+            indptr, heads, lidx, prob.no_through, g.n_zones, time, offset, b_cls, b_org,
             prob.demand,
         )  # fmt: skip
         gap = _gap(tstt, sptt)
-        obj = prob.objective(flow, flow_c)
+        obj = float(beckmann(*vdf, flow)) + _dot_nonzero(flow_c, offset)
         history.append(_record(it, gap, obj, np.nan, t_start))
         progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
         if gap <= spec.target_gap:
@@ -589,19 +600,20 @@ def _run_bush(
             break
         thr = BUSH_THRESHOLD * gap * tstt / total
         active[:] = True
-        for sweep in range(BUSH_SWEEPS * spec.inner_passes // 6 + 1):
+        for sweep in range(sweeps + 1):
             _, worked = _bush.bush_iteration(
-                indptr, heads, lidx, rptr, rlinks, g.from_node, g.to_node, prob.no_through,
-                *prob.vdf_args, prob.offset, prob.demand, b_cls, b_org, inb, x, b_order,
-                b_nord, active, flow, flow_c, time, sweep == 0, thr,
+                indptr, heads, lidx, rptr, rlinks, frm, to, prob.no_through, *vdf, offset,
+                prob.demand, b_cls, b_org, inb, x, b_order, b_nord, active, flow, flow_c,
+                time, sweep == 0, thr,
             )  # fmt: skip
             if worked == 0:
                 break
     else:
         _warn_unconverged(spec, history)
+    _bush_sum(b_cls, x, flow_c)
     np.maximum(flow_c, 0.0, out=flow_c)
-    bushes = BushState(b_cls=b_cls, b_org=b_org, inb=inb, x=x)
-    return _result(prob, spec, flow_c, history, converged, lost, None, bushes)
+    bushes = BushState(b_cls=b_cls, b_org=b_org, inb=inb[:, inv], x=x[:, inv])
+    return _result(prob, spec, flow_c[:, inv], history, converged, lost, None, bushes)
 
 
 def _bush_sum(b_cls: npt.NDArray[np.int32], x: F64, flow_c: F64) -> None:

@@ -233,6 +233,263 @@ def _grow(a: np.ndarray, cap: int) -> np.ndarray:
 
 
 @njit(cache=True, inline="always")
+def _sift_up4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while i > 0:
+        parent = (i - 1) >> 2
+        pd = heap_d[parent]
+        if pd <= d:
+            break
+        pv = heap_v[parent]
+        heap_v[i] = pv
+        heap_d[i] = pd
+        pos[pv] = i
+        i = parent
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
+@njit(cache=True, inline="always")
+def _sift_down4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while True:
+        c0 = 4 * i + 1
+        if c0 >= n:
+            break
+        best = c0
+        bd = heap_d[c0]
+        end = min(c0 + 4, n)
+        for c in range(c0 + 1, end):
+            cd = heap_d[c]
+            if cd < bd:
+                bd = cd
+                best = c
+        if bd >= d:
+            break
+        bv = heap_v[best]
+        heap_v[i] = bv
+        heap_d[i] = bd
+        pos[bv] = i
+        i = best
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
+@njit(cache=True)
+def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weight: np.ndarray,
+    arc_ok: np.ndarray,
+    n_access: int,
+    source: int,
+    target: int,
+    dist: np.ndarray,
+    pred: np.ndarray,
+    pos: np.ndarray,
+    heap_v: np.ndarray,
+    heap_d: np.ndarray,
+    touched: np.ndarray,
+    n_touched: int,
+    bucket_width: float,
+    n_buckets: int,
+) -> int:
+    """:func:`dijkstra` into caller-owned scratch arrays that are reused across queries.
+
+    ``dist`` (``inf``), ``pred`` (-1) and ``pos`` (-1) must hold their reset values except at
+    the ``n_touched`` vertices listed in ``touched`` by the previous call, which are reset
+    here first; so a query costs in proportion to the part of the graph it explores, not to
+    the graph's size. Returns the number of vertices this query touched (pass it to the next
+    call).
+
+    The queue is a bucket queue (Dial, 1969) when ``bucket_width > 0``: it must not exceed
+    the smallest arc weight, and ``n_buckets``, a power of two, must exceed largest weight /
+    width + 1. Vertices
+    of one bucket cannot improve each other, so they are settled in any order and the
+    distances are exactly those of a heap-based Dijkstra. Otherwise a 4-ary indexed heap with
+    decrease-key. ``heap_v`` doubles as the bucket lists' ``next``, ``heap_d`` is unused then.
+    """
+    for k in range(n_touched):
+        v = touched[k]
+        dist[v] = np.inf
+        pred[v] = -1
+        pos[v] = -1
+    nt = 0
+    dist[source] = 0.0
+    touched[nt] = source
+    nt += 1
+    if bucket_width > 0.0:
+        inv_w = 1.0 / bucket_width
+        mask = n_buckets - 1
+        bhead = np.full(n_buckets, -1, np.int32)
+        nxt = heap_v
+        prv = np.empty(dist.shape[0], np.int32)
+        bhead[0] = source
+        nxt[source] = -1
+        prv[source] = -1
+        pos[source] = 0
+        count = 1
+        cur = 0
+        while count > 0:
+            slot = cur & mask
+            while bhead[slot] < 0:
+                cur += 1
+                slot = cur & mask
+            v = bhead[slot]
+            nv = nxt[v]
+            bhead[slot] = nv
+            if nv >= 0:
+                prv[nv] = -1
+            count -= 1
+            pos[v] = -2
+            if v == target:
+                break
+            if v < n_access and v != source:
+                continue
+            d = dist[v]
+            for e in range(indptr[v], indptr[v + 1]):
+                if not arc_ok[e]:
+                    continue
+                w = head[e]
+                pw = pos[w]
+                if pw == -2 or (w < n_access and w != target):
+                    continue
+                nd = d + weight[e]
+                if nd < dist[w]:
+                    dist[w] = nd
+                    pred[w] = e
+                    if pw >= 0:
+                        pp = prv[w]
+                        nn = nxt[w]
+                        if pp >= 0:
+                            nxt[pp] = nn
+                        else:
+                            bhead[pw] = nn
+                        if nn >= 0:
+                            prv[nn] = pp
+                    else:
+                        touched[nt] = w
+                        nt += 1
+                        count += 1
+                    s = int(nd * inv_w) & mask
+                    h = bhead[s]
+                    nxt[w] = h
+                    prv[w] = -1
+                    if h >= 0:
+                        prv[h] = w
+                    bhead[s] = w
+                    pos[w] = s
+        return nt
+    size = 1
+    heap_v[0] = source
+    heap_d[0] = 0.0
+    pos[source] = 0
+    while size > 0:
+        v = heap_v[0]
+        d = heap_d[0]
+        pos[v] = -2
+        size -= 1
+        if size > 0:
+            last = heap_v[size]
+            heap_v[0] = last
+            heap_d[0] = heap_d[size]
+            pos[last] = 0
+            _sift_down4(heap_v, heap_d, pos, 0, size)
+        if v == target:
+            break
+        if v < n_access and v != source:
+            continue
+        for e in range(indptr[v], indptr[v + 1]):
+            if not arc_ok[e]:
+                continue
+            w = head[e]
+            pw = pos[w]
+            if pw == -2 or (w < n_access and w != target):
+                continue
+            nd = d + weight[e]
+            if nd < dist[w]:
+                dist[w] = nd
+                pred[w] = e
+                if pw == -1:
+                    touched[nt] = w
+                    nt += 1
+                    heap_v[size] = w
+                    heap_d[size] = nd
+                    size += 1
+                    _sift_up4(heap_v, heap_d, pos, size - 1)
+                else:
+                    heap_d[pw] = nd
+                    _sift_up4(heap_v, heap_d, pos, pw)
+    return nt
+
+
+MAX_BUCKETS = 1 << 16
+"""Largest bucket ring of the bucket queue; wider weight ranges use the 4-ary heap."""
+
+
+def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[float, int]:
+    """``(bucket_width, n_buckets)`` for :func:`dijkstra_ws`, or ``(0, 0)`` for the heap.
+
+    The width is the smallest allowed arc weight (less a relative 1e-9, so rounding never
+    puts a vertex in the bucket it was reached from); buckets are used when the weights span
+    at most :data:`MAX_BUCKETS` widths.
+    """
+    w = weight if arc_ok is None else weight[arc_ok]
+    if w.size == 0:
+        return 0.0, 0
+    lo = float(w.min())
+    hi = float(w.max())
+    if not (lo > 0.0 and np.isfinite(hi)):
+        return 0.0, 0
+    width = lo * (1.0 - 1e-9)
+    n_b = 1 << (int(hi / width) + 2).bit_length()
+    return (width, n_b) if n_b <= MAX_BUCKETS else (0.0, 0)
+
+
+class DijkstraWorkspace:
+    """Scratch arrays for repeated :func:`dijkstra_ws` queries on graphs of ``n`` vertices.
+
+    Allocated once (about 25 bytes a vertex) and reset lazily: only the vertices the previous
+    query touched are cleared. Not thread-safe: one workspace per thread.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.dist = np.full(n, np.inf)
+        self.pred = np.full(n, -1, np.int32)
+        self.pos = np.full(n, -1, np.int32)
+        self.heap_v = np.empty(n, np.int32)
+        self.heap_d = np.empty(n, np.float64)
+        self.touched = np.empty(n, np.int32)
+        self.n_touched = 0
+
+    def run(
+        self,
+        indptr: np.ndarray,
+        head: np.ndarray,
+        weight: np.ndarray,
+        arc_ok: np.ndarray,
+        n_access: int,
+        source: int,
+        target: int,
+        plan: tuple[float, int] = (0.0, 0),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Run one query; returns views ``(dist, pred)`` valid until the next query.
+
+        ``plan`` is :func:`bucket_plan` of the weights (default: the 4-ary heap).
+        """
+        self.n_touched = dijkstra_ws(
+            indptr, head, weight, arc_ok, n_access, source, target, self.dist, self.pred,
+            self.pos, self.heap_v, self.heap_d, self.touched, self.n_touched, plan[0], plan[1],
+        )  # fmt: skip
+        return self.dist, self.pred
+
+
+@njit(cache=True, inline="always")
 def _sift_up(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
     v = heap_v[i]
     d = heap_d[i]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from corridors.errors import ContradictoryOptionsError, InvalidSpecError, NoRout
 from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
 from corridors.network.enums import Cargo, Mode
 from corridors.network.model import Network
-from corridors.routing._kernels import dijkstra, pareto_search
+from corridors.routing._kernels import DijkstraWorkspace, bucket_plan, pareto_search
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
 from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
 
@@ -356,7 +357,8 @@ def route(
     ok = _arc_mask(network, g, spec, (o, d))
     weight = arc_weights(network, g, objective)
     src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
-    dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
+    ws = _workspace(len(g.indptr) - 1)
+    dist, pred = ws.run(g.indptr, g.head, weight, ok, g.n_nodes, src, dst, bucket_plan(weight, ok))
     if not np.isfinite(dist[dst]):
         raise _no_route(network, o, d, spec, consignment.cargo)
     arcs = []
@@ -368,6 +370,18 @@ def route(
     it = build_itinerary(network, g, arcs[::-1], consignment, -1.0)
     it.tags.append(objective)
     return it
+
+
+_LOCAL = threading.local()
+
+
+def _workspace(n: int) -> DijkstraWorkspace:
+    """This thread's reusable Dijkstra scratch arrays for graphs of ``n`` vertices."""
+    cache: dict[int, DijkstraWorkspace] = _LOCAL.__dict__.setdefault("ws", {})
+    ws = cache.get(n)
+    if ws is None:
+        ws = cache[n] = DijkstraWorkspace(n)
+    return ws
 
 
 def arc_weights(net: Network, g: CompiledGraph, objective: str) -> np.ndarray:
