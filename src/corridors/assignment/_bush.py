@@ -393,7 +393,7 @@ def bush_init(
 
 
 @nb.njit(cache=True)
-def bush_reload(
+def bush_reload(  # noqa: C901 - one pass per bush kept whole for numba
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray,

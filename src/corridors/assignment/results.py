@@ -309,7 +309,7 @@ class AssignmentResult:
                 explain(
                     f"Select-link analysis needs route or origin flows, which algorithm "
                     f"{self.spec.algorithm!s} does not keep.",
-                    fix="Run the assignment with AssignmentSpec(algorithm='bush') or 'gp'.",
+                    fix="Run the assignment with AssignmentSpec(algorithm='gp') or 'bush'.",
                 )
             )
         keep = od_flow > 0
