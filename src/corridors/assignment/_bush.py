@@ -24,7 +24,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridors.assignment._kernels import dijkstra
+from corridors.assignment._kernels import _pop, _push, dijkstra
 from corridors.assignment.vdf import vdf_slope, vdf_time
 
 INF = np.inf
@@ -94,11 +94,13 @@ def _scan(
     pred_max: np.ndarray,
     flowless_min: bool = False,
     full_init: bool = True,
+    used_eps: float = 0.0,
 ) -> None:
     """Shortest and longest (over used links when ``used_only``) bush paths, in topological order.
 
     Nodes outside the bush keep ``lab_min = inf``, ``lab_max = -inf`` and predecessor -1. With
-    ``flowless_min``, nodes without a used link in get ``lab_max = lab_min``.
+    ``flowless_min``, nodes without a used link in get ``lab_max = lab_min``. Links count as
+    used when their flow exceeds ``used_eps``.
     """
     if full_init:
         for v in range(lab_min.shape[0]):
@@ -126,7 +128,7 @@ def _scan(
             if d < lm:
                 lm = d
                 pm = a
-            if used_only and x[a] <= 0.0:
+            if used_only and x[a] <= used_eps:
                 continue
             if lab_max[i] == -INF:
                 continue
@@ -141,7 +143,7 @@ def _scan(
 
 
 @nb.njit(cache=True)
-def _update_bush(
+def _update_bush(  # noqa: C901 - one bush update kept whole for numba
     origin: int,
     inb: np.ndarray,
     x: np.ndarray,
@@ -164,67 +166,155 @@ def _update_bush(
     lab_max: np.ndarray,
     pred_min: np.ndarray,
     pred_max: np.ndarray,
+    hk: np.ndarray,
+    hv: np.ndarray,
+    demand_b: float,
 ) -> int:
     """Drop unused links off the shortest-path tree, add shortcuts; returns links added."""
     _scan(origin, order, n_order, inb, x, False, rptr, rlinks, from_node, time, off,
           lab_min, lab_max, pred_min, pred_max)  # fmt: skip
+    # residues below 1e-11 of the bush's demand (rounding left-overs of full shifts) count as
+    # no flow: they would keep a backward link in the bush, whose cycle check then refuses
+    # the shortcut that equilibrium needs, while no sweep moves them (too small to matter)
+    tiny = 1e-11 * demand_b
     for a in range(inb.shape[0]):
-        if inb[a] and x[a] <= 0.0 and pred_min[to_node[a]] != a:
+        if inb[a] and x[a] <= tiny and pred_min[to_node[a]] != a:
             inb[a] = False
             x[a] = 0.0
-    # Dial's strict rule on longest-bush-path labels keeps the bush acyclic by construction,
-    # but a link off a flowless node reached by a long unused link can stay out for ever.
-    # First try the rule on longest-*used*-path labels (flowless nodes at their shortest
-    # label); keep it when the bush stays acyclic, else fall back to the strict rule.
+    # Candidates are the shortcuts L_i + c_ij < L_j. A topological order that follows the
+    # shortest-path labels where it can makes most of them point forward (pos_i < pos_j);
+    # those cannot close a cycle. The others are added when the longest-used-path labels
+    # rise along them (Dial's rule, flowless nodes at their shortest label) and kept only if
+    # the bush stays acyclic.
+    n_order = _topo_by_label(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos,
+                             lab_min, hk, hv)  # fmt: skip
+    # flows of a billionth of the bush's demand do not count as use: a long path left with
+    # such a residue would block shortcuts while the sweeps' threshold never clears it
     _scan(origin, order, n_order, inb, x, True, rptr, rlinks, from_node, time, off,
-          lab_min, lab_max, pred_min, pred_max, True)  # fmt: skip
-    added = _add_links(origin, inb, from_node, to_node, no_through, time, off, lab_min,
-                       lab_max, new)  # fmt: skip
-    if added == 0:
-        return 0
-    if _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos) >= 0:
-        return added
-    for k in range(added):
-        inb[new[k]] = False
-    n_order = _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos)
-    _scan(origin, order, n_order, inb, x, False, rptr, rlinks, from_node, time, off,
-          lab_min, lab_max, pred_min, pred_max)  # fmt: skip
-    return _add_links(origin, inb, from_node, to_node, no_through, time, off, lab_min,
-                      lab_max, new)  # fmt: skip
-
-
-@nb.njit(cache=True)
-def _add_links(
-    origin: int,
-    inb: np.ndarray,
-    from_node: np.ndarray,
-    to_node: np.ndarray,
-    no_through: np.ndarray,
-    time: np.ndarray,
-    off: np.ndarray,
-    lab_min: np.ndarray,
-    lab_max: np.ndarray,
-    new: np.ndarray,
-) -> int:
+          lab_min, lab_max, pred_min, pred_max, True, True, 1e-9 * demand_b)  # fmt: skip
+    nl = inb.shape[0]
     added = 0
-    for a in range(inb.shape[0]):
+    risky = 0
+    for a in range(nl):
         if inb[a]:
             continue
         i = from_node[a]
         li = lab_min[i]
-        if li == INF:
-            continue
-        if i != origin and no_through[i]:
+        if li == INF or (i != origin and no_through[i]):
             continue
         ca = time[a] + off[a]
         if ca == INF:
             continue
         j = to_node[a]
-        if li + ca < lab_min[j] and lab_max[i] < lab_max[j]:
+        if not li + ca < lab_min[j]:
+            continue
+        if pos[j] < 0 or pos[i] < pos[j]:
             inb[a] = True
-            new[added] = a
             added += 1
+        elif lab_max[i] < lab_max[j]:
+            inb[a] = True
+            new[risky] = a
+            risky += 1
+    if risky == 0:
+        return added
+    if _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos) >= 0:
+        return added + risky
+    # together they close a cycle: try the best few one by one, each checked by a search
+    # from its head for its tail over bush links (bounded by the topological position)
+    gain = np.empty(risky)
+    for k in range(risky):
+        a = new[k]
+        inb[a] = False
+        gain[k] = lab_min[to_node[a]] - lab_min[from_node[a]] - time[a] - off[a]
+    cand = new[:risky][np.argsort(-gain)].copy()
+    n_order = _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos)
+    for k in range(min(risky, MAX_CHECKED)):
+        a = cand[k]
+        if not _reaches(to_node[a], from_node[a], inb, indptr, heads, lidx, pos, indeg):
+            inb[a] = True
+            added += 1
+            n_order = _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos)
     return added
+
+
+MAX_CHECKED = 8
+"""Candidate links per bush update checked one by one for cycles when a batch fails."""
+
+
+@nb.njit(cache=True)
+def _reaches(
+    src: int,
+    dst: int,
+    inb: np.ndarray,
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    pos: np.ndarray,
+    stack: np.ndarray,
+) -> bool:
+    """Whether ``dst`` is reachable from ``src`` over bush links (``pos``: a valid order)."""
+    limit = pos[dst]
+    if pos[src] < 0 or limit < 0 or pos[src] > limit:
+        return False
+    seen = np.zeros(pos.shape[0], np.bool_)
+    stack[0] = src
+    top = 1
+    seen[src] = True
+    while top > 0:
+        top -= 1
+        u = stack[top]
+        if u == dst:
+            return True
+        for k in range(indptr[u], indptr[u + 1]):
+            a = lidx[k]
+            if inb[a]:
+                v = heads[k]
+                if not seen[v] and 0 <= pos[v] <= limit:
+                    seen[v] = True
+                    stack[top] = v
+                    top += 1
+    return False
+
+
+@nb.njit(cache=True)
+def _topo_by_label(
+    origin: int,
+    inb: np.ndarray,
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    to_node: np.ndarray,
+    indeg: np.ndarray,
+    order: np.ndarray,
+    pos: np.ndarray,
+    key: np.ndarray,
+    hk: np.ndarray,
+    hv: np.ndarray,
+) -> int:
+    """Topological order of the bush taking, among ready nodes, the one of least ``key``."""
+    n = indeg.shape[0]
+    for v in range(n):
+        indeg[v] = 0
+        pos[v] = -1
+    for a in range(inb.shape[0]):
+        if inb[a]:
+            indeg[to_node[a]] += 1
+    size = _push(hk, hv, 0, 0.0, origin)
+    tail = 0
+    while size > 0:
+        u = hv[0]
+        size = _pop(hk, hv, size)
+        pos[u] = tail
+        order[tail] = u
+        tail += 1
+        for k in range(indptr[u], indptr[u + 1]):
+            a = lidx[k]
+            if inb[a]:
+                v = heads[k]
+                indeg[v] -= 1
+                if indeg[v] == 0:
+                    size = _push(hk, hv, size, key[v], v)
+    return tail
 
 
 @nb.njit(cache=True)
@@ -554,6 +644,8 @@ def bush_iteration(
     pred_min = np.empty(n, np.int32)
     pred_max = np.empty(n, np.int32)
     new = np.empty(lidx.shape[0], np.int32)
+    hk = np.empty(n + 1)
+    hv = np.empty(n + 1, np.int32)
     added = 0
     worked = 0
     for b in range(b_cls.shape[0]):
@@ -569,7 +661,8 @@ def bush_iteration(
         if update:
             k = _update_bush(o, ib, xb, order, pos, indeg, new, n_order, indptr, heads, lidx,
                              rptr, rlinks, from_node, to_node, no_through, time, off,
-                             lab_min, lab_max, pred_min, pred_max)  # fmt: skip
+                             lab_min, lab_max, pred_min, pred_max, hk, hv,
+                             demand[c, o].sum())  # fmt: skip
             added += k
             n_order = _topo(o, ib, indptr, heads, lidx, to_node, indeg, order, pos)
             if n_order < 0:

@@ -39,6 +39,9 @@ class IterationRecord:
         Frank-Wolfe family: step length taken; ``nan`` for gradient projection.
     seconds
         Wall time since the start of the assignment (informational).
+    cpu_seconds
+        CPU time of the process since the start of the assignment (for convergence plots on
+        a shared machine).
     """
 
     iteration: int
@@ -46,6 +49,7 @@ class IterationRecord:
     objective: float
     step: float
     seconds: float
+    cpu_seconds: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
