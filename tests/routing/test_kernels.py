@@ -7,7 +7,13 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
-from corridors.routing._kernels import DijkstraWorkspace, bucket_plan, dijkstra, pareto_search
+from corridors.routing._kernels import (
+    DijkstraWorkspace,
+    bucket_plan,
+    dijkstra,
+    lower_bounds,
+    pareto_search,
+)
 
 
 def _grid(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -102,6 +108,51 @@ def test_pareto_label_pool_grows_beyond_first_allocation() -> None:
         np.inf,
         0.0,
         10_000_000,
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
     )
     assert n_lab > 1024  # the pool had to grow beyond its first allocation
     assert len(labels) > 1
+
+
+def _front(indptr, head, w, ok, src, dst, eps, bounds):  # type: ignore[no-untyped-def]
+    n = len(indptr) - 1
+    lb = lower_bounds(indptr, head, (w[0], w[1], w[2]), ok, dst) if bounds else [np.zeros(n)] * 3
+    labels, pred, arc, n_lab = pareto_search(
+        indptr, head, w[0], w[1], w[2], np.zeros(len(head)), np.zeros(len(head), np.int64),
+        np.zeros(len(head), np.int8), ok, 0, src, dst, -1.0, -1, np.inf, eps, 10_000_000,
+        lb[0], lb[1], lb[2],
+    )  # fmt: skip
+    out = []
+    for k in labels:
+        vec = np.zeros(3)
+        while arc[k] >= 0:
+            vec += w[:, arc[k]]
+            k = pred[k]
+        out.append(vec)
+    return np.array(out), n_lab
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounded_pareto_keeps_the_exact_set_and_eps_keeps_its_guarantee(seed: int) -> None:
+    indptr, head, _tail, w = _grid(7, seed=seed)
+    rng = np.random.default_rng(seed)
+    # anti-correlated criteria make large Pareto sets
+    w[1] = 11.0 - w[0] + rng.uniform(0, 1, w.shape[1])
+    ok = rng.random(len(head)) > 0.1
+    src, dst = 0, len(indptr) - 2
+    exact, n_exact = _front(indptr, head, w, ok, src, dst, 0.0, False)
+    bounded, n_bounded = _front(indptr, head, w, ok, src, dst, 0.0, True)
+    if len(exact) == 0:
+        assert len(bounded) == 0
+        return
+    key = lambda a: sorted(map(tuple, np.round(a, 9)))  # noqa: E731
+    assert key(bounded) == key(exact)  # the bounds are exact pruning
+    assert n_bounded <= n_exact
+    for eps in (0.01, 0.1):
+        approx, n_approx = _front(indptr, head, w, ok, src, dst, eps, True)
+        assert n_approx <= n_bounded
+        assert len(approx) <= len(exact)
+        for p in exact:  # every exact point is covered within 1 + eps in each criterion
+            assert (approx <= p * (1 + eps) + 1e-9).all(axis=1).any()

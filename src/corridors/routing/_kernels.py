@@ -84,8 +84,19 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
     max_time_h: float,
     eps: float,
     max_labels: int,
+    lb_t: np.ndarray,
+    lb_c: np.ndarray,
+    lb_e: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Pareto-optimal labels over (time, cost, CO2) from ``source`` to ``target``.
+
+    ``lb_t``, ``lb_c``, ``lb_e`` are per-vertex lower bounds on the time, cost and CO2 still
+    needed to reach the target (e.g. from single-criterion searches backwards from it; zeros
+    disable them). A label is dropped when a target label is at most ``1 + eps`` times its
+    optimistic completion ``label + bound`` in every criterion; labels at one vertex are
+    compared exactly. So every exact Pareto route has a returned route within a factor
+    ``1 + eps`` in each criterion (``eps = 0``: the exact Pareto set), without the
+    compounding of per-vertex tolerance.
 
     Returns
     -------
@@ -151,12 +162,17 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
             nn = lab_n[lid] + (1 if (kind[e] == ARC_GAUGE or kind[e] == ARC_MODE) else 0)
             if use_n and nn > max_transfers:
                 continue
-            # bound: a target label that dominates this one makes it useless
+            if lb_t[w] == np.inf:
+                continue  # the target cannot be reached from w
+            # bound: a target label that (1+eps)-dominates its optimistic completion
             bad = False
+            bt = nt + lb_t[w]
+            bc = nc + lb_c[w]
+            be = ne + lb_e[w]
             k = first[target]
             while k >= 0:
                 if lab_alive[k] and _dominated(
-                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
+                    bt, bc, be, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
                 ):
                     bad = True
                     break
@@ -166,7 +182,7 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
             k = first[w]
             while k >= 0:
                 if lab_alive[k] and _dominated(
-                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
+                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, 0.0
                 ):
                     bad = True
                     break
@@ -425,6 +441,33 @@ def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
                     heap_d[pw] = nd
                     _sift_up4(heap_v, heap_d, pos, pw)
     return nt
+
+
+def lower_bounds(
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    arc_ok: np.ndarray,
+    target: int,
+) -> list[np.ndarray]:
+    """Per vertex, the least weight of any allowed path to ``target``, for each weight array.
+
+    Single-criterion Dijkstra searches on the reversed graph (access-vertex rules relaxed and
+    waits left out, so the values are valid lower bounds); ``inf`` where the target cannot
+    be reached.
+    """
+    n = len(indptr) - 1
+    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    order = np.argsort(head, kind="stable")
+    rptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(head, minlength=n), out=rptr[1:])
+    rhead = tail[order]
+    ok = arc_ok[order]
+    out = []
+    for w in weights:
+        dist, _ = dijkstra(rptr, rhead, np.maximum(w[order], 0.0), ok, 0, target, -1)
+        out.append(dist)
+    return out
 
 
 MAX_BUCKETS = 1 << 16

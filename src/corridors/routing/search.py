@@ -15,7 +15,12 @@ from corridors.errors import ContradictoryOptionsError, InvalidSpecError, NoRout
 from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
 from corridors.network.enums import Cargo, Mode
 from corridors.network.model import Network
-from corridors.routing._kernels import DijkstraWorkspace, bucket_plan, pareto_search
+from corridors.routing._kernels import (
+    DijkstraWorkspace,
+    bucket_plan,
+    lower_bounds,
+    pareto_search,
+)
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
 from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
 
@@ -239,6 +244,9 @@ def pareto_routes(
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
     how = _hour_of_week(spec.departure)
+    lb_t, lb_c, lb_e = lower_bounds(g.indptr, g.head, (g.time_h, g.cost_usd, g.co2_kg), ok, dst)
+    if not np.isfinite(lb_t[src]):
+        raise _no_route(network, o, d, spec, consignment.cargo)
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
         g.head,
@@ -257,6 +265,9 @@ def pareto_routes(
         np.inf if spec.max_days is None else spec.max_days * 24.0,
         spec.eps,
         MAX_LABELS,
+        lb_t,
+        lb_c,
+        lb_e,
     )
     if n_lab < 0:
         log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
