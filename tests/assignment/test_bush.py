@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from corridors.assignment import AssignmentGraph, AssignmentSpec, DemandClass, assign
-from corridors.assignment.spec import AUTO_BUSH_MIN_LINKS, Algorithm
+from corridors.assignment.spec import Algorithm
 from corridors.errors import InvalidSpecError
 from corridors.io.tntp import read_tntp
 from tests.assignment.networks import (
@@ -188,8 +188,12 @@ def test_select_link_matches_gradient_projection() -> None:
     assert sb.sum() == pytest.approx(sg.sum(), rel=1e-5)
 
 
-def test_auto_picks_by_size() -> None:
+def test_auto_picks_gp_cold_and_bush_for_a_warm_start() -> None:
     case = tntp("SiouxFalls")
-    r = assign(case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-4))
-    expect = Algorithm.BUSH if case.graph.n_links > AUTO_BUSH_MIN_LINKS else Algorithm.GP
-    assert r.spec.algorithm is expect
+    spec = AssignmentSpec(target_gap=1e-4)
+    assert spec.algorithm is Algorithm.AUTO
+    cold = assign(case.graph, [case.demand()], spec=spec)
+    assert cold.spec.algorithm is Algorithm.GP and cold.paths is not None
+    base = assign(case.graph, [case.demand()], spec=AssignmentSpec(algorithm="bush"))
+    warm = assign(case.graph, [case.demand()], spec=spec, warm_start=base)
+    assert warm.spec.algorithm is Algorithm.BUSH and warm.iterations <= 2

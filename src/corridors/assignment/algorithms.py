@@ -35,7 +35,7 @@ from corridors.assignment import _bush
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
-from corridors.assignment.spec import AUTO_BUSH_MIN_LINKS, Algorithm, AssignmentSpec, DemandClass
+from corridors.assignment.spec import Algorithm, AssignmentSpec, DemandClass
 from corridors.assignment.vdf import beckmann, link_slopes_into, link_times_into
 from corridors.errors import ConvergenceWarning, DemandError, InvalidSpecError, explain
 
@@ -214,8 +214,7 @@ def assign(
     algo = spec.algorithm
     assert isinstance(algo, Algorithm)
     if algo is Algorithm.AUTO:
-        big = graph.n_links > AUTO_BUSH_MIN_LINKS
-        algo = Algorithm.BUSH if big or warm_start is not None else Algorithm.GP
+        algo = Algorithm.BUSH if warm_start is not None else Algorithm.GP
         spec = replace(spec, algorithm=algo)
     if warm_start is not None and algo is not Algorithm.BUSH:
         raise InvalidSpecError(

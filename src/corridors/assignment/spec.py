@@ -11,10 +11,8 @@ import numpy.typing as npt
 
 from corridors.errors import DemandError, InvalidSpecError, explain
 
-__all__ = ["AUTO_BUSH_MIN_LINKS", "Algorithm", "AssignmentSpec", "DemandClass"]
+__all__ = ["Algorithm", "AssignmentSpec", "DemandClass"]
 
-AUTO_BUSH_MIN_LINKS = 1000
-"""``algorithm="auto"`` runs the bush algorithm above this many links, gradient projection below."""
 
 
 class Algorithm(enum.Enum):
@@ -35,7 +33,8 @@ class Algorithm(enum.Enum):
     BUSH = "bush"
     """Bush-based Algorithm B (Dial, 2006): origin-based flows; warm-startable."""
     AUTO = "auto"
-    """The faster of ``gp`` and ``bush`` for the problem's size (the default)."""
+    """The default: ``bush`` when warm-starting from a bush result, else ``gp`` (measured
+    faster on every TNTP case up to Berlin-Center; docs/developer/decisions/0002)."""
 
     @classmethod
     def _missing_(cls, value: object) -> Algorithm | None:
@@ -70,8 +69,9 @@ class AssignmentSpec:
     ----------
     algorithm
         :class:`Algorithm` or its name: ``"aon"``, ``"msa"``, ``"fw"``, ``"cfw"``, ``"bfw"``,
-        ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` on networks of more than
-        :data:`AUTO_BUSH_MIN_LINKS` links, else ``gp``; see ``docs/developer/decisions``).
+        ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` when ``assign`` gets a
+        ``warm_start``, else ``gp``, the faster at every size measured; see
+        ``docs/developer/decisions/0002-bush-based-assignment.md``).
     target_gap
         Stop when the relative gap ``(TSTT - SPTT) / TSTT`` falls to this value
         (dimensionless, default ``1e-6``).
