@@ -14,7 +14,6 @@ from corridors.errors import DemandError, InvalidSpecError, explain
 __all__ = ["Algorithm", "AssignmentSpec", "DemandClass"]
 
 
-
 class Algorithm(enum.Enum):
     """Assignment algorithm; accepts its value or name in any case (``Algorithm("BFW")``)."""
 

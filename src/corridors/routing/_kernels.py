@@ -371,11 +371,12 @@ def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
                 if not arc_ok[e]:
                     continue
                 w = head[e]
-                pw = pos[w]
-                if pw == -2 or (w < n_access and w != target):
-                    continue
                 nd = d + weight[e]
+                # a settled vertex has dist <= d <= nd, so it never passes this test
                 if nd < dist[w]:
+                    if w < n_access and w != target:
+                        continue
+                    pw = pos[w]
                     dist[w] = nd
                     pred[w] = e
                     if pw >= 0:
@@ -423,11 +424,11 @@ def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
             if not arc_ok[e]:
                 continue
             w = head[e]
-            pw = pos[w]
-            if pw == -2 or (w < n_access and w != target):
-                continue
             nd = d + weight[e]
-            if nd < dist[w]:
+            if nd < dist[w]:  # never true for a settled vertex (dist <= d <= nd)
+                if w < n_access and w != target:
+                    continue
+                pw = pos[w]
                 dist[w] = nd
                 pred[w] = e
                 if pw == -1:
