@@ -166,7 +166,25 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="Winnipeg 1×, gaps 1e-6/1e-12, 2 runs")
     ap.add_argument("--out", default="equilibrium")
+    ap.add_argument(
+        "--from-log",
+        help="rebuild the tables from the JSON rows a (partial) run printed, without running",
+    )
     a = ap.parse_args()
+    if a.from_log:
+        rows = [json.loads(x) for x in Path(a.from_log).read_text().splitlines() if x[:1] == "{"]
+        meta = {
+            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
+            "python": platform.python_version(),
+            "command": "python benchmarks/bench_equilibrium.py "
+            + " ".join(sys.argv[1:])
+            + " (rows of a partial run; no convergence plot)",
+        }
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{a.out}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+        write_markdown(RESULTS / f"{a.out}.md", meta, rows)
+        return
     if a.quick:
         a.networks, a.multipliers, a.gaps, a.repeat = ["Winnipeg"], [1.0], [1e-6, 1e-12], 2
     sys.path.insert(0, str(REPO / "src"))
