@@ -466,7 +466,11 @@ def lower_bounds(
     ok = arc_ok[order]
     out = []
     for w in weights:
-        dist, _ = dijkstra(rptr, rhead, np.maximum(w[order], 0.0), ok, 0, target, -1)
+        wr = w[order]
+        if (wr[ok] < 0).any():  # a negative weight: no valid bound from Dijkstra, use 0
+            dist, _ = dijkstra(rptr, rhead, np.zeros(len(wr)), ok, 0, target, -1)
+        else:
+            dist, _ = dijkstra(rptr, rhead, wr, ok, 0, target, -1)
         out.append(dist)
     return out
 
