@@ -550,7 +550,8 @@ def _run_bush(
     lidx = inv[lidx0]
     rlinks = np.arange(len(perm), dtype=np.int32)
     frm, to = g.from_node[perm], g.to_node[perm]
-    vdf = tuple(v[perm] for v in prob.vdf_args)
+    k0, t00, cap0, a0, b0 = prob.vdf_args
+    vk, vt0, vcap, va, vb = k0[perm], t00[perm], cap0[perm], a0[perm], b0[perm]
     offset = np.ascontiguousarray(prob.offset[:, perm])
     b_cls, b_org = _bush_groups(prob)
     n_b = len(b_cls)
@@ -560,13 +561,13 @@ def _run_bush(
     flow_c = np.zeros((len(prob.classes), n_l))
     flow = np.zeros(n_l)
     time = np.empty(n_l)
-    link_times_into(*vdf, flow, time)
+    link_times_into(vk, vt0, vcap, va, vb, flow, time)
     lost = 0.0
     todo = np.ones(n_b, np.bool_)
     if warm is not None:
         todo = _warm_bushes(prob, warm, b_cls, b_org, inb, x)
         inb[:], x[:] = inb[:, perm], x[:, perm]
-        link_times_into(*vdf, warm.link_flow[perm], time)
+        link_times_into(vk, vt0, vcap, va, vb, warm.link_flow[perm], time)
         sub = np.flatnonzero(~todo)
         inb_k, x_k = inb[sub], x[sub]
         redo = _bush.bush_reload(
@@ -591,14 +592,14 @@ def _run_bush(
     for it in range(1, spec.max_iterations + 1):
         _bush_sum(b_cls, x, flow_c)
         flow = flow_c.sum(axis=0)
-        link_times_into(*vdf, flow, time)
+        link_times_into(vk, vt0, vcap, va, vb, flow, time)
         tstt = kern.total_cost(flow_c, time, offset)
         sptt = _bush.sptt(
             indptr, heads, lidx, prob.no_through, g.n_zones, time, offset, b_cls, b_org,
             prob.demand,
         )  # fmt: skip
         gap = _gap(tstt, sptt)
-        obj = float(beckmann(*vdf, flow)) + _dot_nonzero(flow_c, offset)
+        obj = float(beckmann(vk, vt0, vcap, va, vb, flow)) + _dot_nonzero(flow_c, offset)
         history.append(_record(it, gap, obj, np.nan, t_start))
         progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
         if gap <= spec.target_gap:
@@ -608,9 +609,9 @@ def _run_bush(
         active[:] = True
         for sweep in range(sweeps + 1):
             _, worked = _bush.bush_iteration(
-                indptr, heads, lidx, rptr, rlinks, frm, to, prob.no_through, *vdf, offset,
-                prob.demand, b_cls, b_org, inb, x, b_order, b_nord, active, flow, flow_c,
-                time, sweep == 0, thr,
+                indptr, heads, lidx, rptr, rlinks, frm, to, prob.no_through, vk, vt0, vcap,
+                va, vb, offset, prob.demand, b_cls, b_org, inb, x, b_order, b_nord, active,
+                flow, flow_c, time, sweep == 0, thr,
             )  # fmt: skip
             if worked == 0:
                 break
