@@ -188,7 +188,7 @@ def test_select_link_matches_gradient_projection() -> None:
     assert sb.sum() == pytest.approx(sg.sum(), rel=1e-5)
 
 
-def test_auto_picks_gp_cold_and_bush_for_a_warm_start() -> None:
+def test_auto_picks_gp_cold_and_bush_for_a_warm_start_or_a_tight_gap() -> None:
     case = tntp("SiouxFalls")
     spec = AssignmentSpec(target_gap=1e-4)
     assert spec.algorithm is Algorithm.AUTO
@@ -197,3 +197,5 @@ def test_auto_picks_gp_cold_and_bush_for_a_warm_start() -> None:
     base = assign(case.graph, [case.demand()], spec=AssignmentSpec(algorithm="bush"))
     warm = assign(case.graph, [case.demand()], spec=spec, warm_start=base)
     assert warm.spec.algorithm is Algorithm.BUSH and warm.iterations <= 2
+    tight = assign(case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10))
+    assert tight.spec.algorithm is Algorithm.BUSH

@@ -35,7 +35,7 @@ from corridors.assignment import _bush
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
-from corridors.assignment.spec import Algorithm, AssignmentSpec, DemandClass
+from corridors.assignment.spec import AUTO_BUSH_GAP, Algorithm, AssignmentSpec, DemandClass
 from corridors.assignment.vdf import beckmann, link_slopes_into, link_times_into
 from corridors.errors import ConvergenceWarning, DemandError, InvalidSpecError, explain
 
@@ -214,7 +214,8 @@ def assign(
     algo = spec.algorithm
     assert isinstance(algo, Algorithm)
     if algo is Algorithm.AUTO:
-        algo = Algorithm.BUSH if warm_start is not None else Algorithm.GP
+        tight = spec.target_gap <= AUTO_BUSH_GAP
+        algo = Algorithm.BUSH if warm_start is not None or tight else Algorithm.GP
         spec = replace(spec, algorithm=algo)
     if warm_start is not None and algo is not Algorithm.BUSH:
         raise InvalidSpecError(

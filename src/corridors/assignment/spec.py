@@ -11,7 +11,10 @@ import numpy.typing as npt
 
 from corridors.errors import DemandError, InvalidSpecError, explain
 
-__all__ = ["Algorithm", "AssignmentSpec", "DemandClass"]
+__all__ = ["AUTO_BUSH_GAP", "Algorithm", "AssignmentSpec", "DemandClass"]
+
+AUTO_BUSH_GAP = 1e-9
+"""``algorithm="auto"`` runs the bush algorithm for target gaps at or below this value."""
 
 
 class Algorithm(enum.Enum):
@@ -32,8 +35,8 @@ class Algorithm(enum.Enum):
     BUSH = "bush"
     """Bush-based Algorithm B (Dial, 2006): origin-based flows; warm-startable."""
     AUTO = "auto"
-    """The default: ``bush`` when warm-starting from a bush result, else ``gp`` (measured
-    faster on every TNTP case up to Berlin-Center; docs/developer/decisions/0002)."""
+    """The default: ``bush`` for a warm start or a target gap ≤ 1e-9, else ``gp``
+    (measured; docs/developer/decisions/0002)."""
 
     @classmethod
     def _missing_(cls, value: object) -> Algorithm | None:
@@ -69,7 +72,8 @@ class AssignmentSpec:
     algorithm
         :class:`Algorithm` or its name: ``"aon"``, ``"msa"``, ``"fw"``, ``"cfw"``, ``"bfw"``,
         ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` when ``assign`` gets a
-        ``warm_start``, else ``gp``, the faster at every size measured; see
+        ``warm_start`` or ``target_gap`` ≤ :data:`AUTO_BUSH_GAP`, else ``gp``, as measured
+        in ``benchmarks/results/equilibrium.md``; see
         ``docs/developer/decisions/0002-bush-based-assignment.md``).
     target_gap
         Stop when the relative gap ``(TSTT - SPTT) / TSTT`` falls to this value
