@@ -20,6 +20,9 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -29,14 +32,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from corridors._deps import require
 from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors._random import rng_from_seed
-from corridors.errors import InvalidSpecError, explain
+from corridors._yaml import load_yaml
+from corridors.errors import (
+    CorridorsError,
+    InvalidSpecError,
+    LimitExceededError,
+    ScenarioError,
+    explain,
+)
 
-__all__ = ["KNOBS", "SweepSpec", "load_sweep", "run_one", "run_sweep"]
+__all__ = [
+    "KNOBS",
+    "MAX_RUNS",
+    "SweepInterrupted",
+    "SweepSpec",
+    "failed_runs",
+    "load_sweep",
+    "run_one",
+    "run_sweep",
+    "shipped_sweeps",
+]
+
+MAX_RUNS = 10_000
+"""Most runs in one sweep (each run is a full equilibrium assignment, seconds of CPU)."""
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +115,15 @@ class SweepSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.runs:
+            _check_run_count(self.name, len(self.runs), "runs")
+        if not isinstance(self.max_iterations, int) or not 1 <= self.max_iterations <= 100_000:
+            raise InvalidSpecError(
+                explain(
+                    f"Sweep {self.name!r}: max_iterations = {self.max_iterations!r}.",
+                    fix="Give a whole number between 1 and 100000.",
+                )
+            )
         if not self.runs:
             raise InvalidSpecError(
                 explain(f"Sweep {self.name!r} has no runs.", fix="Give a 'grid' or a 'sample'.")
@@ -106,21 +137,58 @@ class SweepSpec:
                             fix="Knobs: " + ", ".join(KNOBS) + ".",
                         )
                     )
+                v = run[k]
+                if isinstance(v, bool) or not isinstance(v, int | float) or not _finite_pos(v, k):
+                    raise InvalidSpecError(
+                        explain(
+                            f"Sweep {self.name!r}: knob {k} = {v!r} is not a finite number "
+                            + ("(0 or 1)." if k == "fail" else "> 0."),
+                            why="Knob values multiply demand, capacities, dwell or tariffs.",
+                            fix="Give plain positive numbers, e.g. 1.5.",
+                        )
+                    )
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, name: str = "sweep") -> SweepSpec:
         """Build the runs from ``grid`` (all combinations) or ``sample`` (uniform draws)."""
+        if not isinstance(doc, Mapping):
+            raise InvalidSpecError(
+                explain(
+                    f"Sweep {name!r}: the file holds a {type(doc).__name__}, not a mapping.",
+                    fix="Write 'name:', then 'grid:' or 'sample:' (see docs/scenarios.md).",
+                )
+            )
         name = str(doc.get("name", name))
         if "grid" in doc:
+            if not isinstance(doc["grid"], Mapping) or not doc["grid"]:
+                raise InvalidSpecError(
+                    explain(
+                        f"Sweep {name!r}: 'grid' must map knobs to lists of values.",
+                        fix="e.g. grid: {demand: [1.0, 2.0]}.",
+                    )
+                )
             grid = {k: list(v) if isinstance(v, list) else [v] for k, v in doc["grid"].items()}
+            _check_run_count(name, math.prod(len(v) for v in grid.values()), "grid")
             runs = tuple(
                 dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())
             )
         elif "sample" in doc:
             s = doc["sample"]
-            rng = rng_from_seed(int(s.get("seed", 0)))
-            n = int(s["n"])
-            ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in s["ranges"].items()}
+            try:
+                seed = s.get("seed", 0)
+                n = s["n"]
+                if isinstance(n, bool) or not isinstance(n, int):
+                    raise TypeError("n")
+                ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in s["ranges"].items()}
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise InvalidSpecError(
+                    explain(
+                        f"Sweep {name!r}: 'sample' is malformed ({type(exc).__name__}: {exc}).",
+                        fix="Write sample: {n: 20, seed: 1, ranges: {demand: [1.0, 3.0]}}.",
+                    )
+                ) from exc
+            _check_run_count(name, n, "sample.n")
+            rng = rng_from_seed(seed)
             runs = tuple(
                 {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in ranges.items()} for _ in range(n)
             )
@@ -135,12 +203,97 @@ class SweepSpec:
         )
 
 
+def shipped_sweeps() -> dict[str, Path]:
+    """The example sweeps shipped with corridors, by name."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("corridors") / "data" / "sweeps"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+_FORMAT_HINT = (
+    "A sweep is a YAML mapping with 'name', optional 'base'/'scenario', and either "
+    "'grid: {knob: [values]}' or 'sample: {n: N, seed: S, ranges: {knob: [low, high]}}'; "
+    "see the shipped example with 'corridors sweep --list'."
+)
+
+
+def _finite_pos(v: float, knob: str) -> bool:
+    if knob == "fail":
+        return v in (0, 1)
+    return math.isfinite(v) and v > 0
+
+
+def _check_run_count(name: str, n: int, field: str) -> None:
+    if n > MAX_RUNS:
+        raise LimitExceededError(
+            explain(
+                f"Sweep {name!r} has {n:,} runs, above the limit of {MAX_RUNS:,}.",
+                why="Each run is a full equilibrium assignment (seconds of CPU).",
+                fix="Use a coarser grid or a smaller sample.n, or split the sweep.",
+            ),
+            field=field,
+            limit=MAX_RUNS,
+        )
+    if n < 1:
+        raise InvalidSpecError(
+            explain(f"Sweep {name!r}: {field} gives {n} runs.", fix="Give at least one run.")
+        )
+
+
+def failed_runs(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a sweep table whose run failed (non-empty ``error``).
+
+    Adapters use it to report failures and exit non-zero; the table itself keeps every run.
+    """
+    if "error" not in table:
+        return table.iloc[0:0]
+    return table[table["error"].fillna("").astype(str) != ""]
+
+
 def load_sweep(path: str | Path) -> SweepSpec:
-    """Read a sweep file (YAML)."""
+    """Read a sweep file (YAML) or a shipped sweep by name.
+
+    Raises
+    ------
+    InvalidSpecError
+        When the file is missing, not UTF-8 YAML, or not a sweep (the message shows the format).
+    """
     p = Path(path)
+    shipped = shipped_sweeps()
+    if not p.is_file() and str(path) in shipped:
+        p = shipped[str(path)]
     if not p.is_file():
-        raise InvalidSpecError(explain(f"{p}: no such sweep file."))
-    return SweepSpec.from_dict(yaml.safe_load(p.read_text(encoding="utf-8")) or {}, name=p.stem)
+        raise InvalidSpecError(
+            explain(
+                f"{p}: no such sweep file or shipped sweep.",
+                fix="Shipped sweeps: " + ", ".join(shipped) + ".",
+            )
+        )
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidSpecError(explain(f"{p}: not UTF-8 text.", fix=_FORMAT_HINT)) from exc
+    except OSError as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: cannot be read ({exc.strerror}).", fix="Check the file.")
+        ) from exc
+    try:
+        doc = load_yaml(text, what=f"sweep file {p.name}")  # alias-free, size-limited
+    except ScenarioError as exc:
+        raise InvalidSpecError(explain(f"{p}: not valid YAML. {exc}", fix=_FORMAT_HINT)) from exc
+    try:
+        return SweepSpec.from_dict(doc, name=p.stem)  # checks the shape, says what is wrong
+    except LimitExceededError:
+        raise
+    except InvalidSpecError as exc:
+        raise InvalidSpecError(explain(f"{p}: {exc}", fix=_FORMAT_HINT)) from exc
+    except CorridorsError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: not a sweep ({type(exc).__name__}: {exc}).", fix=_FORMAT_HINT)
+        ) from exc
 
 
 @functools.lru_cache(maxsize=4)
@@ -151,6 +304,15 @@ def _base(base: str) -> tuple[Any, Any]:
 
     net = load_network(None if base == "bundled" else base)
     return net, baseline_demand(net)
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_sweep`; ``table`` holds the runs that finished (also written to
+    ``out``), or is ``None`` when none had."""
+
+    def __init__(self, table: pd.DataFrame | None) -> None:
+        super().__init__("sweep interrupted")
+        self.table = table
 
 
 def run_one(index: int, knobs: Mapping[str, float], spec: SweepSpec) -> dict[str, Any]:
@@ -187,12 +349,21 @@ def _client(
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     if scheduler:
         return dd.Client(scheduler), None
-    cluster = dd.LocalCluster(
-        n_workers=workers,
-        threads_per_worker=threads_per_worker,
-        processes=processes,
-        dashboard_address=None,
-    )
+    # Worker processes start with Ctrl-C ignored (the disposition survives exec): the parent
+    # alone handles it, keeps the finished runs and closes the cluster, instead of every worker
+    # printing its own KeyboardInterrupt traceback.
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main and processes else None
+    try:
+        cluster = dd.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            dashboard_address=None,
+        )
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
     return dd.Client(cluster), cluster
 
 
@@ -229,9 +400,15 @@ def run_sweep(
         :func:`~corridors.scenarios.compare.run_scenario`, ``error`` (empty when the run
         succeeded) and ``seconds``.
     """
+    for label, value in (("workers", workers), ("threads_per_worker", threads_per_worker)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidSpecError(
+                explain(f"{label} = {value!r}.", fix=f"Give {label} >= 1 (a whole number).")
+            )
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     client, cluster = _client(scheduler, workers, threads_per_worker, processes)
     rows: list[dict[str, Any]] = []
+    interrupted = False
     try:
         futures = [
             client.submit(run_one, i, knobs, spec, pure=False) for i, knobs in enumerate(spec.runs)
@@ -243,17 +420,37 @@ def run_sweep(
                 idx = futures.index(fut)
                 rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
             progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
+    except KeyboardInterrupt:  # Ctrl-C: keep (and write) the runs that finished
+        interrupted = True
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+    if not rows:
+        if interrupted:
+            raise SweepInterrupted(None)
+        rows = [{"run": i, "error": "not run"} for i in range(len(spec.runs))]
     table = pd.DataFrame(rows).sort_values("run").reset_index(drop=True)
     if "converged" in table:
         table["converged"] = table["converged"].astype("boolean")
     table["error"] = table["error"].fillna("").astype(str)
+    table.attrs["failed"] = len(failed_runs(table))
+    table.attrs["interrupted"] = interrupted
     if out is not None:
-        table.to_parquet(out, index=False)
+        _write_table(table, out)
+    if interrupted:
+        log.warning("sweep interrupted: %d of %d runs finished", len(rows), len(spec.runs))
+        raise SweepInterrupted(table)
     return table
+
+
+def _write_table(table: pd.DataFrame, out: str | Path) -> None:
+    """Write the sweep table: CSV for a ``.csv`` name, Parquet otherwise (``parquet`` extra)."""
+    if str(out).lower().endswith(".csv"):
+        table.to_csv(out, index=False)
+        return
+    require("pyarrow", extra="parquet", purpose="Writing the sweep table as Parquet")
+    table.to_parquet(out, index=False)
 
 
 def grid_values(values: Sequence[float]) -> list[float]:
