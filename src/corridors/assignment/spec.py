@@ -74,7 +74,7 @@ class AssignmentSpec:
         ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` when ``assign`` gets a
         ``warm_start`` or ``target_gap`` ≤ :data:`AUTO_BUSH_GAP`, else ``gp``, as measured
         in ``benchmarks/results/equilibrium.md``; see
-        ``docs/developer/decisions/0002-bush-based-assignment.md``).
+        ``docs/developer/decisions/0004-bush-based-assignment.md``).
     target_gap
         Stop when the relative gap ``(TSTT - SPTT) / TSTT`` falls to this value
         (dimensionless, default ``1e-6``).
