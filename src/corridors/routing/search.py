@@ -237,6 +237,7 @@ def pareto_routes(
     feu: float | None = None,
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
+    graph: CompiledGraph | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -273,6 +274,9 @@ def pareto_routes(
         Demand class (wagon type for bulk tariffs, value of time); see ``CargoClass``.
     carbon_price_usd_per_t
         USD per t CO2e (well-to-wheel) added to costs; ``None`` = the network's parameter.
+    graph
+        The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
+        equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
 
     Returns
     -------
@@ -328,7 +332,7 @@ def pareto_routes(
                 fix="Pick two different places.",
             )
         )
-    g = network.graph(consignment.cargo)
+    g = network.graph(consignment.cargo) if graph is None else graph
     fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = network.node_position(o), network.node_position(d)
