@@ -143,7 +143,7 @@ def run_year(
     from corridors.assignment.sue import SUESpec, equilibrium
     from corridors.scenarios import apply_scenario
 
-    sue = SUESpec(target_gap=1e-5, column_rounds=1) if sue is None else sue
+    sue = SUESpec(target_gap=1e-6, column_rounds=0) if sue is None else sue
     net, od, scen = _networks(_scenario_ref(project))
     dem = demand_in_year(project, net, od, year, factor=factor)
     pnet, pdem = apply_scenario(net, scen, demand=dem)
@@ -456,7 +456,9 @@ def appraise(
     modelled_years
         Override the project's modelled years.
     sue
-        Equilibrium stopping rule (default relative gap 1e-5, one route-regeneration round).
+        Equilibrium stopping rule (default relative gap 1e-6 and no route regeneration: both
+        sides keep the routes generated at free-flow times, because regenerated route sets
+        differ between the two runs and make their difference noisy; see docs/appraisal.md).
     executor, scheduler, workers
         ``"serial"`` (default) or ``"dask"``: the modelled runs go to a Dask cluster like
         ``corridors sweep`` (``scheduler`` address or a local cluster of ``workers``).

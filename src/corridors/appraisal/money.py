@@ -79,14 +79,20 @@ def irr(flows: npt.ArrayLike, years: npt.ArrayLike) -> float:
     y = y - y.min()
 
     def g(r: float) -> float:
-        return float(np.sum(f * (1.0 + r) ** -y))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.sum(f * (1.0 + r) ** -y))
 
-    grid = np.concatenate([np.linspace(-0.99, 0.0, 100, endpoint=False), np.geomspace(1e-4, 10, 200)])
+    grid = np.concatenate(
+        [np.linspace(-0.99, 0.0, 100, endpoint=False), np.geomspace(1e-4, 10, 200)]
+    )
     vals = np.array([g(r) for r in grid])
     for k in range(grid.size - 1):
-        if vals[k] == 0.0:
+        a, b = vals[k], vals[k + 1]
+        if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        if a == 0.0:
             return float(grid[k])
-        if np.sign(vals[k]) != np.sign(vals[k + 1]):
+        if np.sign(a) != np.sign(b):
             return float(brentq(g, grid[k], grid[k + 1], xtol=1e-12))
     return float("nan")
 
