@@ -375,6 +375,7 @@ def _runner(
     workers: int,
     progress: ProgressCallback,
     total: int,
+    processes: bool = True,
 ) -> tuple[Runner, Callable[[], None]]:
     done = [0]
 
@@ -400,7 +401,7 @@ def _runner(
     from corridors.scenarios.sweep import _client
 
     dd = require("dask.distributed", extra="dask", purpose="Running an appraisal on Dask")
-    client, cluster = _client(scheduler, workers, 1, True)
+    client, cluster = _client(scheduler, workers, 1, processes)
 
     def run_dask(tasks: Sequence[tuple[float, int]]) -> dict[tuple[float, int], YearBenefits]:
         futs = {client.submit(run_year, project, y, f, sue=sue, pure=False): (f, y) for f, y in tasks}
@@ -432,6 +433,7 @@ def appraise(
     executor: str = "serial",
     scheduler: str | None = None,
     workers: int = 2,
+    processes: bool = True,
     progress: ProgressCallback | None = None,
 ) -> Appraisal:
     """Appraise a project: benefits by year, NPV, BCR, IRR, payback, sensitivity, switching value.
@@ -459,9 +461,10 @@ def appraise(
         Equilibrium stopping rule (default relative gap 1e-6 and no route regeneration: both
         sides keep the routes generated at free-flow times, because regenerated route sets
         differ between the two runs and make their difference noisy; see docs/appraisal.md).
-    executor, scheduler, workers
-        ``"serial"`` (default) or ``"dask"``: the modelled runs go to a Dask cluster like
-        ``corridors sweep`` (``scheduler`` address or a local cluster of ``workers``).
+    executor, scheduler, workers, processes
+        ``"serial"`` (default) or ``"dask"``: the modelled runs (every year × demand factor)
+        go to a Dask cluster like ``corridors sweep`` (``scheduler`` address, or a local
+        cluster of ``workers``, as processes unless ``processes=False``).
     progress
         Called after each modelled year (two equilibria).
 
@@ -495,7 +498,7 @@ def appraise(
     factors = [1.0, *[float(f) for f in demand_range]]
     my = project.modelled_years
     total = len(my) * (len(factors) + (switching_runs if demand_range else 0))
-    run, close = _runner(project, sue, executor, scheduler, workers, progress, total)
+    run, close = _runner(project, sue, executor, scheduler, workers, progress, total, processes)
     try:
         got = run([(f, y) for f in factors for y in my])
         runs: dict[float, dict[int, YearBenefits]] = {}
