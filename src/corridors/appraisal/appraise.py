@@ -256,8 +256,10 @@ class Appraisal:
     sensitivity
         One row per test: ``factor``, ``case``, ``value``, ``npv_usd_m``, ``bcr``, ``irr``.
     switching
-        ``demand_factor`` at which the NPV is zero (``nan`` if not found), ``npv_at`` (the
-        factors tried and their NPV), ``found`` and ``method``.
+        ``demand_factor`` at which the NPV is zero (``nan`` if not found; linear between the
+        two runs that bracket it, or extrapolated when ``within_runs`` is false), ``bracket``
+        (those two factors), ``npv_at`` (every factor tried and its NPV), ``found`` and
+        ``method``.
     seconds
         Wall time.
     """
@@ -552,7 +554,8 @@ def _switching(
         near = min(fs, key=lambda f: abs(f - root))
         if abs(vals[near]) <= 0.005 * max(pvc, 1.0) or abs(near - root) < 1e-3:
             break
-        f = round(float(np.clip(root, 0.05, 10.0)), 4)
+        # one step at most doubles (or halves) the range tried: the NPV is not linear in demand
+        f = round(float(np.clip(root, max(0.05, fs[0] / 2), min(5.0, fs[-1] * 2))), 4)
         if f in vals:
             break
         got = run([(f, y) for y in project.modelled_years])
@@ -562,10 +565,16 @@ def _switching(
     fs = sorted(vals)
     root = _root(fs, [vals[f] for f in fs])
     inside = root is not None and fs[0] <= root <= fs[-1]
+    bracket = None
+    if inside:
+        lo_f = max(f for f in fs if f <= root)  # type: ignore[operator]
+        hi_f = min(f for f in fs if f >= root)  # type: ignore[operator]
+        bracket = [lo_f, hi_f]
     return {
         "demand_factor": float("nan") if root is None else float(root),
         "found": root is not None,
         "within_runs": bool(inside),
+        "bracket": bracket,
         "method": method if root is not None else "NPV does not change sign with demand",
         "npv_at": {float(f): float(vals[f]) for f in fs},
     }

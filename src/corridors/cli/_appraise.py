@@ -180,9 +180,14 @@ def _render(a: Any, top: int) -> None:
     _table("Sensitivity (NPV USD million)", a.sensitivity.to_dict(orient="records"))
     sw = a.switching
     if sw.get("found"):
+        where = (
+            f"between runs at ×{sw['bracket'][0]:g} and ×{sw['bracket'][1]:g}"
+            if sw.get("within_runs")
+            else "extrapolated beyond the runs"
+        )
         console.print(
             f"switching value: NPV = 0 at demand × {sw['demand_factor']:.3f} "
-            f"({sw['method']}{'' if sw.get('within_runs') else ', extrapolated'})"
+            f"({sw['method']}; {where})"
         )
     else:
         console.print(f"switching value: not found ({sw.get('method')})")
