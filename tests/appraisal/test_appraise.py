@@ -70,7 +70,11 @@ def test_costs_residual_carbon_and_interpolation() -> None:
         modelled_years=[2025, 2027],
         operating_cost_usd_m_per_year={"value": 5, "source": "estimate", "method": "M61"},
         residual_value_usd_m={"value": 40, "source": "estimate", "method": "M62"},
-        carbon_price_usd_per_t={"by_year": {2025: 100, 2028: 100}, "source": "estimate", "method": "M65"},
+        carbon_price_usd_per_t={
+            "by_year": {2025: 100, 2028: 100},
+            "source": "estimate",
+            "method": "M65",
+        },
         operator_margin={"value": 0.5, "source": "estimate", "method": "M67"},
     )
     runs = {2025: _yb(2025, 10e6, co2_t=-1000, revenue=4e6), 2027: _yb(2027, 30e6, co2_t=-3000)}
@@ -129,7 +133,10 @@ def test_shipped_project_appraises_end_to_end(tmp_path: Path) -> None:
     assert (cash.loc[2026:, "benefits"] != 0).all()
     sens = a.sensitivity.set_index(["factor", "case"])
     assert sens.loc[("capital cost", "high"), "npv_usd_m"] < s["npv_usd_m"]
-    assert sens.loc[("discount rate", "low"), "npv_usd_m"] > sens.loc[("discount rate", "high"), "npv_usd_m"]
+    assert (
+        sens.loc[("discount rate", "low"), "npv_usd_m"]
+        > sens.loc[("discount rate", "high"), "npv_usd_m"]
+    )
     assert not a.switching["found"]
     files = a.write(tmp_path)
     for name in ("tornado.png", "cashflows.png"):

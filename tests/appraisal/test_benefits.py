@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridors.appraisal import alternative_costs, logsum_surplus, rule_of_half, year_benefits
+from corridors.appraisal import logsum_surplus, rule_of_half, year_benefits
 from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters
 from corridors.assignment.demand import ODMatrices
 from corridors.assignment.sue import SUESpec, build_problem, solve
@@ -90,7 +90,9 @@ def test_cheaper_southern_line_benefits_shippers_by_the_rule_of_a_half(
     # 1 % shorter southern line (less tariff and time): a small change
     scen = {
         "name": "shorter",
-        "changes": [{"op": "change_links", "links": ["a-t", "t-d"], "multiply": {"length_km": 0.99}}],
+        "changes": [
+            {"op": "change_links", "links": ["a-t", "t-d"], "multiply": {"length_km": 0.99}}
+        ],
     }
     base, proj = _pair(net, scen)
     yb = year_benefits(base, proj)
@@ -116,7 +118,9 @@ def test_revenue_and_transit_by_country_add_up(tiny: Callable[[str], Network]) -
 
     f = _flows_by_country(base)
     # every unit pays its route's cost: total revenue = sum(path flow x path cost)
-    assert f["revenue"].sum() == pytest.approx(float(np.sum(base.path_flow * base.problem.path_cost)))
+    assert f["revenue"].sum() == pytest.approx(
+        float(np.sum(base.path_flow * base.problem.path_cost))
+    )
     rev = dict(zip(f["countries"], f["revenue"], strict=True))
     tr = dict(zip(f["countries"], f["transit"], strict=True))
     # A (KZ) -> D (TR): RU and TM earn only transit, KZ and TR none

@@ -19,7 +19,11 @@ def _doc(**over: Any) -> dict[str, Any]:
         "price_year": 2024,
         "opening_year": 2027,
         "lifetime_years": 20,
-        "capital_cost_usd_m": {"by_year": {2025: 50, 2026: 50}, "source": "estimate", "method": "M71"},
+        "capital_cost_usd_m": {
+            "by_year": {2025: 50, 2026: 50},
+            "source": "estimate",
+            "method": "M71",
+        },
         "operating_cost_usd_m_per_year": {"value": 5, "source": "estimate", "method": "M71"},
         "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M62"},
     }
@@ -29,11 +33,22 @@ def _doc(**over: Any) -> dict[str, Any]:
 
 def test_shipped_projects_load_with_provenance() -> None:
     names = set(shipped_projects())
-    assert {"third-railroad", "caspian-ferries-x2", "customs-halved", "zhezkazgan-beyneu-double"} <= names
+    assert {
+        "third-railroad",
+        "caspian-ferries-x2",
+        "customs-halved",
+        "zhezkazgan-beyneu-double",
+    } <= names
     for n in names:
         p = load_project(n)
         assert p.lifetime_years > 0 and p.modelled_years
-        for fig in (p.capital_cost, p.operating_cost, p.residual_value, p.discount_rate, p.carbon_price):
+        for fig in (
+            p.capital_cost,
+            p.operating_cost,
+            p.residual_value,
+            p.discount_rate,
+            p.carbon_price,
+        ):
             assert fig.source and (fig.source != "estimate" or fig.method.startswith("M"))
 
 
@@ -50,7 +65,10 @@ def test_defaults_fill_valuation_figures() -> None:
     [
         ({"lifetime_years": -5}, r"lifetime_years = -5 is below 1.*operate at least one year"),
         ({"lifetime_years": 0}, r"lifetime_years = 0 is below 1"),
-        ({"scenario": "third-railraod"}, r"neither a shipped scenario nor a file.*'third-railroad'"),
+        (
+            {"scenario": "third-railraod"},
+            r"neither a shipped scenario nor a file.*'third-railroad'",
+        ),
         (
             {"capital_cost_usd_m": {"by_year": {2024: 10, 2026: 10}, "source": "S400"}},
             r"no figure for year\(s\) \[2025\].*0 for a year without spending",
@@ -76,7 +94,11 @@ def test_defaults_fill_valuation_figures() -> None:
         ({"lifetme_years": 3}, r"unknown key 'lifetme_years'.*'lifetime_years'"),
         ({"discount_rate": {"value": 0.9, "source": "estimate", "method": "M66"}}, r"above 0.5"),
         (
-            {"demand_growth": [{"name": "g", "by_year": {2024: 1}, "rate_per_year": 0.1, "source": "S08"}]},
+            {
+                "demand_growth": [
+                    {"name": "g", "by_year": {2024: 1}, "rate_per_year": 0.1, "source": "S08"}
+                ]
+            },
             r"exactly one of by_year or rate_per_year",
         ),
     ],
@@ -90,9 +112,9 @@ def test_bad_projects_get_clear_errors(over: dict[str, Any], match: str) -> None
 def test_missing_fields_and_files(tmp_path: Path) -> None:
     d = _doc()
     del d["capital_cost_usd_m"]
-    with pytest.raises(InvalidSpecError, match="missing field.*capital_cost_usd_m"):
+    with pytest.raises(InvalidSpecError, match=r"missing field.*capital_cost_usd_m"):
         project_from_dict(d)
-    with pytest.raises(InvalidSpecError, match="no such file or shipped project.*third-railroad"):
+    with pytest.raises(InvalidSpecError, match=r"no such file or shipped project.*third-railroad"):
         load_project("third-railrod")
     bad = tmp_path / "p.yaml"
     bad.write_text("name: [unclosed\n")
@@ -108,5 +130,5 @@ def test_scenario_file_relative_to_the_project(tmp_path: Path) -> None:
     p.write_text(yaml.safe_dump(_doc(scenario="mine.yaml")))
     assert load_project(p).scenario == "mine.yaml"
     p.write_text(yaml.safe_dump(_doc(scenario="missing.yaml")))
-    with pytest.raises(InvalidSpecError, match="missing.yaml"):
+    with pytest.raises(InvalidSpecError, match=r"missing\.yaml"):
         load_project(p)

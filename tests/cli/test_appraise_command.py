@@ -26,7 +26,12 @@ def test_appraise_prints_tables_and_writes_charts(
     args = ("appraise", "customs-halved", "--years", "2026", "--demand-range", "")
     code, out, err = _run(capsys, *args, "--switching-runs", "0", "--out", str(tmp_path))
     assert code == 0, err
-    for title in ("Decision figures", "by who gets it", "Sensitivity", "Operator revenue by country"):
+    for title in (
+        "Decision figures",
+        "by who gets it",
+        "Sensitivity",
+        "Operator revenue by country",
+    ):
         assert title in out
     assert (tmp_path / "tornado.png").stat().st_size > 10_000
     assert (tmp_path / "cashflows.png").is_file()

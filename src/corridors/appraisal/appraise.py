@@ -62,7 +62,7 @@ def _growth_index(
                     fix=f"Use classes of {list(od.matrices)}.",
                 )
             )
-        sel = []
+        sel: list[Any] = []
         for side, labels in (("origins", g.origins), ("destinations", g.destinations)):
             if not labels:
                 sel.append(slice(None))
@@ -163,7 +163,9 @@ def run_year(
     return replace(yb, extra={**gaps, "warnings": [str(w.message) for w in caught]})
 
 
-def _stream(project: Project, runs: Mapping[int, YearBenefits], years: np.ndarray, key: str) -> np.ndarray:
+def _stream(
+    project: Project, runs: Mapping[int, YearBenefits], years: np.ndarray, key: str
+) -> np.ndarray:
     my = sorted(runs)
     vals = [runs[y].totals[key] for y in my]
     out = np.interp(years, my, vals)
@@ -280,7 +282,9 @@ class Appraisal:
 
     def year_table(self) -> pd.DataFrame:
         """Per modelled year (central case): every benefit total."""
-        return pd.DataFrame([{"year": y, **dict(b.totals)} for y, b in sorted(self.central.items())])
+        return pd.DataFrame(
+            [{"year": y, **dict(b.totals)} for y, b in sorted(self.central.items())]
+        )
 
     def distribution(self) -> dict[str, pd.DataFrame]:
         """Tables of the last modelled year (central case): revenue by country, CO2 by country
@@ -406,7 +410,9 @@ def _runner(
     client, cluster = _client(scheduler, workers, 1, processes)
 
     def run_dask(tasks: Sequence[tuple[float, int]]) -> dict[tuple[float, int], YearBenefits]:
-        futs = {client.submit(run_year, project, y, f, sue=sue, pure=False): (f, y) for f, y in tasks}
+        futs = {
+            client.submit(run_year, project, y, f, sue=sue, pure=False): (f, y) for f, y in tasks
+        }
         out = {}
         for fut in dd.as_completed(list(futs)):
             f, y = futs[fut]
@@ -493,7 +499,10 @@ def appraise(
     discount_factors([0], rate, 0)  # validates
     if demand_range and (len(demand_range) != 2 or min(demand_range) <= 0):
         raise InvalidSpecError(
-            explain(f"demand_range={demand_range!r} must be two positive factors.", fix="Use (0.8, 1.2).")
+            explain(
+                f"demand_range={demand_range!r} must be two positive factors.",
+                fix="Use (0.8, 1.2).",
+            )
         )
     if switching_runs < 0:
         raise InvalidSpecError(explain(f"switching_runs={switching_runs} must be ≥ 0."))
@@ -551,7 +560,8 @@ def _switching(
         root = _root(fs, [vals[f] for f in fs])
         if root is None:
             break
-        near = min(fs, key=lambda f: abs(f - root))
+        r0 = float(root)
+        near = min(fs, key=lambda f: abs(f - r0))
         if abs(vals[near]) <= 0.005 * max(pvc, 1.0) or abs(near - root) < 1e-3:
             break
         # one step at most doubles (or halves) the range tried: the NPV is not linear in demand

@@ -53,10 +53,10 @@ if TYPE_CHECKING:
     from corridors.assignment.sue import ChoiceResult
 
 __all__ = [
-    "one_sided_share",
     "YearBenefits",
     "alternative_costs",
     "logsum_surplus",
+    "one_sided_share",
     "rule_of_half",
     "year_benefits",
 ]
@@ -218,7 +218,9 @@ def _link_attributes(result: ChoiceResult) -> dict[str, Any]:
     lk = pr.net.links.reindex(ids)
     gpt = np.nan_to_num(lk["co2_g_per_tkm"].to_numpy(float))
     spread = np.nan_to_num(
-        np.maximum(lk["border_dwell_p90_h"].to_numpy(float) - lk["border_dwell_h"].to_numpy(float), 0)
+        np.maximum(
+            lk["border_dwell_p90_h"].to_numpy(float) - lk["border_dwell_h"].to_numpy(float), 0
+        )
     )
     return {
         "ca": attr["ca"],
@@ -299,7 +301,9 @@ def _crossings(base: ChoiceResult, proj: ChoiceResult) -> pd.DataFrame:
         lt = r.link_table()
         keep = lt["link_type"].isin(["border", "ferry", "sea", "transfer", "gauge_change"])
         keep &= lt["capacity_teu_eq_per_yr"].notna()
-        t = lt.loc[keep, ["link_id", "link_type", "flow_teu_eq_per_yr", "volume_capacity", "delay_h"]]
+        t = lt.loc[
+            keep, ["link_id", "link_type", "flow_teu_eq_per_yr", "volume_capacity", "delay_h"]
+        ]
         return t.groupby(["link_id", "link_type"], as_index=False).agg(
             flow_teu_eq_per_yr=("flow_teu_eq_per_yr", "sum"),
             volume_capacity=("volume_capacity", "max"),
@@ -350,7 +354,7 @@ def year_benefits(
         USD of one hour of P90−P50 spread per USD of one hour of mean time.
     """
     pa = base.params
-    kw = {"cost_scale": pa.cost_scale, "nest_scale": pa.nest_scale, "asc": pa.asc}
+    kw: dict[str, Any] = {"cost_scale": pa.cost_scale, "nest_scale": pa.nest_scale, "asc": pa.asc}
     ac0, ac1 = alternative_costs(base), alternative_costs(proj)
     surplus = logsum_surplus(ac0, ac1, **kw)
     roh = rule_of_half(ac0, ac1, **kw)
@@ -395,8 +399,7 @@ def year_benefits(
         "rule_of_half_usd": float(roh.sum()),
         "time_part_usd": time_part,
         "cost_part_usd": cost_part,
-        "reliability_usd": reliability_ratio
-        * (f0["unreliability_usd"] - f1["unreliability_usd"]),
+        "reliability_usd": reliability_ratio * (f0["unreliability_usd"] - f1["unreliability_usd"]),
         "revenue_change_usd": float(revenue["revenue_change_usd"].sum()),
         "co2_change_t": float(co2_country["co2_change_t"].sum()),
         "crossing_hours_saved": float(crossings["teu_eq_hours_saved"].sum()),
@@ -410,6 +413,8 @@ def year_benefits(
         by_class=by_class,
         revenue=revenue,
         co2_country=co2_country,
-        co2_corridor=co2_corridor[(co2_corridor["co2_base_t"] > 0) | (co2_corridor["co2_project_t"] > 0)],
+        co2_corridor=co2_corridor[
+            (co2_corridor["co2_base_t"] > 0) | (co2_corridor["co2_project_t"] > 0)
+        ],
         crossings=crossings,
     )

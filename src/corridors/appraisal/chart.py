@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-
 if TYPE_CHECKING:
     from corridors.appraisal.appraise import Appraisal
 
@@ -50,16 +49,31 @@ def tornado(a: Appraisal, path: str | Path) -> Path:
         ax.barh(i, lo - central, left=central, color="#c0504d", height=0.6)
         ax.barh(i, hi - central, left=central, color="#4f81bd", height=0.6)
         fmt = "{:.0%}" if name == "discount rate" else "×{:g}"
-        ax.text(lo, i, f" {fmt.format(vlo)} ", va="center", ha="right" if lo < central else "left", fontsize=8)
-        ax.text(hi, i, f" {fmt.format(vhi)} ", va="center", ha="left" if hi >= central else "right", fontsize=8)
+        ax.text(
+            lo,
+            i,
+            f" {fmt.format(vlo)} ",
+            va="center",
+            ha="right" if lo < central else "left",
+            fontsize=8,
+        )
+        ax.text(
+            hi,
+            i,
+            f" {fmt.format(vhi)} ",
+            va="center",
+            ha="left" if hi >= central else "right",
+            fontsize=8,
+        )
     ax.axvline(central, color="k", lw=1)
     ax.axvline(0, color="grey", lw=0.8, ls="--")
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
-    ax.set_xlabel("NPV, USD million (price year %d)" % a.project.price_year)
+    ax.set_xlabel(f"NPV, USD million (price year {a.project.price_year})")
     ax.set_title(
         f"{a.project.name}: NPV sensitivity (central {central:,.0f} USD m at "
-        f"{a.summary['discount_rate']:.0%}); red = low value, blue = high value"
-    , fontsize=9)
+        f"{a.summary['discount_rate']:.0%}); red = low value, blue = high value",
+        fontsize=9,
+    )
     fig.tight_layout()
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -93,16 +107,25 @@ def cashflows(a: Appraisal, path: str | Path) -> Path:
         v = c[col].to_numpy()
         neg = np.where(v < 0, v, 0)
         if neg.any():
-            ax.bar(y, neg, bottom=neg_bottom, color="#7f7f7f", label=f"{col.replace('_', ' ')} (loss)")
+            ax.bar(
+                y, neg, bottom=neg_bottom, color="#7f7f7f", label=f"{col.replace('_', ' ')} (loss)"
+            )
             neg_bottom = neg_bottom + neg
     ax2 = ax.twinx()
-    ax2.plot(y, np.cumsum(c["net"] * c["discount_factor"]), color="k", lw=1.5, label="cumulative discounted net")
+    ax2.plot(
+        y,
+        np.cumsum(c["net"] * c["discount_factor"]),
+        color="k",
+        lw=1.5,
+        label="cumulative discounted net",
+    )
     ax2.axhline(0, color="grey", lw=0.8, ls="--")
     ax2.set_ylabel("cumulative discounted net, USD m")
     ax.set_ylabel("USD million per year")
     ax.set_title(
-        f"{a.project.name}: NPV {a.summary['npv_usd_m']:,.0f} USD m, BCR {a.summary['bcr']:.2f}"
-        , fontsize=10)
+        f"{a.project.name}: NPV {a.summary['npv_usd_m']:,.0f} USD m, BCR {a.summary['bcr']:.2f}",
+        fontsize=10,
+    )
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="upper left")

@@ -40,7 +40,7 @@ def discount_factors(years: Sequence[int] | npt.ArrayLike, rate: float, t0: int)
     """
     _check_rate(rate)
     y = np.asarray(years, dtype=float)
-    return (1.0 + rate) ** -(y - t0)  # type: ignore[no-any-return]
+    return (1.0 + rate) ** -(y - t0)
 
 
 def npv(flows: npt.ArrayLike, years: npt.ArrayLike, rate: float, t0: int) -> float:

@@ -102,7 +102,9 @@ class Figure:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"by_year": dict(self.by_year)} if self.by_year else {"value": self.value}
+        d: dict[str, Any] = (
+            {"by_year": dict(self.by_year)} if self.by_year else {"value": self.value}
+        )
         d["source"] = self.source
         if self.method:
             d["method"] = self.method
@@ -287,7 +289,9 @@ class _Checker:
     def fail(self, what: str, why: str | None = None, fix: str | None = None) -> InvalidSpecError:
         return InvalidSpecError(explain(f"{self.where}: {what}", why, fix))
 
-    def number(self, key: str, v: Any, *, lo: float | None = None, hi: float | None = None) -> float:
+    def number(
+        self, key: str, v: Any, *, lo: float | None = None, hi: float | None = None
+    ) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise self.fail(f"{key} = {v!r} is not a number.", fix=f"Write {key} as a number.")
         if not math.isfinite(v):
@@ -313,7 +317,8 @@ class _Checker:
             raise self.fail(
                 f"{key} has no source.",
                 why="Every figure of an appraisal needs its source or the method of its estimate.",
-                fix=f"Add 'source: S..' (sources.csv) or 'source: estimate' with 'method: M..' to {key}.",
+                fix=f"Add 'source: S..' (sources.csv) or 'source: estimate' with "
+                f"'method: M..' to {key}.",
             )
         method = str(d.get("method") or "")
         if src.strip() == "estimate" and not method:
@@ -341,17 +346,26 @@ class _Checker:
         allowed = {"value", "by_year", "source", "method", "note"}
         unknown = set(raw) - allowed
         if unknown:
-            raise self.fail(f"{key}: unknown field(s) {sorted(unknown)}.", fix=f"Use {sorted(allowed)}.")
+            raise self.fail(
+                f"{key}: unknown field(s) {sorted(unknown)}.", fix=f"Use {sorted(allowed)}."
+            )
         src, method, note = self.provenance(key, raw)
         if by_year or "by_year" in raw:
             by = raw.get("by_year")
             if not isinstance(by, Mapping) or not by:
                 raise self.fail(f"{key} needs 'by_year': a mapping year → number.")
-            out = {self.year(f"{key}.by_year year", y): self.number(f"{key}.by_year[{y}]", v, lo=lo, hi=hi) for y, v in by.items()}
+            out = {
+                self.year(f"{key}.by_year year", y): self.number(
+                    f"{key}.by_year[{y}]", v, lo=lo, hi=hi
+                )
+                for y, v in by.items()
+            }
             return Figure(float("nan"), dict(sorted(out.items())), src, method, note)
         if "value" not in raw:
             raise self.fail(f"{key} needs 'value'.")
-        return Figure(self.number(f"{key}.value", raw["value"], lo=lo, hi=hi), {}, src, method, note)
+        return Figure(
+            self.number(f"{key}.value", raw["value"], lo=lo, hi=hi), {}, src, method, note
+        )
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
@@ -410,43 +424,23 @@ def project_from_dict(
         "operating_cost_usd_m_per_year",
         "residual_value_usd_m",
     ]
-    # lifetime first: the most common slip gets the clearest message
-    if "lifetime_years" in doc:
-        lt = doc["lifetime_years"]
-        if isinstance(lt, bool) or not isinstance(lt, int):
-            raise ck.fail(f"lifetime_years = {lt!r} is not a whole number of years.", fix="Give e.g. 30.")
-        if lt < 1:
-            raise ck.fail(
-                f"lifetime_years = {lt} is below 1.",
-                why="A project must operate at least one year to have benefits.",
-                fix="Give the years of operation to appraise, e.g. 30.",
-            )
+    _check_lifetime(ck, doc)
     missing = [k for k in need if k not in doc]
     if missing:
-        raise ck.fail(f"missing field(s) {', '.join(missing)}.", fix="See docs/appraisal.md for the format.")
+        raise ck.fail(
+            f"missing field(s) {', '.join(missing)}.", fix="See docs/appraisal.md for the format."
+        )
     scen = str(doc["scenario"])
     _check_scenario(ck, scen, path)
     price_year = ck.year("price_year", doc["price_year"])
     opening = ck.year("opening_year", doc["opening_year"])
     lifetime = int(doc["lifetime_years"])
     if lifetime > 100:
-        raise ck.fail(f"lifetime_years = {lifetime} is above 100.", fix="Appraise at most 100 years.")
+        raise ck.fail(
+            f"lifetime_years = {lifetime} is above 100.", fix="Appraise at most 100 years."
+        )
     capex = ck.figure("capital_cost_usd_m", doc["capital_cost_usd_m"], by_year=True)
-    cy = sorted(capex.by_year)
-    if cy[-1] >= opening:
-        raise ck.fail(
-            f"capital_cost_usd_m has spending in {cy[-1]}, not before opening_year {opening}.",
-            fix="Give construction spending in the years before opening (later renewals belong "
-            "in the operating cost).",
-        )
-    gaps = sorted(set(range(cy[0], opening)) - set(cy))
-    if gaps:
-        raise ck.fail(
-            f"capital_cost_usd_m has no figure for year(s) {gaps} between its first year "
-            f"{cy[0]} and opening_year {opening}.",
-            why="A missing construction year would be read as no spending, silently.",
-            fix="Give every construction year (0 for a year without spending).",
-        )
+    _check_capital_years(ck, capex, opening)
     opex = ck.figure("operating_cost_usd_m_per_year", doc["operating_cost_usd_m_per_year"])
     resid = ck.figure("residual_value_usd_m", doc["residual_value_usd_m"])
     my_raw = doc.get("modelled_years") or [opening]
@@ -487,6 +481,41 @@ def project_from_dict(
         cost_overrun=val["cost_overrun"],
         path=path,
     )
+
+
+def _check_lifetime(ck: _Checker, doc: Mapping[str, Any]) -> None:
+    """Lifetime first: the most common slip gets the clearest message."""
+    if "lifetime_years" not in doc:
+        return
+    lt = doc["lifetime_years"]
+    if isinstance(lt, bool) or not isinstance(lt, int):
+        raise ck.fail(
+            f"lifetime_years = {lt!r} is not a whole number of years.", fix="Give e.g. 30."
+        )
+    if lt < 1:
+        raise ck.fail(
+            f"lifetime_years = {lt} is below 1.",
+            why="A project must operate at least one year to have benefits.",
+            fix="Give the years of operation to appraise, e.g. 30.",
+        )
+
+
+def _check_capital_years(ck: _Checker, capex: Figure, opening: int) -> None:
+    cy = sorted(capex.by_year)
+    if cy[-1] >= opening:
+        raise ck.fail(
+            f"capital_cost_usd_m has spending in {cy[-1]}, not before opening_year {opening}.",
+            fix="Give construction spending in the years before opening (later renewals belong "
+            "in the operating cost).",
+        )
+    gaps = sorted(set(range(cy[0], opening)) - set(cy))
+    if gaps:
+        raise ck.fail(
+            f"capital_cost_usd_m has no figure for year(s) {gaps} between its first year "
+            f"{cy[0]} and opening_year {opening}.",
+            why="A missing construction year would be read as no spending, silently.",
+            fix="Give every construction year (0 for a year without spending).",
+        )
 
 
 def scenario_ref(scenario: str, path: Path | None) -> str:
@@ -532,7 +561,7 @@ def _growth(ck: _Checker, i: int, raw: Any) -> GrowthPath:
     unknown = set(raw) - allowed
     if unknown:
         raise ck.fail(f"{key}: unknown field(s) {sorted(unknown)}.", fix=f"Use {sorted(allowed)}.")
-    lists = {}
+    lists: dict[str, Any] = {}
     for k in ("classes", "origins", "destinations"):
         v = raw.get(k) or []
         if isinstance(v, str):
@@ -547,8 +576,12 @@ def _growth(ck: _Checker, i: int, raw: Any) -> GrowthPath:
         src, method, note = ck.provenance(key, raw)
         rate = ck.number(f"{key}.rate_per_year", raw["rate_per_year"], lo=-0.5, hi=1.0)
         fy = ck.year(f"{key}.from_year", raw.get("from_year", 2024))
-        return GrowthPath(name, Figure(rate, {}, src, method, note), compound=True, from_year=fy, **lists)
-    fig = ck.figure(key, {k: raw[k] for k in ("by_year", "source", "method", "note") if k in raw}, by_year=True)
+        return GrowthPath(
+            name, Figure(rate, {}, src, method, note), compound=True, from_year=fy, **lists
+        )
+    fig = ck.figure(
+        key, {k: raw[k] for k in ("by_year", "source", "method", "note") if k in raw}, by_year=True
+    )
     return GrowthPath(name, fig, **lists)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 
 # Sub-command modules register themselves on import (their heavy imports are lazy).
-from corridors.cli import _appraise, _calibrate, _flows, _network, _route  # noqa: F401
-from corridors.cli import _scenarios, _serve  # noqa: F401
+from corridors.cli import _appraise, _calibrate, _flows, _network, _route, _scenarios, _serve  # noqa: F401  # noqa: F401
 from corridors.cli._app import app, console_err
 from corridors.errors import CorridorsError
 

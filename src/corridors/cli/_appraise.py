@@ -126,7 +126,12 @@ def _table(title: str, rows: list[dict[str, Any]], cols: list[str] | None = None
     cols = cols or list(rows[0])
     t = Table(title=title)
     for c in cols:
-        t.add_column(c, justify="left" if c in ("factor", "case", "country", "corridor", "link_id", "link_type", "class") else "right")
+        t.add_column(
+            c,
+            justify="left"
+            if c in ("factor", "case", "country", "corridor", "link_id", "link_type", "class")
+            else "right",
+        )
     for r in rows:
         t.add_row(*[_fmt(r.get(c), c) for c in cols])
     console.print(t)
@@ -157,7 +162,15 @@ def _render(a: Any, top: int) -> None:
         "Present value by who gets it (USD million)",
         [
             {"item": k, "pv_usd_m": s[f"pv_{k}_usd_m"]}
-            for k in ("shipper_surplus", "reliability", "producer_surplus", "co2", "capital", "operating", "residual")
+            for k in (
+                "shipper_surplus",
+                "reliability",
+                "producer_surplus",
+                "co2",
+                "capital",
+                "operating",
+                "residual",
+            )
         ],
     )
     yt = a.year_table()
@@ -196,13 +209,22 @@ def _render(a: Any, top: int) -> None:
     rev = d["revenue_by_country"].head(top).copy()
     for c in rev.columns[1:]:
         rev[c] = rev[c] / 1e6
-    _table(f"Operator revenue by country, {last} (USD million per year)", rev.to_dict(orient="records"))
+    _table(
+        f"Operator revenue by country, {last} (USD million per year)", rev.to_dict(orient="records")
+    )
     _table(f"CO2 by corridor, {last} (t per year)", d["co2_by_corridor"].to_dict(orient="records"))
     cr = d["crossings"].head(top)
     _table(
         f"Crossings, {last}: congestion relief (largest changes)",
         cr.to_dict(orient="records"),
-        ["link_id", "flow_teu_eq_per_yr_base", "flow_teu_eq_per_yr_project", "delay_h_base", "delay_h_project", "teu_eq_hours_saved"],
+        [
+            "link_id",
+            "flow_teu_eq_per_yr_base",
+            "flow_teu_eq_per_yr_project",
+            "delay_h_base",
+            "delay_h_project",
+            "teu_eq_hours_saved",
+        ],
     )
     warns = [w for yb in a.central.values() for w in yb.extra.get("warnings", [])]
     if warns:
