@@ -14,6 +14,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "corridors" / "data" / "network" / "capacities.csv"
+LINKS = ROOT / "src" / "corridors" / "data" / "network" / "links.csv"
+
+# Sections whose link ids differ between network versions (a line split at new junctions):
+# the first alternative whose links all exist in links.csv is written.
+ALTERNATIVES = {
+    "rail-zhezkazgan-beyneu": [
+        ["rail-zhezkazgan-beyneu"],
+        ["rail-zhezkazgan-saksaulskaya", "rail-shalkar-beyneu"],
+    ],
+    "rail-kyzylorda-kandyagash": [
+        ["rail-kyzylorda-kandyagash"],
+        ["rail-kyzylorda-saksaulskaya", "rail-saksaulskaya-shalkar", "rail-shalkar-kandyagash"],
+    ],
+    "rail-saryagash-tashkent": [
+        ["rail-saryagash-tashkent"],
+        ["rail-saryagash-keles", "rail-keles-tashkent"],
+    ],
+    "rail-samarkand-bukhara": [
+        ["rail-samarkand-bukhara"],
+        ["rail-samarkand-navoi", "rail-navoi-bukhara"],
+    ],
+}
 
 TEU_PER_TRAIN = 86.0  # parameters.csv global teu_per_train (B20, S58c)
 T_PER_TRAIN = round(TEU_PER_TRAIN * 3900.0 / 114.0)  # 2,942 t: same path at the M9 equivalence
@@ -171,7 +193,7 @@ def rows() -> list[dict[str, object]]:
         trains(
             "rail-bolashak-serhetyaka",
             5,
-            "S310",
+            "S410",
             "2023",
             "M43",
             "Bolashak station receives and sends 5 trains/day",
@@ -191,7 +213,7 @@ def rows() -> list[dict[str, object]]:
         trains(
             "rail-sarahs-sarakhs",
             2,
-            "S315",
+            "S415",
             "2022",
             "M43",
             "200 wagons/day at Sarahs (up to 400): 100 each way = 2 trains of 50 wagons",
@@ -205,7 +227,7 @@ def rows() -> list[dict[str, object]]:
             None,
             7.5e6 / 2,
             True,
-            "S315",
+            "S415",
             "2022",
             "M44",
             "Sarahs-Sarakhs transshipment 7.5 Mt/yr in and out, half each way",
@@ -230,13 +252,13 @@ def rows() -> list[dict[str, object]]:
             "ferry-aktau-alat",
             "",
             89_000,
-            system_t * 0.4,
+            system_t * 0.3,
             False,
-            "S83;S82",
+            "S83;S82;S426",
             "2025",
             "M47",
             "container feeders 89,000 TEU/yr Aktau->Alyat (K16); rail ferries and dry-cargo ships "
-            "40 % of the ~4.5 Mt/yr Caspian ferry system (K18, L); vessels serve both ways",
+            "30 % of the ~4.5 Mt/yr Caspian ferry system (K18, L); vessels serve both ways",
         )
     )
     r.append(
@@ -245,28 +267,29 @@ def rows() -> list[dict[str, object]]:
             "ferry-kuryk-alat",
             "",
             None,
-            system_t * 0.4,
+            system_t * 0.3,
             True,
-            "S82",
+            "S82;S426",
             "2023",
             "M47",
-            "rail ferries (flat wagons and bulk wagons share the decks): 40 % of the ~4.5 Mt/yr "
+            "rail ferries (flat wagons and bulk wagons share the decks): 30 % of the ~4.5 Mt/yr "
             "Caspian ferry system (K18, L)",
         )
     )
-    for link in ("ferry-aktau-turkmenbashi", "ferry-alat-turkmenbashi"):
+    for link, share in (("ferry-alat-turkmenbashi", 0.35), ("ferry-aktau-turkmenbashi", 0.05)):
         r.append(
             facility(
                 "link",
                 link,
                 "",
                 None,
-                system_t * 0.1,
+                system_t * share,
                 True,
-                "S82",
+                "S82;S426",
                 "2023",
                 "M47",
-                "10 % of the ~4.5 Mt/yr Caspian ferry system (K18, L) on each Turkmenbashi line",
+                f"{share:.0%} of the ~4.5 Mt/yr Caspian ferry system (K18, L): Baku port counted "
+                "as many rail wagons to/from Turkmenbashi as to/from Aktau and Kuryk (2023)",
             )
         )
     # -- Seaports: berths (rail <-> ferry/sea transfers), full capacity each way (M44) -------
@@ -278,7 +301,7 @@ def rows() -> list[dict[str, object]]:
             70_000,
             11e6 - 7.5e6,
             False,
-            "S12;S308;S14c",
+            "S12;S408;S14c",
             "2024",
             "M44",
             "Aktau: >11 Mt/yr (K13) minus 7.5 Mt/yr oil berths = 3.5 Mt/yr dry cargo incl. the "
@@ -400,6 +423,31 @@ def rows() -> list[dict[str, object]]:
         ("rail-astana-petropavlovsk", "double-track electrified"),
         ("rail-petropavlovsk-kurgan", "double-track electrified Trans-Siberian"),
         ("rail-kostanay-chelyabinsk", "double track"),
+        ("rail-saryagash-tashkent", "double-track electrified (Uzbekistan)"),
+        ("rail-tashkent-samarkand", "double-track electrified (Uzbekistan)"),
+        ("rail-samarkand-bukhara", "double track (Uzbekistan)"),
+        # Chinese trunk lines (freight freed by the parallel high-speed lines)
+        ("rail-lianyungang-zhengzhou", "double-track electrified Longhai line"),
+        ("rail-zhengzhou-xian", "double-track electrified Longhai line"),
+        ("rail-xian-lanzhou", "double-track electrified Longhai line"),
+        ("rail-lanzhou-urumqi", "double-track electrified Lanxin line"),
+        ("rail-urumqi-jinghe", "double-track electrified (two parallel lines, D13)"),
+        ("rail-shanghai-zhengzhou", "double-track electrified trunk"),
+        ("rail-qingdao-jinan", "double-track electrified trunk"),
+        ("rail-jinan-zhengzhou", "double-track electrified trunk"),
+        ("rail-yiwu-zhengzhou", "double-track electrified trunk"),
+        ("rail-chongqing-xian", "double-track electrified trunk"),
+        ("rail-chengdu-xian", "double-track electrified trunk"),
+        # European trunk lines of the port hinterlands
+        ("rail-berlin-hamburg", "double-track electrified (DE)"),
+        ("rail-hannover-hamburg", "double-track electrified (DE)"),
+        ("rail-hannover-duisburg", "double-track electrified (DE)"),
+        ("rail-duisburg-rotterdam", "double-track electrified Betuweroute (NL-DE)"),
+        ("rail-berlin-hannover", "double-track electrified (DE)"),
+        ("rail-poznan-berlin", "double-track electrified E20 (PL-DE)"),
+        ("rail-warsaw-poznan", "double-track electrified E20 (PL)"),
+        ("rail-malaszewicze-warsaw", "double-track electrified E20 (PL)"),
+        ("rail-duisburg-nurnberg", "double-track electrified (DE)"),
     ]
     for link, what in double:
         r.append(
@@ -415,8 +463,34 @@ def rows() -> list[dict[str, object]]:
     return r
 
 
+def resolve_sections(out: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Replace section ids by the link ids of the current links.csv (see ALTERNATIVES)."""
+    with LINKS.open(encoding="utf-8") as f:
+        known = {r["link_id"] for r in csv.DictReader(f)}
+    resolved = []
+    for r in out:
+        eid = str(r["element_id"])
+        if r["element_type"] != "link" or eid not in ALTERNATIVES:
+            resolved.append(r)
+            continue
+        alt = next((a for a in ALTERNATIVES[eid] if all(x in known for x in a)), None)
+        if alt is None:
+            raise SystemExit(f"{eid}: none of {ALTERNATIVES[eid]} is in links.csv")
+        for link in alt:
+            resolved.append({**r, "element_id": link})
+    for r in resolved:
+        if r["element_type"] == "link" and r["element_id"] not in known:
+            raise SystemExit(f"{r['element_id']}: not in links.csv")
+    return resolved
+
+
+def build_rows() -> list[dict[str, object]]:
+    """The table's rows with the link ids of the current links.csv."""
+    return resolve_sections(rows())
+
+
 def main() -> None:
-    out = rows()
+    out = build_rows()
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLS, lineterminator="\n")
         w.writeheader()

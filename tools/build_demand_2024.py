@@ -41,20 +41,21 @@ class Market:
 
 
 # --- Shares used by several markets (estimates, DEMAND.md) ------------------------------------
-# M31: Chinese origin hubs of China-Europe container trade. South China (Pearl River Delta) has
-# no node: its share is put on Shanghai.
+# M31: Chinese origin hubs of China-Europe container trade, by provincial export shares. The
+# Yangtze delta, Zhejiang (Ningbo) and South China (Pearl River Delta, Fujian) have no other
+# port node: their shares are put on Shanghai. Yiwu keeps only its own rail-hub trade.
 CN_HUBS = {
-    "CNSGH": 0.40,
-    "CNYIU": 0.18,
+    "CNSGH": 0.72,
+    "CNYIU": 0.03,
     "CNQIN": 0.09,
     "CNLYG": 0.03,
-    "CNJNA": 0.02,
-    "CNZGZ": 0.06,
-    "CNCQI": 0.06,
-    "CNCDU": 0.06,
-    "cn-xian-port": 0.06,
-    "CNLAZ": 0.02,
-    "CNURM": 0.02,
+    "CNJNA": 0.01,
+    "CNZGZ": 0.03,
+    "CNCQI": 0.03,
+    "CNCDU": 0.03,
+    "cn-xian-port": 0.02,
+    "CNLAZ": 0.005,
+    "CNURM": 0.005,
 }
 # M32: European destinations with a node (share of the CTS "Europe" total they stand for).
 EU_HUBS = {
@@ -99,8 +100,41 @@ NEAREST = {
     "UZTER": "Tajikistan (Dushanbe) has no node; nearest existing node Termez (UZTER)",
     "kz-shu": "Kyrgyzstan (Bishkek) has no node; nearest existing node Shu (kz-shu)",
     "kz-beyneu": "Atyrau (refinery, oil terminal) has no node; nearest existing node Beyneu",
+    "kz-ayagoz": "Ust-Kamenogorsk (East Kazakhstan smelters) has no node; nearest existing node "
+    "Ayagoz",
     "AFMZR": "Afghan markets (Kabul, Herat) have no node; nearest existing node Mazar-i-Sharif",
 }
+
+
+# Finer nodes used when the network has them (added by the network branches): a node's share is
+# split over the candidates if all of them exist in nodes.csv, else the node is kept. Re-run this
+# script after nodes are added.
+REFINE = {
+    # Afghanistan: the north via Hairatan, the west (Herat) via Turkmenistan (Torghundi, Aqina)
+    "AFMZR": {"AFMZR": 0.6, "AFHEA": 0.4},
+    # Iran: the north-west (Qazvin, Rasht: Caspian ports of Anzali and Amirabad) beside Tehran
+    "IRTHR": {"IRTHR": 0.7, "IRQAZ": 0.15, "IRRAS": 0.15},
+}
+REFINE_NOTES = {
+    "AFMZR": "Afghan markets split north (Mazar-i-Sharif 0.6) and west (Herat 0.4); Kabul has no "
+    "node",
+    "IRTHR": "Iranian markets split Tehran 0.7, Qazvin and Rasht 0.15 each",
+}
+
+
+def refine(shares: dict[str, float], known: set[str]) -> tuple[dict[str, float], list[str]]:
+    """Split shares over finer nodes that exist (REFINE); the notes of the splits made."""
+    out: dict[str, float] = {}
+    notes = []
+    for node, share in shares.items():
+        cand = REFINE.get(node)
+        if cand and all(c in known for c in cand):
+            for c, f in cand.items():
+                out[c] = out.get(c, 0.0) + share * f
+            notes.append(REFINE_NOTES[node])
+        else:
+            out[node] = out.get(node, 0.0) + share
+    return out, notes
 
 
 def normalise(shares: dict[str, float]) -> dict[str, float]:
@@ -112,11 +146,11 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     out: list[Market] = []
 
     # ---- 1. China <-> Europe containers, all modes (M30) ------------------------------------
-    cts_cn_eu_2023 = 12_500_000  # S300: CTS via JIFFA, China -> Europe 2023
-    growth_2024 = 1.09  # S301: CTS 2024, Far East -> Europe +9 %
-    cts_eu_cn_2023 = 3_200_000  # S300: Europe -> China 2023 (kept flat: back-haul fell in 2024)
-    rail_cn_eu = 412_000  # S302: UTLC ERA China -> EU 2024
-    rail_eu_cn = rail_cn_eu * 0.15  # S302: ~15 boxes back per 100
+    cts_cn_eu_2023 = 12_500_000  # S400: CTS via JIFFA, China -> Europe 2023
+    growth_2024 = 1.09  # S401: CTS 2024, Far East -> Europe +9 %
+    cts_eu_cn_2023 = 3_200_000  # S400: Europe -> China 2023 (kept flat: back-haul fell in 2024)
+    rail_cn_eu = 412_000  # S402: UTLC ERA China -> EU 2024
+    rail_eu_cn = rail_cn_eu * 0.15  # S402: ~15 boxes back per 100
     titr_cn_eu = 27_600 * 12 / 10  # V07 (S10): Jan-Oct 2024, annualised, both directions
     west = cts_cn_eu_2023 * growth_2024 * EU_COVERAGE + rail_cn_eu + titr_cn_eu * 0.8
     east = cts_eu_cn_2023 * EU_COVERAGE + rail_eu_cn + titr_cn_eu * 0.2
@@ -129,7 +163,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-eu",
                     cls,
                     west * so * f,
-                    "S300;S301;S302;S10",
+                    "S400;S401;S402;S10",
                     2024,
                     "M30;M31;M32;M33",
                     {o: 1.0},
@@ -150,7 +184,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "eu-cn",
                 cls,
                 east * f,
-                "S300;S302;S10",
+                "S400;S402;S10",
                 2024,
                 "M30;M31;M32;M33",
                 eu,
@@ -161,7 +195,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         )
 
     # ---- 2. China <-> Russia containers routed via Kazakhstan (M35) --------------------------
-    cn_ru = 69_000 * 1_400_000 / 1_066_000  # V42 (S136) 2021 scaled by KZ transit TEU (S303)
+    cn_ru = 69_000 * 1_400_000 / 1_066_000  # V42 (S136) 2021 scaled by KZ transit TEU (S403)
     cn_inland = {"cn-xian-port": 0.3, "CNCQI": 0.2, "CNCDU": 0.2, "CNZGZ": 0.2, "CNYIU": 0.1}
     ru = {"ru-moscow": 0.7, "RULED": 0.15, "ru-chelyabinsk": 0.15}
     for o, d, share in ((cn_inland, ru, 0.533), (ru, cn_inland, 0.467)):
@@ -171,7 +205,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-ru-via-kz",
                     cls,
                     cn_ru * share * f,
-                    "S136;S303;S39",
+                    "S136;S403;S39",
                     2024,
                     "M35;M33",
                     o,
@@ -214,7 +248,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 name,
                 "container_std",
                 residual * share,
-                "S303;S302;S05;S136",
+                "S403;S402;S05;S136",
                 2024,
                 "M36",
                 o,
@@ -244,7 +278,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     kz_share_imports = 1 - 14.7 / 31.4  # R02 (S120): KZ statistics 2023
     cn_to_kz = kzcn_value * kz_share_imports
     kz_to_cn = kzcn_value - cn_to_kz
-    shandong = 2 * 1.1e9  # S314: $1.1 bn per half-year (2023)
+    shandong = 2 * 1.1e9  # S414: $1.1 bn per half-year (2023)
     sd = shandong / kzcn_value
     cn_kz_o = normalise(
         {
@@ -280,7 +314,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                         "cn-kz",
                         c2,
                         teu * f,
-                        "S125;S120;S314",
+                        "S125;S120;S414",
                         2024,
                         "M34;M33",
                         cn_kz_o,
@@ -294,7 +328,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     "cn-kz",
                     cls,
                     tonnes,
-                    "S125;S120;S314",
+                    "S125;S120;S414",
                     2024,
                     "M34",
                     cn_kz_o,
@@ -347,7 +381,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-cn",
                 cls,
                 kz_to_cn * vs / usd_t,
-                "S125;S120;S314",
+                "S125;S120;S414",
                 2024,
                 "M34",
                 o,
@@ -371,28 +405,28 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     )
 
     # ---- 6. Kazakh grain and flour to other markets (M38) ----------------------------------
-    grain_total = 8_100_000 + 2_400_000  # S305: 2024 grain + flour exports by rail
+    grain_total = 8_100_000 + 2_400_000  # S405: 2024 grain + flour exports by rail
     grain_markets = {
         # market: (t/year, destinations, source, year, note)
         "kz-uz-grain": (
             3_300_000,
             {"uz-tashkent": 0.6, "uz-samarkand": 0.25, "uz-bukhara": 0.15},
-            "S305;S131",
+            "S405;S131",
             2024,
-            "Uzbekistan: 2.3 Mt grain Sep 2024-Mar 2025 (S305) and 944,000 t Sep-Nov (S131) "
+            "Uzbekistan: 2.3 Mt grain Sep 2024-Mar 2025 (S405) and 944,000 t Sep-Nov (S131) "
             "annualised with flour",
         ),
         "kz-tj-grain": (
             1_400_000,
             {"UZTER": 1.0},
-            "S305;S131",
+            "S405;S131",
             2024,
-            "Tajikistan: 899,000 t grain Sep-Mar (S305) annualised with flour",
+            "Tajikistan: 899,000 t grain Sep-Mar (S405) annualised with flour",
         ),
         "kz-af-grain": (
             1_330_000,
             {"AFMZR": 1.0},
-            "S311;S312;S313",
+            "S411;S412;S413",
             2023,
             "Afghanistan: KZ exports $547 m (2023) x 0.8 food / 330 USD/t (seed: $1 bn turnover "
             "2022, which matched 1.3 Mt flour + 0.69 Mt wheat)",
@@ -400,23 +434,23 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         "kz-kg-grain": (
             300_000,
             {"kz-shu": 1.0},
-            "S305",
+            "S405",
             2024,
-            "Kyrgyzstan: 233,000 t Sep-Mar (S305) annualised",
+            "Kyrgyzstan: 233,000 t Sep-Mar (S405) annualised",
         ),
         "kz-tm-grain": (
             400_000,
             {"TMAGT": 0.5, "TMTK5": 0.5},
-            "S317",
+            "S417",
             2023,
-            "Turkmenistan: 259,000 t in H1 2023 (S317) annualised, rounded down",
+            "Turkmenistan: 259,000 t in H1 2023 (S417) annualised, rounded down",
         ),
         "kz-ir-grain": (
             450_000,
             {"IRTHR": 0.5, "IRGBT": 0.2, "ir-mashhad": 0.3},
-            "S131;S305",
+            "S131;S405",
             2024,
-            "Iran: 299,000 t new crop to end-Nov 2024 (S131), 718,000 t Sep-Mar (S305)",
+            "Iran: 299,000 t new crop to end-Nov 2024 (S131), 718,000 t Sep-Mar (S405)",
         ),
         "kz-norway-grain": (
             33_000,
@@ -430,16 +464,16 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     grain_markets["kz-baltic-grain"] = (
         grain_total - used,
         {"RULED": 0.5, "lv-riga": 0.5},
-        "S305",
+        "S405",
         2024,
-        "rest of 10.5 Mt grain+flour exports (S305) after the markets above: Baltic and Black "
+        "rest of 10.5 Mt grain+flour exports (S405) after the markets above: Baltic and Black "
         "Sea ports (Russian Black Sea ports have no node: nearest export ports St Petersburg, Riga)",
     )
     for name, (t, d, src, yr, note) in grain_markets.items():
         out.append(Market(name, "grain", t, src, yr, "M38;M8", KZ_GRAIN, d, note))
 
     # ---- 7. Trans-Caspian: Kazakh exports 72 % of 4.5 Mt (M39) ------------------------------
-    titr_kz_exports = 4_500_000 * 0.72  # S304
+    titr_kz_exports = 4_500_000 * 0.72  # S404
     metals_o = {"kz-zhezkazgan": 0.3, "KZKGF": 0.3, "kz-aktobe": 0.4}
     oil_o = {"kz-beyneu": 0.5, "kz-shymkent": 0.25, "kz-astana": 0.25}
     titr = (
@@ -448,7 +482,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             500_000,
             KZ_GRAIN,
             {"AZALA": 0.5, "az-baku": 0.25, "GETBS": 0.25},
-            "grain: 379,000 t to Azerbaijan Sep-Mar (S305) + Georgia",
+            "grain: 379,000 t to Azerbaijan Sep-Mar (S405) + Georgia",
         ),
         (
             "dry_bulk",
@@ -479,12 +513,12 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-titr-export",
                 cls,
                 t,
-                "S304;S305",
+                "S404;S405",
                 2024,
                 "M39",
                 o,
                 d,
-                f"TITR 4.5 Mt 2024 x 72 % Kazakh exports (S304): {what}",
+                f"TITR 4.5 Mt 2024 x 72 % Kazakh exports (S404): {what}",
             )
         )
     out.append(
@@ -492,7 +526,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-titr-export",
             "container_std",
             rest_t / T_PER_TEU,
-            "S304",
+            "S404",
             2024,
             "M39",
             {"KZALA": 0.6, "kz-astana": 0.4},
@@ -506,7 +540,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "titr-import",
             "container_std",
             titr_imports_t * 0.6 / T_PER_TEU,
-            "S304;S05;S10",
+            "S404;S05;S10",
             2024,
             "M39",
             {"TRIST": 0.4, "AZALA": 0.2, "GETBS": 0.2, "ROCND": 0.2},
@@ -520,7 +554,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "titr-import",
             "dry_bulk",
             titr_imports_t * 0.4,
-            "S304;S05;S10",
+            "S404;S05;S10",
             2024,
             "M39",
             {"AZALA": 0.5, "GETBS": 0.3, "TRMER": 0.2},
@@ -535,7 +569,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-af",
             "liquid_bulk",
             547e6 * 0.10 / 800,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"kz-shymkent": 1.0},
@@ -546,7 +580,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "kz-af",
             "dry_bulk",
             547e6 * 0.10 / 1000,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"KZKGF": 0.5, "kz-shymkent": 0.5},
@@ -557,7 +591,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             "af-kz",
             "container_std",
             20e6 / 1000 / T_PER_TEU,
-            "S311",
+            "S411",
             2023,
             "M40",
             {"AFMZR": 1.0},
@@ -590,7 +624,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
     ]
 
     # ---- 9. Non-Chinese transit via Kazakhstan (M41) ----------------------------------------
-    # S304 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
+    # S404 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
     # containers already in M36 (x 10 t per TEU)
     ru_ca_teu = sum(m.total for m in out if m.market in ("ru-ca-containers", "ca-ru-containers"))
     other_transit = 34_600_000 - 15_300_000 - ru_ca_teu * T_PER_TEU
@@ -620,7 +654,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     f"{name}-transit",
                     cls,
                     other_transit * ms * cs,
-                    "S304;S132",
+                    "S404;S132",
                     2024,
                     "M41",
                     o,
@@ -631,28 +665,86 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 )
             )
 
-    # ---- 10. Other Kazakh exports: coal, ore, metals, fertiliser, oil products (M42) --------
-    kz_rail_exports = 7_000_000 * 12  # S306: KTZ January 2024 exports 7 Mt, annualised
-    counted = sum(
-        m.total
-        for m in out
-        if m.market in ("kz-cn", "kz-titr-export", "kz-af", "kz-norway")
-        or (m.cls == "grain" and m.market.startswith("kz-"))
-    )
-    counted_t = counted  # kz-titr container rows are in TEU; they are small and converted below
-    counted_t += sum(
-        m.total * (T_PER_TEU - 1)
-        for m in out
-        if m.market == "kz-titr-export" and m.cls.startswith("container")
-    )
-    coal = 2_500_000 * 12  # S306: coal loading 9 Mt in Jan of which 6.5 Mt domestic
-    residual_exports = kz_rail_exports - counted_t
-    coal_kept = coal / 3  # two thirds (Ekibastuz -> Russian power plants) have no network path
-    non_coal = residual_exports - coal
-    other = (
+    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60) ---------
+    tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
+    ca_w = {
+        "TMKRW": 0.3,
+        "TMAGT": 0.2,
+        "TMTK5": 0.1,
+        "uz-tashkent": 0.2,
+        "uz-bukhara": 0.1,
+        "uz-samarkand": 0.1,
+    }
+    cauc = {"TRIST": 0.3, "TRMER": 0.1, "GETBS": 0.2, "ge-poti": 0.2, "az-baku": 0.2}
+    for name, o, d, share, classes_m in (
         (
+            "ca-caucasus",
+            ca_w,
+            cauc,
+            0.6,
+            (("dry_bulk", 0.6), ("liquid_bulk", 0.2), ("container_std", 0.2)),
+        ),
+        ("caucasus-ca", cauc, ca_w, 0.4, (("dry_bulk", 0.5), ("container_std", 0.5))),
+    ):
+        for cls, cs in classes_m:
+            t = tm_wagons_t * share * cs
+            out.append(
+                Market(
+                    name,
+                    cls,
+                    t / T_PER_TEU if cls.startswith("container") else t,
+                    "S426",
+                    2023,
+                    "M60",
+                    o,
+                    d,
+                    f"Baku port: 18,600 rail wagons to/from Turkmenbashi (2023) x 60 t = "
+                    f"{tm_wagons_t / 1e6:.2f} Mt; direction share {share}, class {cs}"
+                    + (
+                        "; Turkmenbashi (TMKRW) also stands for the Garabogaz and Kiyanly plants"
+                        if "TMKRW" in o
+                        else ""
+                    ),
+                )
+            )
+
+    # ---- 10. Other Kazakh exports by commodity, from KTZ's 2024 figures (M42) ----------------
+    # KTZ H1 2024 (S429) x 2 and Jan-May 2024 (S430) x 12/5: rail exports by commodity, minus what
+    # the markets above already carry of each commodity.
+    kz_rail_exports = 41e6 * 2  # S429: >41 Mt exported by rail in H1 2024
+    published = {
+        "coal": (47.5e6 - 34.8e6) * 2,  # S429: 47.5 Mt loaded, 34.8 Mt within the country
+        "iron and manganese ore": 4.7e6 * 12 / 5,  # S430
+        "non-ferrous ore and sulphur": (10.0e6 - 8.5e6) * 12 / 5,  # S430: loaded - domestic
+        "ferrous metals": 1.6e6 * 2,  # S429
+        "oil cargo": 2.7e6 * 2,  # S429
+        "chemical fertiliser": 0.648e6 * 2,  # S429
+        "construction cargo": 0.267e6 * 2,  # S429
+    }
+    cn = {what: kz_to_cn * vs / usd_t for _, vs, usd_t, what, _, _ in kz_to_cn_goods}
+    titr_dry = 1_500_000  # M39 metals, ferroalloys, fertiliser: 2/3 metals, 1/3 fertiliser
+    counted = {
+        "coal": 0.0,
+        "iron and manganese ore": cn["iron ore and pellets"],
+        "non-ferrous ore and sulphur": cn["zinc, lead and other ores and concentrates"]
+        + cn["sulphur"],
+        "ferrous metals": cn["ferroalloys and other metals"]
+        + titr_dry * 2 / 3
+        + 547e6 * 0.10 / 1000 / 2
+        + 60e6 / 3 * 0.5 / 1500,
+        "oil cargo": cn["oil products and chemicals by rail"] + 1_000_000 + 547e6 * 0.10 / 800,
+        "chemical fertiliser": titr_dry / 3 + 547e6 * 0.10 / 1000 / 2,
+        "construction cargo": 0.0,
+    }
+    kz_grain_exports = 10_500_000  # S405 (grain + flour), all in the grain markets above
+    copper = cn["copper cathode and concentrate"]
+    titr_boxes_t = (titr_kz_exports - sum(x[1] for x in titr)) * 1.0
+    other_t = kz_rail_exports - sum(published.values()) - kz_grain_exports - copper - titr_boxes_t
+    ekibastuz_share = 2 / 3  # coal from Ekibastuz to Russian power plants: no network path
+    plan = {
+        # commodity: (class, origins, destinations)
+        "coal": (
             "dry_bulk",
-            coal_kept,
             {"KZKGF": 0.6, "kz-astana": 0.4},
             {
                 "RULED": 0.3,
@@ -661,26 +753,29 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "uz-tashkent": 0.15,
                 "kz-shu": 0.15,
             },
-            "coal: 2.5 Mt/month exports (S306) x 12, one third kept (Ekibastuz-Russia flows "
-            "have no path in the network)",
         ),
-        (
+        "iron and manganese ore": (
             "dry_bulk",
-            non_coal * 0.55,
-            {"kz-kostanay": 0.4, "KZKGF": 0.3, "kz-aktobe": 0.3},
-            {
-                "ru-chelyabinsk": 0.4,
-                "RULED": 0.2,
-                "lv-riga": 0.1,
-                "uz-tashkent": 0.15,
-                "ru-moscow": 0.1,
-                "IRTHR": 0.05,
-            },
-            "iron ore, steel, ferroalloys: 55 % of the non-coal rest",
+            {"kz-kostanay": 0.8, "KZKGF": 0.2},
+            {"ru-chelyabinsk": 0.8, "ru-orenburg": 0.2},
         ),
-        (
+        "non-ferrous ore and sulphur": (
             "dry_bulk",
-            non_coal * 0.15,
+            {"kz-beyneu": 0.5, "kz-ayagoz": 0.5},
+            {"ru-chelyabinsk": 0.5, "uz-tashkent": 0.3, "RULED": 0.2},
+        ),
+        "ferrous metals": (
+            "dry_bulk",
+            {"KZKGF": 0.6, "kz-aktobe": 0.4},
+            {"RULED": 0.4, "lv-riga": 0.2, "ru-moscow": 0.2, "uz-tashkent": 0.2},
+        ),
+        "oil cargo": (
+            "liquid_bulk",
+            {"kz-beyneu": 0.4, "kz-shymkent": 0.3, "kz-astana": 0.3},
+            {"uz-tashkent": 0.35, "kz-shu": 0.2, "lv-riga": 0.2, "RULED": 0.15, "TMAGT": 0.1},
+        ),
+        "chemical fertiliser": (
+            "dry_bulk",
             {"kz-shymkent": 0.6, "kz-aktobe": 0.4},
             {
                 "uz-tashkent": 0.3,
@@ -689,37 +784,64 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "lv-riga": 0.1,
                 "ru-chelyabinsk": 0.2,
             },
-            "fertiliser and chemicals: 15 % of the non-coal rest",
         ),
-        (
-            "liquid_bulk",
-            non_coal * 0.30,
-            {"kz-beyneu": 0.4, "kz-shymkent": 0.3, "kz-astana": 0.3},
-            {"uz-tashkent": 0.3, "kz-shu": 0.15, "lv-riga": 0.25, "RULED": 0.2, "AFMZR": 0.1},
-            "oil and oil products in tank wagons: 30 % of the non-coal rest",
+        "construction cargo": (
+            "dry_bulk",
+            {"kz-shymkent": 0.5, "KZALA": 0.5},
+            {"uz-tashkent": 0.5, "kz-shu": 0.3, "TMAGT": 0.2},
         ),
-    )
-    for cls, t, o, d, what in other:
+    }
+    for what, (cls, o, d) in plan.items():
+        rest = max(published[what] - counted[what], 0.0)
+        keep = rest * (1 - ekibastuz_share) if what == "coal" else rest
         out.append(
             Market(
                 "kz-other-export",
                 cls,
-                t,
-                "S306",
+                keep,
+                "S429;S430",
                 2024,
                 "M42",
                 o,
                 d,
-                f"KZ rail exports 7 Mt in Jan 2024 x 12 = 84 Mt minus markets above "
-                f"({counted_t / 1e6:.1f} Mt) and minus coal 30 Mt = {non_coal / 1e6:.1f} Mt: "
-                f"{what}",
+                f"{what}: KTZ 2024 rail exports {published[what] / 1e6:.2f} Mt/yr (H1 x 2 or "
+                f"Jan-May x 12/5) minus {counted[what] / 1e6:.2f} Mt in the markets above"
+                + (
+                    "; one third kept: Ekibastuz coal to Russian power plants has no path"
+                    if what == "coal"
+                    else ""
+                ),
+            )
+        )
+    other_d = {"ru-moscow": 0.3, "ru-chelyabinsk": 0.2, "uz-tashkent": 0.2, "RULED": 0.15}
+    other_d["lv-riga"] = 0.15
+    other_o = {"KZKGF": 0.3, "kz-astana": 0.3, "kz-aktobe": 0.2, "kz-shymkent": 0.2}
+    for cls, f in (("dry_bulk", 0.6), ("liquid_bulk", 0.2), ("container_std", 0.2)):
+        t = other_t * f
+        out.append(
+            Market(
+                "kz-other-export",
+                cls,
+                t / T_PER_TEU if cls.startswith("container") else t,
+                "S429;S430;S405",
+                2024,
+                "M42",
+                other_o,
+                other_d,
+                f"other rail exports (non-ferrous metals, chemicals, food, manufactures): 82 Mt "
+                f"minus the commodities KTZ lists, grain, copper and TITR boxes = "
+                f"{other_t / 1e6:.1f} Mt x class share {f} (estimate)",
             )
         )
     return out
 
 
-def node_note(nodes: list[str], cls: str) -> str:
-    notes = [NEAREST[n] for n in nodes if n in NEAREST]
+REFINED_NODES = {n for cand in REFINE.values() for n in cand}
+
+
+def node_note(nodes: list[str], cls: str, skip: set[str] | None = None) -> str:
+    """Notes on nodes standing for places without one (``skip``: nodes refined instead)."""
+    notes = [NEAREST[n] for n in nodes if n in NEAREST and n not in (skip or set())]
     if "kz-astana" in nodes[:1] and cls in ("dry_bulk", "liquid_bulk"):
         notes.append(
             "kz-astana also stands for the Pavlodar/Ekibastuz/Aksu industrial region (no node)"
@@ -727,11 +849,19 @@ def node_note(nodes: list[str], cls: str) -> str:
     return "; ".join(notes)
 
 
-def main() -> None:
+COLUMNS = ["origin", "destination", "class", "value", "unit", "market", "source", "year"]
+COLUMNS += ["method", "note"]
+
+
+def build_rows() -> list[dict[str, object]]:
+    """The table's rows (checks nodes, shares and totals)."""
     with NODES.open(encoding="utf-8") as f:
         known = {r["node_id"] for r in csv.DictReader(f)}
-    rows = []
+    rows: list[dict[str, object]] = []
     for m in markets():
+        m.origins, o_notes = refine(m.origins, known)
+        m.dests, d_notes = refine(m.dests, known)
+        refined = set(o_notes + d_notes)
         for shares in (m.origins, m.dests):
             missing = set(shares) - known
             if missing:
@@ -748,7 +878,9 @@ def main() -> None:
                 v = round(m.total * so * sd)
                 if v <= 0:
                     continue
-                extra = node_note([o, d], m.cls)
+                extra = node_note([o, d], m.cls, skip=REFINED_NODES if refined else set())
+                if refined and {o, d} & REFINED_NODES:
+                    extra = "; ".join(x for x in [extra, *sorted(refined)] if x)
                 rows.append(
                     {
                         "origin": o,
@@ -763,10 +895,13 @@ def main() -> None:
                         "note": m.note + (f"; {extra}" if extra else ""),
                     }
                 )
-    cols = ["origin", "destination", "class", "value", "unit", "market", "source", "year"]
-    cols += ["method", "note"]
+    return rows
+
+
+def main() -> None:
+    rows = build_rows()
     with OUT.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     print(f"wrote {len(rows)} rows to {OUT.relative_to(ROOT)}")

@@ -7,6 +7,7 @@ were built from (DEMAND.md); a failing total means the table or its generator dr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -147,7 +148,7 @@ def _mt(df: pd.DataFrame) -> float:
 
 
 def test_kazakhstan_china_rail_total_within_published_range(table: pd.DataFrame) -> None:
-    """KZ-China rail 2024: 32 Mt (S303/S132), of which Chinese transit 15.3 Mt (S132)."""
+    """KZ-China rail 2024: 32 Mt (S403/S132), of which Chinese transit 15.3 Mt (S132)."""
     bilateral = _mt(table[table["market"].isin(["cn-kz", "kz-cn"])])
     published_bilateral = 32.0 - 15.3
     # road (Khorgos, Bakhty, Nur Zholy) carries part of the bilateral trade: at most 30 %
@@ -171,7 +172,7 @@ def test_trans_caspian_total_is_4_5_mt(table: pd.DataFrame) -> None:
 
 def test_kazakh_grain_exports_match_2024_total(table: pd.DataFrame) -> None:
     grain = table[(table["class"] == "grain") & (table["o_cc"] == "KZ") & (table["d_cc"] != "KZ")]
-    # 8.1 Mt grain + 2.4 Mt flour by rail (S305); Kyrgyz grain ends at Shu (KZ node)
+    # 8.1 Mt grain + 2.4 Mt flour by rail (S405); Kyrgyz grain ends at Shu (KZ node)
     kg = table[table["market"] == "kz-kg-grain"]
     assert _mt(grain) + _mt(kg) == pytest.approx(10.5, rel=0.02)
     iran = _mt(
@@ -180,18 +181,23 @@ def test_kazakh_grain_exports_match_2024_total(table: pd.DataFrame) -> None:
     assert 0.299 <= iran <= 0.718  # between the Sep-Nov and Sep-Mar published figures
 
 
-def test_kazakh_rail_exports_match_the_annualised_january_figure(table: pd.DataFrame) -> None:
-    kz_out = table[(table["o_cc"] == "KZ") & (table["d_cc"] != "KZ")]
-    kz_out = kz_out[~kz_out["market"].str.endswith("transit")]
-    coal_left_out = 30.0 * 2 / 3  # M42: Ekibastuz coal to Russia has no network path
-    kyrgyz = _mt(table[table["destination"] == "kz-shu"])  # Kyrgyz markets end at a KZ node
-    assert _mt(kz_out) + coal_left_out + kyrgyz == pytest.approx(84.0, rel=0.10)
+def test_kazakh_rail_exports_match_ktz_2024(table: pd.DataFrame) -> None:
+    """KTZ: >41 Mt exported by rail in H1 2024 (S429); coal exports 25.4 Mt/yr of which two
+    thirds (Ekibastuz to Russia) are left out of the table (M42)."""
+    from_kz = table[(table["o_cc"] == "KZ") & ~table["market"].str.endswith("transit")]
+    abroad = from_kz[from_kz["d_cc"] != "KZ"]
+    kyrgyz = from_kz[from_kz["destination"] == "kz-shu"]  # Kyrgyz markets end at a KZ node
+    coal_left_out = (47.5 - 34.8) * 2 * 2 / 3
+    assert _mt(abroad) + _mt(kyrgyz) + coal_left_out == pytest.approx(82.0, rel=0.10)
+    ore = table[(table["market"] == "kz-other-export") & table["note"].str.startswith("iron and")]
+    ore_cn = table[(table["market"] == "kz-cn") & table["note"].str.contains("iron ore")]
+    assert _mt(ore) + _mt(ore_cn) == pytest.approx(4.7 * 12 / 5, rel=0.01)  # S430
 
 
 def test_china_europe_market_includes_sea_and_rail(table: pd.DataFrame) -> None:
     west = table[(table["o_cc"] == "CN") & (table["market"] == "cn-eu")]
     teu = west["value"].sum()
-    sea = 12.5e6 * 1.09  # CTS 2023 x 2024 growth (S300, S301)
+    sea = 12.5e6 * 1.09  # CTS 2023 x 2024 growth (S400, S401)
     assert 0.8 * sea < teu < sea + 412_000 + 33_120
     hv = west.loc[west["class"] == "container_hv", "value"].sum() / teu
     assert 0.08 < hv < 0.35
@@ -207,3 +213,59 @@ def test_seed_trades_are_present(table: pd.DataFrame) -> None:
     assert shandong["value"].sum() > 0
     af = table[table["destination"] == "AFMZR"]
     assert _mt(af[af["class"] == "grain"]) > 1.0
+
+
+def _generator() -> Any:
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_demand_2024", root / "tools" / "build_demand_2024.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return mod
+
+
+def test_generator_uses_finer_nodes_once_the_network_has_them() -> None:
+    gen = _generator()
+    known = set(NODES.index)
+    same, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known)
+    assert same == {"AFMZR": 0.5, "KZALA": 0.5} and notes == []
+    finer, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known | {"AFHEA"})
+    assert finer == pytest.approx({"AFMZR": 0.3, "AFHEA": 0.2, "KZALA": 0.5})
+    assert sum(finer.values()) == pytest.approx(1.0) and "Herat" in notes[0]
+    partial, _ = gen.refine({"IRTHR": 1.0}, known | {"IRQAZ"})  # Rasht missing: kept
+    assert partial == {"IRTHR": 1.0}
+
+
+def test_table_is_what_its_generator_writes() -> None:
+    """The CSV is generated (tools/build_demand_2024.py): edits belong in the script."""
+    import csv
+    import importlib.util
+    import io
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_demand_2024", root / "tools" / "build_demand_2024.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.modules.pop(spec.name, None)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=mod.COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(mod.build_rows())
+    assert buf.getvalue() == bundled_demand_path(2024).read_text(encoding="utf-8")

@@ -230,3 +230,28 @@ def test_bulk_equivalence_matches_the_assignment() -> None:
     from corridors.assignment._from_network import BULK_PCE_TEU_PER_T
 
     assert BULK_TEU_EQ_PER_T == BULK_PCE_TEU_PER_T
+
+
+def test_table_is_what_its_generator_writes() -> None:
+    """capacities.csv is generated (tools/build_capacities.py): edits belong in the script."""
+    import importlib.util
+    import io
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_capacities", root / "tools" / "build_capacities.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = mod  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        sys.modules.pop(spec.name, None)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=mod.COLS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(mod.build_rows())
+    assert buf.getvalue() == (bundled_network_path() / "capacities.csv").read_text(encoding="utf-8")

@@ -72,6 +72,9 @@ NESTS: Mapping[str, tuple[str, ...]] = {
 ALTERNATIVES: tuple[str, ...] = tuple(a for alts in NESTS.values() for a in alts)
 """Every alternative, nest by nest."""
 
+CARGO_GROUPS: tuple[str, ...] = ("container", "bulk")
+"""Cargo groups that may carry their own constants (``asc["rail_southern@bulk"]``)."""
+
 NEST_OF: Mapping[str, str] = {a: n for n, alts in NESTS.items() for a in alts}
 """Alternative → its nest (its mode group)."""
 
@@ -96,10 +99,16 @@ FREE_PARAMETERS: tuple[str, ...] = (
     "asc_rail_northern",
     "asc_rail_middle",
     "asc_rail_southern",
+    "asc_rail_direct@bulk",
+    "asc_rail_northern@bulk",
+    "asc_rail_middle@bulk",
+    "asc_rail_southern@bulk",
     "log_vot_scale",
     "log_queue_scale",
 )
-"""The parameters calibration fits. The sea alternatives are the reference (constant 0); road
+"""The parameters calibration fits: rail corridor constants for all classes plus a bulk-only
+increment (bulk and containers weigh corridors differently: sanctions, wagon fleets, port
+equipment). The sea alternatives are the reference (constant 0); road
 and air keep constant 0 because no observation counts them (a fitted air constant would be
 free to absorb any container volume the counts do not want on rail)."""
 
@@ -119,7 +128,9 @@ class ChoiceParameters:
     nest_scale
         Nest → ``θ`` in (0, 1] (default 0.5 for sea and rail, 1 for road and air).
     asc
-        Alternative → constant (utility units; default 0). Alternatives not named get 0.
+        Alternative → constant (utility units; default 0). Alternatives not named get 0. A
+        key ``"<alternative>@bulk"`` (or ``@container``) adds a constant for that cargo
+        group's classes only.
     vot_scale
         Factor on every class's value of time (default 1).
     queue_scale
@@ -180,9 +191,13 @@ class ChoiceParameters:
                 )
             ns[k] = float(v)
         for k, v in dict(self.asc).items():
-            if k not in ALTERNATIVES:
+            alt, _, group = k.partition("@")
+            if alt not in ALTERNATIVES or group not in ("", *CARGO_GROUPS):
                 raise InvalidSpecError(
-                    explain(f"Unknown alternative {k!r} in asc.", fix=f"Use one of {ALTERNATIVES}.")
+                    explain(
+                        f"Unknown alternative {k!r} in asc.",
+                        fix=f"Use one of {ALTERNATIVES}, optionally with @container or @bulk.",
+                    )
                 )
             if not math.isfinite(v):
                 raise InvalidSpecError(explain(f"asc[{k!r}]={v!r} must be finite."))
@@ -199,9 +214,11 @@ class ChoiceParameters:
         object.__setattr__(self, "nest_scale", ns)
         object.__setattr__(self, "asc", {k: float(v) for k, v in dict(self.asc).items()})
 
-    def asc_of(self, alternative: str) -> float:
-        """Constant of one alternative (0 when not set)."""
-        return float(self.asc.get(alternative, 0.0))
+    def asc_of(self, alternative: str, group: str | None = None) -> float:
+        """Constant of one alternative (0 when not set); with ``group`` (``"container"`` or
+        ``"bulk"``) plus that cargo group's own constant ``"<alternative>@<group>"``."""
+        extra = self.asc.get(f"{alternative}@{group}", 0.0) if group else 0.0
+        return float(self.asc.get(alternative, 0.0) + extra)
 
     # -- the calibration's view: a vector of free parameters ------------------------------
     def vector(self, names: tuple[str, ...] = FREE_PARAMETERS) -> F64:

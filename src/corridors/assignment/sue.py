@@ -321,10 +321,65 @@ def _probes(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     return out
 
 
-def _class_arrays(
-    cg: CorridorGraph, prof: ClassProfile, attr: Mapping[str, Any]
-) -> tuple[F64, F64, npt.NDArray[np.bool_]]:
+_COST_CACHE: dict[tuple[int, str], tuple[CorridorGraph, F64]] = {}
+
+
+def _arc_map(net: Network, cg: CorridorGraph, cargo: str) -> npt.NDArray[np.int64]:
+    """For every arc of ``net.graph(cargo)``, its arc in the merged graph (-1 if none)."""
+    from corridors.network.enums import Cargo
+
+    g = net.graph(Cargo(cargo))
+    ag = cg.graph
+    labels = np.asarray(ag.node_ids).astype(str)
+    types = np.asarray(ag.link_type).astype(str)
+    ids = np.asarray(ag.link_ids).astype(str)
+    key = {}
+    for a in range(ag.n_links):
+        lid = "" if types[a] in ("gauge_change", "transfer", "handling") else ids[a]
+        key[(labels[ag.from_node[a]], labels[ag.to_node[a]], lid)] = a
+    node_ids = np.asarray(net.nodes.index).astype(str)
+    n = len(node_ids)
+
+    def vlabel(v: int) -> str:
+        port = str(g.vertex_port[v])
+        nid = node_ids[int(g.vertex_node[v])]
+        return nid if port == "access" or v < n else f"{nid}:{port}"
+
+    link_dir = np.asarray(net.links.index).astype(str)
+    out = np.full(g.n_arcs, -1, np.int64)
+    for a in range(g.n_arcs):
+        lk = int(g.link[a])
+        lid = link_dir[lk] if (int(g.kind[a]) == 0 and lk >= 0) else ""
+        out[a] = key.get((vlabel(int(g.tail[a])), vlabel(int(g.head[a])), lid), -1)
+    return out
+
+
+def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
+    """USD per unit of the class on every merged arc, from the cost model with the class's
+    own wagon type and tariffs (the cargo's default figures for other class names)."""
+    from corridors.network.costs import CostModel, default_unit
+    from corridors.network.enums import Cargo, CargoClass
+
+    hit = _COST_CACHE.get((id(cg), prof.name))
+    if hit is not None and hit[0] is cg:
+        return hit[1]
     cost = cg.cargo_cost[prof.cargo]
+    if prof.name in {c.value for c in CargoClass}:
+        cargo = Cargo(prof.cargo)
+        g = net.graph(cargo)
+        fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
+        amap = _arc_map(net, cg, prof.cargo)
+        cost = cost.copy()
+        ok = amap >= 0
+        cost[amap[ok]] = np.asarray(fig.cost_usd, float)[ok]
+    _COST_CACHE[(id(cg), prof.name)] = (cg, cost)
+    return cost
+
+
+def _class_arrays(
+    cg: CorridorGraph, prof: ClassProfile, attr: Mapping[str, Any], net: Network | None = None
+) -> tuple[F64, F64, npt.NDArray[np.bool_]]:
+    cost = cg.cargo_cost[prof.cargo] if net is None else _class_cost(net, cg, prof)
     t = cg.cargo_time[prof.cargo]
     ok = np.isfinite(cost) & np.isfinite(t)
     ok &= ~(attr["is_link"] & ~np.isin(attr["mode"], list(prof.modes)))
@@ -361,7 +416,7 @@ def _generate(
     from_node = np.asarray(g.from_node, np.int64)
     border = np.asarray(g.link_type).astype(str) == "border"
     for ci, prof in enumerate(profiles):
-        cost, tc, ok = _class_arrays(cg, prof, attr)
+        cost, tc, ok = _class_arrays(cg, prof, attr, net)
         vot = prof.value_of_time * vot_scale
         gc = cost + vot * (tc - t0 + link_time)
         gc = np.where(ok, np.maximum(gc, 1e-9), np.inf)
@@ -499,7 +554,7 @@ def _assemble(
     cost = np.empty(n_p)
     adj = np.empty(n_p)
     for ci, prof in enumerate(profs):
-        c, tc, _ = _class_arrays(cg, prof, attr)
+        c, tc, _ = _class_arrays(cg, prof, attr, net)
         sel = np.flatnonzero(markets[0][path_mkt] == ci)
         if sel.size:
             sub = inc[sel]
@@ -625,6 +680,7 @@ class _Model:
     asc: F64
     inc_t: sp.csr_matrix
     time_factor: F64
+    ma_group: npt.NDArray[np.int64]
 
     @classmethod
     def make(
@@ -662,9 +718,14 @@ class _Model:
             lam=params.cost_scale,
             mu=params.route_scale,
             theta=np.array([params.nest_scale[n] for n in _NEST_NAMES]),
-            asc=np.array([params.asc_of(a) for a in ALTERNATIVES]),
+            asc=np.array(
+                [[params.asc_of(a, g) for a in ALTERNATIVES] for g in ("container", "bulk")]
+            ),
             inc_t=problem.incidence.T.tocsr(),
             time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
+            ma_group=np.array([int(p.cargo == "bulk") for p in problem.profiles], np.int64)[
+                problem.mkt_cls[grp.ma_mkt]
+            ],
         )
 
     def link_flow(self, h: F64) -> F64:
@@ -686,7 +747,7 @@ class _Model:
         lgc = np.log(gc)
         p_route, ls = _softmax_groups(-self.mu * lgc, gr.ma_start, gr.ma_of_path)
         l_alt = -ls / self.mu
-        v = self.asc[gr.ma_alt] - self.lam * l_alt
+        v = self.asc[self.ma_group, gr.ma_alt] - self.lam * l_alt
         th = self.theta[_ALT_NEST[gr.ma_alt]]
         p_alt, ls2 = _softmax_groups(v / th, gr.mn_start, gr.mn_of_ma)
         incl = self.theta[gr.mn_nest] * ls2
@@ -1173,29 +1234,9 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
 
     g = net.graph(Cargo(cargo))
     ag = result.problem.corridor.graph
-    delay = result.link_time - np.asarray(ag.free_flow_time, float)
-    labels = np.asarray(ag.node_ids).astype(str)
-    types = np.asarray(ag.link_type).astype(str)
-    ids = np.asarray(ag.link_ids).astype(str)
-    key = {}
-    for a in range(ag.n_links):
-        lid = "" if types[a] in ("gauge_change", "transfer", "handling") else ids[a]
-        key[(labels[ag.from_node[a]], labels[ag.to_node[a]], lid)] = a
-    node_ids = np.asarray(net.nodes.index).astype(str)
-
-    def vlabel(v: int) -> str:
-        port = str(g.vertex_port[v])
-        n = node_ids[int(g.vertex_node[v])]
-        return n if port == "access" or v < len(node_ids) else f"{n}:{port}"
-
-    link_dir = np.asarray(net.links.index).astype(str)
-    add = np.zeros(g.n_arcs)
-    for a in range(g.n_arcs):
-        lk = int(g.link[a])
-        lid = link_dir[lk] if (int(g.kind[a]) == 0 and lk >= 0) else ""
-        j = key.get((vlabel(int(g.tail[a])), vlabel(int(g.head[a])), lid))
-        if j is not None:
-            add[a] = max(float(delay[j]), 0.0)
+    delay = np.maximum(result.link_time - np.asarray(ag.free_flow_time, float), 0.0)
+    amap = _arc_map(net, result.problem.corridor, Cargo(cargo).value)
+    add = np.where(amap >= 0, delay[np.maximum(amap, 0)], 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
 
 
@@ -1260,7 +1301,7 @@ def corridor_times(
                 explain(f"Unknown place {o if o not in zones else d!r}.", fix="Use node ids.")
             )
         prof = profiles.get(cls) or class_profile(cls, every)
-        cost, tc, ok = _class_arrays(cg, prof, attr)
+        cost, tc, ok = _class_arrays(cg, prof, attr, pr.net)
         vot = prof.value_of_time * result.params.vot_scale
         gc = np.where(ok, np.maximum(cost + vot * (tc - t0 + result.link_time), 1e-9), np.inf)
         w = gc * probes[_PROBE_OF_ALT.get(alt, "free")]

@@ -295,11 +295,9 @@ def validate_demand_table(
     """
     from corridors.network.enums import CargoClass
 
-    if nodes is None or source_ids is None:
-        bn, bs = _bundled_reference()
-        nodes = bn if nodes is None else nodes
-        source_ids = bs if source_ids is None else source_ids
-    known_nodes, known_src = set(nodes), set(source_ids)
+    bn, bs = _bundled_reference() if nodes is None or source_ids is None else (set(), set())
+    known_nodes = bn if nodes is None else set(nodes)
+    known_src = bs if source_ids is None else set(source_ids)
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
         return [

@@ -37,8 +37,16 @@ __all__ = [
 
 COUNT_UNITS = ("t/year", "TEU/year", "trains/year")
 TIME_UNITS = ("days", "h")
-CLASSES = ("all", "container", "bulk", "container_std", "container_hv", "grain", "dry_bulk")
-CLASSES += ("liquid_bulk",)
+CLASSES = (
+    "all",
+    "container",
+    "bulk",
+    "container_std",
+    "container_hv",
+    "grain",
+    "dry_bulk",
+    "liquid_bulk",
+)
 DIRECTIONS = ("forward", "reverse", "both")
 SPLITS = ("fit", "holdout")
 

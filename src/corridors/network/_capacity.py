@@ -158,7 +158,7 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
     node_ids = set(nodes["node_id"])
     seen: set[tuple[str, str, str]] = set()
     for i, r in cap.iterrows():
-        where = f"{FILE} line {int(i) + 2} ({r['element_type']} {r['element_id']!r})"  # type: ignore[call-overload]
+        where = f"{FILE} line {int(i) + 2} ({r['element_type']} {r['element_id']!r})"
         et, eid, d = str(r["element_type"]), str(r["element_id"]), str(r["direction"])
         if et == "link":
             if eid not in link_bidir:
@@ -264,12 +264,43 @@ def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
     """Replace ``capacity_teu_per_day`` of directed links that have a row (in place)."""
     caps = link_capacities(net)
     if not caps:
+        links["capacity_from_table"] = False
         return
     key = list(zip(links["link_id"], links["direction"], strict=True))
     new = np.array([caps.get(k, np.nan) for k in key], dtype=float)
     hit = ~np.isnan(new)
     links.loc[hit, "capacity_teu_per_day"] = new[hit]
     links["capacity_from_table"] = hit
+
+
+def apply_transfer_capacities(
+    net: Network,
+    arr: dict[str, np.ndarray],
+    vertex_node: np.ndarray,
+    vertex_port: np.ndarray,
+) -> None:
+    """Give transfer arcs with a table row their capacity and a queue delay (in place).
+
+    ``arr`` holds the compiled graph's per-arc columns (``tail``, ``head``, ``kind``, ``cap``,
+    ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
+    2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
+    """
+    from corridors.network._csr import ARC_GAUGE, ARC_MODE
+
+    caps = transfer_capacities(net)
+    if not caps:
+        return
+    node_ids = np.asarray(net.nodes.index, dtype=object)
+    kind = np.asarray(arr["kind"])
+    tpt = net.parameter("global", "teu_per_train", default=86.0)
+    for a in np.flatnonzero((kind == ARC_GAUGE) | (kind == ARC_MODE)):
+        t, h = int(arr["tail"][a]), int(arr["head"][a])
+        c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
+        if c is not None and np.isfinite(c) and c > 0:
+            arr["cap"][a] = c
+            arr["vdf"][a] = 2.0
+            arr["alpha"][a] = 24.0 * tpt / c
+            arr["beta"][a] = 1.0
 
 
 def scale_link_capacities(
