@@ -43,11 +43,11 @@ def _project(**over: Any) -> Any:
         "price_year": 2024,
         "opening_year": 2025,
         "lifetime_years": 2,
-        "capital_cost_usd_m": {"by_year": {2024: 100}, "source": "estimate", "method": "M71"},
-        "operating_cost_usd_m_per_year": {"value": 0, "source": "estimate", "method": "M71"},
-        "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M62"},
+        "capital_cost_usd_m": {"by_year": {2024: 100}, "source": "estimate", "method": "M131"},
+        "operating_cost_usd_m_per_year": {"value": 0, "source": "estimate", "method": "M131"},
+        "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M122"},
         "modelled_years": [2025],
-        "discount_rate": {"value": 0.10, "source": "estimate", "method": "M66"},
+        "discount_rate": {"value": 0.10, "source": "estimate", "method": "M126"},
     }
     doc.update(over)
     return project_from_dict(doc)
@@ -68,14 +68,14 @@ def test_costs_residual_carbon_and_interpolation() -> None:
     p = _project(
         lifetime_years=4,
         modelled_years=[2025, 2027],
-        operating_cost_usd_m_per_year={"value": 5, "source": "estimate", "method": "M61"},
-        residual_value_usd_m={"value": 40, "source": "estimate", "method": "M62"},
+        operating_cost_usd_m_per_year={"value": 5, "source": "estimate", "method": "M121"},
+        residual_value_usd_m={"value": 40, "source": "estimate", "method": "M122"},
         carbon_price_usd_per_t={
             "by_year": {2025: 100, 2028: 100},
             "source": "estimate",
-            "method": "M65",
+            "method": "M125",
         },
-        operator_margin={"value": 0.5, "source": "estimate", "method": "M67"},
+        operator_margin={"value": 0.5, "source": "estimate", "method": "M127"},
     )
     runs = {2025: _yb(2025, 10e6, co2_t=-1000, revenue=4e6), 2027: _yb(2027, 30e6, co2_t=-3000)}
     cash, s = evaluate(p, runs, discount_rate=0.0)

@@ -22,10 +22,10 @@ def _doc(**over: Any) -> dict[str, Any]:
         "capital_cost_usd_m": {
             "by_year": {2025: 50, 2026: 50},
             "source": "estimate",
-            "method": "M71",
+            "method": "M131",
         },
-        "operating_cost_usd_m_per_year": {"value": 5, "source": "estimate", "method": "M71"},
-        "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M62"},
+        "operating_cost_usd_m_per_year": {"value": 5, "source": "estimate", "method": "M131"},
+        "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M122"},
     }
     d.update(over)
     return d
@@ -70,29 +70,33 @@ def test_defaults_fill_valuation_figures() -> None:
             r"neither a shipped scenario nor a file.*'third-railroad'",
         ),
         (
-            {"capital_cost_usd_m": {"by_year": {2024: 10, 2026: 10}, "source": "S400"}},
+            {"capital_cost_usd_m": {"by_year": {2024: 10, 2026: 10}, "source": "S950"}},
             r"no figure for year\(s\) \[2025\].*0 for a year without spending",
         ),
         (
-            {"capital_cost_usd_m": {"by_year": {2027: 10}, "source": "S400"}},
+            {"capital_cost_usd_m": {"by_year": {2027: 10}, "source": "S950"}},
             r"not before opening_year 2027",
         ),
         (
-            {"operating_cost_usd_m_per_year": {"value": float("inf"), "source": "S400"}},
+            {"operating_cost_usd_m_per_year": {"value": float("inf"), "source": "S950"}},
             r"value = inf is not finite",
         ),
         (
-            {"operating_cost_usd_m_per_year": {"value": -3, "source": "S400"}},
+            {"operating_cost_usd_m_per_year": {"value": -3, "source": "S950"}},
             r"below 0",
         ),
         ({"residual_value_usd_m": {"value": 3}}, r"residual_value_usd_m has no source"),
+        (
+            {"residual_value_usd_m": {"value": 3, "source": "S9999"}},
+            r"source 'S9999' is not in sources.csv",
+        ),
         (
             {"residual_value_usd_m": {"value": 3, "source": "estimate"}},
             r"estimate without a method",
         ),
         ({"modelled_years": [2020]}, r"outside the years of operation 2027–2046"),
         ({"lifetme_years": 3}, r"unknown key 'lifetme_years'.*'lifetime_years'"),
-        ({"discount_rate": {"value": 0.9, "source": "estimate", "method": "M66"}}, r"above 0.5"),
+        ({"discount_rate": {"value": 0.9, "source": "estimate", "method": "M126"}}, r"above 0.5"),
         (
             {
                 "demand_growth": [

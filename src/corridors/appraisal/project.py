@@ -11,16 +11,16 @@ A project is a YAML mapping beside the scenarios (``data/projects/*.yaml``)::
     capital_cost_usd_m:              # USD million by year
       by_year: {2024: 300, 2025: 450, 2026: 450}
       source: estimate
-      method: M60
-    operating_cost_usd_m_per_year: {value: 14, source: estimate, method: M61}
-    residual_value_usd_m: {value: 400, source: estimate, method: M62}
+      method: M120
+    operating_cost_usd_m_per_year: {value: 14, source: estimate, method: M121}
+    residual_value_usd_m: {value: 400, source: estimate, method: M122}
     modelled_years: [2027, 2035]
     demand_growth:
       - name: background
         rate_per_year: 0.02
         from_year: 2024
         source: estimate
-        method: M63
+        method: M123
 
 Every figure carries ``source`` (a source id of ``sources.csv``) or ``source: estimate`` with a
 ``method`` (an ``M..`` of ``SOURCES.md``). Figures a project does not give (discount rate,
@@ -32,6 +32,7 @@ is one :class:`~corridors.errors.InvalidSpecError` naming the file, the field an
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -321,6 +322,12 @@ class _Checker:
                 f"'method: M..' to {key}.",
             )
         method = str(d.get("method") or "")
+        if src.strip() != "estimate" and src.strip() not in _source_ids():
+            raise self.fail(
+                f"{key}: source {src!r} is not in sources.csv.",
+                fix="Add the source to data/network/sources.csv or mark the figure "
+                "'source: estimate' with a method.",
+            )
         if src.strip() == "estimate" and not method:
             raise self.fail(
                 f"{key} is an estimate without a method.",
@@ -341,7 +348,7 @@ class _Checker:
             raise self.fail(
                 f"{key} must be a mapping with {'by_year' if by_year else 'value'} and source.",
                 fix=f"Write e.g. {key}: {{{'by_year: {2025: 100}' if by_year else 'value: 1'}, "
-                "source: estimate, method: M60}.",
+                "source: estimate, method: M120}.",
             )
         allowed = {"value", "by_year", "source", "method", "note"}
         unknown = set(raw) - allowed
@@ -366,6 +373,15 @@ class _Checker:
         return Figure(
             self.number(f"{key}.value", raw["value"], lo=lo, hi=hi), {}, src, method, note
         )
+
+
+@functools.lru_cache(maxsize=1)
+def _source_ids() -> frozenset[str]:
+    import csv
+
+    p = Path(str(resources.files("corridors") / "data" / "network" / "sources.csv"))
+    with p.open(encoding="utf-8") as fh:
+        return frozenset(r["source_id"] for r in csv.DictReader(fh))
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
