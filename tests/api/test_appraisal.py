@@ -37,3 +37,10 @@ def test_bad_appraisals_are_rejected_before_queueing(sqlite_client: TestClient) 
     assert r.status_code == 422 and "lifetime_years = -1" in r.text
     r = sqlite_client.post("/api/appraisals", json={})
     assert r.status_code == 422
+
+
+def test_web_page_has_the_appraisal_panel(sqlite_client: TestClient) -> None:
+    page = sqlite_client.get("/").text
+    assert 'id="appraise-form"' in page and "/static/appraise.js" in page
+    js = sqlite_client.get("/static/appraise.js")
+    assert js.status_code == 200 and "/api/appraisals" in js.text

@@ -65,6 +65,7 @@ def tornado(a: Appraisal, path: str | Path) -> Path:
             ha="left" if hi >= central else "right",
             fontsize=8,
         )
+    ax.margins(x=0.12)
     ax.axvline(central, color="k", lw=1)
     ax.axvline(0, color="grey", lw=0.8, ls="--")
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
@@ -93,6 +94,7 @@ def cashflows(a: Appraisal, path: str | Path) -> Path:
         ("reliability", "reliability", "#9bbb59"),
         ("producer_surplus", "operator margin", "#8064a2"),
         ("co2", "CO2 saved", "#4bacc6"),
+        ("residual", "residual value", "#c4bd97"),
     ):
         v = c[col].to_numpy()
         pos = np.where(v > 0, v, 0)
@@ -128,7 +130,7 @@ def cashflows(a: Appraisal, path: str | Path) -> Path:
     )
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="upper left")
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower right")
     fig.tight_layout()
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
