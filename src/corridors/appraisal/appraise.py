@@ -575,6 +575,16 @@ def _switching(
     fs = sorted(vals)
     root = _root(fs, [vals[f] for f in fs])
     inside = root is not None and fs[0] <= root <= fs[-1]
+    if root is not None and not inside and not 0.05 <= root <= 5.0:
+        return {
+            "demand_factor": float("nan"),
+            "found": False,
+            "within_runs": False,
+            "bracket": None,
+            "method": f"NPV does not reach zero between demand ×{fs[0]:g} and ×{fs[-1]:g} "
+            f"(a straight line through the end runs would cross at ×{root:.3g})",
+            "npv_at": {float(f): float(vals[f]) for f in fs},
+        }
     bracket = None
     if inside:
         lo_f = max(f for f in fs if f <= root)  # type: ignore[operator]

@@ -114,8 +114,10 @@ def _fmt(v: Any, col: str = "") -> str:
             return "–"
         if col in ("irr", "discount_rate") or col.endswith("share"):
             return f"{v:.1%}"
-        if col == "bcr":
+        if col.lower() == "bcr":
             return f"{v:.2f}"
+        if col == "value":
+            return f"{v:g}"
         return f"{v:,.1f}" if abs(v) < 1e4 else f"{v:,.0f}"
     return str(v)
 
