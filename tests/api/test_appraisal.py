@@ -15,6 +15,7 @@ def test_appraisal_job_runs_a_shipped_project(sqlite_client: TestClient) -> None
         "modelled_years": [2026],
         "demand_range": None,
         "switching_runs": 0,
+        "target_gap": 1e-4,
     }
     r = sqlite_client.post("/api/appraisals", json=body)
     assert r.status_code == 202, r.text

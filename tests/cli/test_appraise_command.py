@@ -24,7 +24,9 @@ def test_appraise_prints_tables_and_writes_charts(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     args = ("appraise", "customs-halved", "--years", "2026", "--demand-range", "")
-    code, out, err = _run(capsys, *args, "--switching-runs", "0", "--out", str(tmp_path))
+    code, out, err = _run(
+        capsys, *args, "--switching-runs", "0", "--gap", "1e-4", "--out", str(tmp_path)
+    )
     assert code == 0, err
     for title in (
         "Decision figures",

@@ -30,6 +30,7 @@ class AppraisalJob(BaseModel):
     demand_range: tuple[float, float] | None = Field((0.8, 1.2), description="null skips it.")
     switching_runs: int = Field(1, ge=0, le=4)
     modelled_years: list[int] | None = Field(None, min_length=1, max_length=4)
+    target_gap: float = Field(1e-6, ge=1e-9, le=1e-2, description="Equilibrium relative gap.")
 
     @model_validator(mode="after")
     def _one_source(self) -> AppraisalJob:
@@ -57,6 +58,7 @@ def _project(job: AppraisalJob) -> Any:
 
 def _execute(state: ApiState, job_id: str, job: AppraisalJob, project: Any) -> None:
     from corridors.appraisal import appraise
+    from corridors.assignment.sue import SUESpec
 
     store = state.store
     try:
@@ -67,6 +69,7 @@ def _execute(state: ApiState, job_id: str, job: AppraisalJob, project: Any) -> N
             demand_range=tuple(job.demand_range) if job.demand_range else (),  # type: ignore[arg-type]
             switching_runs=job.switching_runs,
             modelled_years=job.modelled_years,
+            sue=SUESpec(target_gap=job.target_gap, column_rounds=0),
             progress=_Reporter(state, job_id),
         )
         store.finish_job(job_id, json_safe({"kind": "appraisal", **a.to_dict()}))

@@ -47,6 +47,7 @@ def appraise_cmd(
     dask: Annotated[bool, typer.Option("--dask", help="Run the modelled years on Dask.")] = False,
     scheduler: Annotated[str | None, typer.Option(help="Existing Dask scheduler address.")] = None,
     workers: Annotated[int, typer.Option(help="Local Dask workers.")] = 2,
+    gap: Annotated[float, typer.Option(help="Relative gap of each equilibrium.")] = 1e-6,
     top: Annotated[int, typer.Option(help="Rows of the distribution tables.")] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
@@ -58,6 +59,7 @@ def appraise_cmd(
     appraisal.json, tornado.png and cashflows.png.
     """
     from corridors.appraisal import appraise, load_project
+    from corridors.assignment.sue import SUESpec
     from corridors.errors import InvalidSpecError, explain
 
     proj = load_project(project)
@@ -92,6 +94,7 @@ def appraise_cmd(
             carbon_range=_range(carbon_range, "carbon-range"),
             switching_runs=switching_runs,
             modelled_years=my,
+            sue=SUESpec(target_gap=gap, column_rounds=0),
             executor="dask" if (dask or scheduler) else "serial",
             scheduler=scheduler,
             workers=workers,
