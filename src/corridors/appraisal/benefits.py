@@ -30,8 +30,9 @@ operator revenue
     is shared half and half); the transit part is paid by flows that neither start nor end in
     the country. The economic benefit is the operators' margin on the change.
 CO2
-    Tonne-km per link × the link class's well-to-wheel factor (``co2_g_per_tkm``, the itineraries'
-    figures), by country and by corridor; valued at the carbon price of the year.
+    Tonne-km per link × the link's well-to-wheel factor (``co2_wtw_g_per_tkm`` of the cost
+    model, ISO 14083 / GLEC; the itineraries' figures), by country and by corridor; valued at
+    the carbon price of the year.
 crossings
     Volume, volume/capacity and queue delay at each capacity-limited border, port and ferry link,
     and the TEU-equivalent hours saved there (part of the shipper surplus, reported).
@@ -216,7 +217,8 @@ def _link_attributes(result: ChoiceResult) -> dict[str, Any]:
     attr = _arc_attributes(pr.net, pr.corridor)
     ids = np.asarray(pr.corridor.graph.link_ids).astype(str)
     lk = pr.net.links.reindex(ids)
-    gpt = np.nan_to_num(lk["co2_g_per_tkm"].to_numpy(float))
+    col = "co2_wtw_g_per_tkm" if "co2_wtw_g_per_tkm" in lk.columns else "co2_g_per_tkm"
+    gpt = np.nan_to_num(lk[col].to_numpy(float))
     spread = np.nan_to_num(
         np.maximum(
             lk["border_dwell_p90_h"].to_numpy(float) - lk["border_dwell_h"].to_numpy(float), 0
