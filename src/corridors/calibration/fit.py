@@ -723,9 +723,10 @@ STRUCTURAL_NOTES = """### Known structural causes (December 2026; check against 
   (line speeds, terminal operations, published border dwells) plus queues, and the only time
   lever of the calibration is the queue scale, which cannot change line speeds. Published
   times are often best cases of scheduled block trains or single reports.
-- **Caspian ports**: the model splits the Trans-Caspian tonnage between Aktau and Kuryk the
-  other way round from the counts (Aktau over, Kuryk under); no free parameter is
-  port-specific, so the split follows the network's ferry costs, times and capacities.
+- **Caspian ports**: the model misses the Trans-Caspian counts — the total across the
+  Caspian and the split between Aktau and Kuryk (Aktau's dry cargo over, Kuryk under); no
+  free parameter is port-specific, so the split follows the network's ferry costs, times
+  and capacities.
 - **Southern corridor**: Kazakhstan–Turkmenistan (Bolashak) comes out above its count and
   Turkmenistan–Iran (Sarakhs, a 2021 count) below it. Grain for Tehran goes only partly by
   the Southern corridor: container-lane sea tariffs per tonne make a Baltic–Rotterdam–Suez–
