@@ -165,3 +165,30 @@ def test_sensitivity_runs_on_dask() -> None:
     assert set(a.runs) == {1.0, 0.8, 1.2}
     npv = a.switching["npv_at"]
     assert npv[0.8] < npv[1.0] < npv[1.2]
+
+
+def test_a_project_that_changes_nothing_buys_nothing(tmp_path: Path) -> None:
+    import yaml
+
+    (tmp_path / "noop.yaml").write_text(
+        yaml.safe_dump({"name": "noop", "changes": [{"op": "scale_demand", "factor": 1.0}]})
+    )
+    doc = {
+        "name": "noop",
+        "scenario": "noop.yaml",
+        "price_year": 2024,
+        "opening_year": 2026,
+        "lifetime_years": 10,
+        "capital_cost_usd_m": {"by_year": {2025: 10}, "source": "estimate", "method": "M131"},
+        "operating_cost_usd_m_per_year": {"value": 1, "source": "estimate", "method": "M131"},
+        "residual_value_usd_m": {"value": 0, "source": "estimate", "method": "M122"},
+        "modelled_years": [2026],
+    }
+    p = tmp_path / "noop-project.yaml"
+    p.write_text(yaml.safe_dump(doc))
+    a = appraise(load_project(p), demand_range=(), switching_runs=0, sue=FAST)
+    t = a.year_table().iloc[0]
+    for k in ("shipper_surplus_usd", "reliability_usd", "revenue_change_usd", "co2_change_t"):
+        assert t[k] == 0.0, k
+    assert a.summary["pv_benefits_usd_m"] == 0.0
+    assert a.summary["npv_usd_m"] == pytest.approx(-a.summary["pv_costs_usd_m"])
