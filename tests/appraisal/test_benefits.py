@@ -126,3 +126,21 @@ def test_revenue_and_transit_by_country_add_up(tiny: Callable[[str], Network]) -
     # A (KZ) -> D (TR): RU and TM earn only transit, KZ and TR none
     assert tr["RU"] == pytest.approx(rev["RU"]) and tr["TM"] == pytest.approx(rev["TM"])
     assert tr["KZ"] == 0 and tr["TR"] == 0
+
+
+def test_running_time_spread_is_the_lognormal_p90_minus_median() -> None:
+    from scipy.stats import lognorm
+
+    from corridors.appraisal.benefits import _running_spread
+    from corridors.reliability._params import load_reliability_parameters
+
+    lk = pd.DataFrame({"link_class": ["rail_eu", "rail_cn", ""], "run_time_h": [50.0, 80.0, 3.0]})
+    got = _running_spread(lk)
+    rp = load_reliability_parameters()
+    for i, (cls, t) in enumerate([("rail_eu", 50.0), ("rail_cn", 80.0)]):
+        cv = rp.get(cls, "run_time_cv")
+        s = np.sqrt(np.log1p(cv**2))
+        dist = lognorm(s, scale=t / np.sqrt(1 + cv**2))  # mean t, CV cv
+        assert dist.mean() == pytest.approx(t)
+        assert got[i] == pytest.approx(dist.ppf(0.9) - dist.ppf(0.5), rel=1e-9)
+    assert got[2] == 0.0  # not a line link (transfer, handling)

@@ -22,9 +22,12 @@ time and cost parts
     The rule-of-a-half split of the surplus into time (value of time × hours) and money
     (tariffs, fees) per alternative present on both sides; reported, not added.
 reliability
-    Hours between the median and the 90th percentile of border dwell (``dwell_p90_h −
-    dwell_h`` of ``crossings.csv``, the figures the reliability model draws from) summed along
-    each route, times the flow, the class's value of time and the reliability ratio.
+    Hours between the median and the 90th percentile of each link's time, from the figures the
+    reliability model draws from: border dwell (``dwell_p90_h − dwell_h`` of
+    ``crossings.csv``) and running time (lognormal with the link class's ``run_time_cv`` of
+    ``reliability.csv``), summed along each route, times the flow, the class's value of time
+    and the reliability ratio. Summing treats the delays along a route as fully correlated (an
+    upper bound on the route's spread); handling and sailing-cancellation spreads are left out.
 operator revenue
     Tariffs, fees and handling charges paid per link, by the country of the link (a border link
     is shared half and half); the transit part is paid by flows that neither start nor end in
@@ -219,11 +222,12 @@ def _link_attributes(result: ChoiceResult) -> dict[str, Any]:
     lk = pr.net.links.reindex(ids)
     col = "co2_wtw_g_per_tkm" if "co2_wtw_g_per_tkm" in lk.columns else "co2_g_per_tkm"
     gpt = np.nan_to_num(lk[col].to_numpy(float))
-    spread = np.nan_to_num(
+    dwell_spread = np.nan_to_num(
         np.maximum(
             lk["border_dwell_p90_h"].to_numpy(float) - lk["border_dwell_h"].to_numpy(float), 0
         )
     )
+    spread = dwell_spread + _running_spread(lk)
     return {
         "ca": attr["ca"],
         "cb": attr["cb"],
@@ -233,6 +237,20 @@ def _link_attributes(result: ChoiceResult) -> dict[str, Any]:
         "ids": ids,
         "types": np.asarray(pr.corridor.graph.link_type).astype(str),
     }
+
+
+def _running_spread(lk: pd.DataFrame) -> F64:
+    """P90 − P50 hours of each link's running time: lognormal with the routed running time as
+    mean and the link class's ``run_time_cv`` of the reliability model (``reliability.csv``)."""
+    from corridors.reliability._params import load_reliability_parameters
+
+    rp = load_reliability_parameters()
+    cls = lk["link_class"].fillna("").astype(str).to_numpy()
+    cv = np.array([rp.get(c, "run_time_cv") if c else 0.0 for c in cls])
+    t = np.nan_to_num(lk["run_time_h"].to_numpy(float))
+    sigma = np.sqrt(np.log1p(cv**2))
+    median = t / np.sqrt(1.0 + cv**2)
+    return np.asarray(median * np.expm1(1.2815515655446004 * sigma), float)
 
 
 def _country_weights(ca: npt.NDArray[np.str_], cb: npt.NDArray[np.str_]) -> tuple[F64, list[str]]:
