@@ -367,7 +367,7 @@ def nested_logit(
     e = np.where(ok, np.exp(incl - np.where(ok, m, 0.0)), 0.0)
     tot = e.sum(axis=-1, keepdims=True)
     p_nest = np.where(tot > 0, e / np.where(tot > 0, tot, 1.0), 0.0)
-    return cond * p_nest[..., nest_i]  # type: ignore[no-any-return]
+    return cond * p_nest[..., nest_i]
 
 
 def nested_logit_elasticity(

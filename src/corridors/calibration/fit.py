@@ -83,7 +83,7 @@ def geh(modelled: npt.ArrayLike, observed: npt.ArrayLike) -> F64:
     m = np.asarray(modelled, float) / 8760.0
     o = np.asarray(observed, float) / 8760.0
     s = np.where(m + o > 0, m + o, 1.0)
-    return np.sqrt(2.0 * (m - o) ** 2 / s)  # type: ignore[no-any-return]
+    return np.sqrt(2.0 * (m - o) ** 2 / s)
 
 
 def _link_selector(result: ChoiceResult, links: Sequence[str]) -> npt.NDArray[np.int64]:
