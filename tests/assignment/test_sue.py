@@ -103,3 +103,23 @@ def test_elasticities_match_the_analytic_nested_logit(tiny: Callable[[str], Netw
     expect = point * ratio[None, :]
     assert e.loc[alts, alts].to_numpy() == pytest.approx(expect, rel=2e-3)
     assert e.loc["rail_northern", "rail_northern"] < 0 < e.loc["rail_southern", "rail_northern"]
+
+
+def test_markets_without_a_route_are_reported(tiny: Callable[[str], Network]) -> None:
+    from corridors.assignment.classes import ClassProfile, load_class_profiles
+    from corridors.errors import ConvergenceWarning
+
+    net = tiny("three_countries")
+    z = list(net.nodes.index)
+    m = np.zeros((len(z), len(z)))
+    m[z.index("A"), z.index("D")] = 10.0
+    od = ODMatrices(tuple(z), {"container_std": m, "container_hv": m * 0.5})
+    profiles = dict(load_class_profiles())
+    # a class that may only fly, on a network without airports: its market has no route
+    profiles["container_hv"] = ClassProfile(
+        "container_hv", "TEU", "container", 1e5, 0.1, 0.0, 1.0, ("air",)
+    )
+    with pytest.warns(ConvergenceWarning, match="1 market"):
+        pr = build_problem(net, od, params=ChoiceParameters(), profiles=profiles)
+    r = solve(pr, ChoiceParameters())
+    assert r.share_table()["flow"].sum() == pytest.approx(10.0)

@@ -47,6 +47,9 @@ class ClassProfile:
         Line and terminal capacity one unit takes, in TEU-equivalent.
     modes
         Modes the class may use.
+    deep_sea
+        Whether the class may use the deep-sea lanes via Suez or the Cape (container liner
+        services in the network; bulk classes have no bulk-carrier lanes there).
     """
 
     name: str
@@ -57,6 +60,7 @@ class ClassProfile:
     deterioration_per_day: float
     pce_teu_per_unit: float
     modes: tuple[str, ...]
+    deep_sea: bool = True
 
     @property
     def value_of_time(self) -> float:
@@ -119,6 +123,7 @@ def load_class_profiles(path: str | Path | None = None) -> dict[str, ClassProfil
             deterioration_per_day=float(r.deterioration_per_day),
             pce_teu_per_unit=float(r.pce_teu_per_unit),
             modes=modes,
+            deep_sea=str(getattr(r, "deep_sea", "yes")).strip().lower() in ("yes", "true", "1"),
         )
     return out
 

@@ -383,6 +383,8 @@ def _class_arrays(
     t = cg.cargo_time[prof.cargo]
     ok = np.isfinite(cost) & np.isfinite(t)
     ok &= ~(attr["is_link"] & ~np.isin(attr["mode"], list(prof.modes)))
+    if not prof.deep_sea:
+        ok &= (attr["flags"] & (_SUEZ | _CAPE)) == 0
     return np.nan_to_num(cost), np.nan_to_num(t), ok
 
 
@@ -524,6 +526,27 @@ def build_problem(
     found = _generate(
         net, cg, attr, profs, markets, np.asarray(cg.graph.free_flow_time, float), params.vot_scale
     )
+    routed = np.zeros(mkt_demand.shape[0], np.bool_)
+    routed[[m for m, _ in found]] = True
+    if not routed.all():
+        lost = ~routed
+        z = np.asarray(cg.zones)
+        ex = [
+            f"{profs[int(markets[0][i])].name} {z[markets[1][i]]}→{z[markets[2][i]]}"
+            for i in np.flatnonzero(lost)[:3]
+        ]
+        warnings.warn(
+            explain(
+                f"{int(lost.sum())} market(s) have no route and carry nothing, e.g. "
+                + "; ".join(ex)
+                + ".",
+                why="No link sequence joins them with the modes their class may use "
+                "(data/model/classes.csv).",
+                fix="Check the network's links near these places or the class's modes.",
+            ),
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return _assemble(net, cg, demand, profs, markets, mkt_demand, attr, found)
 
 
