@@ -251,8 +251,8 @@ def link_times(
     >>> link_times([0.0, 10.0], vdf=[0, 0], free_flow_time=[1.0, 1.0], capacity=[10.0, 10.0],
     ...            alpha=[0.15, 0.15], beta=[4.0, 4.0]).round(2).tolist()
     [1.0, 1.15]
-    >>> float(link_times([19.0], vdf=[2], free_flow_time=[2.0], capacity=[20.0],
-    ...                  alpha=[1.0], beta=[1.0])[0])
+    >>> round(float(link_times([19.0], vdf=[2], free_flow_time=[2.0], capacity=[20.0],
+    ...                        alpha=[1.0], beta=[1.0])[0]), 9)
     21.0
     """
     f = np.ascontiguousarray(flow, dtype=np.float64)

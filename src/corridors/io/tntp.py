@@ -288,8 +288,10 @@ def read_tntp(folder: str | Path, name: str | None = None) -> TNTPCase:
 
     Examples
     --------
-    >>> case = read_tntp("tests/data/tntp/SiouxFalls")  # doctest: +SKIP
-    >>> case.graph.n_links, case.trips.sum()  # doctest: +SKIP
+    Sioux Falls as shipped in the repository's test data (path relative to the repository):
+
+    >>> case = read_tntp("tests/data/tntp/SiouxFalls")
+    >>> case.graph.n_links, float(case.trips.sum())
     (76, 360600.0)
     """
     f = Path(folder)
