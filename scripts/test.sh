@@ -13,9 +13,9 @@ echo "test.sh: installs .venv (all extras + dev tools); as root on Debian apt-in
 bash scripts/setup.sh dev
 .venv/bin/ruff check conftest.py src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
-# strict typing on the public library code that is typed so far (pandas without pandas-stubs:
-# the stubs are stricter than pandas itself and flag every row lookup; see CHANGELOG)
-.venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py src/corridors/_cache.py src/corridors/_iso3166.py src/corridors/io/_output.py src/corridors/_jit.py
+# strict typing over the whole package (pandas without pandas-stubs: the stubs are stricter than
+# pandas itself and flag every row lookup; see CHANGELOG)
+.venv/bin/mypy src/corridors
 # Chromium and a throwaway PostgreSQL on loopback for the API and browser tests (installed with
 # apt when run as root on Debian; otherwise those tests skip, and fail under CI=true).
 eval "$(bash scripts/services.sh)"

@@ -312,7 +312,7 @@ def assign_network(
     classes = []
     for name, m in demand.matrices.items():
         cargo = cmap.get(name)
-        if cargo not in cg.fixed_cost:
+        if cargo is None or cargo not in cg.fixed_cost:
             raise DemandError(
                 explain(
                     f"Demand class {name!r} has no cargo type.",

@@ -107,15 +107,15 @@ class AssignmentGraph:
     n_zones: int
     free_flow_time: FloatArray
     capacity: FloatArray
-    vdf: npt.NDArray[np.int8] = field(default=None)  # type: ignore[assignment]
-    alpha: FloatArray = field(default=None)  # type: ignore[assignment]
-    beta: FloatArray = field(default=None)  # type: ignore[assignment]
-    length: FloatArray = field(default=None)  # type: ignore[assignment]
-    fixed_cost: FloatArray = field(default=None)  # type: ignore[assignment]
+    vdf: npt.NDArray[np.int8] = field(default=None)  # type: ignore[arg-type]
+    alpha: FloatArray = field(default=None)  # type: ignore[arg-type]
+    beta: FloatArray = field(default=None)  # type: ignore[arg-type]
+    length: FloatArray = field(default=None)  # type: ignore[arg-type]
+    fixed_cost: FloatArray = field(default=None)  # type: ignore[arg-type]
     zone_through: bool = False
-    link_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[assignment]
-    node_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[assignment]
-    link_type: npt.NDArray[np.str_] = field(default=None)  # type: ignore[assignment]
+    link_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[arg-type]
+    node_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[arg-type]
+    link_type: npt.NDArray[np.str_] = field(default=None)  # type: ignore[arg-type]
     node_xy: FloatArray | None = None
 
     def __post_init__(self) -> None:
@@ -188,12 +188,12 @@ class AssignmentGraph:
             np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(self.node_ids)
         )
         ltype = np.full(n, "link") if self.link_type is None else np.asarray(self.link_type)
-        for name, arr, size in (
+        for name, labels, size in (
             ("link_ids", ids, n),
             ("node_ids", nids, self.n_nodes),
             ("link_type", ltype, n),
         ):
-            if arr.shape != (size,):
+            if labels.shape != (size,):
                 raise InvalidSpecError(explain(f"AssignmentGraph.{name} needs {size} entries."))
         set_(self, "link_ids", ids)
         set_(self, "node_ids", nids)

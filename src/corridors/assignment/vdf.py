@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import enum
 import math
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -67,10 +68,11 @@ _GL_W = tuple(float(w) for w in _gw / 2.0)
 @nb.njit(cache=True, inline="always")
 def _queue_shape(x: float, beta: float) -> float:
     if x <= QUEUE_X_MAX:
-        return x**beta / (1.0 - x)
+        shape: float = x**beta / (1.0 - x)
+        return shape
     xm = QUEUE_X_MAX
-    f = xm**beta / (1.0 - xm)
-    df = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    f: float = xm**beta / (1.0 - xm)
+    df: float = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
     return f + df * (x - xm)
 
 
@@ -79,7 +81,8 @@ def _queue_slope(x: float, beta: float) -> float:
     xm = min(x, QUEUE_X_MAX)
     if xm <= 0.0:
         return 1.0 if beta == 1.0 else 0.0
-    return beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    slope: float = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    return slope
 
 
 @nb.njit(cache=True, inline="always")
@@ -94,7 +97,8 @@ def _pow(x: float, beta: float) -> float:
         return x * x
     if beta == 3.0:
         return x * x * x
-    return x**beta
+    power: float = x**beta
+    return power
 
 
 @nb.njit(cache=True)
@@ -171,7 +175,8 @@ def vdf_integral(kind: int, t0: float, cap: float, alpha: float, beta: float, v:
     if kind == 0:
         if alpha == 0.0:
             return t0 * v
-        return t0 * (v + alpha * cap * x ** (beta + 1.0) / (beta + 1.0))
+        beckmann: float = t0 * (v + alpha * cap * x ** (beta + 1.0) / (beta + 1.0))
+        return beckmann
     if kind == 2 and alpha == 0.0:
         return t0 * v
     if kind == 2 and x <= QUEUE_X_MAX:
@@ -259,7 +264,7 @@ def link_times(
     out = np.empty_like(f)
     n = f.shape[0]
 
-    def arr(x: npt.ArrayLike, dt: type) -> npt.NDArray[np.generic]:
+    def arr(x: npt.ArrayLike, dt: type) -> npt.NDArray[Any]:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dt), (n,)))
 
     link_times_into(

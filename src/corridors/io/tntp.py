@@ -161,8 +161,8 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
             )
         )
     return AssignmentGraph(
-        from_node=arr[:, 0].astype(np.int64) - 1,
-        to_node=arr[:, 1].astype(np.int64) - 1,
+        from_node=arr[:, 0].astype(np.int32) - 1,
+        to_node=arr[:, 1].astype(np.int32) - 1,
         n_nodes=n_nodes,
         n_zones=n_zones,
         free_flow_time=arr[:, 4],
