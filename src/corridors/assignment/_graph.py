@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from corridors.assignment.vdf import VDF
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.enums import VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT
 
 __all__ = ["AssignmentGraph"]
 
@@ -161,7 +162,12 @@ class AssignmentGraph:
             )
         vdf.setflags(write=False)
         set_(self, "vdf", vdf)
-        defaults = {"alpha": 0.15, "beta": 4.0, "length": 0.0, "fixed_cost": 0.0}
+        defaults = {
+            "alpha": VDF_ALPHA_DEFAULT,
+            "beta": VDF_BETA_DEFAULT,
+            "length": 0.0,
+            "fixed_cost": 0.0,
+        }
         for name, default in defaults.items():
             value = getattr(self, name)
             set_(self, name, _f64(name, np.full(n, default) if value is None else value, n))

@@ -16,13 +16,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._schema import PORTS
-from corridors.network.enums import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, Cargo, Operation
+from corridors.network.enums import (
+    ARC_ACCESS,
+    ARC_GAUGE,
+    ARC_LINK,
+    ARC_MODE,
+    VDF_ALPHA_DEFAULT,
+    VDF_BETA_DEFAULT,
+    Cargo,
+    Mode,
+    Operation,
+)
 
 if TYPE_CHECKING:
     from corridors.network.costs import CostModel
     from corridors.network.model import Network
 
-MODE_CODES = {"rail": 0, "road": 1, "ferry": 2, "sea": 3, "air": 4}
+MODE_CODES = {m.value: m.code for m in Mode}
+"""Mode name → code of ``CompiledGraph.mode`` (from :attr:`Mode.code`)."""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -56,7 +67,7 @@ class CompiledGraph:
     kind
         ``ARC_LINK``, ``ARC_GAUGE``, ``ARC_MODE`` or ``ARC_ACCESS``.
     mode
-        Mode code of link arcs (``MODE_CODES``), -1 otherwise.
+        :attr:`~corridors.network.enums.Mode.code` of link arcs, -1 otherwise.
     link
         Row in ``Network.links`` of link arcs, -1 otherwise.
     country_a, country_b
@@ -204,8 +215,8 @@ def compile_graph(
             "op": -1,
             "cap": np.nan,
             "vdf": 0.0,
-            "alpha": 0.15,
-            "beta": 4.0,
+            "alpha": VDF_ALPHA_DEFAULT,
+            "beta": VDF_BETA_DEFAULT,
         }
         for key in cols:
             val = arrays.get(key, defaults.get(key))
@@ -228,7 +239,7 @@ def compile_graph(
         headway_h=np.where(sailings > 0, 168.0 / np.where(sailings > 0, sailings, 1.0), 0.0),
         sailing_mask=np.array([_sailing_mask(d) for d in lk["sailing_days"]], dtype=np.int64),
         kind=ARC_LINK,
-        mode=lk["mode"].map(MODE_CODES).to_numpy(),
+        mode=Mode.codes(lk["mode"]),
         link=lk_rows,
         country_a=node_country[fa],
         country_b=node_country[fb],

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from corridors.errors import InvalidSpecError, explain
 
@@ -41,13 +45,62 @@ class _StrEnum(StrEnum):
 
 
 class Mode(_StrEnum):
-    """Transport mode of a link."""
+    """Transport mode of a link.
+
+    Each mode has a small integer :attr:`code`, the one stored in compiled-graph arrays
+    (``CompiledGraph.mode``); :meth:`from_code` and :meth:`codes` translate back and forth and
+    raise on anything unknown.
+
+    Examples
+    --------
+    >>> Mode("ferry").code, Mode.from_code(4)
+    (2, <Mode.AIR: 'air'>)
+    >>> Mode.codes(["rail", "sea"]).tolist()
+    [0, 3]
+    """
 
     RAIL = "rail"
     ROAD = "road"
     FERRY = "ferry"
     SEA = "sea"
     AIR = "air"
+
+    @property
+    def code(self) -> int:
+        """Small integer code stored in compiled-graph arrays (rail 0, road 1, ferry 2, …)."""
+        return list(Mode).index(self)
+
+    @classmethod
+    def from_code(cls, code: int) -> Mode:
+        """The mode with integer ``code``.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a code that is no mode's.
+        """
+        modes = list(cls)
+        if isinstance(code, bool) or not 0 <= int(code) < len(modes) or int(code) != code:
+            raise InvalidSpecError(
+                explain(
+                    f"{code!r} is not a mode code.",
+                    fix="Use one of: " + ", ".join(f"{m.code}={m.value}" for m in modes) + ".",
+                )
+            )
+        return modes[int(code)]
+
+    @classmethod
+    def codes(cls, values: Iterable[str]) -> npt.NDArray[np.int64]:
+        """Integer codes of mode names (one per value; case-insensitive like ``Mode(value)``).
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a value that is no mode (never a silent default).
+        """
+        table = {m.value: m.code for m in cls}
+        out = [table[v] if v in table else cls(v).code for v in values]
+        return np.asarray(out, dtype=np.int64)
 
 
 class NodeKind(_StrEnum):
@@ -252,3 +305,8 @@ GAUGES_MM = (1435, 1520, 1668)
 
 ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
 """Kinds of compiled-graph arcs: a link, a gauge change, a mode change, terminal access."""
+
+VDF_ALPHA_DEFAULT = 0.15
+"""Volume-delay ``alpha`` where a link and its class give none (BPR's classic 0.15)."""
+VDF_BETA_DEFAULT = 4.0
+"""Volume-delay ``beta`` where a link and its class give none (BPR's classic 4)."""

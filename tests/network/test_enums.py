@@ -1,0 +1,60 @@
+"""One vocabulary for mode codes: ``Mode.code`` is what compiled graphs store; unknowns raise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from corridors.assignment._from_network import corridor_graph
+from corridors.errors import InvalidSpecError
+from corridors.network import Mode, Network
+from corridors.network._csr import ARC_LINK, MODE_CODES
+
+
+def test_mode_codes_round_trip_and_are_distinct() -> None:
+    codes = [m.code for m in Mode]
+    assert sorted(codes) == list(range(len(Mode)))
+    for m in Mode:
+        assert Mode.from_code(m.code) is m
+        assert Mode.from_code(np.int8(m.code)) is m  # as read back from a compiled array
+    assert {m.value: m.code for m in Mode} == MODE_CODES
+    assert Mode.codes(["RAIL", "ferry", "Sea"]).tolist() == [
+        Mode.RAIL.code,
+        Mode.FERRY.code,
+        Mode.SEA.code,
+    ]
+
+
+@pytest.mark.parametrize("bad", [-1, len(Mode), 1.5, True])
+def test_unknown_mode_code_raises(bad: object) -> None:
+    with pytest.raises(InvalidSpecError, match="not a mode code"):
+        Mode.from_code(bad)  # type: ignore[arg-type]
+
+
+def test_unknown_mode_name_raises_instead_of_becoming_rail() -> None:
+    with pytest.raises(InvalidSpecError, match="barge"):
+        Mode.codes(["rail", "barge"])
+
+
+def test_compiled_graph_stores_mode_codes(tiny: Callable[[str], Network]) -> None:
+    net = tiny("ferry_only_link")
+    g = net.graph("container")
+    links = g.kind == ARC_LINK
+    modes = net.links["mode"].to_numpy()[g.link[links]]
+    assert g.mode[links].tolist() == Mode.codes(modes).tolist()
+    assert {Mode.from_code(c) for c in g.mode[links]} == {Mode.RAIL, Mode.FERRY}
+    assert (g.mode[~links] == -1).all()
+
+
+def test_corridor_graph_excluded_modes_by_name(tiny: Callable[[str], Network]) -> None:
+    net = tiny("parallel_links")
+    link_type = corridor_graph(net).graph.link_type
+    road, rail = link_type == "road", link_type == "rail"
+    assert road.any() and rail.any()
+    cg = corridor_graph(net, excluded_modes={"container": ("road",), "bulk": ()})
+    assert not cg.mask["container"][road].any() and cg.mask["container"][rail].all()
+    assert cg.mask["bulk"][road].all()
+    with pytest.raises(InvalidSpecError, match="airship"):
+        corridor_graph(net, excluded_modes={"container": ("airship",)})
