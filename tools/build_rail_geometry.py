@@ -30,8 +30,8 @@ Accepted measurements replace estimated lengths in links.csv with source S230 an
 "OSM via scgraph_data <version>, <date>"; shapes (simplified to ~1 km) are merged into
 link_geometry.geojson next to the sea lanes of tools/build_link_geometry.py. The per-link
 report goes to ``tools/output/rail_lengths.csv``; the share of rail lengths that remain
-estimates is printed at the end (the tests recompute it with
-``corridors.network.length_provenance_share``).
+estimates is printed at the end (tests/network/test_bundled.py recomputes it from links.csv and
+holds it below 20 %).
 
 The package is a build-time tool only (dev dependency group): nothing at run time needs it.
 """
@@ -126,7 +126,7 @@ def _load_scgraph_railways() -> tuple[list[dict[int, float]], list[list[float]]]
         raise SystemExit("scgraph_data is not installed: pip install scgraph_data (dev group)")
 
     class _GeoGraph:
-        def __init__(self, graph, nodes):  # noqa: ANN001 (literal data)
+        def __init__(self, graph, nodes):
             self.graph, self.nodes = graph, nodes
 
     stub = types.ModuleType("scgraph.core")
@@ -137,7 +137,7 @@ def _load_scgraph_railways() -> tuple[list[dict[int, float]], list[list[float]]]
     try:
         ns: dict[str, object] = {}
         code = Path(spec.origin).read_text(encoding="utf-8")
-        exec(compile(code, spec.origin, "exec"), ns)  # noqa: S102 (package data literal)
+        exec(compile(code, spec.origin, "exec"), ns)
     finally:
         for k, v in saved.items():
             if v is None:
@@ -148,7 +148,7 @@ def _load_scgraph_railways() -> tuple[list[dict[int, float]], list[list[float]]]
     return g.graph, g.nodes  # type: ignore[attr-defined]
 
 
-def _local_dijkstra(csr, src: int, limit: float) -> dict[int, float]:  # noqa: ANN001
+def _local_dijkstra(csr, src: int, limit: float) -> dict[int, float]:
     """Graph distances (km) from ``src`` to every vertex within ``limit`` km along the graph."""
     dist = {src: 0.0}
     heap = [(0.0, src)]
@@ -169,7 +169,7 @@ def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
-def gc_km(lat1, lon1, lat2, lon2):  # noqa: ANN001, ANN201 (scalars or arrays)
+def gc_km(lat1, lon1, lat2, lon2):
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -217,11 +217,11 @@ class RailGraph:
             f"{DEAD_END_KM} km across a break)"
         )
 
-    def _components(self, u, v, w):  # noqa: ANN001, ANN202
+    def _components(self, u, v, w):
         a = coo_matrix((np.maximum(w, 1e-6), (u, v)), shape=(self.n, self.n))
         return connected_components(a, directed=False)
 
-    def _stitch(self, u, v, w):  # noqa: ANN001, ANN202
+    def _stitch(self, u, v, w):
         _, piece = self._components(u, v, w)
         tree = cKDTree(_unit(self.lat, self.lon))
         pairs = tree.query_pairs(STITCH_KM / R_EARTH_KM, output_type="ndarray")
@@ -280,7 +280,7 @@ class RailGraph:
 
     def candidates(self, lat: float, lon: float) -> list[tuple[int, float]]:
         """Up to SNAP_K graph vertices within SNAP_KM of a point, with their distance (km)."""
-        dist, idx = self.tree.query(_unit(np.array([lat]), np.array([lon]))[0], k=SNAP_K)
+        _, idx = self.tree.query(_unit(np.array([lat]), np.array([lon]))[0], k=SNAP_K)
         out = []
         for i in np.atleast_1d(idx):
             d = float(gc_km(lat, lon, self.lat[i], self.lon[i]))
@@ -332,6 +332,45 @@ def provenance_note(m: dict, gc: float) -> str:
     )
 
 
+def _decide(row: dict, m: dict | None, gc: float, rec: dict, shapes: dict) -> None:
+    """Accept, keep or flag one rail link's OSM measurement; update ``row`` and ``rec``."""
+    old, old_src = float(row["length_km"]), row["length_source"]
+    published = old_src not in ("estimate", SOURCE_ID)
+    if row["link_id"] in KEEP:
+        rec["decision"], rec["why"] = "kept", KEEP[row["link_id"]]
+    elif m is None:
+        rec["decision"], rec["why"] = "kept", "no OSM path within the snapping tolerance"
+    elif m["km"] / gc > MAX_RATIO and gc > 20 and row["link_id"] not in ACCEPT:
+        rec["decision"] = "kept"
+        rec["why"] = f"OSM path {m['km'] / gc:.2f} x great-circle: implausible detour"
+    elif published:
+        diff = m["km"] / old - 1
+        rec["decision"] = "published kept"
+        rec["why"] = f"OSM {m['km']:.0f} km ({diff:+.0%} vs published)"
+        if abs(diff) <= PUBLISHED_TOL:
+            shapes[row["link_id"]] = simplify(m["coords"])
+        else:
+            rec["why"] += ": FLAG, shape not drawn"
+    else:
+        rec["decision"] = "measured"
+        row["length_km"] = f"{m['km']:.1f}"
+        row["length_source"], row["length_year"] = SOURCE_ID, DATA_DATE[:4]
+        row["length_note"] = provenance_note(m, gc)
+        if abs(m["km"] / old - 1) > 0.25:
+            rec["why"] = f"FLAG: {m['km'] / old - 1:+.0%} vs the previous estimate {old:g} km"
+        if row["link_id"] in ACCEPT:
+            rec["why"] = f"accepted above {MAX_RATIO} x great-circle: {ACCEPT[row['link_id']]}"
+        shapes[row["link_id"]] = simplify(m["coords"])
+    if rec["decision"] == "kept" and old_src == SOURCE_ID:
+        # measured by an earlier run but refused now: back to the M1 estimate
+        km = max(gc * M1_FACTOR, 3.0)
+        row["length_km"], row["length_source"], row["length_year"] = f"{km:.1f}", "estimate", ""
+        row["length_note"] = (
+            f"great-circle {gc:.0f} km x {M1_FACTOR} rail detour factor (method M1); "
+            f"OSM measurement refused: {rec['why']}"
+        )
+
+
 def run(write: bool) -> list[dict[str, object]]:
     nodes = {r["node_id"]: r for r in csv.DictReader((NET / "nodes.csv").open(encoding="utf-8"))}
     with (NET / "links.csv").open(encoding="utf-8", newline="") as f:
@@ -347,56 +386,22 @@ def run(write: bool) -> list[dict[str, object]]:
         pa = (float(a["lat_deg"]), float(a["lon_deg"]))
         pb = (float(b["lat_deg"]), float(b["lon_deg"]))
         gc = float(gc_km(*pa, *pb))
-        old, old_src = float(row["length_km"]), row["length_source"]
         m = g.measure(pa, pb)
         rec = {
             "link_id": row["link_id"],
             "great_circle_km": round(gc, 1),
-            "old_km": old,
-            "old_source": old_src,
+            "old_km": float(row["length_km"]),
+            "old_source": row["length_source"],
             "osm_km": "",
             "osm_ratio": "",
             "decision": "",
             "why": "",
         }
-        published = old_src not in ("estimate", SOURCE_ID)
         if m is not None:
             m["km"] = max(m["km"], gc)
             rec["osm_km"] = round(m["km"], 1)
             rec["osm_ratio"] = round(m["km"] / gc, 2)
-        if row["link_id"] in KEEP:
-            rec["decision"], rec["why"] = "kept", KEEP[row["link_id"]]
-        elif m is None:
-            rec["decision"], rec["why"] = "kept", "no OSM path within the snapping tolerance"
-        elif m["km"] / gc > MAX_RATIO and gc > 20 and row["link_id"] not in ACCEPT:
-            rec["decision"] = "kept"
-            rec["why"] = f"OSM path {m['km'] / gc:.2f} x great-circle: implausible detour"
-        elif published:
-            diff = m["km"] / old - 1
-            rec["decision"] = "published kept"
-            rec["why"] = f"OSM {m['km']:.0f} km ({diff:+.0%} vs published)"
-            if abs(diff) <= PUBLISHED_TOL:
-                shapes[row["link_id"]] = simplify(m["coords"])
-            else:
-                rec["why"] += ": FLAG, shape not drawn"
-        else:
-            rec["decision"] = "measured"
-            row["length_km"] = f"{m['km']:.1f}"
-            row["length_source"], row["length_year"] = SOURCE_ID, DATA_DATE[:4]
-            row["length_note"] = provenance_note(m, gc)
-            if abs(m["km"] / old - 1) > 0.25:
-                rec["why"] = f"FLAG: {m['km'] / old - 1:+.0%} vs the previous estimate {old:g} km"
-            if row["link_id"] in ACCEPT:
-                rec["why"] = f"accepted above {MAX_RATIO} x great-circle: {ACCEPT[row['link_id']]}"
-            shapes[row["link_id"]] = simplify(m["coords"])
-        if rec["decision"] == "kept" and old_src == SOURCE_ID:
-            # measured by an earlier run but refused now: back to the M1 estimate
-            km = max(gc * M1_FACTOR, 3.0)
-            row["length_km"], row["length_source"], row["length_year"] = f"{km:.1f}", "estimate", ""
-            row["length_note"] = (
-                f"great-circle {gc:.0f} km x {M1_FACTOR} rail detour factor (method M1); "
-                f"OSM measurement refused: {rec['why']}"
-            )
+        _decide(row, m, gc, rec, shapes)
         report.append(rec)
     by_id = {r["link_id"]: r for r in links}
     for lid, (total, what, parts) in DERIVED.items():
