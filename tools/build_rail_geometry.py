@@ -41,6 +41,7 @@ from __future__ import annotations
 import csv
 import heapq
 import importlib.util
+import itertools
 import json
 import math
 import sys
@@ -70,6 +71,7 @@ SNAP_K = 6
 MAX_RATIO = 1.6
 M1_FACTOR = 1.23  # fallback for a refused measurement (method M1)
 PUBLISHED_TOL = 0.15
+STITCHED_FLAG = 0.20  # flag a path more than 20 % of which bridges gaps
 
 # Links whose figure is kept, and why (checked by hand against the OSM graph: these lines are
 # missing from it, so any path it offers runs along other lines).
@@ -259,6 +261,7 @@ class RailGraph:
                 sv.append(best[0])
                 self._log(a, best[0], "dead end joined across a break in the line", piece)
         su_a, sv_a = np.asarray(su, dtype=np.int64), np.asarray(sv, dtype=np.int64)
+        self.stitched = {(min(a, b), max(a, b)) for a, b in zip(su_a, sv_a, strict=True)}
         sw = np.maximum(gc_km(self.lat[su_a], self.lon[su_a], self.lat[sv_a], self.lon[sv_a]), 1e-6)
         return np.r_[u, su_a], np.r_[v, sv_a], np.r_[np.maximum(w, 1e-6), sw]
 
@@ -309,9 +312,20 @@ class RailGraph:
         while path[-1] != i:
             path.append(int(pred[path[-1]]))
         path.reverse()
+        stitched = sum(
+            float(gc_km(self.lat[x], self.lon[x], self.lat[y], self.lon[y]))
+            for x, y in itertools.pairwise(path)
+            if (min(x, y), max(x, y)) in self.stitched
+        )
         coords = [[a[1], a[0]], *([float(self.lon[k]), float(self.lat[k])] for k in path)]
         coords.append([b[1], b[0]])
-        return {"km": total, "snap_a_km": da, "snap_b_km": db, "coords": coords}
+        return {
+            "km": total,
+            "snap_a_km": da,
+            "snap_b_km": db,
+            "stitched_km": stitched,
+            "coords": coords,
+        }
 
 
 def simplify(coords: list[list[float]], tol_km: float = 1.0) -> list[list[float]]:
@@ -358,6 +372,11 @@ def _decide(row: dict, m: dict | None, gc: float, rec: dict, shapes: dict) -> No
         row["length_note"] = provenance_note(m, gc)
         if abs(m["km"] / old - 1) > 0.25:
             rec["why"] = f"FLAG: {m['km'] / old - 1:+.0%} vs the previous estimate {old:g} km"
+        if m["stitched_km"] > STITCHED_FLAG * m["km"]:
+            rec["why"] = (
+                f"FLAG: {m['stitched_km']:.0f} km of the path bridge gaps of the OSM graph "
+                f"{rec['why']}"
+            ).strip()
         if row["link_id"] in ACCEPT:
             rec["why"] = f"accepted above {MAX_RATIO} x great-circle: {ACCEPT[row['link_id']]}"
         shapes[row["link_id"]] = simplify(m["coords"])
@@ -394,6 +413,7 @@ def run(write: bool) -> list[dict[str, object]]:
             "old_source": row["length_source"],
             "osm_km": "",
             "osm_ratio": "",
+            "stitched_km": "",
             "decision": "",
             "why": "",
         }
@@ -401,6 +421,7 @@ def run(write: bool) -> list[dict[str, object]]:
             m["km"] = max(m["km"], gc)
             rec["osm_km"] = round(m["km"], 1)
             rec["osm_ratio"] = round(m["km"] / gc, 2)
+            rec["stitched_km"] = round(m["stitched_km"], 1)
         _decide(row, m, gc, rec, shapes)
         report.append(rec)
     by_id = {r["link_id"]: r for r in links}
