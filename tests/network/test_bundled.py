@@ -213,7 +213,8 @@ def test_rail_lengths_mostly_measured_on_osm(bundled: Network) -> None:
 
 def test_measured_rail_links_have_matching_shapes(bundled: Network) -> None:
     # Each OSM-measured link is drawn along its measured path: the drawn polyline is as long
-    # as the link (within the 1-km simplification) and ends at the link's end nodes.
+    # as the link (within the 1-km simplification and the ~5 % curvature correction of method
+    # M20) and starts at the link's from-node.
     links = bundled.tables["links"].set_index("link_id")
     geom = bundled.tables["geometry"].set_index("link_id")["coordinates"]
     measured = links.index[links["length_source"] == OSM_SOURCE]
@@ -221,7 +222,8 @@ def test_measured_rail_links_have_matching_shapes(bundled: Network) -> None:
     for lid in measured:
         xy = np.asarray(geom[lid], dtype=float)
         drawn = great_circle_km(xy[:-1, 1], xy[:-1, 0], xy[1:, 1], xy[1:, 0]).sum()
-        assert drawn == pytest.approx(links.at[lid, "length_km"], rel=0.10, abs=2.0), lid
+        assert drawn == pytest.approx(links.at[lid, "length_km"], rel=0.12, abs=2.0), lid
+        assert drawn <= links.at[lid, "length_km"] + 0.5, lid
         a = bundled.nodes.loc[links.at[lid, "from_node"]]
         assert xy[0].tolist() == pytest.approx([a["lon_deg"], a["lat_deg"]], abs=1e-3), lid
 
@@ -246,8 +248,10 @@ def _rail_km(net: Network, a: str, b: str) -> float:
         ("Dostyk", "Brest", 5430, 0.05),
         # D31 Turkmen section of the KTI line ~700 km, border to border (S67/S68, 2014)
         ("Serhetyaka", "Etrek", 700, 0.10),
-        # KTZ: Bandar Abbas-Astana by rail ~4,300 km via Turkmenistan and Uzbekistan (S239, 2023)
-        ("Bandar Abbas", "Astana", 4300, 0.05),
+        # KTZ: Bandar Abbas-Astana by rail ~4,300 km via Turkmenistan and Uzbekistan (S239, 2023);
+        # a rounded figure, and the Iranian sections keep published lengths that OSM measures up
+        # to 10 % shorter (Bafq-Bandar Abbas): 8 %
+        ("Bandar Abbas", "Astana", 4300, 0.08),
     ],
 )
 def test_rail_distances_match_published_routes(
