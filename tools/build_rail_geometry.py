@@ -487,8 +487,66 @@ def run(write: bool) -> list[dict[str, object]]:
             w.writeheader()
             w.writerows(links)
         _write_shapes(shapes)
-        print(f"wrote links.csv and {len(shapes)} rail shapes")
+        _plot(links, nodes, shapes, OUT / "rail_geometry.png")
+        print(f"wrote links.csv, {len(shapes)} rail shapes and {OUT / 'rail_geometry.png'}")
     return report
+
+
+def _plot(links: list[dict], nodes: dict, shapes: dict, path: Path) -> None:
+    """Map of the rail links: OSM-measured shapes, published links drawn along OSM, the rest."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(14, 7), dpi=110)
+    seen = set()
+    for r in links:
+        if r["mode"] != "rail":
+            continue
+        if r["link_id"] in shapes:
+            xy = np.asarray(shapes[r["link_id"]])
+            measured = r["length_source"] == SOURCE_ID
+            style = (
+                ("tab:blue", "-", "OSM-measured")
+                if measured
+                else ("tab:green", "-", "published length, OSM shape")
+            )
+        else:
+            a, b = nodes[r["from_node"]], nodes[r["to_node"]]
+            xy = np.array(
+                [
+                    [float(a["lon_deg"]), float(a["lat_deg"])],
+                    [float(b["lon_deg"]), float(b["lat_deg"])],
+                ]
+            )
+            est = r["length_source"] == "estimate"
+            style = (
+                ("tab:red", "--", "estimate (no OSM line)")
+                if est
+                else ("tab:orange", "--", "published, not drawn")
+            )
+        ax.plot(
+            xy[:, 0],
+            xy[:, 1],
+            color=style[0],
+            ls=style[1],
+            lw=1.0,
+            label=None if style[2] in seen else style[2],
+        )
+        seen.add(style[2])
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    ax.set_aspect(1.4)
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(
+        f"Rail links of the bundled network measured on OSM (scgraph_data {version('scgraph_data')}); "
+        "rail data (c) OpenStreetMap contributors, ODbL",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
 
 def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
