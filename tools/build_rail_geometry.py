@@ -81,8 +81,6 @@ KEEP: dict[str, str] = {
     "rail-mangistau-zhanaozen": "Mangistau-Zhanaozen absent from the OSM graph: M1 estimate kept",
     "rail-zharyk-zhezkazgan": "Zharyk-Zhezkazgan absent from the OSM graph: M1 estimate kept",
     "rail-karakalpakstan-kungrad": "Beyneu-Kungrad line absent from the OSM graph: M1 estimate kept",
-    "rail-tejen-sarahs": "OSM path 1.56 x great-circle for a line laid nearly straight across the "
-    "plain in 1996: treated as a stitching detour, M1 estimate kept",
     "rail-gothenburg-oslo": "Norway/Vanern line incomplete in the OSM graph (path 2.2 x "
     "great-circle via Hallsberg): M1 estimate kept",
     "rail-bolashak-serhetyaka": "KTI border section absent from the OSM graph: M1 estimate kept",
@@ -347,11 +345,12 @@ def curvature_factor(measured: list) -> tuple[float, int]:
     """
     ratios = [
         float(row["length_km"]) / m["km"]
-        for row, m, _gc, _rec in measured
+        for row, m, gc, _rec in measured
         if m is not None
         and row["length_source"] not in ("estimate", SOURCE_ID)
         and row["link_id"] not in KEEP
         and m["km"] > 20
+        and m["km"] <= MAX_RATIO * gc  # a refused (detour) path says nothing about curvature
     ]
     return (float(np.median(ratios)), len(ratios)) if ratios else (1.0, 0)
 

@@ -248,6 +248,8 @@ def _rail_km(net: Network, a: str, b: str) -> float:
         ("Dostyk", "Brest", 5430, 0.05),
         # D31 Turkmen section of the KTI line ~700 km, border to border (S67/S68, 2014)
         ("Serhetyaka", "Etrek", 700, 0.10),
+        # Trans-Kazakhstan line Petropavlovsk-Astana-Karaganda-Moyynty-Shu 1,514 km (S241, L)
+        ("Petropavlovsk", "Shu", 1514, 0.05),
         # KTZ: Bandar Abbas-Astana by rail ~4,300 km via Turkmenistan and Uzbekistan (S239, 2023);
         # a rounded figure, and the Iranian sections keep published lengths that OSM measures up
         # to 10 % shorter (Bafq-Bandar Abbas): 8 %
