@@ -10,6 +10,8 @@ Tolerances come from the published figures (see src/corridors/data/SOURCES.md):
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from corridors.network import Network
@@ -90,7 +92,7 @@ def test_kazakhstan_afghanistan_via_turkmenistan(bundled: Network) -> None:
     [("Kostanay", {"tonnes": 5000, "cargo": "grain"}), ("Xi'an", {"teu": 2})],
 )
 def test_norway_reachable_without_russia_or_belarus(
-    bundled: Network, origin: str, kwargs: dict
+    bundled: Network, origin: str, kwargs: dict[str, Any]
 ) -> None:
     # Issue #10: Norway must be reachable without Russia and Belarus, and without the ocean too:
     # overland to the Baltic, a Baltic ferry to Sweden and rail through Sweden.
