@@ -81,8 +81,6 @@ KEEP: dict[str, str] = {
     "rail-mangistau-zhanaozen": "Mangistau-Zhanaozen absent from the OSM graph: M1 estimate kept",
     "rail-zharyk-zhezkazgan": "Zharyk-Zhezkazgan absent from the OSM graph: M1 estimate kept",
     "rail-karakalpakstan-kungrad": "Beyneu-Kungrad line absent from the OSM graph: M1 estimate kept",
-    "rail-gothenburg-oslo": "Norway/Vanern line incomplete in the OSM graph (path 2.2 x "
-    "great-circle via Hallsberg): M1 estimate kept",
     "rail-bolashak-serhetyaka": "KTI border section absent from the OSM graph: M1 estimate kept",
 }
 
