@@ -177,8 +177,12 @@ def gc_km(lat1, lon1, lat2, lon2):
 class RailGraph:
     """The boxed, stitched OSM railway graph as a symmetric CSR matrix (km)."""
 
-    def __init__(self) -> None:
-        adj, pos = _load_scgraph_railways()
+    def __init__(
+        self, adj: list[dict[int, float]] | None = None, pos: list[list[float]] | None = None
+    ) -> None:
+        """Load scgraph_data's graph, or use ``adj`` (neighbour dicts) and ``pos`` ([lat, lon])."""
+        if adj is None or pos is None:
+            adj, pos = _load_scgraph_railways()
         xy = np.asarray(pos, dtype=float)  # lat, lon
         lo0, la0, lo1, la1 = BOX
         keep = (xy[:, 1] >= lo0) & (xy[:, 1] <= lo1) & (xy[:, 0] >= la0) & (xy[:, 0] <= la1)
@@ -208,8 +212,9 @@ class RailGraph:
             (np.r_[w, w], (np.r_[lo_, hi_], np.r_[hi_, lo_])), shape=(self.n, self.n)
         ).tocsr()
         self.tree = cKDTree(_unit(self.lat, self.lon))
+        self.n_pieces = (n_pieces_before, n_pieces)
         self.summary = (
-            f"OSM railway graph (scgraph_data {version('scgraph_data')}): {self.n} vertices in the "
+            f"OSM railway graph: {self.n} vertices in the "
             f"corridor box, {n_pieces_before} disconnected pieces before stitching, {n_pieces} after "
             f"{len(self.stitches)} stitches (<= {STITCH_KM} km between pieces; dead ends <= "
             f"{DEAD_END_KM} km across a break)"
@@ -227,16 +232,27 @@ class RailGraph:
         su, sv = list(pairs[:, 0]), list(pairs[:, 1])
         for a, b in pairs:
             self._log(a, b, "pieces within stitch tolerance", piece)
-        # A dead end (one neighbour) is a break in the line when a vertex within DEAD_END_KM is
-        # out of reach along the graph (another piece, or far round by the same piece).
-        lo_, hi_ = np.minimum(u, v), np.maximum(u, v)
+        # A dead end (one neighbour, counting the stitches above) is a break in the line when a
+        # vertex within DEAD_END_KM is out of reach along the graph (another piece, or far round
+        # by the same piece). Each break is bridged once, from whichever of its ends comes first.
+        pw = gc_km(
+            self.lat[pairs[:, 0]],
+            self.lon[pairs[:, 0]],
+            self.lat[pairs[:, 1]],
+            self.lon[pairs[:, 1]],
+        )
+        uu, vv = np.r_[u, pairs[:, 0]], np.r_[v, pairs[:, 1]]
+        lo_, hi_ = np.minimum(uu, vv), np.maximum(uu, vv)
         _, first = np.unique(lo_ * self.n + hi_, return_index=True)
-        lo_, hi_, ww = lo_[first], hi_[first], np.maximum(w[first], 1e-6)
+        lo_, hi_, ww = lo_[first], hi_[first], np.maximum(np.r_[w, pw][first], 1e-6)
         sym = coo_matrix(
             (np.r_[ww, ww], (np.r_[lo_, hi_], np.r_[hi_, lo_])), shape=(self.n, self.n)
         ).tocsr()
         deg = np.diff(sym.indptr)
+        bridged: set[int] = set()
         for a in np.flatnonzero(deg == 1):
+            if a in bridged:
+                continue
             near = tree.query_ball_point(
                 _unit(self.lat[[a]], self.lon[[a]])[0], DEAD_END_KM / R_EARTH_KM
             )
@@ -255,6 +271,7 @@ class RailGraph:
             if best is not None:
                 su.append(a)
                 sv.append(best[0])
+                bridged.add(int(best[0]))
                 self._log(a, best[0], "dead end joined across a break in the line", piece)
         su_a, sv_a = np.asarray(su, dtype=np.int64), np.asarray(sv, dtype=np.int64)
         self.stitched = {(min(a, b), max(a, b)) for a, b in zip(su_a, sv_a, strict=True)}
@@ -412,7 +429,7 @@ def run(write: bool) -> list[dict[str, object]]:
         rd = csv.DictReader(f)
         cols, links = rd.fieldnames, list(rd)
     g = RailGraph()
-    print(g.summary)
+    print(f"scgraph_data {version('scgraph_data')}: {g.summary}")
     report, shapes, measured = [], {}, []
     for row in links:
         if row["mode"] != "rail":
