@@ -9,29 +9,37 @@ It is a simplified world graph in many disconnected pieces, so the tool
 
 1. keeps the part of it inside the corridor box (``BOX``);
 2. stitches its gaps: any two graph nodes of *different* connected pieces that lie within
-   ``STITCH_KM`` of each other are joined by a straight edge of their great-circle length, and
-   a dead end (a node with one neighbour) is joined to the nearest node of another piece
-   within ``DEAD_END_KM``; every stitch is logged to ``tools/output/rail_stitches.csv``;
+   ``STITCH_KM`` of each other are joined by a straight edge of their great-circle length; then
+   a dead end (one neighbour) is joined to the nearest node within ``DEAD_END_KM`` that is out
+   of reach along the graph (another piece, or more than ``DETOUR_FACTOR`` x the gap +
+   ``DETOUR_KM`` round), once per break; every stitch is logged to
+   ``tools/output/rail_stitches.csv``;
 3. snaps each end node of a rail link to its ``SNAP_K`` nearest graph nodes within ``SNAP_KM``
    (the access leg is counted at its great-circle length);
-4. takes the shortest path between the two ends as the link's measured length and shape.
+4. takes the shortest path between the two ends as the link's shape, and its length times a
+   simplification correction as the link's length: the simplified graph draws curves as chords,
+   so the correction is the median published / OSM ratio over the links that carry a published
+   length (recomputed on every run, printed).
 
 Each measurement is then checked before it is accepted:
 
 - never below the great circle (raised to it, which only happens for border stubs);
-- ratio to the great circle above ``MAX_RATIO`` -> rejected as an implausible detour;
+- ratio to the great circle above ``MAX_RATIO`` -> refused as an implausible detour, unless the
+  link is listed in ``ACCEPT`` with the reason it really bends that much;
 - a link whose length already carries a published source keeps that figure; its OSM
   measurement is reported beside it and must agree within ``PUBLISHED_TOL`` for its shape to
   be drawn (a larger gap is flagged in the report);
+- a path more than ``STITCHED_FLAG`` of which bridges stitched gaps is flagged;
 - a link listed in ``KEEP`` keeps its figure for the reason given there (the OSM graph lacks
-  the line, or finds only an implausible path).
+  the line); a link in ``DERIVED`` gets a published line total minus its other sections.
 
 Accepted measurements replace estimated lengths in links.csv with source S230 and a note
 "OSM via scgraph_data <version>, <date>"; shapes (simplified to ~1 km) are merged into
-link_geometry.geojson next to the sea lanes of tools/build_link_geometry.py. The per-link
-report goes to ``tools/output/rail_lengths.csv``; the share of rail lengths that remain
-estimates is printed at the end (tests/network/test_bundled.py recomputes it from links.csv and
-holds it below 20 %).
+link_geometry.geojson next to the sea lanes of tools/build_link_geometry.py, with the OSM
+attribution in its metadata. The per-link report goes to ``tools/output/rail_lengths.csv``,
+a map to ``tools/output/rail_geometry.png``; the share of rail lengths that remain estimates is
+printed at the end (tests/network/test_bundled.py recomputes it from links.csv and holds it
+below 20 %). The same input gives the same output (rerunning changes nothing).
 
 The package is a build-time tool only (dev dependency group): nothing at run time needs it.
 """
