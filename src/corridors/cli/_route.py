@@ -58,6 +58,14 @@ def route_cmd(
     geojson: Annotated[
         Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
     ] = None,
+    congested: Annotated[
+        bool,
+        typer.Option(
+            "--congested",
+            help="Add the equilibrium waits (crossings, ports, ferries) of the base year, or of "
+            "--scenario (its network and demand changes).",
+        ),
+    ] = False,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
     to_stdout = geojson is not None and str(geojson) == "-"
@@ -80,6 +88,7 @@ def route_cmd(
         max_transshipments=max_transshipments,
         eps=eps,
         max_options=top,
+        congested=congested,
     )
     if geojson is not None:
         from corridors.io.geojson import itineraries_to_geojson, write_geojson
