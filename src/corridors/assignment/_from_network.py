@@ -34,6 +34,7 @@ from corridors.network.enums import (
     ARC_GAUGE,
     ARC_LINK,
     ARC_MODE,
+    VDF,
     VDF_ALPHA_DEFAULT,
     VDF_BETA_DEFAULT,
     Mode,
@@ -188,8 +189,8 @@ def corridor_graph(
     beta = np.where(
         congested, np.nan_to_num(df["beta"].to_numpy(), nan=VDF_BETA_DEFAULT), VDF_BETA_DEFAULT
     )
-    beta = np.where(vdf == 2, np.maximum(beta, 1.0), beta)
-    alpha = np.where(vdf == 1, np.maximum(alpha, 1.01), alpha)
+    beta = np.where(vdf == VDF.QUEUE, np.maximum(beta, 1.0), beta)
+    alpha = np.where(vdf == VDF.CONICAL, np.maximum(alpha, 1.01), alpha)
     links = net.links.reset_index(drop=True)
     vnode = np.zeros(len(vkey), np.int64)
     vport = np.empty(len(vkey), dtype=object)

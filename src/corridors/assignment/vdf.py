@@ -28,7 +28,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from typing import Any
 
@@ -36,27 +35,12 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["QUEUE_X_MAX", "VDF", "link_times"]
+from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT
+
+__all__ = ["QUEUE_X_MAX", "VDF", "VDF_ALPHA_DEFAULT", "VDF_BETA_DEFAULT", "link_times"]
 
 QUEUE_X_MAX = 0.95
 """Utilisation above which the queue function continues as a straight line."""
-
-
-class VDF(enum.IntEnum):
-    """Volume-delay function kind; accepts names too (``VDF("bpr")``)."""
-
-    BPR = 0
-    CONICAL = 1
-    QUEUE = 2
-
-    @classmethod
-    def _missing_(cls, value: object) -> VDF | None:
-        if isinstance(value, str):
-            try:
-                return cls[value.strip().upper()]
-            except KeyError:
-                return None
-        return None
 
 
 # 8-point Gauss-Legendre nodes/weights on [0, 1] for the integrals without closed form.

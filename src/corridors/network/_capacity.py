@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridors.network.enums import ARC_GAUGE, ARC_MODE, VDF
+
 if TYPE_CHECKING:
     from corridors.network.model import Network
 
@@ -285,8 +287,6 @@ def apply_transfer_capacities(
     ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
     2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
     """
-    from corridors.network._csr import ARC_GAUGE, ARC_MODE
-
     caps = transfer_capacities(net)
     if not caps:
         return
@@ -298,7 +298,7 @@ def apply_transfer_capacities(
         c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
         if c is not None and np.isfinite(c) and c > 0:
             arr["cap"][a] = c
-            arr["vdf"][a] = 2.0
+            arr["vdf"][a] = float(VDF.QUEUE)
             arr["alpha"][a] = 24.0 * tpt / c
             arr["beta"][a] = 1.0
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from corridors.network.enums import VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT, Mode
+from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT, Mode
 
 if TYPE_CHECKING:
     from corridors.network.model import Network
@@ -96,7 +96,7 @@ def _queue_delay_parameters(net: Network, links: pd.DataFrame) -> None:
     apply_link_capacities(net, links)  # per-direction capacities.csv rows replace the figure
     teu_per_train = net.parameter("global", "teu_per_train", default=86.0)
     cap = links["capacity_teu_per_day"].to_numpy(float)
-    queue = (links["is_border"].to_numpy() | (links["vdf"].to_numpy() == 2)) & (cap > 0)
-    links.loc[queue, "vdf"] = 2.0
+    queue = (links["is_border"].to_numpy() | (links["vdf"].to_numpy() == VDF.QUEUE)) & (cap > 0)
+    links.loc[queue, "vdf"] = float(VDF.QUEUE)
     links.loc[queue, "vdf_alpha"] = 24.0 * teu_per_train / cap[queue]
     links.loc[queue, "vdf_beta"] = 1.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ import numpy.typing as npt
 from corridors.errors import InvalidSpecError, explain
 
 __all__ = [
+    "VDF",
     "Cargo",
     "CargoClass",
     "Mode",
@@ -305,6 +306,32 @@ GAUGES_MM = (1435, 1520, 1668)
 
 ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
 """Kinds of compiled-graph arcs: a link, a gauge change, a mode change, terminal access."""
+
+
+class VDF(IntEnum):
+    """Volume-delay function kind (the ``vdf`` code of links and arcs); accepts names too.
+
+    The functions themselves are in :mod:`corridors.assignment.vdf`.
+
+    Examples
+    --------
+    >>> VDF("queue"), VDF(0)
+    (<VDF.QUEUE: 2>, <VDF.BPR: 0>)
+    """
+
+    BPR = 0
+    CONICAL = 1
+    QUEUE = 2
+
+    @classmethod
+    def _missing_(cls, value: object) -> VDF | None:
+        if isinstance(value, str):
+            try:
+                return cls[value.strip().upper()]
+            except KeyError:
+                return None
+        return None
+
 
 VDF_ALPHA_DEFAULT = 0.15
 """Volume-delay ``alpha`` where a link and its class give none (BPR's classic 0.15)."""
