@@ -11,6 +11,7 @@ from corridors.assignment._from_network import corridor_graph
 from corridors.errors import InvalidSpecError
 from corridors.network import Mode, Network
 from corridors.network._csr import ARC_LINK, MODE_CODES
+from corridors.network.enums import GAUGES_MM, PORTS
 
 
 def test_mode_codes_round_trip_and_are_distinct() -> None:
@@ -58,3 +59,11 @@ def test_corridor_graph_excluded_modes_by_name(tiny: Callable[[str], Network]) -
     assert cg.mask["bulk"][road].all()
     with pytest.raises(InvalidSpecError, match="airship"):
         corridor_graph(net, excluded_modes={"container": ("airship",)})
+
+
+def test_ports_come_from_gauges_and_modes(tiny: Callable[[str], Network]) -> None:
+    assert PORTS[: len(GAUGES_MM)] == tuple(f"rail{g}" for g in GAUGES_MM)
+    assert set(PORTS[len(GAUGES_MM) :]) == {m.value for m in Mode} - {"rail"}
+    ports = set(tiny("gauge_break").links["port"]) | set(tiny("ferry_only_link").links["port"])
+    assert ports == {"rail1435", "rail1520", "ferry"}
+    assert ports <= set(PORTS)

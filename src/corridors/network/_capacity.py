@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from corridors.network.enums import ARC_GAUGE, ARC_MODE, VDF
+from corridors.network.enums import ARC_GAUGE, ARC_MODE, PORTS, VDF
 
 if TYPE_CHECKING:
     from corridors.network.model import Network
@@ -70,7 +70,6 @@ NUMERIC = (
     "capacity_t_per_day",
 )
 CAPACITY_COLUMNS = REQUIRED + OPTIONAL
-_PORTS = ("rail1435", "rail1520", "rail1668", "road", "ferry", "sea", "air")
 
 
 def empty_capacities() -> pd.DataFrame:
@@ -178,11 +177,11 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
             pairs = (
                 [str(r["ports"]).partition("|")[::2]] if d == "both" else [d.partition(">")[::2]]
             )
-            bad = [p for pa in pairs for p in pa if p not in _PORTS]
+            bad = [p for pa in pairs for p in pa if p not in PORTS]
             if bad:
                 problems.append(
                     f"{where}: ports {bad} unknown. Write direction as 'rail1435>rail1520' or "
-                    f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(_PORTS)})."
+                    f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(PORTS)})."
                 )
                 continue
         else:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corridors.network.enums import PORTS as _PORTS
+
 # Unit suffixes a numeric column name must end with.
 UNIT_SUFFIXES = (
     "_km",
@@ -238,4 +240,5 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
 }
 GLOBAL_PARAMETERS = ("t_per_teu", "value_of_time_usd_per_teu_h", "value_of_time_usd_per_t_h")
 
-PORTS = ("rail1435", "rail1520", "rail1668", "road", "ferry", "sea", "air")
+PORTS = _PORTS
+"""Port names (defined once in :data:`corridors.network.enums.PORTS`)."""

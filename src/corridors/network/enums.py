@@ -12,6 +12,7 @@ import numpy.typing as npt
 from corridors.errors import InvalidSpecError, explain
 
 __all__ = [
+    "PORTS",
     "VDF",
     "Cargo",
     "CargoClass",
@@ -58,6 +59,11 @@ class Mode(_StrEnum):
     (2, <Mode.AIR: 'air'>)
     >>> Mode.codes(["rail", "sea"]).tolist()
     [0, 3]
+
+    Rail has one port (graph layer) per gauge, every other mode one (:data:`PORTS`):
+
+    >>> PORTS
+    ('rail1435', 'rail1520', 'rail1668', 'road', 'ferry', 'sea', 'air')
     """
 
     RAIL = "rail"
@@ -302,6 +308,12 @@ def _port_family(port: str) -> str:
 
 GAUGES_MM = (1435, 1520, 1668)
 """Track gauges (mm) the data model knows: standard, Russian broad, Iberian broad."""
+
+PORTS = tuple(f"{Mode.RAIL.value}{g}" for g in GAUGES_MM) + tuple(
+    m.value for m in Mode if m is not Mode.RAIL
+)
+"""Ports, the layers of the port-level graph: one per rail gauge (``rail1520``), then one per
+other :class:`Mode` (``road``, ``ferry``, ``sea``, ``air``)."""
 
 
 ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
