@@ -10,8 +10,8 @@ import pytest
 from corridors.assignment._from_network import corridor_graph
 from corridors.errors import InvalidSpecError
 from corridors.network import Mode, Network
-from corridors.network._csr import ARC_LINK, MODE_CODES
-from corridors.network.enums import GAUGES_MM, PORTS
+from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, MODE_CODES
+from corridors.network.enums import GAUGES_MM, PORTS, ArcKind
 
 
 def test_mode_codes_round_trip_and_are_distinct() -> None:
@@ -67,3 +67,11 @@ def test_ports_come_from_gauges_and_modes(tiny: Callable[[str], Network]) -> Non
     ports = set(tiny("gauge_break").links["port"]) | set(tiny("ferry_only_link").links["port"])
     assert ports == {"rail1435", "rail1520", "ferry"}
     assert ports <= set(PORTS)
+
+
+def test_arc_kinds_label_the_assignment_graph(tiny: Callable[[str], Network]) -> None:
+    assert [int(k) for k in ArcKind] == [ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS]
+    types = set(corridor_graph(tiny("gauge_break")).graph.link_type)
+    # links by mode (or "border"), other arcs by their kind's label
+    assert {"gauge_change", "handling", "border", "rail"} <= types
+    assert types <= {k.label for k in ArcKind} | {m.value for m in Mode} | {"border"}

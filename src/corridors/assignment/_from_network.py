@@ -30,13 +30,11 @@ from corridors.assignment.results import AssignmentResult
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.errors import DemandError, explain
 from corridors.network.enums import (
-    ARC_ACCESS,
-    ARC_GAUGE,
     ARC_LINK,
-    ARC_MODE,
     VDF,
     VDF_ALPHA_DEFAULT,
     VDF_BETA_DEFAULT,
+    ArcKind,
     Mode,
 )
 
@@ -72,8 +70,6 @@ CLASS_CARGO = {
 
 DAYS_PER_YEAR = 365.0
 UNCONGESTED = 1e12
-
-_KIND_LABEL = {ARC_GAUGE: "gauge_change", ARC_MODE: "transfer", ARC_ACCESS: "handling"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,8 +203,9 @@ def corridor_graph(
             types.append("border" if r["border"] else mode.value)
         else:
             t, h = int(r["tail"]), int(r["head"])  # type: ignore[call-overload]
-            ids.append(f"{_KIND_LABEL.get(k, 'arc')}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
-            types.append(_KIND_LABEL.get(k, "arc"))
+            label = ArcKind(k).label
+            ids.append(f"{label}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
+            types.append(label)
     xy = nodes[["lon_deg", "lat_deg"]].to_numpy(dtype=float)[vnode]
     vertex_labels = np.array(
         [

@@ -14,6 +14,7 @@ from corridors.errors import InvalidSpecError, explain
 __all__ = [
     "PORTS",
     "VDF",
+    "ArcKind",
     "Cargo",
     "CargoClass",
     "Mode",
@@ -51,7 +52,7 @@ class Mode(_StrEnum):
 
     Each mode has a small integer :attr:`code`, the one stored in compiled-graph arrays
     (``CompiledGraph.mode``); :meth:`from_code` and :meth:`codes` translate back and forth and
-    raise on anything unknown.
+    raise on anything unknown. Codes follow the order of the members: add a new mode at the end.
 
     Examples
     --------
@@ -316,8 +317,39 @@ PORTS = tuple(f"{Mode.RAIL.value}{g}" for g in GAUGES_MM) + tuple(
 other :class:`Mode` (``road``, ``ferry``, ``sea``, ``air``)."""
 
 
-ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
-"""Kinds of compiled-graph arcs: a link, a gauge change, a mode change, terminal access."""
+class ArcKind(IntEnum):
+    """Kind of a compiled-graph arc (``CompiledGraph.kind``) and its label in outputs.
+
+    Examples
+    --------
+    >>> ArcKind(1), ArcKind.ACCESS.label
+    (<ArcKind.GAUGE: 1>, 'handling')
+    """
+
+    LINK = 0
+    """A link of the network (its mode in ``CompiledGraph.mode``)."""
+    GAUGE = 1
+    """A gauge change between two rail ports of one node."""
+    MODE = 2
+    """A mode change (transfer) between two ports of one node."""
+    ACCESS = 3
+    """Terminal access: handling between a node's access vertex and one of its ports."""
+
+    @property
+    def label(self) -> str:
+        """Label of arcs of this kind in assignment outputs (``link_type``; links: their mode)."""
+        return _ARC_LABEL[self]
+
+
+_ARC_LABEL = {
+    ArcKind.LINK: "link",
+    ArcKind.GAUGE: "gauge_change",
+    ArcKind.MODE: "transfer",
+    ArcKind.ACCESS: "handling",
+}
+
+ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = (int(k) for k in ArcKind)
+"""Plain-int :class:`ArcKind` codes, for the numba kernels and array comparisons."""
 
 
 class VDF(IntEnum):
