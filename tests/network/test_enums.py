@@ -11,7 +11,7 @@ from corridors.assignment._from_network import corridor_graph
 from corridors.errors import InvalidSpecError
 from corridors.network import Mode, Network
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, MODE_CODES
-from corridors.network.enums import GAUGES_MM, PORTS, ArcKind
+from corridors.network.enums import GAUGES_MM, PORTS, ArcKind, Cargo
 
 
 def test_mode_codes_round_trip_and_are_distinct() -> None:
@@ -75,3 +75,14 @@ def test_arc_kinds_label_the_assignment_graph(tiny: Callable[[str], Network]) ->
     # links by mode (or "border"), other arcs by their kind's label
     assert {"gauge_change", "handling", "border", "rail"} <= types
     assert types <= {k.label for k in ArcKind} | {m.value for m in Mode} | {"border"}
+
+
+@pytest.mark.parametrize("cargo", list(Cargo))
+def test_cargo_columns_name_real_columns(cargo: Cargo, tiny: Callable[[str], Network]) -> None:
+    net = tiny("gauge_break")
+    cols = cargo.columns
+    assert {cols.tariff, cols.border_cost} <= set(net.links.columns)
+    assert {cols.transfer_time, cols.transfer_cost} <= set(net.tables["transfers"].columns)
+    assert cols.handling_cost in net.tables["nodes"].columns
+    unit = "t" if cargo is Cargo.BULK else "teu"
+    assert cols.tariff.endswith(unit) and cols.handling_cost.endswith(unit)

@@ -149,7 +149,8 @@ def compile_graph(
     bulk = cargo is Cargo.BULK
 
     # Usable link directions for this cargo: a tariff must exist; bulk never flies.
-    tariff = links["tariff_usd_per_t" if bulk else "tariff_usd_per_teu"].to_numpy(float)
+    cargo_cols = cargo.columns
+    tariff = links[cargo_cols.tariff].to_numpy(float)
     usable = ~np.isnan(tariff)
     if bulk:
         usable &= links["mode"].to_numpy() != "air"
@@ -276,8 +277,8 @@ def compile_graph(
                     row = default.get(pair)  # border stations transfer only where a row says
                 if row is None:
                     continue
-                time = row.time_bulk_h if bulk else row.time_container_h
-                cost = row.cost_usd_per_t if bulk else row.cost_usd_per_teu
+                time = getattr(row, cargo_cols.transfer_time)
+                cost = getattr(row, cargo_cols.transfer_cost)
                 if np.isnan(time) or np.isnan(cost):
                     continue  # this cargo cannot transfer here (e.g. no bulk reloading)
                 kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE

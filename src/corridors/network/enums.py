@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "ArcKind",
     "Cargo",
     "CargoClass",
+    "CargoColumns",
     "Mode",
     "NodeKind",
     "Operation",
@@ -123,10 +125,21 @@ class NodeKind(_StrEnum):
 
 
 class Cargo(_StrEnum):
-    """Cargo type: containers (counted in TEU) or bulk (counted in tonnes, e.g. grain)."""
+    """Cargo type: containers (counted in TEU) or bulk (counted in tonnes, e.g. grain).
+
+    Examples
+    --------
+    >>> Cargo("grain").columns.tariff, Cargo.CONTAINER.columns.transfer_time
+    ('tariff_usd_per_t', 'time_container_h')
+    """
 
     CONTAINER = "container"
     BULK = "bulk"
+
+    @property
+    def columns(self) -> CargoColumns:
+        """Names of the table columns that hold this cargo type's figures."""
+        return _CARGO_COLUMNS[self]
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -134,6 +147,47 @@ class Cargo(_StrEnum):
         if isinstance(value, str) and value.strip().lower() in aliases:
             return cls(aliases[value.strip().lower()])
         return super()._missing_(value)
+
+
+@dataclass(frozen=True)
+class CargoColumns:
+    """Names of the columns that hold one cargo type's figures (the one place they are chosen).
+
+    Attributes
+    ----------
+    tariff
+        Link tariff per unit, in the resolved (directed) link table.
+    border_cost
+        Border fee per unit, in the resolved link table.
+    transfer_time, transfer_cost
+        Hours and USD per unit of a gauge or mode change, in ``transfers.csv``.
+    handling_cost
+        Terminal handling USD per unit, in ``nodes.csv`` and ``parameters.csv``.
+    """
+
+    tariff: str
+    border_cost: str
+    transfer_time: str
+    transfer_cost: str
+    handling_cost: str
+
+
+_CARGO_COLUMNS = {
+    Cargo.CONTAINER: CargoColumns(
+        tariff="tariff_usd_per_teu",
+        border_cost="border_cost_usd_per_teu",
+        transfer_time="time_container_h",
+        transfer_cost="cost_usd_per_teu",
+        handling_cost="handling_usd_per_teu",
+    ),
+    Cargo.BULK: CargoColumns(
+        tariff="tariff_usd_per_t",
+        border_cost="border_cost_usd_per_t",
+        transfer_time="time_bulk_h",
+        transfer_cost="cost_usd_per_t",
+        handling_cost="handling_usd_per_t",
+    ),
+}
 
 
 class Wagon(_StrEnum):
