@@ -1,4 +1,4 @@
-"""One vocabulary for mode codes: ``Mode.code`` is what compiled graphs store; unknowns raise."""
+"""The shared vocabulary (network.enums): mode codes, ports, arc kinds, cargo columns, VDF."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+import corridors.assignment
 from corridors.assignment._from_network import corridor_graph
 from corridors.errors import InvalidSpecError
 from corridors.network import Mode, Network
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, MODE_CODES
-from corridors.network.enums import GAUGES_MM, PORTS, ArcKind, Cargo
+from corridors.network.enums import (
+    GAUGES_MM,
+    PORTS,
+    VDF,
+    VDF_ALPHA_DEFAULT,
+    VDF_BETA_DEFAULT,
+    ArcKind,
+    Cargo,
+)
 
 
 def test_mode_codes_round_trip_and_are_distinct() -> None:
@@ -86,3 +95,14 @@ def test_cargo_columns_name_real_columns(cargo: Cargo, tiny: Callable[[str], Net
     assert cols.handling_cost in net.tables["nodes"].columns
     unit = "t" if cargo is Cargo.BULK else "teu"
     assert cols.tariff.endswith(unit) and cols.handling_cost.endswith(unit)
+
+
+def test_vdf_owns_its_parameter_checks() -> None:
+    kinds = [VDF.BPR, VDF.CONICAL, VDF.QUEUE]
+    VDF.check_parameters(kinds, alpha=[0.15, 4.0, 0.5], beta=[4.0, 0.0, 1.0])
+    with pytest.raises(InvalidSpecError, match="conical"):
+        VDF.check_parameters(kinds, alpha=[0.15, 1.0, 0.5], beta=[4.0, 4.0, 1.0])
+    with pytest.raises(InvalidSpecError, match="queue"):
+        VDF.check_parameters(kinds, alpha=[0.15, 4.0, 0.5], beta=[0.5, 4.0, 0.9])
+    assert (VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT) == (0.15, 4.0)
+    assert VDF("queue") is VDF.QUEUE and corridors.assignment.VDF is VDF

@@ -171,24 +171,7 @@ class AssignmentGraph:
         for name, default in defaults.items():
             value = getattr(self, name)
             set_(self, name, _f64(name, np.full(n, default) if value is None else value, n))
-        conical = self.vdf == VDF.CONICAL
-        if (self.alpha[conical] <= 1.0).any():
-            raise InvalidSpecError(
-                explain(
-                    "A conical volume-delay function has alpha ≤ 1.",
-                    why="Spiess's conical function needs alpha > 1 (beta is derived from it).",
-                    fix="Use alpha > 1, e.g. 4, for conical links.",
-                )
-            )
-        queue = self.vdf == VDF.QUEUE
-        if (self.beta[queue] < 1.0).any():
-            raise InvalidSpecError(
-                explain(
-                    "A queue volume-delay function has beta < 1.",
-                    why="Its delay would rise infinitely fast at zero flow.",
-                    fix="Use beta ≥ 1 (beta = 1 is the M/M/1 queue).",
-                )
-            )
+        VDF.check_parameters(self.vdf, self.alpha, self.beta)
         ids = np.arange(n) if self.link_ids is None else np.asarray(self.link_ids)
         nids = (
             np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(self.node_ids)

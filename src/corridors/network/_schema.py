@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corridors.network.enums import PORTS as _PORTS
+from corridors.network.enums import VDF
 
 # Unit suffixes a numeric column name must end with.
 UNIT_SUFFIXES = (
@@ -208,7 +209,7 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "co2_g_per_tkm": (0.0, 2000.0),
         "co2_wtw_g_per_tkm": (0.0, 2000.0),
         "co2_ttw_g_per_tkm": (0.0, 2000.0),
-        "vdf": (0.0, 2.0),
+        "vdf": (0.0, float(max(VDF))),
         "vdf_alpha": (0.0, 1e6),
         "vdf_beta": (0.0, 20.0),
         "capacity_teu_per_day": (0.0, 1e7),

@@ -430,6 +430,33 @@ class VDF(IntEnum):
                 return None
         return None
 
+    @staticmethod
+    def check_parameters(kind: npt.ArrayLike, alpha: npt.ArrayLike, beta: npt.ArrayLike) -> None:
+        """Check per-link parameters against their function kind.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a conical function with ``alpha ≤ 1`` or a queue with ``beta < 1``.
+        """
+        kinds = np.asarray(kind)
+        if (np.asarray(alpha, dtype=float)[kinds == VDF.CONICAL] <= 1.0).any():
+            raise InvalidSpecError(
+                explain(
+                    "A conical volume-delay function has alpha ≤ 1.",
+                    why="Spiess's conical function needs alpha > 1 (beta is derived from it).",
+                    fix="Use alpha > 1, e.g. 4, for conical links.",
+                )
+            )
+        if (np.asarray(beta, dtype=float)[kinds == VDF.QUEUE] < 1.0).any():
+            raise InvalidSpecError(
+                explain(
+                    "A queue volume-delay function has beta < 1.",
+                    why="Its delay would rise infinitely fast at zero flow.",
+                    fix="Use beta ≥ 1 (beta = 1 is the M/M/1 queue).",
+                )
+            )
+
 
 VDF_ALPHA_DEFAULT = 0.15
 """Volume-delay ``alpha`` where a link and its class give none (BPR's classic 0.15)."""
