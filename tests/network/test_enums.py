@@ -106,3 +106,12 @@ def test_vdf_owns_its_parameter_checks() -> None:
         VDF.check_parameters(kinds, alpha=[0.15, 4.0, 0.5], beta=[0.5, 4.0, 0.9])
     assert (VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT) == (0.15, 4.0)
     assert VDF("queue") is VDF.QUEUE and corridors.assignment.VDF is VDF
+
+
+def test_every_port_has_a_mode_and_unknown_ports_raise() -> None:
+    assert [Mode.of_port(p).value for p in PORTS] == ["rail"] * len(GAUGES_MM) + [
+        m.value for m in Mode if m is not Mode.RAIL
+    ]
+    for bad in ("rail1000", "barge", "access"):
+        with pytest.raises(InvalidSpecError, match="not a port"):
+            Mode.of_port(bad)

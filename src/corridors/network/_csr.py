@@ -272,7 +272,7 @@ def compile_graph(
             for pb in ports[i + 1 :]:
                 pair = frozenset((pa, pb))
                 row = specific.get((node, pair))
-                both_rail = pa.startswith("rail") and pb.startswith("rail")
+                both_rail = Mode.of_port(pa) is Mode.of_port(pb) is Mode.RAIL
                 if row is None and not both_rail and node_kind[node] != "border_crossing":
                     row = default.get(pair)  # border stations transfer only where a row says
                 if row is None:

@@ -67,6 +67,8 @@ class Mode(_StrEnum):
 
     >>> PORTS
     ('rail1435', 'rail1520', 'rail1668', 'road', 'ferry', 'sea', 'air')
+    >>> Mode.of_port("rail1520"), Mode.of_port("ferry")
+    (<Mode.RAIL: 'rail'>, <Mode.FERRY: 'ferry'>)
     """
 
     RAIL = "rail"
@@ -111,6 +113,21 @@ class Mode(_StrEnum):
         table = {m.value: m.code for m in cls}
         out = [table[v] if v in table else cls(v).code for v in values]
         return np.asarray(out, dtype=np.int64)
+
+    @classmethod
+    def of_port(cls, port: str) -> Mode:
+        """The mode of a port (:data:`PORTS`): ``"rail1520"`` → rail, ``"ferry"`` → ferry.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a name that is no port.
+        """
+        if port not in PORTS:
+            raise InvalidSpecError(
+                explain(f"{port!r} is not a port.", fix="Use one of: " + ", ".join(PORTS) + ".")
+            )
+        return cls.RAIL if port.startswith(cls.RAIL.value) else cls(port)
 
 
 class NodeKind(_StrEnum):
