@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corridors.api._docs import add_offline_docs
 from corridors.api._state import ApiState
 from corridors.errors import CorridorsError
 from corridors.network.model import Network, load_network
@@ -58,12 +59,15 @@ def create_app(
         summary="Routes, flows, scenarios and reliability on the Eurasian freight corridors.",
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,  # served offline by _docs.add_offline_docs
+        redoc_url=None,
     )
     app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers)
     for module in (_route, _network, _scenarios, _jobs):
         app.include_router(module.router, prefix="/api")
     _add_error_handlers(app)
     _add_web(app)
+    add_offline_docs(app)
     return app
 
 
