@@ -43,7 +43,7 @@ def create_app(
     -------
     fastapi.FastAPI
     """
-    from corridors.api import _jobs, _network, _route, _scenarios
+    from corridors.api import _jobs, _network, _route, _scenarios, _select
 
     net = network if network is not None else load_network()
     store = Store(database_url)
@@ -63,7 +63,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers)
-    for module in (_route, _network, _scenarios, _jobs):
+    for module in (_route, _network, _scenarios, _jobs, _select):
         app.include_router(module.router, prefix="/api")
     _add_error_handlers(app)
     _add_web(app)

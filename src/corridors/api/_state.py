@@ -9,10 +9,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
+import yaml
 from fastapi import Request
 
 from corridors.api import _bridge
+from corridors.errors import CorridorsError
 from corridors.network.model import Network
 from corridors.storage import Store
 
@@ -49,7 +52,7 @@ class ApiState:
         """The base network, or the network of a saved scenario (cached by update time)."""
         if not scenario or scenario == BASE:
             return self.network
-        sc = self.store.get_scenario(scenario)
+        sc = self.scenario_record(scenario)
         key = (sc["name"], str(sc["updated_at"]))
         with self._lock:
             if key in self._nets:
@@ -61,6 +64,36 @@ class ApiState:
             while len(self._nets) > 8:
                 self._nets.popitem(last=False)
         return net
+
+    def scenario_record(self, name: str) -> dict[str, Any]:
+        """A saved scenario, else a shipped one of that name (a saved name wins)."""
+        try:
+            return self.store.get_scenario(name)
+        except CorridorsError:
+            shipped = shipped_records().get(name)
+            if shipped is None:
+                raise
+            return shipped
+
+
+def shipped_records() -> dict[str, dict[str, Any]]:
+    """The example scenarios shipped with corridors, as scenario records (``source``
+    ``"shipped"``; read-only: saving one under the same name overrides it)."""
+    from corridors.scenarios import shipped_scenarios
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, path in shipped_scenarios().items():
+        body = yaml.safe_load(path.read_text(encoding="utf-8"))
+        body["name"] = name
+        out[name] = {
+            "name": name,
+            "description": str(body.get("description", "")),
+            "body": body,
+            "created_at": None,
+            "updated_at": f"shipped:{path.stat().st_mtime_ns}",
+            "source": "shipped",
+        }
+    return out
 
 
 def get_state(request: Request) -> ApiState:
