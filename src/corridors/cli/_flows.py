@@ -52,6 +52,14 @@ def flows(
     top: Annotated[int, typer.Option(help="Rows of the bottleneck table.")] = 15,
     out: Annotated[Path | None, typer.Option(help="Write Parquet/CSV/GeoJSON here.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    select_link: Annotated[
+        str | None,
+        typer.Option(
+            "--select-link",
+            help="Also list the OD pairs whose routes use this link_id (e.g. "
+            "rail-alashankou-dostyk; both directions count).",
+        ),
+    ] = None,
 ) -> None:
     """Equilibrium container and grain flows on the bundled corridor network."""
     from corridors.assignment import AssignmentSpec, write_results
@@ -133,6 +141,8 @@ def flows(
         report["changes_vs_baseline"] = div[
             ["link_id", "link_type", "base_flow_pcu", "flow_pcu", "base_delay", "delay"]
         ].to_dict(orient="records")
+    if select_link is not None:
+        report["select_link"] = _select_link_rows(res, select_link, net)
     if out is not None:
         report["files"] = [str(p) for p in write_results(res, out)]
     if json_out:
@@ -144,6 +154,8 @@ def flows(
     )
     if "changes_vs_baseline" in report:
         _print_table("Largest flow changes vs baseline (diversions)", report["changes_vs_baseline"])
+    if select_link is not None:
+        _print_select_link(select_link, report["select_link"])
     console.print(
         f"relative gap {res.relative_gap:.2e} after {res.iterations} iteration(s), "
         f"{report['seconds']} s"
@@ -161,4 +173,28 @@ def _print_table(title: str, rows: list[dict[str, Any]]) -> None:
         t.add_column(c, justify="left" if c in ("link_id", "link_type") else "right")
     for r in rows:
         t.add_row(*[f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r.values()])
+    console.print(t)
+
+
+def _select_link_rows(res: Any, link: str, net: Any) -> list[dict[str, Any]]:
+    from corridors.assignment.select import select_link_od
+
+    return select_link_od(res, link, net=net).to_dict(orient="records")  # type: ignore[no-any-return]
+
+
+def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print(f"Select-link {link}: no OD pair uses it")
+        return
+    t = Table(title=f"OD pairs using {link} (flow per year through it; share of the pair)")
+    for c in ("class", "from", "to", "flow/year", "share"):
+        t.add_column(c, justify="right" if c in ("flow/year", "share") else "left")
+    for r in rows:
+        t.add_row(
+            str(r["class"]),
+            f"{r['origin_name']} ({r['origin']})",
+            f"{r['destination_name']} ({r['destination']})",
+            f"{r['flow_per_year']:,.0f} {r['unit']}",
+            f"{100 * r['share']:.1f}%",
+        )
     console.print(t)
