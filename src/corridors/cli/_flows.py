@@ -50,7 +50,19 @@ def flows(
     algorithm: Annotated[str, typer.Option(help="gp, bfw, cfw, fw, msa or aon.")] = "gp",
     gap: Annotated[float, typer.Option(help="Target relative gap.")] = 1e-6,
     top: Annotated[int, typer.Option(help="Rows of the bottleneck table.")] = 15,
-    out: Annotated[Path | None, typer.Option(help="Write Parquet/CSV/GeoJSON here.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write result files into this folder.")] = None,
+    fmt: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            help="File format(s) for --out: parquet, csv (tables), geojson, gpkg (links on "
+            "their shapes; gpkg needs the geo extra). Repeatable; default parquet, csv, geojson.",
+        ),
+    ] = [],  # noqa: B006
+    omx: Annotated[
+        Path | None,
+        typer.Option("--omx", help="Write the skims (time, cost, km) to this OMX file."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     select_link: Annotated[
         str | None,
@@ -62,7 +74,7 @@ def flows(
     ] = None,
 ) -> None:
     """Equilibrium container and grain flows on the bundled corridor network."""
-    from corridors.assignment import AssignmentSpec, write_results
+    from corridors.assignment import AssignmentSpec
     from corridors.assignment._from_network import (
         assign_network,
         baseline_demand,
@@ -144,7 +156,11 @@ def flows(
     if select_link is not None:
         report["select_link"] = _select_link_rows(res, select_link, net)
     if out is not None:
-        report["files"] = [str(p) for p in write_results(res, out)]
+        report["files"] = [str(p) for p in _write_flows(net, res, out, fmt)]
+    if omx is not None:
+        from corridors.io.omx import write_skims_omx
+
+        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
     if json_out:
         print_json(report)
         return
@@ -198,3 +214,25 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
             f"{100 * r['share']:.1f}%",
         )
     console.print(t)
+
+
+def _write_flows(net: Any, res: Any, out: Path, formats: list[str]) -> list[Path]:
+    """Tables (links, skims, bottlenecks, gap history) as Parquet/CSV; link flows on their
+    drawn shapes as GeoJSON/GeoPackage."""
+    from corridors.assignment import write_results
+    from corridors.io.geo import flows_to_geojson, write_features
+
+    wanted = [f.lower() for f in formats] or ["parquet", "csv", "geojson"]
+    bad = sorted(set(wanted) - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
+        raise InvalidSpecError(
+            explain(f"Unknown --format {', '.join(bad)}.", fix="Use parquet, csv, geojson or gpkg.")
+        )
+    tables = [f for f in wanted if f in ("parquet", "csv")]
+    written = list(write_results(res, out, formats=tables)) if tables else []
+    geo = [f for f in wanted if f in ("geojson", "gpkg")]
+    if geo:
+        fc = flows_to_geojson(net, res)
+        for f in geo:
+            written.append(write_features(fc, out / f"links.{f}", format=f, layer="links"))
+    return written

@@ -122,12 +122,73 @@ def validate_cmd(
 
 @network_app.command("export")
 def export_cmd(
-    geojson: Annotated[Path, typer.Option("--geojson", help="Write nodes and links here.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output file (a folder for --format gmns)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="geojson, gpkg, parquet (GeoParquet), csv (WKT geometry) or gmns "
+            "(node.csv/link.csv folder); default from the suffix of --out. gpkg and parquet "
+            "need the geo extra.",
+        ),
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Same as --out FILE --format geojson.")
+    ] = None,
     network: PathOpt = None,
 ) -> None:
-    """Export the network as GeoJSON (nodes as points, links as lines)."""
+    """Export the network: nodes as points and links as lines (GeoJSON, GeoPackage, GeoParquet,
+    CSV) or as a GMNS folder."""
+    from corridors.errors import InvalidSpecError, explain
+
+    if geojson is not None:
+        out, fmt = geojson, fmt or "geojson"
+    if out is None:
+        raise InvalidSpecError(
+            explain("No output given.", fix="Add --out FILE (and --format if needed).")
+        )
+    net = load_network(network)
+    for path in export_network(net, out, fmt=fmt):
+        console.print(f"wrote {path}")
+
+
+def export_network(net: Network, out: Path, *, fmt: str | None) -> list[Path]:
+    """Write ``net`` in one format; GeoJSON holds nodes and links together, GeoPackage has the
+    layers ``nodes`` and ``links``, Parquet and CSV write ``<stem>.nodes<ext>`` and
+    ``<stem>.links<ext>``."""
+    from corridors.errors import InvalidSpecError, explain
+    from corridors.io.geo import FORMATS, _layer, write_features
     from corridors.io.geojson import network_to_geojson, write_geojson
 
-    net = load_network(network)
-    write_geojson(network_to_geojson(net), geojson)
-    console.print(f"wrote {geojson}")
+    kind = (fmt or out.suffix.lstrip(".") or "geojson").lower()
+    if kind not in (*FORMATS, "json", "gmns"):
+        raise InvalidSpecError(
+            explain(
+                f"Unknown export format {kind!r}.",
+                fix=f"Use --format with one of {', '.join(FORMATS)}, gmns.",
+            )
+        )
+    if kind == "gmns":
+        from corridors.io.gmns import write_gmns
+
+        return write_gmns(net, out)
+    if kind in ("geojson", "json"):
+        return [write_geojson(network_to_geojson(net), out)]
+    if kind == "gpkg":
+        out.unlink(missing_ok=True)
+        for layer in ("nodes", "links"):
+            write_features(
+                _layer(network_to_geojson(net), layer[:-1]), out, format=kind, layer=layer
+            )
+        return [out]
+    written = []
+    for layer in ("nodes", "links"):
+        path = out.with_name(f"{out.stem}.{layer}{out.suffix or '.' + kind}")
+        written.append(
+            write_features(_layer(network_to_geojson(net), layer[:-1]), path, format=kind)
+        )
+    return written
