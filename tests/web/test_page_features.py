@@ -145,6 +145,18 @@ def test_flows_on_link_shapes_and_select_link(page, live_server: str) -> None:  
         f"{first['origin_name']} → {first['destination_name']}"
     )
     assert f"{first['unit']}/year" in items.first.inner_text()
+    # the bottleneck list offers the same from the keyboard
+    top = page.locator("#bottlenecks button[data-link]").nth(1)
+    assert top.get_attribute("data-link") != link
+    page.evaluate("window.corridorsState.selectLink = null")
+    top.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(id) => (window.corridorsState.selectLink || {}).link_id === id",
+        arg=top.get_attribute("data-link"),
+        timeout=30_000,
+    )
+    assert page.locator("#select-link ol.od-pairs li").count() >= 1
     page.locator("#select-link").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "select-link.png"))
     assert page.external_requests == []

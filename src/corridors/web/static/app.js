@@ -297,7 +297,8 @@
       state.flowsScenario = scenario;
       drawFlows(flows);
       const bn = await api(`/api/bottlenecks?top=10&scenario=${encodeURIComponent(scenario)}`);
-      $("bottlenecks").innerHTML = bn.map((b) => `<li>${esc(b.name || b.link_id || b.id)}: ${fmt(100 * (b.utilization ?? 0))}% used</li>`).join("");
+      $("bottlenecks").innerHTML = bn.map((b) => `<li><button type="button" class="linklike" data-link="${esc(String(b.link_id || "").replace(/:[fr]$/, ""))}" data-name="${esc(b.name || b.link_id)}">${esc(b.name || b.link_id || b.id)}</button>: ${fmt(100 * (b.utilization ?? 0))}% used</li>`).join("");
+      document.querySelectorAll("#bottlenecks button[data-link]").forEach((btn) => btn.addEventListener("click", () => selectLink(btn.dataset.link, btn.dataset.name)));
       st.textContent = `Flows of scenario ${scenario}.`;
     } catch (e) {
       if (e.status !== 404) { st.textContent = e.message; return; }
