@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["read_skims_omx", "write_skims_omx"]
 
 
-def _omx():  # type: ignore[no-untyped-def]
+def _omx() -> Any:
     from corridors._deps import require
 
     return require("openmatrix", extra="omx", purpose="Writing skims to OpenMatrix")
