@@ -94,3 +94,16 @@ def test_select_link_errors(assigned: TestClient) -> None:
         "/api/select-link", params={"link": "rail-alashankou-dostyk", "scenario": "red-sea-closed"}
     )
     assert nojob.status_code == 404 and "assignment" in nojob.json()["detail"]
+
+
+def test_reliability_of_a_grain_option(assigned: TestClient) -> None:
+    """What the page's histogram asks for grain in tonnes."""
+    r = assigned.get(
+        "/api/reliability",
+        params={"origin": "Kostanay", "destination": "Oslo", "cargo": "grain", "tonnes": 5000,
+                "option": 1, "n": 2000, "depart": "2026-12-01"},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    rel = r.json()
+    assert sum(rel["histogram"]["counts"]) == 2000
+    assert rel["p50_days"] <= rel["p90_days"] <= rel["p95_days"]
