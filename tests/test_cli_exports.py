@@ -81,3 +81,19 @@ def test_flows_formats_omx_and_select_link(
     assert code == 2 and "Unknown link 'rail-dostyk-nowhere'" in err and "Traceback" not in err
     code, _, err = _run(capsys, "flows", "--gap", "1e-2", "--out", str(tmp_path), "--format", "shp")
     assert code == 2 and "Unknown --format shp" in err
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "parquet", "csv"])
+def test_route_out_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    gpd = pytest.importorskip("geopandas")
+    path = tmp_path / f"opts.{fmt}"
+    code, out, err = _run(capsys, "route", "Almaty", "Baku", "--teu", "2", "--out", str(path))
+    assert code == 0, err
+    assert f"wrote {path}" in out.replace("\n", "")
+    if fmt == "csv":
+        back = gpd.pd.read_csv(path)
+    elif fmt == "parquet":
+        back = gpd.read_parquet(path)
+    else:
+        back = gpd.read_file(path)
+    assert set(back["option"]) >= {1} and {"corridor", "mode", "days"} <= set(back.columns)

@@ -37,6 +37,15 @@ def route_cmd(
     network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     geojson: Annotated[Path | None, typer.Option(help="Write the options as GeoJSON.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the options' legs to this file.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="geojson, gpkg, parquet or csv (default: from --out's suffix)."
+        ),
+    ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
     if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
@@ -63,12 +72,19 @@ def route_cmd(
         from corridors.io.geojson import itineraries_to_geojson, write_geojson
 
         write_geojson(itineraries_to_geojson(net, opts.options), geojson)
+    written = [geojson] if geojson is not None else []
+    if out is not None:
+        from corridors.io.geo import write_features
+        from corridors.io.geojson import itineraries_to_geojson
+
+        fc = itineraries_to_geojson(net, opts.options)
+        written.append(write_features(fc, out, format=fmt, layer="options"))
     if as_json:
         print_json(opts.to_dict())
         return
     render_options(net.nodes, opts)
-    if geojson is not None:
-        console.print(f"wrote {geojson}")
+    for path in written:
+        console.print(f"wrote {path}")
 
 
 def render_options(nodes: object, opts: RouteOptions) -> None:
