@@ -38,6 +38,8 @@ def test_fresh_install_lists_shipped_scenarios(assigned: TestClient) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["scenario"]["options"]
+    one = assigned.get("/api/scenarios/caspian-x2").json()
+    assert one["source"] == "shipped" and one["body"]["changes"][0]["op"] == "change_links"
     # saving one under the same name overrides the shipped one in the list
     body = {"changes": [{"op": "scale_demand", "factor": 3}]}
     assert assigned.post("/api/scenarios", json={"name": "caspian-x2", "body": body}).is_success

@@ -130,11 +130,11 @@ def create_scenario(
     return state.store.create_scenario(sc.name, body, sc.description)
 
 
-@router.get("/scenarios/{name}", summary="One saved scenario")
+@router.get("/scenarios/{name}", summary="One saved (or shipped) scenario")
 def get_scenario(
     name: ScenarioName, state: Annotated[ApiState, Depends(get_state)]
 ) -> dict[str, Any]:
-    return state.store.get_scenario(name)
+    return state.scenario_record(name)
 
 
 @router.put("/scenarios/{name}", summary="Replace a saved scenario's document")
