@@ -109,3 +109,16 @@ def test_reliability_of_a_grain_option(assigned: TestClient) -> None:
     rel = r.json()
     assert sum(rel["histogram"]["counts"]) == 2000
     assert rel["p50_days"] <= rel["p90_days"] <= rel["p95_days"]
+
+
+def test_select_link_on_an_older_result_says_to_rerun(assigned: TestClient) -> None:
+    store = assigned.app.state.corridors.store  # type: ignore[attr-defined]
+    job = store.create_job("assignment", {"kind": "assignment", "scenario": "customs-halved"})
+    store.start_job(job["id"])
+    store.finish_job(job["id"], {"kind": "assignment", "scenario": "customs-halved",
+                                 "flows": {"type": "FeatureCollection", "features": []},
+                                 "bottlenecks": []})  # fmt: skip
+    r = assigned.get(
+        "/api/select-link", params={"link": "rail-alashankou-dostyk", "scenario": "customs-halved"}
+    )
+    assert r.status_code >= 400 and "Run it again" in r.json()["detail"]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from corridors.api._jobs import _latest_assignment
 from corridors.api._state import BASE, ApiState, get_state
-from corridors.errors import UnknownPlaceError, explain
+from corridors.errors import JobError, UnknownPlaceError, explain
 
 router = APIRouter(tags=["flows"])
 
@@ -34,7 +34,15 @@ def select_link(
     destination (id and name), flow per year through the link and share of the pair's demand.
     404 until an assignment of the scenario has finished (``POST /api/jobs``)."""
     res = _latest_assignment(state, scenario)
-    table: dict[str, list[dict[str, Any]]] = res.get("select_link") or {}
+    if "select_link" not in res:
+        raise JobError(
+            explain(
+                f"The latest assignment of scenario {scenario!r} was run by an older version "
+                "that did not keep route flows.",
+                fix='Run it again: POST /api/jobs {"kind": "assignment", "scenario": "..."}.',
+            )
+        )
+    table: dict[str, list[dict[str, Any]]] = res["select_link"] or {}
     key = link.rsplit(":", 1)[0] if link.endswith((":f", ":r")) else link
     if key not in table and key not in set(state.network_for(scenario).tables["links"]["link_id"]):
         raise UnknownPlaceError(
