@@ -43,7 +43,7 @@ def test_shipped_scenarios_are_offered(page, live_server: str) -> None:  # type:
 def test_grain_in_tonnes_and_departure_date(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     _open(page, live_server)
     page.select_option("#cargo", "grain")
-    assert page.locator("#quantity-unit").inner_text() == "t"
+    assert page.locator("#quantity-unit").inner_text() == "tonnes"
     assert page.locator("#quantity").input_value() == "5000"
     _route(page, "Kostanay", "Oslo")
     res = page.evaluate("window.corridorsState.results[0]")

@@ -349,9 +349,10 @@
   $("scenario").addEventListener("change", () => { if ($("origin").value && $("destination").value) run(); });
   $("flows-btn").addEventListener("click", showFlows);
   $("cargo").addEventListener("change", () => {
-    const unit = UNIT[$("cargo").value] || "TEU", q = $("quantity");
-    if ($("quantity-unit").textContent !== unit) q.value = unit === "TEU" ? "40" : "5000";
-    $("quantity-unit").textContent = unit;
+    const unit = UNIT[$("cargo").value] || "TEU", q = $("quantity"), label = $("quantity-unit");
+    if (label.dataset.unit !== unit) q.value = unit === "TEU" ? "40" : "5000";
+    label.dataset.unit = unit;
+    label.textContent = unit === "t" ? "tonnes" : "TEU";
   });
   Promise.all([loadBase(), loadScenarios()])
     .then(() => { document.body.dataset.ready = "true"; })
