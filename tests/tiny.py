@@ -238,6 +238,18 @@ COLUMNS = {
         "note",
     ],
     "parameters": ["scope", "parameter", "value", "source", "year", "note"],
+    "rates": [
+        "series",
+        "link_class",
+        "date",
+        "rate_usd_per_feu",
+        "rate_usd_per_t",
+        "reference_km",
+        "source",
+        "year",
+        "note",
+    ],
+    "passages": ["passage", "closed_from", "closed_to", "source", "year", "note"],
 }
 
 

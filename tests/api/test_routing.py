@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 XIAN_DUISBURG = {"origin": "Xian", "destination": "Duisburg", "teu": 40}
@@ -159,3 +160,19 @@ def test_unknown_scenario_is_404(sqlite_client: TestClient) -> None:
     r = sqlite_client.get("/api/route", params={**XIAN_DUISBURG, "scenario": "nope"})
     assert r.status_code == 404
     assert "No saved scenario" in r.json()["detail"]
+
+
+def test_route_in_feu_with_carbon_price(sqlite_client: TestClient) -> None:
+    base = {"origin": "Xian", "destination": "Duisburg", "feu": 2, "no": ["air", "sea"]}
+    r = sqlite_client.get("/api/route", params=base)
+    priced = sqlite_client.get("/api/route", params={**base, "carbon_price": 100})
+    assert r.status_code == 200 and priced.status_code == 200, priced.text
+    a, b = r.json(), priced.json()
+    assert a["unit"] == "FEU" and a["quantity"] == 2
+    first = b["options"][0]
+    assert first["cost_breakdown_usd"]["carbon"] > 0
+    assert first["cost_breakdown_usd"]["carbon"] == pytest.approx(
+        100 * first["co2_wtw_kg"] / 1000, rel=1e-3
+    )
+    bad = sqlite_client.get("/api/route", params={**base, "teu": 1})
+    assert bad.status_code in (400, 422)

@@ -70,12 +70,27 @@ def test_third_railroad_lowers_cn_kz_crossing_utilization(comparison) -> None:  
     assert "rail-tacheng-bakhty:f" in set(comparison.crossings["link_id"])
 
 
-def test_red_sea_closure_moves_flows_off_suez(comparison) -> None:  # type: ignore[no-untyped-def]
-    s = comparison.shifts().set_index(["class", "corridor"])
-    suez = s.xs("Sea via Suez", level="corridor")
-    assert (suez["red-sea-closed"] == 0).all()
+def test_red_sea_closure_moves_flows_off_suez(bundled: Network, comparison) -> None:  # type: ignore[no-untyped-def]
+    # The route options listed for Xi'an-Duisburg lose their Suez lanes ...
+    r = comparison.routes
+    assert (r.loc[r["scenario"] == "base", "corridor"] == "Sea via Suez").any()
+    assert not (r.loc[r["scenario"] == "red-sea-closed", "corridor"] == "Sea via Suez").any()
+    s = comparison.shifts()
+    assert (s.loc[s["corridor"] == "Sea via Suez", "red-sea-closed"] == 0).all()
+    # ... and an assignment whose demand rides through Suez moves it off Suez at a higher system
+    # cost. (The baseline demand is Kazakhstan-centred and, since the Iranian Caspian ports,
+    # sends none through Suez; bulk from Bandar Abbas to Rotterdam does go by sea via Suez.)
+    od = ODMatrices(
+        ("IRSRP", "NLRTM"),
+        {"grain": np.array([[0.0, 50000.0], [0.0, 0.0]]), "containers": np.zeros((2, 2))},
+    )
+    c = compare_scenarios(
+        bundled, ["red-sea-closed"], pairs=[("Bandar Abbas", "Rotterdam")], demand=od
+    )
+    suez = c.shifts().set_index(["class", "corridor"]).xs("Sea via Suez", level="corridor")
     assert (suez["base"] > 0).any()
-    tot = comparison.totals.set_index("scenario")
+    assert (suez["red-sea-closed"] == 0).all()
+    tot = c.totals.set_index("scenario")
     assert tot.at["red-sea-closed", "system_cost_usd"] > tot.at["base", "system_cost_usd"]
 
 

@@ -25,6 +25,10 @@ class CargoParam(StrEnum):
     container = "container"
     bulk = "bulk"
     grain = "grain"
+    container_std = "container_std"
+    container_hv = "container_hv"
+    dry_bulk = "dry_bulk"
+    liquid_bulk = "liquid_bulk"
 
 
 class ModeParam(StrEnum):
@@ -47,12 +51,18 @@ class RouteQuery:
             str, Query(min_length=1, max_length=200, description="Node id or place name.")
         ],
         teu: Annotated[float | None, Query(gt=0, le=1e6, description="Containers (TEU).")] = None,
+        feu: Annotated[
+            float | None, Query(gt=0, le=5e5, description="Containers (FEU, priced per FEU).")
+        ] = None,
+        carbon_price: Annotated[
+            float | None, Query(ge=0, le=2000, description="USD per t CO2e (well-to-wheel).")
+        ] = None,
         tonnes: Annotated[
             float | None, Query(gt=0, le=1e8, description="Bulk cargo (tonnes).")
         ] = None,
-        cargo: Annotated[CargoParam, Query(description="container, bulk or grain.")] = (
-            CargoParam.container
-        ),
+        cargo: Annotated[
+            CargoParam, Query(description="container, bulk/grain, or a cargo class.")
+        ] = (CargoParam.container),
         avoid: Annotated[
             str,
             Query(max_length=200, pattern=COUNTRIES, description="Countries to avoid: RU,BY."),
@@ -68,13 +78,14 @@ class RouteQuery:
     ) -> None:
         self.origin, self.destination = origin, destination
         self.teu, self.tonnes, self.cargo = teu, tonnes, cargo.value
+        self.feu, self.carbon_price = feu, carbon_price
         self.avoid, self.no, self.depart = avoid, [m.value for m in no or ()], depart
         self.max_days, self.max_transshipments = max_days, max_transshipments
         self.top, self.eps = top, eps
 
     def run(self, net: Network) -> RouteOptions:
         cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
-        if cargo in ("grain", "bulk") and teu is not None:
+        if cargo in ("grain", "bulk", "dry_bulk", "liquid_bulk") and teu is not None:
             raise ContradictoryOptionsError(
                 explain(f"teu was given for {cargo} cargo.", fix="Give tonnes for bulk cargo.")
             )
@@ -90,7 +101,9 @@ class RouteQuery:
             self.destination,
             cargo=cargo,
             teu=teu,
+            feu=self.feu,
             tonnes=tonnes,
+            carbon_price_usd_per_t=self.carbon_price,
             avoid_countries=self.avoid.replace(" ", "").upper(),
             avoid_modes=self.no,
             departure=self.depart,

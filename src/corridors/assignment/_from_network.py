@@ -92,6 +92,16 @@ markets, whose volumes are not in it, are closed to the container class; bulk gr
 short-sea legs (e.g. Baltic ports to Norway) but never flies."""
 
 
+def _value_of_time(net: Network, cargo: str) -> float:
+    """USD per unit-hour of the cargo's default class, from the one cost model."""
+    from corridors.network.costs import CostModel, default_unit
+    from corridors.network.enums import Cargo, CargoClass
+
+    unit = default_unit(Cargo(cargo))
+    cls = CargoClass.GRAIN if unit.cargo is Cargo.BULK else CargoClass.CONTAINER_STD
+    return CostModel().value_of_time(net, cls, unit)
+
+
 def corridor_graph(
     net: Network,
     *,
@@ -198,10 +208,7 @@ def corridor_graph(
         link_type=np.array(types),
         node_xy=xy,
     )
-    vot = {
-        "container": net.parameter("global", "value_of_time_usd_per_teu_h"),
-        "bulk": net.parameter("global", "value_of_time_usd_per_t_h"),
-    }
+    vot = {c: _value_of_time(net, c) for c in ("container", "bulk")}
     fixed, mask = {}, {}
     base_t = df["time_h"].to_numpy()
     for c in cargos:

@@ -120,6 +120,69 @@ def validate_cmd(
         raise typer.Exit(1)
 
 
+@network_app.command("report")
+def report_cmd(
+    network: PathOpt = None,
+    by: Annotated[
+        str, typer.Option(help="Rows: 'table', 'country' or 'both' (table x country).")
+    ] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    chart: Annotated[
+        Path | None, typer.Option(help="Also write a bar chart (.png, .svg or .pdf).")
+    ] = None,
+) -> None:
+    """Data quality: the share of figures sourced vs estimated, by table and country."""
+    from corridors.network.report import data_quality, plot_data_quality
+
+    if by not in ("table", "country", "both"):
+        console_err.print(
+            f"--by {by!r} is not one of table, country, both. Pick one of them.",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(2)
+    net = load_network(network)
+    q = data_quality(net)
+    keys = {"table": ["table"], "country": ["country"], "both": ["table", "country"]}[by]
+    g = q.groupby(keys, as_index=False, sort=False)[["figures", "sourced", "estimated"]].sum()
+    g["share_sourced"] = (g["sourced"] / g["figures"]).round(3)
+    total = q[["figures", "sourced", "estimated"]].sum()
+    if chart is not None:
+        plot_data_quality(q, chart)
+    if as_json:
+        print_json(
+            {
+                "network": net.name,
+                "by": by,
+                "rows": g.to_dict("records"),
+                "total": {k: int(v) for k, v in total.items()}
+                | {"share_sourced": round(float(total["sourced"] / total["figures"]), 3)},
+            }
+        )
+        return
+    t = Table(title=f"Data quality of network {net.name!r}: figures sourced vs estimated")
+    for col in (*keys, "figures", "sourced", "estimated", "% sourced"):
+        t.add_column(col, justify="left" if col in keys else "right")
+    for r in g.itertuples(index=False):
+        t.add_row(
+            *[str(getattr(r, k)) for k in keys],
+            str(r.figures),
+            str(r.sourced),
+            str(r.estimated),
+            f"{100 * r.share_sourced:.0f}",
+        )
+    t.add_row(
+        *(["all"] + [""] * (len(keys) - 1)),
+        str(int(total["figures"])),
+        str(int(total["sourced"])),
+        str(int(total["estimated"])),
+        f"{100 * total['sourced'] / total['figures']:.0f}",
+    )
+    console.print(t)
+    if chart is not None:
+        console.print(f"wrote {chart}")
+
+
 @network_app.command("export")
 def export_cmd(
     out: Annotated[

@@ -18,9 +18,23 @@ from corridors.routing import RouteOptions, pareto_routes
 def route_cmd(
     origin: Annotated[str, typer.Argument(help="Origin: node id or place name.")],
     destination: Annotated[str, typer.Argument(help="Destination: node id or place name.")],
-    teu: Annotated[float | None, typer.Option(help="Containers, in TEU (FEU = 2 TEU).")] = None,
+    teu: Annotated[float | None, typer.Option(help="Containers, in 20-ft boxes (TEU).")] = None,
+    feu: Annotated[
+        float | None,
+        typer.Option(help="Containers, in 40-ft boxes (FEU), priced per FEU as sold."),
+    ] = None,
     tonnes: Annotated[float | None, typer.Option(help="Bulk cargo, in tonnes.")] = None,
-    cargo: Annotated[str, typer.Option(help="container, or bulk/grain.")] = "container",
+    cargo: Annotated[
+        str,
+        typer.Option(
+            help="container, bulk/grain, or a cargo class: container_std, container_hv, grain, "
+            "dry_bulk, liquid_bulk."
+        ),
+    ] = "container",
+    carbon_price: Annotated[
+        float | None,
+        typer.Option(help="Carbon price, USD per t CO2e (well-to-wheel); default 0."),
+    ] = None,
     avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
     no: Annotated[
         list[str] | None,
@@ -48,7 +62,8 @@ def route_cmd(
     ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
-    if cargo.lower() in ("grain", "bulk", "wheat") and teu is None and tonnes is None:
+    bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
+    if cargo.lower() in bulk_words and teu is None and tonnes is None:
         tonnes = 1.0
     if tonnes is not None and cargo == "container":
         cargo = "bulk"
@@ -59,7 +74,9 @@ def route_cmd(
         destination,
         cargo=cargo,
         teu=teu,
+        feu=feu,
         tonnes=tonnes,
+        carbon_price_usd_per_t=carbon_price,
         avoid_countries=avoid,
         avoid_modes=no or (),
         departure=dt.date.fromisoformat(depart) if depart else None,
@@ -95,7 +112,7 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
     c = opts.consignment
     title = (
         f"{nodes.at[opts.origin, 'name']} -> {nodes.at[opts.destination, 'name']}: "
-        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo.value}"
+        f"{c.units:g} {c.unit_name} {c.commodity or c.cargo_class}"
     )
     t = Table(title=title)
     for col, just in (
@@ -103,8 +120,9 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
         ("corridor", "left"),
         ("days", "right"),
         ("USD", "right"),
-        ("USD/" + ("FEU" if c.unit_name == "TEU" else "t"), "right"),
-        ("t CO2", "right"),
+        ("USD/" + c.unit_name, "right"),
+        ("t CO2e WTW", "right"),
+        ("TTW", "right"),
         ("km", "right"),
         ("borders", "right"),
         ("gauge chg", "right"),
@@ -113,15 +131,15 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
         ("", "left"),
     ):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
-    per = 2.0 if c.unit_name == "TEU" else 1.0
     for k, it in enumerate(opts.options, start=1):
         t.add_row(
             str(k),
             it.corridor,
             f"{it.days:.1f}",
             f"{it.cost_usd:,.0f}",
-            f"{it.cost_usd / it.quantity * per:,.0f}",
-            f"{it.co2_kg / 1000:.2f}",
+            f"{it.cost_usd / it.quantity:,.0f}",
+            f"{it.co2_wtw_kg / 1000:.2f}",
+            f"{it.co2_ttw_kg / 1000:.2f}",
             f"{it.distance_km:,.0f}",
             str(it.border_crossings),
             str(it.gauge_changes),
@@ -130,3 +148,5 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
             ", ".join(it.tags),
         )
     console.print(t)
+    if opts.options:
+        console.print(f"CO2e: {opts.options[0].co2_factor_set}")

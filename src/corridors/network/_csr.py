@@ -10,19 +10,19 @@ change gauge or mode by "leaving and re-entering" a node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from corridors.network._schema import PORTS
-from corridors.network.enums import Cargo
+from corridors.network.enums import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, Cargo, Operation
 
 if TYPE_CHECKING:
+    from corridors.network.costs import CostModel
     from corridors.network.model import Network
 
-ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
 MODE_CODES = {"rail": 0, "road": 1, "ferry": 2, "sea": 3, "air": 4}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -31,15 +31,25 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class CompiledGraph:
     """CSR arrays of the port-level graph for one cargo type.
 
-    Per-arc arrays are in CSR order (sorted by tail). Units: hours, USD and kg CO2 per unit of
-    cargo (per TEU for containers, per tonne for bulk).
+    Per-arc arrays are in CSR order (sorted by tail). Units: hours, USD and kg CO2e per unit of
+    cargo (per TEU for containers, per tonne for bulk); the figures come from
+    :class:`corridors.network.costs.CostModel` (other units, dates and cargo classes:
+    ``CostModel().arc_figures(net, graph, unit=...)``).
 
     Attributes
     ----------
     indptr, head, tail
         CSR structure: arcs of vertex ``v`` are ``indptr[v]:indptr[v+1]``.
     time_h, cost_usd, co2_kg, length_km
-        Fixed figures per arc (running time plus border dwell; tariff plus border fees).
+        Fixed figures per arc (running time plus border dwell; tariff plus border fees);
+        ``co2_kg`` is well-to-wheel.
+    co2_ttw_kg
+        Tank-to-wheel kg CO2e per arc.
+    transfer
+        Row in the transfers table of gauge/mode-change arcs, -1 otherwise.
+    op
+        :class:`~corridors.network.enums.Operation` code of transfer and access arcs, -1 for
+        links.
     headway_h
         Hours between sailings (0 = no waiting); waiting is added by the routing kernel.
     sailing_mask
@@ -85,6 +95,9 @@ class CompiledGraph:
     vdf_beta: np.ndarray
     vertex_node: np.ndarray
     vertex_port: np.ndarray
+    co2_ttw_kg: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    transfer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    op: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     @property
     def n_vertices(self) -> int:
@@ -104,8 +117,17 @@ def _sailing_mask(days: str) -> int:
     return mask
 
 
-def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
-    """Build the :class:`CompiledGraph` of ``net`` for ``cargo`` (see module docstring)."""
+def compile_graph(
+    net: Network, cargo: Cargo, *, cost_model: CostModel | None = None
+) -> CompiledGraph:
+    """Build the :class:`CompiledGraph` of ``net`` for ``cargo`` (see module docstring).
+
+    The structure (vertices, arcs) comes from the tables; every arc's time, cost and CO2 from
+    ``cost_model`` (default :class:`~corridors.network.costs.CostModel`) for one TEU or tonne.
+    """
+    from corridors.network.costs import CostModel, default_unit
+
+    cost_model = CostModel() if cost_model is None else cost_model
     nodes = net.nodes
     links = net.links.reset_index(drop=True)
     node_index = {n: k for k, n in enumerate(nodes.index)}
@@ -113,7 +135,6 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
     cidx = {c: k for k, c in enumerate(countries)}
     node_country = np.array([cidx[c] for c in nodes["country"]], dtype=np.int16)
     bulk = cargo is Cargo.BULK
-    t_per_unit = 1.0 if bulk else net.parameter("global", "t_per_teu")
 
     # Usable link directions for this cargo: a tariff must exist; bulk never flies.
     tariff = links["tariff_usd_per_t" if bulk else "tariff_usd_per_teu"].to_numpy(float)
@@ -159,6 +180,8 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
             "country_a",
             "country_b",
             "border",
+            "transfer",
+            "op",
             "cap",
             "vdf",
             "alpha",
@@ -176,6 +199,8 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
             "mode": -1,
             "link": -1,
             "border": 0,
+            "transfer": -1,
+            "op": -1,
             "cap": np.nan,
             "vdf": 0.0,
             "alpha": 0.15,
@@ -187,7 +212,6 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
 
     # 1. Link arcs.
     sailings = lk["sailings_per_week"].to_numpy(float)
-    border_cost = lk["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"].to_numpy(float)
     fa = lk["from_node"].map(node_index).to_numpy()
     fb = lk["to_node"].map(node_index).to_numpy()
     add(
@@ -197,9 +221,8 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         head=np.array(
             [port_vertex[(b, p)] for b, p in zip(lk["to_node"], lk["port"], strict=True)]
         ),
-        time_h=(lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float),
-        cost_usd=tariff[usable] + border_cost,
-        co2_kg=(lk["co2_g_per_tkm"] * lk["length_km"]).to_numpy(float) * t_per_unit / 1000.0,
+        time_h=0.0,
+        cost_usd=0.0,
         length_km=lk["length_km"].to_numpy(float),
         headway_h=np.where(sailings > 0, 168.0 / np.where(sailings > 0, sailings, 1.0), 0.0),
         sailing_mask=np.array([_sailing_mask(d) for d in lk["sailing_days"]], dtype=np.int64),
@@ -217,12 +240,15 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
 
     # 2. Transfers between ports of one node.
     tr = net.tables["transfers"]
+    tr = tr.reset_index(drop=True)
     specific = {
-        (r.node_id, frozenset((r.port_a, r.port_b))): r for r in tr.itertuples() if r.node_id != "*"
+        (r.node_id, frozenset((r.port_a, r.port_b))): r
+        for r in tr.itertuples(index=True)
+        if r.node_id != "*"
     }
     default = {
         frozenset((r.port_a, r.port_b)): r
-        for r in tr.itertuples()
+        for r in tr.itertuples(index=True)
         if r.node_id == "*" and r.kind == "mode_change"
     }
     t_rows = []
@@ -243,26 +269,29 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
                 if np.isnan(time) or np.isnan(cost):
                     continue  # this cargo cannot transfer here (e.g. no bulk reloading)
                 kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE
+                op = Operation.transfer(pa, pb).code
                 for a, b in ((pa, pb), (pb, pa)):
                     t_rows.append(
                         (
                             port_vertex[(node, a)],
                             port_vertex[(node, b)],
-                            time,
-                            cost,
+                            row.Index,
                             kind,
                             node_index[node],
+                            op,
                         )
                     )
     if t_rows:
-        ta = np.array(t_rows, dtype=float)
-        nidx = ta[:, 5].astype(int)
+        ta = np.array(t_rows, dtype=np.int64)
+        nidx = ta[:, 4]
         add(
-            tail=ta[:, 0].astype(int),
-            head=ta[:, 1].astype(int),
-            time_h=ta[:, 2],
-            cost_usd=ta[:, 3],
-            kind=ta[:, 4].astype(int),
+            tail=ta[:, 0],
+            head=ta[:, 1],
+            time_h=0.0,
+            cost_usd=0.0,
+            transfer=ta[:, 2],
+            kind=ta[:, 3],
+            op=ta[:, 5],
             country_a=node_country[nidx],
             country_b=node_country[nidx],
         )
@@ -270,14 +299,14 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
     # 3. Access arcs (terminal handling at origin and destination).
     pn = pairs["node"].map(node_index).to_numpy()
     pv = np.arange(n, n + len(pairs))
-    h_time = nodes["handling_h"].to_numpy(float)[pn]
-    h_cost = nodes["handling_usd_per_t" if bulk else "handling_usd_per_teu"].to_numpy(float)[pn]
+    access_op = np.array([Operation.access(p).code for p in pairs["port"]], dtype=np.int64)
     for tail, head in ((pn, pv), (pv, pn)):
         add(
             tail=tail,
             head=head,
-            time_h=h_time,
-            cost_usd=h_cost,
+            time_h=0.0,
+            cost_usd=0.0,
+            op=access_op,
             kind=ARC_ACCESS,
             country_a=node_country[pn],
             country_b=node_country[pn],
@@ -290,6 +319,17 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
     indptr = np.zeros(n_vertices + 1, dtype=np.int64)
     np.add.at(indptr, arr["tail"] + 1, 1)
     indptr = np.cumsum(indptr)
+    skeleton = _Skeleton(
+        kind=arr["kind"].astype(np.int8),
+        link=arr["link"].astype(np.int64),
+        transfer=arr["transfer"].astype(np.int64),
+        tail=arr["tail"].astype(np.int64),
+        head=arr["head"].astype(np.int64),
+        vertex_node=vertex_node.astype(np.int64),
+        vertex_port=vertex_port,
+    )
+    fig = cost_model.arc_figures(net, skeleton, unit=default_unit(cargo))
+    arr["time_h"], arr["cost_usd"], arr["co2_kg"] = fig.time_h, fig.cost_usd, fig.co2_wtw_kg
     return CompiledGraph(
         cargo=cargo,
         n_nodes=n,
@@ -316,7 +356,23 @@ def compile_graph(net: Network, cargo: Cargo) -> CompiledGraph:
         vdf_beta=arr["beta"].astype(float),
         vertex_node=vertex_node.astype(np.int64),
         vertex_port=vertex_port,
+        co2_ttw_kg=fig.co2_ttw_kg.astype(float),
+        transfer=skeleton.transfer,
+        op=arr["op"].astype(np.int8),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Skeleton:
+    """The arc structure a :class:`CostModel` needs, before figures exist."""
+
+    kind: np.ndarray
+    link: np.ndarray
+    transfer: np.ndarray
+    tail: np.ndarray
+    head: np.ndarray
+    vertex_node: np.ndarray
+    vertex_port: np.ndarray
 
 
 __all__ = [

@@ -68,6 +68,11 @@ def resolve_links(net: Network) -> pd.DataFrame:
         links[dst] = links[dst].fillna(0.0)
     links["border_dwell_p90_h"] = np.maximum(links["border_dwell_p90_h"], links["border_dwell_h"])
     _queue_delay_parameters(net, links)
+    from corridors.network.costs import CostModel
+
+    wtw, ttw = CostModel().link_co2_g_per_tkm(net, links)
+    links["co2_wtw_g_per_tkm"], links["co2_ttw_g_per_tkm"] = wtw, ttw
+    links["co2_g_per_tkm"] = wtw
     links["countries"] = np.where(
         links["is_border"], links["from_country"] + "-" + links["to_country"], links["from_country"]
     )

@@ -23,6 +23,8 @@ UNIT_SUFFIXES = (
     "_deg",
     "_usd_per_teu_km",
     "_usd_per_t_km",
+    "_usd_per_feu",
+    "_usd_per_feu_km",
 )
 
 
@@ -55,6 +57,7 @@ class TableSpec:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     row_provenance: tuple[str, ...] = ()
     key: str | None = None
+    optional_file: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -154,12 +157,85 @@ PARAMETERS = TableSpec(
     row_provenance=("value",),
 )
 
-TABLES: tuple[TableSpec, ...] = (SOURCES, NODES, LINKS, CROSSINGS, TRANSFERS, PARAMETERS)
+RATES = TableSpec(
+    file="rates.csv",
+    required=("series", "link_class", "date", "reference_km", "source"),
+    optional=("rate_usd_per_feu", "rate_usd_per_t", "year", "note"),
+    numeric=("rate_usd_per_feu", "rate_usd_per_t", "reference_km"),
+    row_provenance=("rate_usd_per_feu", "rate_usd_per_t", "reference_km"),
+    optional_file=True,
+)
+
+PASSAGES = TableSpec(
+    file="passages.csv",
+    required=("passage", "closed_from", "source"),
+    optional=("closed_to", "year", "note"),
+    optional_file=True,
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    SOURCES,
+    NODES,
+    LINKS,
+    CROSSINGS,
+    TRANSFERS,
+    PARAMETERS,
+    RATES,
+    PASSAGES,
+)
 
 # Parameters every link class used by a link must define.
 CLASS_REQUIRED = ("speed_kmh", "tariff_usd_per_teu_km", "tariff_usd_per_t_km", "co2_g_per_tkm")
 CLASS_OPTIONAL = ("vdf", "vdf_alpha", "vdf_beta", "capacity_teu_per_day")
 KIND_PARAMETERS = ("handling_h", "handling_usd_per_teu", "handling_usd_per_t")
+OP_PARAMETERS = KIND_PARAMETERS
+
+# Every parameter the data model knows, by scope family, with its physical range (inclusive).
+# ``validate`` rejects unknown names, values outside the range and non-finite values.
+_TARIFF = (0.0, 50.0)
+PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "class": {
+        "speed_kmh": (1.0, 1000.0),
+        "tariff_usd_per_teu_km": _TARIFF,
+        "tariff_usd_per_feu_km": _TARIFF,
+        "tariff_usd_per_t_km": (0.0, 5.0),
+        "tariff_hopper_usd_per_t_km": (0.0, 5.0),
+        "tariff_gondola_usd_per_t_km": (0.0, 5.0),
+        "tariff_tank_usd_per_t_km": (0.0, 5.0),
+        "tariff_all_in": (0.0, 1.0),
+        "co2_g_per_tkm": (0.0, 2000.0),
+        "co2_wtw_g_per_tkm": (0.0, 2000.0),
+        "co2_ttw_g_per_tkm": (0.0, 2000.0),
+        "vdf": (0.0, 2.0),
+        "vdf_alpha": (0.0, 1e6),
+        "vdf_beta": (0.0, 20.0),
+        "capacity_teu_per_day": (0.0, 1e7),
+    },
+    "kind": dict.fromkeys(KIND_PARAMETERS, (0.0, 10000.0)),
+    "op": {
+        "handling_h": (0.0, 720.0),
+        "handling_usd_per_teu": (0.0, 1e4),
+        "handling_usd_per_t": (0.0, 1e3),
+    },
+    "country": {"rail_electric_share": (0.0, 1.0), "grid_g_per_kwh": (0.0, 1500.0)},
+    "cargo": {"value_of_time_usd_per_teu_h": (0.0, 1e3), "value_of_time_usd_per_t_h": (0.0, 10.0)},
+    "global": {
+        "t_per_teu": (1.0, 30.0),
+        "value_of_time_usd_per_teu_h": (0.0, 1e3),
+        "value_of_time_usd_per_t_h": (0.0, 10.0),
+        "teu_per_train": (1.0, 500.0),
+        "teu_price_share_of_feu": (0.3, 1.0),
+        "tariff_share_hopper": (0.05, 2.0),
+        "tariff_share_gondola": (0.05, 2.0),
+        "tariff_share_tank": (0.05, 2.0),
+        "carbon_price_usd_per_t": (0.0, 2000.0),
+        "rail_diesel_ttw_g_per_tkm": (0.0, 200.0),
+        "rail_diesel_wtw_g_per_tkm": (0.0, 250.0),
+        "rail_electric_kwh_per_tkm": (0.0, 0.5),
+        "hub_co2e_kg_per_teu": (0.0, 500.0),
+        "hub_co2e_kg_per_t": (0.0, 50.0),
+    },
+}
 GLOBAL_PARAMETERS = ("t_per_teu", "value_of_time_usd_per_teu_h", "value_of_time_usd_per_t_h")
 
 PORTS = ("rail1435", "rail1520", "rail1668", "road", "ferry", "sea", "air")

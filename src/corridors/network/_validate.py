@@ -5,6 +5,7 @@ Each problem is one line naming the file, the line in the file, the element and 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,15 +15,17 @@ import pycountry
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from corridors.errors import InvalidSpecError
 from corridors.network._schema import (
     CLASS_REQUIRED,
     GLOBAL_PARAMETERS,
+    PARAMETER_RANGES,
     PORTS,
     TABLES,
     UNIT_SUFFIXES,
     TableSpec,
 )
-from corridors.network.enums import GAUGES_MM, Mode, NodeKind, TransferKind
+from corridors.network.enums import GAUGES_MM, CargoClass, Mode, NodeKind, Operation, TransferKind
 
 Tables = dict[str, pd.DataFrame]
 
@@ -71,6 +74,11 @@ def read_tables(folder: Path) -> tuple[Tables, list[str]]:
     for spec in TABLES:
         stem = spec.file.removesuffix(".csv")
         path = folder / spec.file
+        if not path.is_file() and spec.optional_file:
+            tables[stem] = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.columns})
+            for col in spec.numeric:
+                tables[stem][col] = tables[stem][col].astype(float)
+            continue
         if not path.is_file():
             problems.append(
                 f"{spec.file}: file is missing from {folder}. Add it with the columns "
@@ -160,12 +168,27 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_links(t["links"], t["nodes"])
     for spec in (schema.NODES, schema.LINKS):
         problems += _check_group_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
-    for spec in (schema.CROSSINGS, schema.TRANSFERS, schema.PARAMETERS):
-        problems += _check_row_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
+    for spec in (
+        schema.CROSSINGS,
+        schema.TRANSFERS,
+        schema.PARAMETERS,
+        schema.RATES,
+        schema.PASSAGES,
+    ):
+        if spec.file.removesuffix(".csv") in t:
+            problems += _check_row_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)
+    for spec in schema.TABLES:
+        if spec.file.removesuffix(".csv") in t:
+            problems += _check_finite(spec, t[spec.file.removesuffix(".csv")])
     problems += _check_coords_provenance(t["nodes"], source_ids)
     problems += _check_crossings(t["crossings"], t["links"], t["nodes"])
     problems += _check_transfers(t["transfers"], t["nodes"], t["links"])
     problems += _check_parameters(t["parameters"], t["links"])
+    problems += _check_parameter_names(t["parameters"], t["links"], t["nodes"])
+    if "rates" in t:
+        problems += _check_rates(t["rates"], t["links"])
+    if "passages" in t:
+        problems += _check_passages(t["passages"], t["links"])
     problems += _check_connected(t["nodes"], t["links"])
     return problems
 
@@ -366,6 +389,7 @@ def _check_crossings(cross: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFra
         for col in ("dwell_h", "dwell_p90_h", "cost_usd_per_teu", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        problems += _above(where, row, _CROSSING_MAX)
         if row["dwell_p90_h"] < row["dwell_h"]:
             problems.append(f"{where}: dwell_p90_h is below the median dwell_h. Swap or fix them.")
     for i, row in links.iterrows():
@@ -402,10 +426,43 @@ def _check_transfers(tr: pd.DataFrame, nodes: pd.DataFrame, links: pd.DataFrame)
                 problems.append(
                     f"{where}: {col} {row[col]!r} is not a port. Use one of {', '.join(PORTS)}."
                 )
+        if row["port_a"] in PORTS and row["port_b"] in PORTS:
+            try:
+                Operation.transfer(row["port_a"], row["port_b"])
+            except InvalidSpecError:
+                problems.append(
+                    f"{where}: no terminal operation moves cargo between {row['port_a']} and "
+                    f"{row['port_b']}. Transfers are gauge changes, rail-ship, ship-ship, "
+                    "road-rail, road-ship or road-air."
+                )
         for col in ("time_container_h", "cost_usd_per_teu", "time_bulk_h", "cost_usd_per_t"):
             if row[col] < 0:
                 problems.append(f"{where}: {col} is negative ({row[col]:g}). Use a value >= 0.")
+        problems += _above(where, row, _TRANSFER_MAX)
     return problems
+
+
+# Physical upper bounds of crossing and transfer figures (a month of dwell; 10,000 USD a box).
+_CROSSING_MAX = {
+    "dwell_h": 720.0,
+    "dwell_p90_h": 1440.0,
+    "cost_usd_per_teu": 1e4,
+    "cost_usd_per_t": 1e3,
+}
+_TRANSFER_MAX = {
+    "time_container_h": 720.0,
+    "time_bulk_h": 720.0,
+    "cost_usd_per_teu": 1e4,
+    "cost_usd_per_t": 1e3,
+}
+
+
+def _above(where: str, row: pd.Series, limits: dict[str, float]) -> list[str]:
+    return [
+        f"{where}: {col} = {row[col]:g} is above its physical range (<= {hi:g}). Check the unit."
+        for col, hi in limits.items()
+        if np.isfinite(row[col]) and row[col] > hi
+    ]
 
 
 def _check_parameters(par: pd.DataFrame, links: pd.DataFrame) -> list[str]:
@@ -459,4 +516,150 @@ def _check_connected(nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
             f"nodes.csv: {len(members)} node(s) form an island not connected to the rest of the "
             f"network: {shown}. Add a link joining them or remove them."
         )
+    return problems
+
+
+def _check_finite(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    """Every number must be finite (``inf`` parses as a number but is no figure)."""
+    problems = []
+    for col in spec.numeric:
+        if col not in df.columns:
+            continue
+        vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+        for i in np.flatnonzero(np.isinf(vals)):
+            problems.append(
+                f"{_where(spec, df, int(i))}: {col} is infinite. Give a finite number in the "
+                "unit the column name gives."
+            )
+    return problems
+
+
+_SCOPE_HELP = "'global', 'class:<link_class>', 'kind:<node kind>', 'op:<operation>', " + (
+    "'country:<ISO2>' or 'cargo:<cargo class>'"
+)
+
+
+def _check_parameter_names(
+    par: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFrame
+) -> list[str]:
+    """Known scopes and parameter names, values in physical range (``PARAMETER_RANGES``)."""
+    from corridors.network._schema import PARAMETERS
+
+    targets = {
+        "class": set(links["link_class"]),
+        "kind": _KINDS,
+        "op": {o.value for o in Operation},
+        "country": _ISO2,
+        "cargo": {c.value for c in CargoClass},
+    }
+    problems = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in par.iterrows():
+        where = _where(PARAMETERS, par, int(i))
+        scope, name, value = str(row["scope"]), str(row["parameter"]), row["value"]
+        family, _, target = scope.partition(":")
+        family = "global" if scope == "global" else family
+        if family not in PARAMETER_RANGES or (family != "global" and not target):
+            problems.append(f"{where}: unknown scope {scope!r}. Use {_SCOPE_HELP}.")
+            continue
+        # A parameter set may cover link classes a network does not use (tiny networks,
+        # scenarios that add links later): only the other families must name known ids.
+        if family not in ("global", "class") and target not in targets[family]:
+            hint = ", ".join(sorted(targets[family])[:12])
+            problems.append(
+                f"{where}: scope {scope!r} names no known {family} ({hint}...). Fix the id or "
+                "remove the row."
+            )
+        ranges = PARAMETER_RANGES[family]
+        if name not in ranges:
+            problems.append(
+                f"{where}: {name!r} is not a parameter of {family} scopes. Use one of "
+                f"{', '.join(sorted(ranges))} (docs/data-model.md)."
+            )
+            continue
+        lo, hi = ranges[name]
+        if np.isfinite(value) and not lo <= value <= hi:
+            problems.append(
+                f"{where}: {scope} {name} = {value:g} is outside its physical range "
+                f"[{lo:g}, {hi:g}]. Check the unit and the figure."
+            )
+        key = (scope, name)
+        if key in seen:
+            problems.append(f"{where}: second row for {scope} {name}; first on line {seen[key]}.")
+        seen[key] = int(i) + 2
+    return problems
+
+
+def _is_date(value: object) -> bool:
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return len(str(value)) == 10
+
+
+def _check_passages(passages: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    """Dated closures of passages: a passage some link uses, ISO dates, from before to."""
+    from corridors.network._schema import PASSAGES
+
+    problems = []
+    # passages of links, plus the named sea passages (a scenario may close every link via one)
+    vias = {v for v in links["via"] if v} | {"Suez", "Cape", "Bosporus", "Panama", "Malacca"}
+    for i, row in passages.iterrows():
+        where = _where(PASSAGES, passages, int(i))
+        if row["passage"] not in vias:
+            problems.append(
+                f"{where}: passage {row['passage']!r} is the via of no link. Use one of "
+                f"{', '.join(sorted(vias))}."
+            )
+        if not _is_date(row["closed_from"]):
+            problems.append(f"{where}: closed_from {row['closed_from']!r} is not YYYY-MM-DD.")
+        to = row["closed_to"]
+        if to and not _is_date(to):
+            problems.append(f"{where}: closed_to {to!r} is not YYYY-MM-DD (or leave it empty).")
+        elif to and _is_date(row["closed_from"]) and str(to) < str(row["closed_from"]):
+            problems.append(f"{where}: closed_to is before closed_from. Swap or fix them.")
+    return problems
+
+
+def _check_rates(rates: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    """Dated rate series: known link class, ISO date, one positive rate, positive reference."""
+    from corridors.network._schema import RATES
+
+    problems = []
+    classes = set(links["link_class"])
+    series_class: dict[str, str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in rates.iterrows():
+        where = _where(RATES, rates, int(i))
+        if not row["series"]:
+            problems.append(f"{where}: series is empty. Name the index series.")
+        if row["link_class"] not in classes:
+            problems.append(
+                f"{where}: link_class {row['link_class']!r} is used by no link. Fix the class."
+            )
+        first = series_class.setdefault(row["series"], row["link_class"])
+        if first != row["link_class"]:
+            problems.append(
+                f"{where}: series {row['series']!r} is for {first!r} above; one series prices "
+                "one link class."
+            )
+        if not _is_date(row["date"]):
+            problems.append(f"{where}: date {row['date']!r} is not YYYY-MM-DD.")
+        feu, t = row["rate_usd_per_feu"], row["rate_usd_per_t"]
+        if np.isnan(feu) == np.isnan(t):
+            problems.append(
+                f"{where}: give exactly one of rate_usd_per_feu (containers) or rate_usd_per_t."
+            )
+        for col, val, hi in (("rate_usd_per_feu", feu, 1e5), ("rate_usd_per_t", t, 1e5)):
+            if not np.isnan(val) and not 0 < val <= hi:
+                problems.append(f"{where}: {col} = {val:g} is outside (0, {hi:g}].")
+        if not row["reference_km"] > 0:
+            problems.append(
+                f"{where}: reference_km must be the positive length of the lane the index measures."
+            )
+        key = (row["series"], row["date"])
+        if key in seen:
+            problems.append(f"{where}: second reading for {key}; first on line {seen[key]}.")
+        seen[key] = int(i) + 2
     return problems

@@ -73,7 +73,8 @@ class Network:
         nodes = self.tables["nodes"].copy()
         kinds = self._parameter_table("kind")
         for col in ("handling_h", "handling_usd_per_teu", "handling_usd_per_t"):
-            default = nodes["kind"].map(lambda k, c=col: kinds.get((k, c), 0.0))
+            # legacy kind defaults only; otherwise NaN = by terminal operation (CostModel)
+            default = nodes["kind"].map(lambda k, c=col: kinds.get((k, c), np.nan))
             nodes[col] = nodes[col].fillna(default).astype(float)
         return nodes.set_index("node_id", drop=False)
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
+from corridors.network.costs import COST_PARTS, FACTOR_SET
+from corridors.network.enums import Operation
 from corridors.routing._kernels import wait_hours
 
 if TYPE_CHECKING:
     from corridors.network._csr import CompiledGraph
+    from corridors.network.costs import ArcFigures
     from corridors.network.model import Network
     from corridors.routing.spec import Consignment
 
@@ -33,7 +36,9 @@ class Leg:
     distance_km, running_h, border_dwell_h, wait_h
         Length, running time, border dwell and sailing wait of the leg.
     cost_usd, co2_kg
-        For the whole consignment.
+        For the whole consignment; ``co2_kg`` is well-to-wheel (WTW).
+    co2_wtw_kg, co2_ttw_kg
+        Well-to-wheel and tank-to-wheel kg CO2e of the leg (ISO 14083 / GLEC v3).
     """
 
     mode: str
@@ -46,6 +51,8 @@ class Leg:
     wait_h: float
     cost_usd: float
     co2_kg: float
+    co2_wtw_kg: float = 0.0
+    co2_ttw_kg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,8 @@ class Itinerary:
     """One route option for a consignment, door to door.
 
     Times are hours in the breakdown and days in ``days``; cost in USD and CO2 in kg for the
-    whole consignment (``quantity`` units of ``unit``).
+    whole consignment (``quantity`` units of ``unit``). ``co2_kg`` is well-to-wheel; the
+    tank-to-wheel figure, hub (terminal) emissions and the factor set are reported beside it.
     """
 
     origin: str
@@ -76,10 +84,19 @@ class Itinerary:
     tags: list[str] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     """Every arc in travel order: ``kind`` (``link``, ``gauge_change``, ``transshipment``,
-    ``handling``), ``id`` (directed link id, else ``""``), ``node`` (where a transfer or
+    ``handling``), ``operation`` (terminal operation of transfers and handling, e.g.
+    ``rail_ship``), ``id`` (directed link id, else ``""``), ``node`` (where a transfer or
     handling happens), ``hours`` (fixed time incl. border dwell), ``border_dwell_h``,
     ``border_dwell_p90_h``, ``wait_h`` (sailing wait as computed), ``headway_h``,
     ``sailing_mask`` and ``link_class``. Reliability simulation draws on these."""
+    co2_wtw_kg: float = 0.0
+    """Well-to-wheel kg CO2e (equals ``co2_kg``)."""
+    co2_ttw_kg: float = 0.0
+    """Tank-to-wheel kg CO2e (direct emissions of the vehicles; electric traction is 0)."""
+    co2_hub_kg: float = 0.0
+    """Terminal (hub) emissions, included in both figures above."""
+    co2_factor_set: str = FACTOR_SET
+    """Name of the emission-factor set used."""
 
     @property
     def modes(self) -> list[str]:
@@ -172,8 +189,23 @@ def build_itinerary(
     arcs: list[int],
     consignment: Consignment,
     start_hour_of_week: float,
+    *,
+    figures: ArcFigures | None = None,
 ) -> Itinerary:
-    """Turn a list of arcs (origin access → destination access) into an :class:`Itinerary`."""
+    """Turn a list of arcs (origin access → destination access) into an :class:`Itinerary`.
+
+    ``figures`` are the per-arc costs and CO2 the search used (default: per unit of the
+    consignment from :class:`~corridors.network.costs.CostModel`); times are the graph's.
+    Costs are broken down by the terms of :data:`corridors.network.costs.COST_PARTS`.
+    """
+    if figures is None:
+        from corridors.network.costs import CostModel
+
+        figures = CostModel().arc_figures(net, g, unit=consignment.unit)
+    # time is the graph's own (callers may add equilibrium waits to it); money and CO2 are the
+    # cost model's for the consignment's unit, class and date
+    f_time, f_cost, f_co2 = g.time_h, figures.cost_usd, figures.co2_wtw_kg
+    f_ttw, parts = figures.co2_ttw_kg, figures.cost_parts
     links = net.link_records
     q = consignment.units
     t = 0.0
@@ -185,7 +217,8 @@ def build_itinerary(
         "handling": 0.0,
         "sailing_wait": 0.0,
     }
-    cb = {"freight": 0.0, "border": 0.0, "transfer": 0.0, "handling": 0.0}
+    cb = dict.fromkeys(COST_PARTS, 0.0)
+    ttw_total = hub_total = 0.0
     legs: list[Leg] = []
     cur: dict[str, Any] | None = None
     countries: list[str] = []
@@ -193,7 +226,6 @@ def build_itinerary(
     km_by_mode: dict[str, float] = {}
     classes: set[str] = set()
     via: list[str] = []
-    bulk = consignment.cargo.value == "bulk"
     co2_total = 0.0
     steps: list[dict[str, Any]] = []
     for e in arcs:
@@ -202,12 +234,17 @@ def build_itinerary(
         if g.headway_h[e] > 0:
             how = -1.0 if start_hour_of_week < 0 else start_hour_of_week + t
             wait = float(wait_hours(g.headway_h[e], int(g.sailing_mask[e]), how))
-        t += wait + float(g.time_h[e])
-        co2_total += float(g.co2_kg[e]) * q
+        t += wait + float(f_time[e])
+        co2_total += float(f_co2[e]) * q
+        ttw_total += float(f_ttw[e]) * q
+        for p in COST_PARTS:
+            cb[p] += float(parts[p][e]) * q
+        op = int(g.op[e]) if len(g.op) else -1
         step = {
             "kind": _STEP_KIND[kind],
+            "operation": list(Operation)[op].value if op >= 0 else "",
             "id": "",
-            "hours": float(g.time_h[e]),
+            "hours": float(f_time[e]),
             "wait_h": wait,
             "headway_h": float(g.headway_h[e]),
             "sailing_mask": int(g.sailing_mask[e]),
@@ -226,12 +263,9 @@ def build_itinerary(
                 border_dwell_p90_h=float(row["border_dwell_p90_h"]),
                 link_class=str(row["link_class"]),
             )
-            border_cost = float(row["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"])
-            tb["running"] += float(g.time_h[e]) - dwell
+            tb["running"] += float(f_time[e]) - dwell
             tb["border_dwell"] += dwell
             tb["sailing_wait"] += wait
-            cb["border"] += border_cost * q
-            cb["freight"] += (float(g.cost_usd[e]) - border_cost) * q
             borders += int(row["is_border"])
             km_by_mode[row["mode"]] = km_by_mode.get(row["mode"], 0.0) + float(row["length_km"])
             classes.add(str(row["link_class"]))
@@ -254,23 +288,27 @@ def build_itinerary(
                     "wait_h": 0.0,
                     "cost_usd": 0.0,
                     "co2_kg": 0.0,
+                    "co2_wtw_kg": 0.0,
+                    "co2_ttw_kg": 0.0,
                 }
             cur["nodes"].append(row["to_node"])
             cur["links"].append(str(row["link_id_dir"]))
             cur["distance_km"] += float(row["length_km"])
-            cur["running_h"] += float(g.time_h[e]) - dwell
+            cur["running_h"] += float(f_time[e]) - dwell
             cur["border_dwell_h"] += dwell
             cur["wait_h"] += wait
-            cur["cost_usd"] += float(g.cost_usd[e]) * q
-            cur["co2_kg"] += float(g.co2_kg[e]) * q
+            cur["cost_usd"] += float(f_cost[e]) * q
+            cur["co2_kg"] += float(f_co2[e]) * q
+            cur["co2_wtw_kg"] += float(f_co2[e]) * q
+            cur["co2_ttw_kg"] += float(f_ttw[e]) * q
         elif kind in (ARC_GAUGE, ARC_MODE):
             transfers += 1
             gauges += kind == ARC_GAUGE
-            tb["gauge_change" if kind == ARC_GAUGE else "transshipment"] += float(g.time_h[e])
-            cb["transfer"] += float(g.cost_usd[e]) * q
+            tb["gauge_change" if kind == ARC_GAUGE else "transshipment"] += float(f_time[e])
+            hub_total += float(f_co2[e]) * q
         elif kind == ARC_ACCESS:
-            tb["handling"] += float(g.time_h[e])
-            cb["handling"] += float(g.cost_usd[e]) * q
+            tb["handling"] += float(f_time[e])
+            hub_total += float(f_co2[e]) * q
     if cur is not None:
         legs.append(Leg(**cur))
     origin = str(g.node_ids[g.vertex_node[g.tail[arcs[0]]]])
@@ -295,6 +333,9 @@ def build_itinerary(
         unit=consignment.unit_name,
         via=sorted(set(via)),
         steps=steps,
+        co2_wtw_kg=co2_total,
+        co2_ttw_kg=ttw_total,
+        co2_hub_kg=hub_total,
     )
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, NoRouteError, explain
 from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
-from corridors.network.enums import Cargo, Mode
+from corridors.network.costs import ArcFigures, CostModel
+from corridors.network.enums import Cargo, CargoClass, Mode
 from corridors.network.model import Network
 from corridors.routing._kernels import dijkstra, pareto_search
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
@@ -116,14 +117,36 @@ class RouteOptions:
             "origin": self.origin,
             "destination": self.destination,
             "cargo": self.consignment.cargo.value,
+            "cargo_class": str(self.consignment.cargo_class),
             "quantity": self.consignment.units,
             "unit": self.consignment.unit_name,
             "options": [it.to_dict() for it in self.options],
         }
 
 
+def closed_passages(net: Network, when: dt.date | dt.datetime | None) -> list[str]:
+    """Passages (link ``via``) closed on ``when`` by ``passages.csv``; none without a date."""
+    table = net.tables.get("passages")
+    if when is None or table is None or len(table) == 0:
+        return []
+    day = (when.date() if isinstance(when, dt.datetime) else when).isoformat()
+    return sorted(
+        {
+            str(r.passage)
+            for r in table.itertuples()
+            if str(r.closed_from) <= day and (not r.closed_to or day <= str(r.closed_to))
+        }
+    )
+
+
 def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, str]) -> np.ndarray:
     ok = np.ones(g.n_arcs, dtype=np.bool_)
+    closed = closed_passages(net, spec.departure)
+    if closed:
+        via = net.links["via"].to_numpy(dtype=object)
+        is_link = g.kind == ARC_LINK
+        link_via = np.where(is_link, via[np.where(is_link, g.link, 0)], "")
+        ok &= ~np.isin(link_via, closed)
     if spec.avoid_modes:
         bad_modes = [MODE_CODES[Mode(m).value] for m in spec.avoid_modes]
         ok &= ~((g.kind == ARC_LINK) & np.isin(g.mode, bad_modes))
@@ -151,9 +174,49 @@ def _hour_of_week(departure: dt.datetime | None) -> float:
 
 
 def _consignment(
-    cargo: Cargo | str, teu: float | None, tonnes: float | None, commodity: str
+    cargo: Cargo | CargoClass | str,
+    teu: float | None,
+    tonnes: float | None,
+    commodity: str,
+    feu: float | None = None,
+    cargo_class: CargoClass | str | None = None,
 ) -> Consignment:
-    return Consignment(cargo=Cargo(cargo), teu=teu, tonnes=tonnes, commodity=commodity)
+    """A consignment from routing options; ``cargo`` may also name a cargo class."""
+    if cargo_class is None and isinstance(cargo, str) and not isinstance(cargo, Cargo):
+        key = cargo.strip().lower().replace("-", "_")
+        if key in {c.value for c in CargoClass}:
+            cargo_class = CargoClass(key)
+    if cargo_class is not None:
+        return Consignment(
+            teu=teu,
+            tonnes=tonnes,
+            feu=feu,
+            commodity=commodity,
+            cargo_class=CargoClass(cargo_class),
+        )
+    return Consignment(cargo=Cargo(cargo), teu=teu, tonnes=tonnes, feu=feu, commodity=commodity)
+
+
+def arc_figures(
+    network: Network,
+    g: CompiledGraph,
+    consignment: Consignment,
+    departure: dt.datetime | None = None,
+    cost_model: CostModel | None = None,
+) -> ArcFigures:
+    """Per-arc figures for one unit of ``consignment`` (cached per unit, class, date, model)."""
+    cm = CostModel() if cost_model is None else cost_model
+    day = None if departure is None else departure.date()
+    if g is not network.graph(g.cargo):  # a caller's own graph (e.g. with equilibrium waits)
+        return cm.arc_figures(
+            network, g, unit=consignment.unit, cargo_class=consignment.cargo_class, when=day
+        )
+    key = f"figures:{g.cargo.value}:{consignment.unit.value}:{consignment.cargo_class}:{day}:{cm}"
+    if key not in network._cache:
+        network._cache[key] = cm.arc_figures(
+            network, g, unit=consignment.unit, cargo_class=consignment.cargo_class, when=day
+        )
+    return network._cache[key]  # type: ignore[return-value]
 
 
 def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> NoRouteError:
@@ -199,6 +262,9 @@ def pareto_routes(
     departure: dt.date | dt.datetime | str | None = None,
     eps: float = 0.0,
     max_options: int | None = None,
+    feu: float | None = None,
+    cargo_class: CargoClass | str | None = None,
+    carbon_price_usd_per_t: float | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -209,7 +275,8 @@ def pareto_routes(
     origin, destination
         Node ids or place names (case-insensitive; typos get a "did you mean").
     cargo
-        ``"container"`` (give ``teu``) or ``"bulk"``/``"grain"`` (give ``tonnes``).
+        ``"container"`` (give ``teu`` or ``feu``) or ``"bulk"``/``"grain"`` (give ``tonnes``),
+        or a cargo class (``"container_hv"``, ``"dry_bulk"``, ``"liquid_bulk"``...).
     teu, tonnes
         Quantity; defaults to 1 TEU or 1 t.
     commodity
@@ -228,11 +295,18 @@ def pareto_routes(
         Relative dominance tolerance; 0 returns the exact Pareto set.
     max_options
         Keep only the best-ranked options (None = all).
+    feu
+        Quantity in 40-ft boxes, priced per FEU as sold (instead of ``teu``).
+    cargo_class
+        Demand class (wagon type for bulk tariffs, value of time); see ``CargoClass``.
+    carbon_price_usd_per_t
+        USD per t CO2e (well-to-wheel) added to costs; ``None`` = the network's parameter.
 
     Returns
     -------
     RouteOptions
-        Ranked by generalized cost; fastest, cheapest and greenest tagged.
+        Ranked by generalized cost; fastest, cheapest and greenest tagged. With a departure
+        date, sea and air legs are priced from the index level of that date (``rates.csv``).
 
     Raises
     ------
@@ -262,7 +336,8 @@ def pareto_routes(
     >>> opts.fastest.days < 20
     True
     """
-    consignment = _consignment(cargo, teu, tonnes, commodity)
+    consignment = _consignment(cargo, teu, tonnes, commodity, feu, cargo_class)
+    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
@@ -282,6 +357,7 @@ def pareto_routes(
             )
         )
     g = network.graph(consignment.cargo)
+    fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
     how = _hour_of_week(spec.departure)
@@ -289,8 +365,8 @@ def pareto_routes(
         g.indptr,
         g.head,
         g.time_h,
-        g.cost_usd,
-        g.co2_kg,
+        fig.cost_usd,
+        fig.co2_wtw_kg,
         g.headway_h,
         g.sailing_mask,
         g.kind,
@@ -309,10 +385,12 @@ def pareto_routes(
     if len(labels) == 0:
         raise _no_route(network, o, d, spec, consignment.cargo)
     its = [
-        build_itinerary(network, g, arcs_from_labels(pred, arc, int(k)), consignment, how)
+        build_itinerary(
+            network, g, arcs_from_labels(pred, arc, int(k)), consignment, how, figures=fig
+        )
         for k in labels
     ]
-    its = _rank(network, its, consignment)
+    its = _rank(network, its, consignment, cost_model)
     if max_options is not None:
         its = its[:max_options]
     return RouteOptions(origin=o, destination=d, consignment=consignment, spec=spec, options=its)
@@ -326,14 +404,18 @@ def _split(value: Iterable[Any] | str | None) -> list[Any]:
     return list(value)
 
 
-def _rank(net: Network, its: list[Itinerary], consignment: Consignment) -> list[Itinerary]:
-    vot = net.parameter(
-        "global",
-        "value_of_time_usd_per_t_h"
-        if consignment.cargo is Cargo.BULK
-        else "value_of_time_usd_per_teu_h",
+def _rank(
+    net: Network,
+    its: list[Itinerary],
+    consignment: Consignment,
+    cost_model: CostModel | None = None,
+) -> list[Itinerary]:
+    cm = CostModel() if cost_model is None else cost_model
+    vot = cm.value_of_time(net, consignment.cargo_class, consignment.unit)  # type: ignore[arg-type]
+    its = sorted(
+        its,
+        key=lambda i: cm.generalized_cost(i.cost_usd, i.days * 24.0, vot * consignment.units),
     )
-    its = sorted(its, key=lambda i: i.cost_usd + vot * consignment.units * i.days * 24.0)
     tags = {
         "fastest": min(its, key=lambda i: (i.days, i.cost_usd)),
         "cheapest": min(its, key=lambda i: (i.cost_usd, i.days)),
@@ -355,6 +437,10 @@ def route(
     tonnes: float | None = None,
     avoid_countries: Iterable[str] | str = (),
     avoid_modes: Iterable[Mode | str] | str = (),
+    feu: float | None = None,
+    cargo_class: CargoClass | str | None = None,
+    carbon_price_usd_per_t: float | None = None,
+    departure: dt.date | dt.datetime | str | None = None,
 ) -> Itinerary:
     """The single best itinerary for one objective (fast Dijkstra, no timetable).
 
@@ -367,8 +453,10 @@ def route(
     objective
         ``"days"``, ``"cost"`` (USD), ``"co2"`` (kg) or ``"generalized"`` (USD + value of time
         × hours, with the network's ``value_of_time_*`` parameter).
-    cargo, teu, tonnes, avoid_countries, avoid_modes
+    cargo, teu, tonnes, avoid_countries, avoid_modes, feu, cargo_class, carbon_price_usd_per_t
         As in :func:`pareto_routes`.
+    departure
+        Date whose sea/air index level prices the route (no timetable waits are modelled here).
 
     Returns
     -------
@@ -391,17 +479,22 @@ def route(
                 fix="Use one of: " + ", ".join(OBJECTIVES) + ".",
             )
         )
-    consignment = _consignment(cargo, teu, tonnes, "")
+    consignment = _consignment(cargo, teu, tonnes, "", feu, cargo_class)
+    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
+        departure=departure,  # type: ignore[arg-type]  # normalised in __post_init__
     )
     o, d = network.find_place(origin), network.find_place(destination)
     if o == d:
         raise ContradictoryOptionsError(f"Origin and destination are the same place ({o}).")
     g = network.graph(consignment.cargo)
+    fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
-    weight = arc_weights(network, g, objective)
+    weight = arc_weights(
+        network, g, objective, figures=fig, consignment=consignment, cost_model=cost_model
+    )
     src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
     dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
     if not np.isfinite(dist[dst]):
@@ -412,22 +505,32 @@ def route(
         e = int(pred[v])
         arcs.append(e)
         v = int(g.tail[e])
-    it = build_itinerary(network, g, arcs[::-1], consignment, -1.0)
+    it = build_itinerary(network, g, arcs[::-1], consignment, -1.0, figures=fig)
     it.tags.append(objective)
     return it
 
 
-def arc_weights(net: Network, g: CompiledGraph, objective: str) -> np.ndarray:
+def arc_weights(
+    net: Network,
+    g: CompiledGraph,
+    objective: str,
+    *,
+    figures: ArcFigures | None = None,
+    consignment: Consignment | None = None,
+    cost_model: CostModel | None = None,
+) -> np.ndarray:
     """Static per-arc weight for an objective (sailing wait = half the headway)."""
-    hours = g.time_h + 0.5 * g.headway_h
+    cm = CostModel() if cost_model is None else cost_model
+    time_h = g.time_h
+    cost = g.cost_usd if figures is None else figures.cost_usd
+    co2 = g.co2_kg if figures is None else figures.co2_wtw_kg
+    hours: np.ndarray = time_h + cm.expected_wait_h(g.headway_h)
     if objective == "days":
         return hours
     if objective == "cost":
-        return g.cost_usd.copy()
+        return cost.copy()
     if objective == "co2":
-        return g.co2_kg.copy()
-    vot = net.parameter(
-        "global",
-        "value_of_time_usd_per_t_h" if g.cargo is Cargo.BULK else "value_of_time_usd_per_teu_h",
-    )
-    return g.cost_usd + vot * hours
+        return co2.copy()
+    c = consignment or Consignment(cargo=g.cargo)
+    vot = cm.value_of_time(net, c.cargo_class, c.unit)  # type: ignore[arg-type]
+    return np.asarray(cm.generalized_cost(cost, hours, vot), dtype=float)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
-from corridors.network.enums import Cargo, Mode
+from corridors.network.enums import Cargo, CargoClass, Mode, Unit
 
 __all__ = ["Consignment", "RouteSpec"]
 
@@ -23,11 +23,17 @@ class Consignment:
     cargo
         ``"container"`` or ``"bulk"`` (grain and other bulk, counted in tonnes).
     teu
-        Number of TEU (containers only; one FEU = 2 TEU).
+        Number of 20-ft boxes (TEU; containers only).
     tonnes
         Tonnes (bulk only).
     commodity
         Free label, e.g. ``"wheat"``.
+    feu
+        Number of 40-ft boxes (containers only; priced as sold per FEU, not as two TEU).
+    cargo_class
+        Demand class (:class:`~corridors.network.enums.CargoClass`): wagon type and value of
+        time; default ``container_std`` for containers and ``grain`` for bulk. A class also
+        sets the cargo type (``cargo_class="dry_bulk"`` is bulk).
 
     Examples
     --------
@@ -35,15 +41,44 @@ class Consignment:
     80.0
     >>> Consignment(cargo="bulk", tonnes=5000, commodity="wheat").unit_name
     't'
+    >>> Consignment(feu=40).unit_name, Consignment(feu=40).units
+    ('FEU', 40.0)
     """
 
-    cargo: Cargo = Cargo.CONTAINER
+    cargo: Cargo = None  # type: ignore[assignment]  # resolved in __post_init__
     teu: float | None = None
     tonnes: float | None = None
     commodity: str = ""
+    feu: float | None = None
+    cargo_class: CargoClass | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "cargo", Cargo(self.cargo))
+        if self.cargo_class is not None:
+            cc = CargoClass(self.cargo_class)
+            object.__setattr__(self, "cargo_class", cc)
+            if self.cargo is not None and Cargo(self.cargo) is not cc.cargo:
+                raise ContradictoryOptionsError(
+                    explain(
+                        f"Cargo class {cc.value!r} is {cc.cargo.value} cargo, not {self.cargo}.",
+                        fix="Give the cargo class alone, or a matching cargo type.",
+                    )
+                )
+            object.__setattr__(self, "cargo", cc.cargo)
+        object.__setattr__(self, "cargo", Cargo(self.cargo or Cargo.CONTAINER))
+        if self.cargo_class is None:
+            default = CargoClass.GRAIN if self.cargo is Cargo.BULK else CargoClass.CONTAINER_STD
+            object.__setattr__(self, "cargo_class", default)
+        if self.feu is not None:
+            if self.cargo is not Cargo.CONTAINER or self.teu is not None or self.tonnes is not None:
+                raise ContradictoryOptionsError(
+                    explain(
+                        "A consignment in FEU was also given in TEU or tonnes, or as bulk.",
+                        fix="Give one quantity: --feu or --teu for containers, --tonnes for bulk.",
+                    )
+                )
+            if not self.feu > 0:
+                raise InvalidSpecError(f"feu must be positive, got {self.feu}.")
+            return
         if self.cargo is Cargo.CONTAINER:
             if self.tonnes is not None:
                 raise ContradictoryOptionsError(
@@ -70,13 +105,23 @@ class Consignment:
                 raise InvalidSpecError(f"tonnes must be positive, got {self.tonnes}.")
 
     @property
+    def unit(self) -> Unit:
+        """The unit the consignment is counted and priced in."""
+        if self.feu is not None:
+            return Unit.FEU
+        return Unit.TEU if self.cargo is Cargo.CONTAINER else Unit.TONNE
+
+    @property
     def units(self) -> float:
-        """Quantity in the cargo's unit (TEU or t)."""
+        """Quantity in the consignment's unit (TEU, FEU or t)."""
+        if self.feu is not None:
+            return float(self.feu)
         return float(self.teu if self.cargo is Cargo.CONTAINER else self.tonnes)  # type: ignore[arg-type]
 
     @property
     def unit_name(self) -> str:
-        return "TEU" if self.cargo is Cargo.CONTAINER else "t"
+        """``TEU``, ``FEU`` or ``t``."""
+        return self.unit.label
 
 
 def _as_date(value: dt.date | dt.datetime | str | None) -> dt.datetime | None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from corridors.errors import NetworkValidationError, ScenarioError, explain
 from corridors.network._schema import TABLES
+from corridors.network.enums import CargoClass, Operation
 from corridors.network.model import Network, load_network
 from corridors.scenarios.model import Change, Scenario, load_scenario, scenario_from_dict
 
@@ -250,8 +251,19 @@ class _Applier:
             known = sorted(set(self.t["links"]["link_class"]))
         elif kind == "kind":
             known = sorted(set(self.t["nodes"]["kind"]))
+        elif kind == "op":
+            known = [o.value for o in Operation]
+        elif kind == "country":
+            known = sorted(set(self.t["nodes"]["country"]))
+        elif kind == "cargo":
+            known = [c.value for c in CargoClass]
         else:
-            raise _ProblemError(explain(f"scope {scope!r} is not 'global', 'class:…' or 'kind:…'."))
+            raise _ProblemError(
+                explain(
+                    f"scope {scope!r} is not 'global', 'class:…', 'kind:…', 'op:…', "
+                    "'country:…' or 'cargo:…'."
+                )
+            )
         if val not in known:
             raise _unknown(f"{kind} in scope", val, known)
 
