@@ -8,7 +8,8 @@ columns GMNS has no field for (``country``, ``mode``, ``gauge_mm``, provenance â
 fields, which GMNS allows. ``capacity`` is left empty: GMNS counts passenger-car equivalents per
 hour per lane, corridors TEU per day (kept as ``capacity_teu_per_day``). The corridors tables
 with no GMNS counterpart (``crossings.csv``, ``transfers.csv``, ``parameters.csv``,
-``sources.csv``) are written beside them, so :func:`read_gmns` gets the same network back.
+``sources.csv`` and any other table of the data model) are written beside them, so
+:func:`read_gmns` gets the same network back.
 
 Import reads a GMNS folder. GMNS alone lacks what routing needs: a node's ``country`` and a
 link's ``mode`` (or an ``allowed_uses`` naming one of rail, road, ferry, sea, air) are required
@@ -41,7 +42,15 @@ GMNS_VERSION = 0.96
 """The GMNS version the export declares in ``config.csv``."""
 
 MILE_KM = 1.609344
-SIDE_TABLES = ("crossings.csv", "transfers.csv", "parameters.csv", "sources.csv")
+
+
+def _side_tables() -> tuple[str, ...]:
+    """The corridors tables GMNS has no place for (every table but nodes and links)."""
+    from corridors.network._schema import TABLES
+
+    return tuple(t.file for t in TABLES if t.file not in ("nodes.csv", "links.csv"))
+
+
 MODES = ("rail", "road", "ferry", "sea", "air")
 
 NODE_MAP = {"node_id": "node_id", "name": "name", "lon_deg": "x_coord", "lat_deg": "y_coord"}
@@ -137,10 +146,11 @@ def write_gmns(net: Network, folder: str | Path) -> list[Path]:
         path = out / f"{name}.csv"
         df.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
         written.append(path)
-    for stem in ("crossings", "transfers", "parameters", "sources"):
-        path = out / f"{stem}.csv"
-        raw[stem].to_csv(path, index=False)
-        written.append(path)
+    for file in _side_tables():
+        stem = file.removesuffix(".csv")
+        if stem in raw:
+            raw[stem].to_csv(out / file, index=False)
+            written.append(out / file)
     return written
 
 
@@ -216,8 +226,8 @@ def read_gmns(folder: str | Path, *, name: str | None = None) -> Network:
         nodes.to_csv(t / "nodes.csv", index=False)
         links.to_csv(t / "links.csv", index=False)
         sources.to_csv(t / "sources.csv", index=False)
-        for f in ("crossings.csv", "transfers.csv", "parameters.csv"):
-            if (src / f).is_file():
+        for f in _side_tables():
+            if f != "sources.csv" and (src / f).is_file():
                 shutil.copyfile(src / f, t / f)
         _empty_side_tables(t)
         if shapes:
