@@ -1,31 +1,43 @@
-"""Bounded load test of ``GET /api/route`` on 127.0.0.1: requests per second and p95 latency.
+"""Bounded load test of ``GET /api/route`` on 127.0.0.1: req/s, p50/p95/p99, dropped connections.
 
-Starts the API with uvicorn in this process (temporary SQLite), warms it, then sends a fixed
-number of route requests from a few client threads over a seeded list of OD pairs, and writes
-``benchmarks/results/api_load.md``. Loopback only, bounded by ``--requests`` and ``--seconds``.
+Starts ``corridors serve`` as a subprocess per server configuration (temporary SQLite,
+loopback only), warms it, then drives it with a minimal asyncio HTTP/1.1 keep-alive client
+(one connection per simulated client; cheap, so the client steals little of the 2 cores) at
+1, 4, 16 and 64 concurrent clients. Each level is bounded by ``--requests`` and ``--seconds``.
 
-Run: ``.venv/bin/python benchmarks/bench_api_load.py [--requests 300] [--concurrency 4]``
+Two query mixes:
+
+* ``repeat``: seeded random OD pairs among 15 places at 40 TEU (at most 210 distinct
+  queries, so after warm-up most answers come from the route cache; a realistic web-map mix);
+* ``unique``: the same pairs with a distinct TEU quantity per request, near 40 TEU (every
+  request is a cache miss: routing, GeoJSON and JSON are computed each time).
+
+Server configurations (peers in the same run): ``2 workers + cache`` (what ``corridors serve
+--workers 2`` does) and ``1 worker, no cache`` (the single-process server without the cache).
+A dropped connection is one that was reset or closed before a full response arrived; 429
+answers (admission control) are counted separately. The load average is recorded before and
+after each configuration. Results: ``benchmarks/results/api_load.{md,json}``.
+
+Run: ``python benchmarks/bench_api_load.py [--requests 2000] [--seconds 40]``
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import json
+import os
 import platform
 import random
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import urllib.parse
 from pathlib import Path
-from typing import ClassVar
-
-import httpx
-import uvicorn
-
-from corridors.api import create_app
 
 PLACES = [
     "Xian",
@@ -44,99 +56,201 @@ PLACES = [
     "Minsk",
     "Astana",
 ]
-OUT = Path(__file__).resolve().parent / "results" / "api_load.md"
+LEVELS = (1, 4, 16, 64)
+CONFIGS = {
+    "2 workers + cache": ["--workers", "2"],
+    "1 worker, no cache": ["--workers", "1", "--cache-entries", "0"],
+}
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
-class RouteLoad:
-    """asv-style: parametrised by concurrency, seeded, bounded by a timeout."""
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
-    params: ClassVar[list[int]] = [1, 4]
-    seed = 0
-    timeout = 120.0
 
-    def __init__(self, requests: int = 300) -> None:
-        self.requests = requests
+def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
+    db = Path(tempfile.mkdtemp(prefix="corridors-bench-")) / "bench.sqlite"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from corridors.cli import main; main()",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--database",
+        f"sqlite:///{db}",
+        *args,
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode() if proc.stderr else "died"
+                raise RuntimeError(err) from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 120 s")
 
-    def setup(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        db = Path(tempfile.mkdtemp(prefix="corridors-bench-")) / "bench.sqlite"
-        app = create_app(database_url=f"sqlite:///{db}")
-        cfg = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(cfg)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{self.port}/api/route"
 
-    def teardown(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
-    def time_routes(self, concurrency: int) -> dict[str, float]:
-        rng = random.Random(self.seed)
-        pairs = [tuple(rng.sample(PLACES, 2)) for _ in range(self.requests)]
-        with httpx.Client(timeout=30) as c:  # warm-up: compile and cache both cargo graphs
-            c.get(self.url, params={"origin": "Xian", "destination": "Duisburg"})
-        lat: list[float] = []
-        codes: dict[int, int] = {}
-        deadline = time.perf_counter() + self.timeout
 
-        def one(pair: tuple[str, str], client: httpx.Client) -> None:
-            if time.perf_counter() > deadline:
-                return
-            t = time.perf_counter()
-            r = client.get(self.url, params={"origin": pair[0], "destination": pair[1], "teu": 40})
-            lat.append(time.perf_counter() - t)
-            codes[r.status_code] = codes.get(r.status_code, 0) + 1
+def _paths(mix: str, n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        o, d = rng.sample(PLACES, 2)
+        # unique: a distinct quantity per request near 40 TEU (same work, never a cache hit)
+        teu = 40 if mix == "repeat" else round(40 + 10 * seed + 0.001 * (k + 1), 3)
+        q = urllib.parse.urlencode({"origin": o, "destination": d, "teu": teu})
+        out.append(f"/api/route?{q}")
+    return out
 
-        t0 = time.perf_counter()
-        with httpx.Client(timeout=30) as client, ThreadPoolExecutor(concurrency) as pool:
-            list(pool.map(lambda p: one(p, client), pairs))
-        wall = time.perf_counter() - t0
-        lat.sort()
-        return {
-            "concurrency": concurrency,
-            "requests": len(lat),
-            "rps": len(lat) / wall,
-            "p50_ms": 1000 * statistics.median(lat),
-            "p95_ms": 1000 * lat[int(0.95 * (len(lat) - 1))],
-            "max_ms": 1000 * lat[-1],
-            "errors_5xx": sum(n for code, n in codes.items() if code >= 500),
-            "ok": codes.get(200, 0),
-        }
+
+async def _one(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str, port: int
+) -> int:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    await reader.readexactly(length)
+    return status
+
+
+async def _level(port: int, paths: list[str], clients: int, seconds: float) -> dict[str, object]:
+    queue = list(reversed(paths))
+    lat: list[float] = []
+    codes: dict[int, int] = {}
+    dropped = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        nonlocal dropped
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while queue and time.perf_counter() < deadline:
+                path = queue.pop()
+                t = time.perf_counter()
+                try:
+                    status = await _one(reader, writer, path, port)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    dropped += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    continue
+                lat.append(time.perf_counter() - t)
+                codes[status] = codes.get(status, 0) + 1
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    wall = time.perf_counter() - t0
+    lat.sort()
+
+    def q(p: float) -> float:
+        return 1000 * lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
+
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "ok": codes.get(200, 0),
+        "refused_429": codes.get(429, 0),
+        "other": sum(n for c, n in codes.items() if c not in (200, 429)),
+        "dropped": dropped,
+        "rps": len(lat) / wall,
+        "p50_ms": 1000 * statistics.median(lat) if lat else float("nan"),
+        "p95_ms": q(0.95),
+        "p99_ms": q(0.99),
+        "max_ms": 1000 * lat[-1] if lat else float("nan"),
+        "wall_s": wall,
+    }
+
+
+def run(requests: int, seconds: float, configs: list[str], mixes: list[str]) -> list[dict]:
+    rows = []
+    for name in configs:
+        port = _free_port()
+        load0 = os.getloadavg()
+        proc = _start(CONFIGS[name], port)
+        try:
+            # warm-up: numba caches, both cargo graphs, every worker (several connections)
+            asyncio.run(_level(port, _paths("repeat", 64, 99), 8, 120))
+            for mix in mixes:
+                for level, clients in enumerate(LEVELS):
+                    paths = _paths(mix, requests, seed=1 + level)
+                    r = asyncio.run(_level(port, paths, clients, seconds))
+                    r |= {"config": name, "mix": mix, "load_before": os.getloadavg()[0]}
+                    rows.append(r)
+                    print(json.dumps(r), flush=True)
+        finally:
+            _stop(proc)
+        for r in rows:
+            if r["config"] == name:
+                r["load_config_start"] = load0[0]
+    return rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=300)
-    ap.add_argument("--concurrency", type=int, nargs="*", default=RouteLoad.params)
+    ap.add_argument("--requests", type=int, default=2000, help="per level (bound)")
+    ap.add_argument("--seconds", type=float, default=40.0, help="per level (bound)")
+    ap.add_argument("--config", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--mix", nargs="*", default=["repeat", "unique"])
     args = ap.parse_args()
-    bench = RouteLoad(args.requests)
-    bench.setup()
-    try:
-        rows = [bench.time_routes(c) for c in args.concurrency]
-    finally:
-        bench.teardown()
+    started = dt.datetime.now(dt.UTC)
+    rows = run(args.requests, args.seconds, args.config, args.mix)
     lines = [
         "# API load: `GET /api/route` on 127.0.0.1",
         "",
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · Python {platform.python_version()} · "
-        f"{platform.machine()} · uvicorn, 1 process · bundled network · seeded random OD pairs "
-        f"from {len(PLACES)} places, 40 TEU, default options (top 12, eps 0.02).",
+        f"{started:%Y-%m-%d %H:%M} UTC · Python {platform.python_version()} · "
+        f"{platform.machine()} · {os.cpu_count()} cores (shared with other work: see load "
+        "average) · bundled network · asyncio keep-alive client, one connection per client · "
+        f"bounds: {args.requests} requests or {args.seconds:g} s per level.",
         "",
-        "| client threads | requests | 200 OK | 5xx | req/s | p50 ms | p95 ms | max ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "Command: `python benchmarks/bench_api_load.py "
+        f"--requests {args.requests} --seconds {args.seconds:g}`",
+        "",
+        "| server | mix | clients | requests | 200 | 429 | other | dropped | req/s | p50 ms | "
+        "p95 ms | p99 ms | max ms | load avg |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['concurrency']} | {r['requests']} | {r['ok']} | {r['errors_5xx']} | "
-            f"{r['rps']:.1f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |"
+            f"| {r['config']} | {r['mix']} | {r['clients']} | {r['requests']} | {r['ok']} | "
+            f"{r['refused_429']} | {r['other']} | {r['dropped']} | {r['rps']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.0f} | "
+            f"{r['load_before']:.2f} |"
         )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += [
+        "",
+        "`repeat`: ≤ 210 distinct queries (cache hits after the first of each); `unique`: "
+        "every request a new query (no cache hit). Goal (issue 15 item 5): ≥ 500 req/s on "
+        "2 cores and p99 < 200 ms at 64 clients, 0 dropped connections.",
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "api_load.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "api_load.json").write_text(
+        json.dumps({"started": started.isoformat(), "rows": rows}, indent=1), encoding="utf-8"
+    )
     print("\n".join(lines))
 
 

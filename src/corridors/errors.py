@@ -20,10 +20,12 @@ __all__ = [
     "InvalidSpecError",
     "JobError",
     "JobNotReadyError",
+    "LimitExceededError",
     "MissingDependencyError",
     "NetworkValidationError",
     "NoRouteError",
     "ScenarioError",
+    "ServiceUnavailableError",
     "UnknownPlaceError",
     "explain",
 ]
@@ -134,6 +136,43 @@ class JobNotReadyError(JobError):
     """A job that exists but has no result (still queued or running, or failed)."""
 
     http_status = 409
+
+
+class LimitExceededError(InvalidSpecError):
+    """A request or input larger than a stated limit (samples, runs, changes, bytes, jobs).
+
+    Parameters
+    ----------
+    message
+        What/why/fix text; it states the limit.
+    field
+        The offending field (``"n"``, ``"changes"``, ``"body"``…).
+    limit
+        The limit's value.
+    status
+        HTTP status for the REST API (422 by default; 413 for bodies, 429 for load).
+    """
+
+    http_status = 422
+
+    def __init__(
+        self, message: str, *, field: str, limit: float | int, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.limit = limit
+        if status is not None:
+            self.http_status = status
+
+
+class ServiceUnavailableError(CorridorsError):
+    """A service the call needs (the database) is down or read-only for now; retry later."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class MissingDependencyError(ImportError, CorridorsError):

@@ -38,7 +38,10 @@ def test_invalid_spec(kwargs: dict[str, object], match: str) -> None:
 
 
 def test_demand_class_zeroes_diagonal_and_freezes() -> None:
-    c = DemandClass("teu", np.array([[3.0, 1.0], [2.0, 4.0]]))
+    from corridors.errors import CorridorsWarning
+
+    with pytest.warns(CorridorsWarning, match=r"2 intrazonal cell\(s\) totalling 7 "):
+        c = DemandClass("teu", np.array([[3.0, 1.0], [2.0, 4.0]]))
     assert c.total == 3.0
     with pytest.raises(ValueError, match="read-only"):
         c.matrix[0, 1] = 9.0

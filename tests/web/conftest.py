@@ -74,7 +74,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+    # The tests drive the page with evaluated JavaScript, which the page's CSP forbids;
+    # test_csp.py checks the page itself under its CSP.
+    ctx = browser.new_context(viewport={"width": 1366, "height": 800}, bypass_csp=True)
     pg = ctx.new_page()
     pg.external_requests = []  # type: ignore[attr-defined]
 

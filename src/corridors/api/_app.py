@@ -6,17 +6,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corridors.api._docs import add_offline_docs
+from corridors.api._guard import Guard
+from corridors.api._problems import add_error_handlers, patch_openapi
+from corridors.api._settings import ServerSettings
 from corridors.api._state import ApiState
-from corridors.errors import CorridorsError
 from corridors.network.model import Network, load_network
 from corridors.storage import Store
 
@@ -24,7 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    *, database_url: str | None = None, network: Network | None = None, job_workers: int = 2
+    *,
+    database_url: str | None = None,
+    network: Network | None = None,
+    job_workers: int = 2,
+    settings: ServerSettings | None = None,
 ) -> FastAPI:
     """Build the corridors REST API and web map.
 
@@ -38,15 +41,32 @@ def create_app(
         The base network (default: the bundled one).
     job_workers
         Threads that run background jobs.
+    settings
+        Limits, access control and pools (default :class:`ServerSettings`: loopback hosts,
+        no token, 1 MB bodies, 32 active jobs, 2 compute threads).
 
     Returns
     -------
     fastapi.FastAPI
+
+    Raises
+    ------
+    corridors.errors.ServiceUnavailableError
+        When the database cannot be opened (down, or read-only without ``read_only``).
+    corridors.errors.JobError
+        (409) When another server holds the database's lock (``settings.lease``).
     """
     from corridors.api import _jobs, _network, _route, _scenarios, _select
 
+    cfg = settings or ServerSettings()
     net = network if network is not None else load_network()
-    store = Store(database_url)
+    store = Store(database_url, read_only=cfg.read_only)
+    if cfg.lease and not cfg.read_only:
+        try:
+            store.acquire_lease()
+        except Exception:
+            store.close()
+            raise
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,12 +82,14 @@ def create_app(
         docs_url=None,  # served offline by _docs.add_offline_docs
         redoc_url=None,
     )
-    app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers)
+    app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers, settings=cfg)
     for module in (_route, _network, _scenarios, _jobs, _select):
         app.include_router(module.router, prefix="/api")
-    _add_error_handlers(app)
+    add_error_handlers(app)
+    patch_openapi(app)
     _add_web(app)
     add_offline_docs(app)
+    app.add_middleware(Guard, settings=cfg)
     return app
 
 
@@ -78,34 +100,6 @@ def _version() -> str:
         return version("corridors")
     except PackageNotFoundError:
         return "0"
-
-
-def _error(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": kind, "detail": detail, **extra})
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(CorridorsError)
-    async def corridors_error(_request: Request, exc: CorridorsError) -> JSONResponse:
-        return _error(exc.http_status, type(exc).__name__, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path"))
-            problems.append(f"{loc or 'request'}: {e.get('msg', 'invalid')}")
-        detail = "Invalid request: " + "; ".join(problems) + "."
-        return _error(422, "ValidationError", detail, problems=problems)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, "HTTPError", str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover
-        log.exception("unexpected error", exc_info=exc)
-        return _error(500, type(exc).__name__, "Internal error; this is a bug, please report it.")
 
 
 def _add_web(app: FastAPI) -> None:

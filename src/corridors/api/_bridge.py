@@ -33,22 +33,29 @@ def _attr(module: str, name: str, feature: str) -> Any:
     return fn
 
 
-def parse_scenario(body: dict[str, Any], name: str) -> Any:
-    """Validate a scenario document with the scenarios library (if it offers a parser)."""
+def parse_scenario(body: dict[str, Any], name: str, resolver: Any = None) -> Any:
+    """Validate a scenario document with the scenarios library (if it offers a parser).
+
+    ``inherits`` resolves through ``resolver`` (default: shipped scenarios only), never
+    through the file system: a request cannot make the server read a file."""
     mod = _try("corridors.scenarios")
     fn = getattr(mod, "scenario_from_dict", None)
     if fn is not None:
-        return fn(body, name=name)
+        from corridors.scenarios.model import shipped_resolver
+
+        return fn(body, name=name, resolver=resolver or shipped_resolver)
     cls = getattr(mod, "Scenario", None)
     if cls is not None and hasattr(cls, "from_dict"):
         return cls.from_dict(body)
     return body
 
 
-def apply_scenario(network: Network, body: dict[str, Any], name: str) -> Network:
+def apply_scenario(
+    network: Network, body: dict[str, Any], name: str, resolver: Any = None
+) -> Network:
     """A new network with the scenario applied; ``network`` is untouched."""
     fn = _attr("corridors.scenarios", "apply_scenario", "Applying scenarios")
-    scenario = parse_scenario(body, name)
+    scenario = parse_scenario(body, name, resolver)
     try:
         out = fn(network, scenario)
     except CorridorsError:
@@ -57,6 +64,7 @@ def apply_scenario(network: Network, body: dict[str, Any], name: str) -> Network
         raise ScenarioError(explain(f"Scenario {name!r} cannot be applied: {exc}.")) from exc
     if not isinstance(out, Network):  # e.g. (network, report)
         out = out[0]
+    assert isinstance(out, Network)
     return out
 
 
@@ -74,6 +82,7 @@ def run_assignment(
     max_iterations: int,
     demand_scale: float,
     progress: Any,
+    resolver: Any = None,
 ) -> dict[str, Any]:
     """Equilibrium flows of the baseline demand on the base network or a scenario's.
 
@@ -100,7 +109,9 @@ def run_assignment(
     net = network
     if scenario is not None:
         apply = _attr("corridors.scenarios", "apply_scenario", "Applying scenarios")
-        net, demand = apply(network, parse_scenario(scenario, scenario["name"]), demand=demand)
+        net, demand = apply(
+            network, parse_scenario(scenario, scenario["name"], resolver), demand=demand
+        )
     if demand_scale != 1.0:
         demand = demand.scaled(demand_scale)
     spec = AssignmentSpec(max_iterations=max_iterations, target_gap=1e-4)

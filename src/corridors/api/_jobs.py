@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import traceback
+import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from corridors._progress import Progress
 from corridors.api import _bridge
 from corridors.api._json import json_safe
-from corridors.api._state import BASE, ApiState, get_state
+from corridors.api._state import BASE, ApiState, client_key, get_state
 from corridors.errors import CorridorsError, JobError, explain
 from corridors.routing import pareto_routes
 
@@ -102,6 +102,7 @@ def _run_assignment(state: ApiState, job: AssignmentJob, progress: _Reporter) ->
         max_iterations=job.max_iterations,
         demand_scale=job.demand_scale,
         progress=progress,
+        resolver=state.resolver,
     )
     return {"kind": "assignment", "scenario": job.scenario, **out}
 
@@ -116,11 +117,26 @@ def _execute(state: ApiState, job_id: str, job: SweepJob | AssignmentJob) -> Non
         else:
             result = _run_assignment(state, job, reporter)
         store.finish_job(job_id, json_safe(result))
+        return
     except CorridorsError as exc:
-        store.fail_job(job_id, str(exc))
-    except Exception as exc:  # a bug: keep the server up, record it on the job
-        log.exception("job %s crashed", job_id)
-        store.fail_job(job_id, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+        error = str(exc)
+    except Exception as exc:  # a bug or the database: keep the server up, log the trace
+        error_id = uuid.uuid4().hex[:12]
+        log.error("job %s failed, error %s", job_id, error_id, exc_info=exc)
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            error = f"The database failed while the job ran (error {error_id}); submit it again."
+        else:
+            error = (
+                f"Internal error {error_id}; the server log has the details. Please report it "
+                "with this id."
+            )
+    try:
+        store.fail_job(job_id, error)
+    except Exception:  # the store is down too: record the failure when it is back
+        log.warning("job %s: cannot record its failure yet; retrying", job_id)
+        state.record_failure_later(job_id, error)
 
 
 def _check_inputs(state: ApiState, job: SweepJob | AssignmentJob) -> None:
@@ -136,11 +152,18 @@ def _check_inputs(state: ApiState, job: SweepJob | AssignmentJob) -> None:
 
 
 @router.post("/jobs", status_code=202, summary="Submit a background job (sweep or assignment)")
-def submit_job(job: JobIn, state: Annotated[ApiState, Depends(get_state)]) -> dict[str, Any]:
-    """Returns the job record at once; poll ``GET /api/jobs/{id}`` for status and progress."""
+def submit_job(
+    job: JobIn, request: Request, state: Annotated[ApiState, Depends(get_state)]
+) -> dict[str, Any]:
+    """Returns the job record at once; poll ``GET /api/jobs/{id}`` for status and progress.
+
+    Refused with 429 (and ``Retry-After``) when the server already has its limit of queued
+    and running jobs, or the client has its own limit."""
+    client = client_key(request)
+    state.admit_job(client)
     _check_inputs(state, job)
     rec = state.store.create_job(job.kind, job.model_dump(mode="json"))
-    state.submit(_execute, state, rec["id"], job)
+    state.submit(_execute, state, rec["id"], job, job_id=rec["id"], client=client)
     return rec
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field, model_validator
 
+from corridors._yaml import MAX_DEPTH, load_yaml
 from corridors.api import _bridge
 from corridors.api._json import json_safe
 from corridors.api._state import BASE, ApiState, get_state, shipped_records
-from corridors.errors import ScenarioError, explain
+from corridors.errors import LimitExceededError, ScenarioError, explain
 
 router = APIRouter(tags=["scenarios"])
 
@@ -49,12 +49,7 @@ class ScenarioUpdate(BaseModel):
 
 def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[str, Any]:
     if text is not None:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ScenarioError(
-                explain(f"Scenario {name!r}: the YAML does not parse: {exc}.")
-            ) from exc
+        doc = load_yaml(text, what=f"scenario {name!r}")
         if not isinstance(doc, dict):
             raise ScenarioError(
                 explain(
@@ -64,6 +59,7 @@ def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[
             )
         body = doc
     assert body is not None
+    _check_depth(name, body)
     body = json_safe(body)
     body["name"] = name
     base = body.get("base", "bundled")
@@ -77,21 +73,44 @@ def _document(name: str, body: dict[str, Any] | None, text: str | None) -> dict[
         )
     inherits = body.get("inherits")
     if inherits is not None and (
-        not isinstance(inherits, str) or not re.fullmatch(NAME, inherits) or "." in inherits
+        not isinstance(inherits, str)
+        or not re.fullmatch(NAME, inherits)
+        or inherits.lower().endswith((".yaml", ".yml", ".toml"))
     ):
         raise ScenarioError(
             explain(
-                f"Scenario {name!r}: inherits {inherits!r} must name a shipped scenario.",
-                fix="Give a shipped scenario's name, not a file path.",
+                f"Scenario {name!r}: inherits {inherits!r} must name a saved or shipped scenario.",
+                why="The server never reads files named in requests.",
+                fix="Give a saved or shipped scenario's name, not a file path.",
             )
         )
     return body
 
 
+def _check_depth(name: str, doc: Any) -> None:
+    """Refuse documents nested deeper than the YAML limit (JSON bodies too)."""
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise LimitExceededError(
+                explain(
+                    f"Scenario {name!r} nests deeper than {MAX_DEPTH} levels.",
+                    fix="Flatten it; scenarios need only a few levels.",
+                ),
+                field="body",
+                limit=MAX_DEPTH,
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def _check(state: ApiState, name: str, body: dict[str, Any]) -> None:
     """Parse and apply the scenario once, so a saved scenario is always usable."""
     try:
-        _bridge.apply_scenario(state.network, body, name)
+        _bridge.apply_scenario(state.network, body, name, state.resolver)
     except _bridge.FeatureUnavailableError:
         return  # store it anyway; it is checked when the scenarios library is there
 

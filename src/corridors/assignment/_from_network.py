@@ -229,6 +229,29 @@ def baseline_demand(net: Network) -> ODMatrices:
     return ODMatrices.from_long(df, zones=list(net.nodes.index.astype(str)), source="baseline.csv")
 
 
+DEMAND_UNITS = {"container": "TEU/year", "bulk": "t/year"}
+"""The unit a demand class of each cargo must be given in (flows are per year)."""
+
+
+def check_demand_units(demand: ODMatrices, class_cargo: Mapping[str, str]) -> None:
+    """Raise :class:`~corridors.errors.DemandError` when a class's stated unit is not the
+    one its cargo is assigned in (:data:`DEMAND_UNITS`); classes without a unit pass."""
+    for name, unit in (demand.units or {}).items():
+        want = DEMAND_UNITS.get(class_cargo.get(name, ""))
+        if want is None or not unit:
+            continue
+        if unit.replace(" ", "").lower() != want.lower():
+            raise DemandError(
+                explain(
+                    f"Demand class {name!r} is in {unit!r}, but {class_cargo[name]} demand is "
+                    f"assigned in {want}.",
+                    why="Capacities are per year in TEU-equivalent; another unit would be "
+                    "silently mis-scaled.",
+                    fix=f"Convert the values to {want} and write that in the unit column.",
+                )
+            )
+
+
 def assign_network(
     net: Network,
     demand: ODMatrices,
@@ -265,6 +288,7 @@ def assign_network(
         For zones that differ from the network's nodes or a class without a cargo.
     """
     cmap = dict(CLASS_CARGO if class_cargo is None else class_cargo)
+    check_demand_units(demand, cmap)
     cg = corridor_graph(net) if corridor is None else corridor
     if tuple(demand.zones) != cg.zones:
         demand = ODMatrices.from_long(demand.to_long(), zones=list(cg.zones), source="demand")

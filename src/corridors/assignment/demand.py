@@ -145,6 +145,18 @@ class ODMatrices:
                     fix=f"Use one of {list(self.matrices)}.",
                 )
             )
+        for k, (orgs, dsts, f) in enumerate(pairs, start=1):
+            if not (np.isfinite(f) and f >= 0):
+                raise DemandError(explain(f"Scale factor {f!r} of block #{k} must be ≥ 0."))
+            if len(orgs) == 0 or len(dsts) == 0:
+                side = "origins" if len(orgs) == 0 else "destinations"
+                raise DemandError(
+                    explain(
+                        f"Demand block #{k} (factor {f:g}) selects no {side}.",
+                        why="A pattern that matches no zone would silently leave demand unchanged.",
+                        fix="Check the country code or zone names (e.g. CN:KZ=2.6).",
+                    )
+                )
         out = {}
         for name, m in self.matrices.items():
             a = m * factor * classes.get(name, 1.0)
@@ -212,13 +224,13 @@ class ODMatrices:
         d["destination"] = d["destination"].astype(str)
         d["class"] = d["class"].astype(str)
         vals = pd.to_numeric(d["value"], errors="coerce")
-        bad = vals.isna() | (vals < 0)
+        bad = vals.isna() | (vals < 0) | ~np.isfinite(vals.fillna(0.0).astype(float))
         if bad.any():
             r = d[bad].iloc[0]
             raise DemandError(
                 explain(
-                    f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric or "
-                    f"negative value, e.g. {r['origin']}→{r['destination']} "
+                    f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric, infinite "
+                    f"or negative value, e.g. {r['origin']}→{r['destination']} "
                     f"({r['class']}) = {r['value']!r}.",
                     fix="Demand is a non-negative number.",
                 )
@@ -259,5 +271,15 @@ class ODMatrices:
             m[g["origin"].map(pos).to_numpy(), g["destination"].map(pos).to_numpy()] = g["value"]
             mats[str(name)] = m
             if "unit" in g.columns and g["unit"].notna().any():
-                units[str(name)] = str(g["unit"].dropna().iloc[0])
+                found = sorted({str(u).strip() for u in g["unit"].dropna()} - {""})
+                if len(found) > 1:
+                    raise DemandError(
+                        explain(
+                            f"{source}: class {name!r} mixes units {found}.",
+                            why="One matrix holds one unit; mixed rows would be added up.",
+                            fix="Convert the rows to one unit (e.g. TEU/year).",
+                        )
+                    )
+                if found:
+                    units[str(name)] = found[0]
         return cls(tuple(zl), mats, units)

@@ -188,6 +188,20 @@ class DemandClass:
                     fix="Fix the matrix; use 0 for no demand.",
                 )
             )
+        intra = float(np.trace(m))
+        if intra > 0:
+            import warnings
+
+            from corridors.errors import CorridorsWarning
+
+            warnings.warn(
+                f"Demand class {self.name!r}: {int((np.diag(m) > 0).sum())} intrazonal cell(s) "
+                f"totalling {intra:g} ({intra / max(float(m.sum()), 1e-300):.1%} of the class) "
+                "are not assigned: a trip within one zone uses no link. Remove them from the "
+                "matrix to silence this warning.",
+                CorridorsWarning,
+                stacklevel=2,
+            )
         np.fill_diagonal(m, 0.0)
         m.setflags(write=False)
         object.__setattr__(self, "matrix", m)

@@ -230,6 +230,8 @@ def sweep_cmd(
     console.print(f"{len(table) - len(failed)} of {len(table)} runs succeeded; table in {out}")
     for _, row in failed.iterrows():
         console_err.print(f"[red]run {row['run']} failed:[/] {row['error']}", highlight=False)
+    if len(failed):
+        raise typer.Exit(1)  # the table holds every run; the exit code says some failed
 
 
 @scenario_app.command("validate")

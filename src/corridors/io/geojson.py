@@ -24,31 +24,60 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _coords(net: Network) -> dict[str, tuple[float, float]]:
+    """Node id → (lon, lat) rounded to 5 decimals (~1 m), built once per network (the
+    network is immutable)."""
+    got = net._cache.get("geojson_coords")
+    if got is None:
+        nodes = net.nodes
+        got = {
+            str(n): (round(float(lon), 5), round(float(lat), 5))
+            for n, lon, lat in zip(
+                nodes.index,
+                nodes["lon_deg"].to_numpy(float),
+                nodes["lat_deg"].to_numpy(float),
+                strict=True,
+            )
+        }
+        net._cache["geojson_coords"] = got
+    return got  # type: ignore[return-value]
+
+
 def _line(net: Network, node_ids: list[str]) -> list[list[float]]:
-    nodes = net.nodes
-    coords: list[list[float]] = []
-    for n in node_ids:
-        coords.append([float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])])
-    return coords
+    coords = _coords(net)
+    return [list(coords[n]) for n in node_ids]
 
 
 def _shapes(net: Network) -> dict[str, list[list[float]]]:
-    geo = net.tables.get("geometry")
-    if geo is None or not len(geo):
-        return {}
-    return dict(zip(geo["link_id"], geo["coordinates"], strict=True))
+    got = net._cache.get("geojson_shapes")
+    if got is None:
+        geo = net.tables.get("geometry")
+        got = (
+            {}
+            if geo is None or not len(geo)
+            else {
+                lid: [[round(float(x), 5), round(float(y), 5)] for x, y in line]
+                for lid, line in zip(geo["link_id"], geo["coordinates"], strict=True)
+            }
+        )
+        net._cache["geojson_shapes"] = got
+    return got  # type: ignore[return-value]
 
 
 def _continuous(coords: list[list[float]]) -> list[list[float]]:
-    """Round and unwrap longitudes so lines stay continuous across the antimeridian."""
+    """Unwrap longitudes so lines stay continuous across the antimeridian (the coordinates
+    come rounded to 5 decimals from the per-network caches)."""
     out: list[list[float]] = []
+    prev = None
     for lon, lat in coords:
-        if out:
-            while lon - out[-1][0] > 180:
+        if prev is not None and not -180 <= lon - prev <= 180:
+            while lon - prev > 180:
                 lon -= 360
-            while lon - out[-1][0] < -180:
+            while lon - prev < -180:
                 lon += 360
-        out.append([round(lon, 5), round(lat, 5)])
+            lon = round(lon, 5)
+        out.append([lon, lat])
+        prev = lon
     return out
 
 
@@ -59,11 +88,11 @@ def _link_line(
     shape = shapes.get(link_id)
     if shape is None:
         return _line(net, [a, b])
-    start = net.nodes.loc[a, ["lon_deg", "lat_deg"]].to_numpy(float)
+    start = _coords(net)[a]
     forward = abs(shape[0][0] - start[0]) + abs(shape[0][1] - start[1]) <= abs(
         shape[-1][0] - start[0]
     ) + abs(shape[-1][1] - start[1])
-    return [list(map(float, c)) for c in (shape if forward else shape[::-1])]
+    return shape if forward else shape[::-1]  # not copied: _continuous builds new lists
 
 
 def network_to_geojson(net: Network) -> dict[str, Any]:

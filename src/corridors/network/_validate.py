@@ -129,6 +129,24 @@ def _check_columns(spec: TableSpec, df: pd.DataFrame) -> list[str]:
     return problems
 
 
+# Largest physically sensible value of node and link figures (crossings, transfers and
+# parameters have their own ranges below). Anything above is a typo or an overflow.
+UPPER_BOUNDS: dict[str, dict[str, float]] = {
+    "nodes.csv": {
+        "handling_h": 8760.0,  # a year
+        "handling_usd_per_teu": 1e5,
+        "handling_usd_per_t": 1e4,
+    },
+    "links.csv": {
+        "length_km": 40_075.0,  # the equator
+        "speed_kmh": 1200.0,  # faster than any freighter
+        "capacity_teu_per_day": 1e7,
+        "sailings_per_week": 1000.0,
+    },
+}
+"""File → column → largest accepted value (in the column's unit)."""
+
+
 def _parse_numbers(spec: TableSpec, df: pd.DataFrame) -> list[str]:
     problems = []
     for col in spec.numeric:
@@ -140,7 +158,30 @@ def _parse_numbers(spec: TableSpec, df: pd.DataFrame) -> list[str]:
                 f"{_where(spec, df, int(i))}: {col} = {df.at[int(i), col]!r} is not a number. "
                 "Write a plain number in the unit the column name gives (no units or commas)."
             )
+        if col in spec.required:
+            for i in np.flatnonzero(raw.isna().to_numpy()):
+                problems.append(
+                    f"{_where(spec, df, int(i))}: required {col} is empty. Give the figure "
+                    "(with its source); an empty value would be read as unknown or zero."
+                )
         df[col] = num.astype(float)
+    return problems
+
+
+def _check_ranges(spec: TableSpec, df: pd.DataFrame) -> list[str]:
+    """Node and link figures beyond :data:`UPPER_BOUNDS` (infinite ones: ``_check_finite``)."""
+    problems = []
+    for col, hi in UPPER_BOUNDS.get(spec.file, {}).items():
+        if col not in df.columns:
+            continue
+        arr = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            over = np.isfinite(arr) & (np.abs(arr) > hi)
+        for i in np.flatnonzero(over):
+            problems.append(
+                f"{_where(spec, df, int(i))}: {col} = {arr[i]:g} is beyond the physical "
+                f"range (at most {hi:g}). Check the unit and the number of digits."
+            )
     return problems
 
 
@@ -160,6 +201,8 @@ def validate_tables(t: Tables) -> list[str]:
     from corridors.network import _schema as schema
 
     problems: list[str] = []
+    for spec in (schema.NODES, schema.LINKS):
+        problems += _check_ranges(spec, t[spec.file.removesuffix(".csv")])
     source_ids = set(t["sources"]["source_id"])
     problems += _check_unique(schema.SOURCES, t["sources"])
     problems += _check_unique(schema.NODES, t["nodes"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -137,9 +138,32 @@ class Itinerary:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
-        d = asdict(self)
+        d: dict[str, Any] = _plain(self)
         d["modes"] = self.modes
         return d
+
+
+_LEAF = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (leaves here are immutable): same
+    result, several times faster on itineraries with many steps."""
+    if isinstance(value, _LEAF):
+        return value
+    if isinstance(value, list):
+        return [v if isinstance(v, _LEAF) else _plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if isinstance(v, _LEAF) else _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in fields(value):
+            v = getattr(value, f.name)
+            out[f.name] = v if isinstance(v, _LEAF) else _plain(v)
+        return out
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return copy.deepcopy(value)
 
 
 _STEP_KIND = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -172,11 +173,14 @@ class RouteSpec:
     def __post_init__(self) -> None:
         countries = tuple(sorted({c.strip().upper() for c in _iter(self.avoid_countries) if c}))
         for c in countries:
-            if len(c) != 2 or not c.isalpha():
+            if len(c) != 2 or not c.isalpha() or c not in _iso2():
                 raise InvalidSpecError(
                     explain(
-                        f"avoid_countries has {c!r}, which is not a country code.",
-                        fix="Use ISO 3166 alpha-2 codes such as RU, BY, IR.",
+                        f"avoid_countries has {c!r}, which is not an ISO 3166-1 alpha-2 "
+                        "country code.",
+                        why="An unknown code would avoid nothing and the route could cross the "
+                        "country meant.",
+                        fix=_suggest_country(c),
                     )
                 )
         object.__setattr__(self, "avoid_countries", countries)
@@ -188,13 +192,50 @@ class RouteSpec:
                 )
             )
         object.__setattr__(self, "avoid_modes", modes)
-        if self.max_transshipments is not None and self.max_transshipments < 0:
-            raise InvalidSpecError("max_transshipments must be >= 0.")
-        if self.max_days is not None and not self.max_days > 0:
-            raise InvalidSpecError(f"max_days must be positive, got {self.max_days}.")
+        if self.max_transshipments is not None and (
+            isinstance(self.max_transshipments, bool)
+            or not isinstance(self.max_transshipments, int)
+            or self.max_transshipments < 0
+        ):
+            raise InvalidSpecError(
+                f"max_transshipments must be a whole number >= 0, got {self.max_transshipments!r}."
+            )
+        if self.max_days is not None and not 0 < self.max_days < float("inf"):
+            raise InvalidSpecError(f"max_days must be a finite number > 0, got {self.max_days}.")
         if not 0 <= self.eps < 1:
             raise InvalidSpecError(f"eps must be in [0, 1), got {self.eps}.")
         object.__setattr__(self, "departure", _as_date(self.departure))
+
+
+# Countries of the corridors (suggested first when a code is mistyped).
+_CORRIDOR_COUNTRIES = (
+    "RU", "KZ", "CN", "BY", "PL", "DE", "AZ", "GE", "TR", "IR", "TM", "UZ", "KG", "MN", "LT",
+    "LV", "UA", "AM", "AF", "NL", "BE", "FR", "IT", "EG", "IN", "PK", "RO", "BG", "HU", "SK", "CZ",
+)  # fmt: skip
+
+
+@functools.cache
+def _iso2() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def _rank(code: str) -> int:
+    return _CORRIDOR_COUNTRIES.index(code) if code in _CORRIDOR_COUNTRIES else 99
+
+
+def _suggest_country(code: str) -> str:
+    """``Did you mean 'RU'?`` for a mistyped alpha-2 code (one letter off, corridor first)."""
+    iso = _iso2()
+    near = [
+        c
+        for c in sorted(iso, key=lambda x: (_rank(x), x))
+        if len(code) == 2 and sum(a != b for a, b in zip(c, code, strict=True)) == 1
+    ]
+    if near:
+        return "Did you mean " + " or ".join(repr(c) for c in near[:4]) + "?"
+    return "Use ISO 3166-1 alpha-2 codes such as RU, BY, IR."
 
 
 def _iter(value: Iterable[str] | str | None) -> Iterable[str]:

@@ -19,27 +19,33 @@ applied, so every error comes before anything runs.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from corridors.errors import ScenarioError, explain
+from corridors._yaml import load_yaml
+from corridors.errors import LimitExceededError, ScenarioError, explain
 
 __all__ = [
+    "MAX_CHANGES",
     "OPS",
     "Change",
     "Scenario",
     "load_scenario",
     "scenario_from_dict",
+    "shipped_resolver",
     "shipped_scenarios",
 ]
 
 NUM = (int, float)
+MAX_CHANGES = 5_000
+"""Most changes in one scenario (inherited ones included)."""
+MAX_INHERITS = 16
+"""Longest chain of ``inherits``."""
 _SELECT = {
     "link_id": str,
     "links": list,
@@ -244,6 +250,17 @@ def _check_change(name: str, i: int, raw: Any) -> Change:
             raise ScenarioError(
                 explain(f"{where}: field {k!r} = {v!r} should be a {_type_name(allowed[k])}.")
             )
+        if k in schema.required and isinstance(v, str) and not v.strip():
+            raise ScenarioError(
+                explain(f"{where}: required field {k!r} is empty.", fix=f"Give {k} a value.")
+            )
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ScenarioError(
+                explain(
+                    f"{where}: field {k!r} = {v!r} is not a finite number.",
+                    fix="Give a plain number (YAML .nan and .inf are not accepted).",
+                )
+            )
     _check_numbers(where, op, fields)
     return Change(op=op, fields=dict(fields), index=i)
 
@@ -262,6 +279,14 @@ def _check_numbers(where: str, op: str, fields: dict[str, Any]) -> None:
             continue
         if not isinstance(v, NUM) or isinstance(v, bool):
             raise ScenarioError(explain(f"{where}: {k} = {v!r} is not a number."))
+        if not math.isfinite(v):
+            raise ScenarioError(
+                explain(
+                    f"{where}: {k} = {v!r} is not a finite number.",
+                    why="NaN or infinite figures make every cost and time on the link meaningless.",
+                    fix="Give a plain number (YAML .nan and .inf are not accepted).",
+                )
+            )
         if v < 0:
             raise ScenarioError(
                 explain(
@@ -278,8 +303,16 @@ def _check_numbers(where: str, op: str, fields: dict[str, Any]) -> None:
         )
 
 
+Resolver = Callable[[str], "Scenario"]
+"""Maps an ``inherits`` reference to the parent scenario (see :func:`scenario_from_dict`)."""
+
+
 def scenario_from_dict(
-    doc: Mapping[str, Any], *, name: str | None = None, path: Path | None = None
+    doc: Mapping[str, Any],
+    *,
+    name: str | None = None,
+    path: Path | None = None,
+    resolver: Resolver | None = None,
 ) -> Scenario:
     """Build a :class:`Scenario` from a parsed document, checking every change's fields.
 
@@ -291,6 +324,11 @@ def scenario_from_dict(
         Name to use when the document has none.
     path
         File the document came from (``inherits`` and ``base`` paths are relative to it).
+    resolver
+        How ``inherits`` is looked up. Default: a bare name is a shipped scenario, and a
+        path (with a ``/`` or a ``.yaml``/``.yml``/``.toml`` suffix) a file relative to
+        ``path``. Services pass :func:`shipped_resolver` (or their own, for saved
+        scenarios) so that no request can make them read a file.
 
     Raises
     ------
@@ -306,7 +344,81 @@ def scenario_from_dict(
     Traceback (most recent call last):
     corridors.errors.ScenarioError: ... unknown op 'close_link'. Did you mean 'close_links'...?
     """
+    if resolver is not None:
+        return _from_dict_resolved(doc, name=name, resolver=resolver, seen=())
     return _from_dict(doc, name=name, path=path, seen=())
+
+
+def shipped_resolver(ref: str) -> Scenario:
+    """Resolve ``inherits`` to a shipped scenario only (never a file path)."""
+    shipped = shipped_scenarios()
+    if ref not in shipped:
+        raise ScenarioError(
+            explain(
+                f"inherits {ref!r} is not a shipped scenario.",
+                why="Here scenarios may only inherit saved or shipped scenarios, never files.",
+                fix=_suggest(ref, list(shipped)),
+            )
+        )
+    return _load(shipped[ref], seen=())
+
+
+def _from_dict_resolved(
+    doc: Mapping[str, Any], *, name: str | None, resolver: Resolver, seen: tuple[str, ...]
+) -> Scenario:
+    own = _from_dict(
+        {k: v for k, v in doc.items() if k != "inherits"} if isinstance(doc, Mapping) else doc,
+        name=name,
+        path=None,
+        seen=(),
+    )
+    ref = doc.get("inherits")
+    if not ref:
+        return own
+    if not isinstance(ref, str):
+        raise ScenarioError(explain(f"Scenario {own.name!r}: inherits must be a name."))
+    parent = resolver(ref)
+    chain = (*parent.parents, parent.name)
+    if own.name in chain:
+        raise ScenarioError(
+            explain(
+                f"Scenario {own.name!r} inherits in a cycle: {' -> '.join((own.name, *chain))}.",
+                fix="Remove one 'inherits' of the loop.",
+            )
+        )
+    return _limited(
+        Scenario(
+            name=own.name,
+            description=own.description,
+            base=str(doc.get("base") or parent.base),
+            changes=(*parent.changes, *own.changes),
+            parents=chain,
+        )
+    )
+
+
+def _limited(sc: Scenario) -> Scenario:
+    if len(sc.changes) > MAX_CHANGES:
+        raise LimitExceededError(
+            explain(
+                f"Scenario {sc.name!r} has {len(sc.changes):,} changes (inherited included), "
+                f"above the limit of {MAX_CHANGES:,}.",
+                fix="Select links by class, mode or country instead of one change per link.",
+            ),
+            field="changes",
+            limit=MAX_CHANGES,
+        )
+    if len(sc.parents) > MAX_INHERITS:
+        raise LimitExceededError(
+            explain(
+                f"Scenario {sc.name!r} inherits through {len(sc.parents)} scenarios, above the "
+                f"limit of {MAX_INHERITS}.",
+                fix="Merge some of them.",
+            ),
+            field="inherits",
+            limit=MAX_INHERITS,
+        )
+    return sc
 
 
 def _from_dict(
@@ -326,6 +438,16 @@ def _from_dict(
     changes_raw = doc.get("changes") or []
     if not isinstance(changes_raw, list):
         raise ScenarioError(explain(f"Scenario {sname!r}: 'changes' must be a list."))
+    if len(changes_raw) > MAX_CHANGES:
+        raise LimitExceededError(
+            explain(
+                f"Scenario {sname!r} has {len(changes_raw):,} changes, above the limit of "
+                f"{MAX_CHANGES:,}.",
+                fix="Select links by class, mode or country instead of one change per link.",
+            ),
+            field="changes",
+            limit=MAX_CHANGES,
+        )
     own = tuple(_check_change(sname, i, c) for i, c in enumerate(changes_raw))
     parent: Scenario | None = None
     if doc.get("inherits"):
@@ -344,13 +466,15 @@ def _from_dict(
     base = str(doc.get("base") or (parent.base if parent else "bundled"))
     if base != "bundled" and path is not None and not Path(base).is_absolute():
         base = str((path.parent / base).resolve())
-    return Scenario(
-        name=sname,
-        description=str(doc.get("description") or ""),
-        base=base,
-        changes=(*(parent.changes if parent else ()), *own),
-        parents=(*(parent.parents if parent else ()), *((parent.name,) if parent else ())),
-        path=path,
+    return _limited(
+        Scenario(
+            name=sname,
+            description=str(doc.get("description") or ""),
+            base=base,
+            changes=(*(parent.changes if parent else ()), *own),
+            parents=(*(parent.parents if parent else ()), *((parent.name,) if parent else ())),
+            path=path,
+        )
     )
 
 
@@ -360,18 +484,28 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
+def _is_path(ref: str) -> bool:
+    """A reference is a file path when it says so: a separator or a scenario suffix."""
+    return "/" in ref or "\\" in ref or ref.lower().endswith((".yaml", ".yml", ".toml"))
+
+
 def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
+    shipped = shipped_scenarios()
+    if not _is_path(ref):  # a bare name is a shipped scenario: no file can shadow it
+        if ref in shipped:
+            return shipped[ref]
+        raise ScenarioError(
+            explain(
+                f"Scenario {ref!r}: no such file or shipped scenario.",
+                why="A bare name refers to a shipped scenario; files need a path (./name.yaml).",
+                fix=_suggest(ref, list(shipped)),
+            )
+        )
     cand = Path(ref)
     if relative_to is not None and not cand.is_absolute():
         cand = relative_to.parent / ref
     if cand.is_file():
         return cand
-    for suffix in (".yaml", ".yml", ".toml"):
-        if cand.with_suffix(suffix).is_file():
-            return cand.with_suffix(suffix)
-    shipped = shipped_scenarios()
-    if ref in shipped:
-        return shipped[ref]
     raise ScenarioError(
         explain(
             f"Scenario {ref!r}: no such file or shipped scenario.", fix=_suggest(ref, list(shipped))
@@ -380,10 +514,19 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
 
 
 def _load(path: Path, *, seen: tuple[str, ...]) -> Scenario:
-    text = path.read_text(encoding="utf-8")
     try:
-        doc = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(
+            explain(f"{path}: cannot be read as UTF-8 text ({exc}).", fix="Check the file.")
+        ) from exc
+    try:
+        doc = (
+            tomllib.loads(text)
+            if path.suffix == ".toml"
+            else load_yaml(text, what=f"scenario file {path.name}")
+        )
+    except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(explain(f"{path}: cannot be parsed ({exc}).")) from exc
     return _from_dict(doc or {}, name=path.stem, path=path, seen=seen)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -29,14 +30,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from corridors._deps import require
 from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors._random import rng_from_seed
-from corridors.errors import InvalidSpecError, explain
+from corridors._yaml import load_yaml
+from corridors.errors import InvalidSpecError, LimitExceededError, explain
 
-__all__ = ["KNOBS", "SweepSpec", "load_sweep", "run_one", "run_sweep"]
+__all__ = ["KNOBS", "MAX_RUNS", "SweepSpec", "failed_runs", "load_sweep", "run_one", "run_sweep"]
+
+MAX_RUNS = 10_000
+"""Most runs in one sweep (each run is a full equilibrium assignment, seconds of CPU)."""
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,15 @@ class SweepSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.runs:
+            _check_run_count(self.name, len(self.runs), "runs")
+        if not isinstance(self.max_iterations, int) or not 1 <= self.max_iterations <= 100_000:
+            raise InvalidSpecError(
+                explain(
+                    f"Sweep {self.name!r}: max_iterations = {self.max_iterations!r}.",
+                    fix="Give a whole number between 1 and 100000.",
+                )
+            )
         if not self.runs:
             raise InvalidSpecError(
                 explain(f"Sweep {self.name!r} has no runs.", fix="Give a 'grid' or a 'sample'.")
@@ -106,21 +119,58 @@ class SweepSpec:
                             fix="Knobs: " + ", ".join(KNOBS) + ".",
                         )
                     )
+                v = run[k]
+                if isinstance(v, bool) or not isinstance(v, int | float) or not _finite_pos(v, k):
+                    raise InvalidSpecError(
+                        explain(
+                            f"Sweep {self.name!r}: knob {k} = {v!r} is not a finite number "
+                            + ("(0 or 1)." if k == "fail" else "> 0."),
+                            why="Knob values multiply demand, capacities, dwell or tariffs.",
+                            fix="Give plain positive numbers, e.g. 1.5.",
+                        )
+                    )
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], *, name: str = "sweep") -> SweepSpec:
         """Build the runs from ``grid`` (all combinations) or ``sample`` (uniform draws)."""
+        if not isinstance(doc, Mapping):
+            raise InvalidSpecError(
+                explain(
+                    f"Sweep {name!r}: the file holds a {type(doc).__name__}, not a mapping.",
+                    fix="Write 'name:', then 'grid:' or 'sample:' (see docs/scenarios.md).",
+                )
+            )
         name = str(doc.get("name", name))
         if "grid" in doc:
+            if not isinstance(doc["grid"], Mapping) or not doc["grid"]:
+                raise InvalidSpecError(
+                    explain(
+                        f"Sweep {name!r}: 'grid' must map knobs to lists of values.",
+                        fix="e.g. grid: {demand: [1.0, 2.0]}.",
+                    )
+                )
             grid = {k: list(v) if isinstance(v, list) else [v] for k, v in doc["grid"].items()}
+            _check_run_count(name, math.prod(len(v) for v in grid.values()), "grid")
             runs = tuple(
                 dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())
             )
         elif "sample" in doc:
             s = doc["sample"]
-            rng = rng_from_seed(int(s.get("seed", 0)))
-            n = int(s["n"])
-            ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in s["ranges"].items()}
+            try:
+                seed = s.get("seed", 0)
+                n = s["n"]
+                if isinstance(n, bool) or not isinstance(n, int):
+                    raise TypeError("n")
+                ranges = {k: (float(lo), float(hi)) for k, (lo, hi) in s["ranges"].items()}
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise InvalidSpecError(
+                    explain(
+                        f"Sweep {name!r}: 'sample' is malformed ({type(exc).__name__}: {exc}).",
+                        fix="Write sample: {n: 20, seed: 1, ranges: {demand: [1.0, 3.0]}}.",
+                    )
+                ) from exc
+            _check_run_count(name, n, "sample.n")
+            rng = rng_from_seed(seed)
             runs = tuple(
                 {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in ranges.items()} for _ in range(n)
             )
@@ -135,12 +185,51 @@ class SweepSpec:
         )
 
 
+def _finite_pos(v: float, knob: str) -> bool:
+    if knob == "fail":
+        return v in (0, 1)
+    return math.isfinite(v) and v > 0
+
+
+def _check_run_count(name: str, n: int, field: str) -> None:
+    if n > MAX_RUNS:
+        raise LimitExceededError(
+            explain(
+                f"Sweep {name!r} has {n:,} runs, above the limit of {MAX_RUNS:,}.",
+                why="Each run is a full equilibrium assignment (seconds of CPU).",
+                fix="Use a coarser grid or a smaller sample.n, or split the sweep.",
+            ),
+            field=field,
+            limit=MAX_RUNS,
+        )
+    if n < 1:
+        raise InvalidSpecError(
+            explain(f"Sweep {name!r}: {field} gives {n} runs.", fix="Give at least one run.")
+        )
+
+
+def failed_runs(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a sweep table whose run failed (non-empty ``error``).
+
+    Adapters use it to report failures and exit non-zero; the table itself keeps every run.
+    """
+    if "error" not in table:
+        return table.iloc[0:0]
+    return table[table["error"].fillna("").astype(str) != ""]
+
+
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read a sweep file (YAML)."""
     p = Path(path)
     if not p.is_file():
         raise InvalidSpecError(explain(f"{p}: no such sweep file."))
-    return SweepSpec.from_dict(yaml.safe_load(p.read_text(encoding="utf-8")) or {}, name=p.stem)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: cannot be read as UTF-8 text ({exc}).", fix="Check the file.")
+        ) from exc
+    return SweepSpec.from_dict(load_yaml(text, what=f"sweep file {p.name}") or {}, name=p.stem)
 
 
 @functools.lru_cache(maxsize=4)
@@ -229,9 +318,15 @@ def run_sweep(
         :func:`~corridors.scenarios.compare.run_scenario`, ``error`` (empty when the run
         succeeded) and ``seconds``.
     """
+    for label, value in (("workers", workers), ("threads_per_worker", threads_per_worker)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidSpecError(
+                explain(f"{label} = {value!r}.", fix=f"Give {label} >= 1 (a whole number).")
+            )
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     client, cluster = _client(scheduler, workers, threads_per_worker, processes)
     rows: list[dict[str, Any]] = []
+    interrupted = False
     try:
         futures = [
             client.submit(run_one, i, knobs, spec, pure=False) for i, knobs in enumerate(spec.runs)
@@ -243,16 +338,27 @@ def run_sweep(
                 idx = futures.index(fut)
                 rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
             progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
+    except KeyboardInterrupt:  # Ctrl-C: keep (and write) the runs that finished
+        interrupted = True
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+    if not rows:
+        if interrupted:
+            raise KeyboardInterrupt
+        rows = [{"run": i, "error": "not run"} for i in range(len(spec.runs))]
     table = pd.DataFrame(rows).sort_values("run").reset_index(drop=True)
     if "converged" in table:
         table["converged"] = table["converged"].astype("boolean")
     table["error"] = table["error"].fillna("").astype(str)
+    table.attrs["failed"] = len(failed_runs(table))
+    table.attrs["interrupted"] = interrupted
     if out is not None:
         table.to_parquet(out, index=False)
+    if interrupted:
+        log.warning("sweep interrupted: %d of %d runs finished", len(rows), len(spec.runs))
+        raise KeyboardInterrupt
     return table
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import uuid
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from corridors.errors import (
     JobNotReadyError,
     MissingDependencyError,
     ScenarioError,
+    ServiceUnavailableError,
     explain,
 )
 from corridors.storage._schema import JobResultRow, JobRow, ScenarioRow
@@ -107,18 +109,99 @@ class Store:
         ``postgresql://user@host:port/db`` uses psycopg 3. ``sqlite://`` is in memory.
     recover
         Mark jobs left running by a previous process as failed (default True). Only one
-        server process may use a database at a time.
+        server process may use a database at a time (see :meth:`acquire_lease`).
+    read_only
+        Open the database read-only: no migration, no recovery, every write refused by the
+        database itself. The schema must already be at the newest revision.
+
+    Raises
+    ------
+    corridors.errors.ServiceUnavailableError
+        When the database cannot be reached, or is read-only and ``read_only`` is False;
+        the message names the database (without password) and the fix.
     """
 
-    def __init__(self, url: str | None = None, *, recover: bool = True) -> None:
+    def __init__(
+        self, url: str | None = None, *, recover: bool = True, read_only: bool = False
+    ) -> None:
+        from sqlalchemy.exc import DBAPIError
+
         self.url = normalize_database_url(url or default_database_url())
-        self.engine = _make_engine(self.url)
+        self.read_only = read_only
+        self.engine = _make_engine(self.url, read_only=read_only)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        self.upgrade()
-        if recover:
-            n = self.fail_interrupted_jobs()
-            if n:
-                log.warning("marked %d interrupted job(s) as failed", n)
+        self._lease: Any = None
+        try:
+            if read_only:
+                self._check_at_head()
+                return
+            self.upgrade()
+            if recover:
+                n = self.fail_interrupted_jobs()
+                if n:
+                    log.warning("marked %d interrupted job(s) as failed", n)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise _unavailable(self.url, exc, opening=True) from None
+
+    def _check_at_head(self) -> None:
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option(
+            "script_location", str(resources.files("corridors.storage") / "alembic")
+        )
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current != head:
+            raise ServiceUnavailableError(
+                explain(
+                    f"The database {_safe_url(self.url)} is at schema revision {current!r}, "
+                    f"not the newest ({head}), and it was opened read-only.",
+                    fix="Open it once without --read-only to migrate it.",
+                )
+            )
+
+    # -- one server per database -------------------------------------------------------
+    def acquire_lease(self) -> None:
+        """Take this database's server lock, held until :meth:`close` (or process death).
+
+        SQLite: an exclusive ``flock`` on ``<file>.server.lock``; PostgreSQL: a session
+        advisory lock. Both vanish with the process, so a killed server never blocks the
+        next one.
+
+        Raises
+        ------
+        corridors.errors.JobError
+            (HTTP 409) when another server holds the lock.
+        """
+        if self._lease is not None or self.url in ("sqlite://", "sqlite:///:memory:"):
+            return
+        if self.url.startswith("sqlite"):
+            self._lease = _file_lease(self.url)
+            return
+        from sqlalchemy import text
+
+        conn = self.engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _LEASE_KEY}).scalar()
+        conn.commit()
+        if not got:
+            conn.close()
+            raise _busy(self.url, "a PostgreSQL advisory lock")
+        self._lease = conn
+
+    def release_lease(self) -> None:
+        """Give the server lock back (done by :meth:`close`)."""
+        lease, self._lease = self._lease, None
+        if lease is None:
+            return
+        try:
+            lease.close()
+        except Exception:  # the connection may already be gone with the database
+            log.debug("releasing the server lock failed", exc_info=True)
 
     # -- schema ------------------------------------------------------------------------
     def upgrade(self, revision: str = "head") -> None:
@@ -141,7 +224,8 @@ class Store:
             getattr(command, direction)(cfg, revision)
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the server lock and the database connections."""
+        self.release_lease()
         self.engine.dispose()
 
     # -- scenarios ---------------------------------------------------------------------
@@ -294,11 +378,84 @@ def _no_scenario(name: str) -> ScenarioError:
     err = ScenarioError(
         explain(f"No saved scenario named {name!r}.", fix="List them with GET /api/scenarios.")
     )
-    err.http_status = 404  # type: ignore[misc]
+    err.http_status = 404
     return err
 
 
-def _make_engine(url: str) -> Engine:
+_LEASE_KEY = 0x636F7272  # "corr": the advisory lock id of a corridors server
+
+
+class _FileLease:
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+
+    def close(self) -> None:
+        self.fh.close()  # closing the descriptor drops the flock
+
+
+def _file_lease(url: str) -> _FileLease | None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no flock
+        log.warning("no server lock on this platform: do not run two servers on one database")
+        return None
+    path = Path(url.split("///", 1)[1].split("?", 1)[0] + ".server.lock")
+    fh = path.open("a+")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise _busy(url, f"the lock file {path.name}") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"{os.getpid()}\n")
+    fh.flush()
+    return _FileLease(fh)
+
+
+def _busy(url: str, what: str) -> JobError:
+    err = JobError(
+        explain(
+            f"Another corridors server is serving the database {_safe_url(url)} (it holds {what}).",
+            why="Two servers on one database would mark each other's jobs failed and "
+            "overwrite their states.",
+            fix="Stop the other server, or give this one its own database (--database), or "
+            "serve it with --read-only.",
+        )
+    )
+    err.http_status = 409
+    return err
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL we can parse: say nothing more
+        return "(database)"
+
+
+def _unavailable(url: str, exc: BaseException, *, opening: bool) -> ServiceUnavailableError:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+    if "readonly" in text.lower() or "read-only" in text.lower():
+        return ServiceUnavailableError(
+            explain(
+                f"The database {_safe_url(url)} is read-only ({text}).",
+                fix="Serve it with --read-only, or make it writable.",
+            )
+        )
+    return ServiceUnavailableError(
+        explain(
+            f"Cannot use the database {_safe_url(url)}: {text}.",
+            fix="Start the database or check the --database URL."
+            if opening
+            else "Try again when it is back.",
+        )
+    )
+
+
+def _make_engine(url: str, *, read_only: bool = False) -> Engine:
     if url.startswith("postgresql"):
         try:
             import psycopg  # noqa: F401
@@ -306,9 +463,19 @@ def _make_engine(url: str) -> Engine:
             raise MissingDependencyError(
                 "PostgreSQL needs psycopg: pip install 'corridors[postgres]'."
             ) from exc
-        return create_engine(url, pool_pre_ping=True)
-    if url in ("sqlite://", "sqlite:///:memory:"):
+        args: dict[str, Any] = {"connect_timeout": 5}
+        if read_only:
+            args["options"] = "-c default_transaction_read_only=on"
+        return create_engine(url, pool_pre_ping=True, connect_args=args)
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    if memory:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    elif read_only and "uri=true" not in url:
+        path = url.split("///", 1)[1]
+        engine = create_engine(
+            f"sqlite:///file:{path}?mode=ro&uri=true",
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -318,7 +485,7 @@ def _make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            if url not in ("sqlite://", "sqlite:///:memory:"):
+            if not memory and not read_only:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
