@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -7,6 +8,10 @@ import pytest
 
 from corridors.network import Network, load_network
 from tests.tiny import CATALOGUE, write_network
+
+# In-process CLI calls must not switch the session's routing kernel to interpreted mode
+# (the one-shot mode is tested in subprocesses: tests/cli/test_speed_modes.py).
+os.environ.setdefault("CORRIDORS_JIT", "1")
 
 
 @pytest.fixture(scope="session")

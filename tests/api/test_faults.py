@@ -130,7 +130,7 @@ def test_serve_on_read_only_database_exits_with_a_message(database_url: str) -> 
         text=True,
         timeout=120,
     )
-    assert out.returncode == 2, out.stderr
+    assert out.returncode == 5, out.stderr  # EXIT_UNAVAILABLE: the database cannot serve
     assert "read-only" in out.stderr and "Traceback" not in out.stderr
 
 

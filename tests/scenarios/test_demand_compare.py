@@ -117,7 +117,7 @@ def test_cli_compare_and_validate(tmp_path: Path) -> None:
         ],
     )
     assert out.exit_code == 0, out.output
-    assert "CN–KZ crossing utilization" in out.output
+    assert "CN–KZ crossings utilization" in out.output and "Almaty → Aktau" in out.output
     assert (tmp_path / "c.svg").stat().st_size > 1000
     ok = runner.invoke(app, ["scenario", "validate", "third-railroad"])
     assert ok.exit_code == 0 and "ok" in ok.output

@@ -50,3 +50,21 @@ def test_shipped_sweep_file_parses() -> None:
     path = Path(__file__).parents[2] / "src/corridors/data/sweeps/demand-ferries-customs.yaml"
     spec = load_sweep(path)
     assert spec.name == "demand-ferries-customs"
+
+
+def test_ctrl_c_keeps_the_finished_runs(tmp_path: Path) -> None:
+    from corridors.scenarios.sweep import SweepInterrupted
+
+    spec = SweepSpec.from_dict({"name": "t", "grid": {"demand": [1.0, 1.5, 2.0, 2.5]}})
+
+    def ctrl_c_after_two(u: object) -> None:
+        if getattr(u, "done", 0) >= 2:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "s.csv"
+    with pytest.raises(SweepInterrupted) as stop:
+        run_sweep(spec, workers=1, processes=False, out=out, progress=ctrl_c_after_two)
+    assert stop.value.table is not None and len(stop.value.table) == 2
+    kept = pd.read_csv(out)
+    assert len(kept) == 2 and kept["system_cost_usd"].notna().all()
+    assert isinstance(stop.value, KeyboardInterrupt)  # callers that only know Ctrl-C still stop

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img" / "web.png"
-
 
 def _choose(page, field: str, typed: str, node_id: str) -> None:  # type: ignore[no-untyped-def]
     box = page.locator(f"#{field}")
@@ -59,8 +53,7 @@ def test_search_route_and_switch_scenario(page, live_server: str) -> None:  # ty
     assert page.locator("#compare .col[data-scenario='slow-borders'] button.opt").count() >= 1
     assert page.locator("#pareto rect").count() >= 1  # scenario points on the chart
     page.screenshot(path=str(ARTIFACTS / "scenario.png"))
-    if os.environ.get("CORRIDORS_REFRESH_README_IMAGE") == "1":  # deliberate refresh only
-        shutil.copyfile(ARTIFACTS / "route.png", DOCS_IMG)
+    # test-artifacts/ only: the tracked docs/img/web.png is refreshed by hand, never by tests
     assert page.external_requests == []
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corridors._deps import require
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.spec import AssignmentSpec, DemandClass
@@ -447,6 +448,8 @@ def write_results(
         "bottlenecks": result.bottlenecks(top=bottleneck_rows),
         "gap_history": result.gap_table(),
     }
+    if "parquet" in formats:
+        require("pyarrow", extra="parquet", purpose="Writing Parquet results")
     written: list[Path] = []
     for name, df in tables.items():
         if "parquet" in formats:

@@ -2,29 +2,23 @@
 
 Each sub-command lives in its own ``_<name>.py`` module that registers itself on :data:`app`.
 The CLI only parses arguments, calls the library and draws results and progress with rich.
-Errors from :mod:`corridors.errors` are printed as one clear message with exit code 2.
+Every failure is one what/why/fix message on stderr and a documented exit code (see
+:data:`corridors.cli._app.EPILOG`); never a traceback (``-v`` shows one for internal errors).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 # Sub-command modules register themselves on import (their heavy imports are lazy).
 from corridors.cli import _flows, _network, _route, _scenarios, _serve  # noqa: F401
-from corridors.cli._app import app, console_err
-from corridors.errors import CorridorsError
+from corridors.cli._app import app
+from corridors.cli._errors import run
 
 __all__ = ["app", "main"]
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; known corridors errors become one message and exit code 2.
-
-    Usage errors (unknown option, missing argument) are reported by typer itself with exit
-    code 2, never as a traceback.
-    """
-    try:
-        app(args=argv, standalone_mode=True)
-    except CorridorsError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(2)
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI and exit with its code (0 ok; see ``corridors --help`` for the others)."""
+    sys.exit(run(app, argv))

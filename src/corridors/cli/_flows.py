@@ -7,63 +7,117 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from corridors.cli._app import app, console, console_err, print_json
+from corridors.cli._app import (
+    app,
+    compiling_notice,
+    console,
+    console_err,
+    finite,
+    load_net,
+    note,
+    print_json,
+    state,
+)
+from corridors.cli._render import fmt, link_labels, table
 from corridors.errors import InvalidSpecError, explain
+
+_ALGORITHMS = ("gp", "bfw", "cfw", "fw", "msa", "aon")
 
 
 def _parse_factors(items: list[str], what: str) -> list[tuple[str, float]]:
+    import math
+
     out = []
     for it in items:
         key, sep, val = it.partition("=")
         try:
-            out.append((key.strip(), float(val)))
+            f = float(val)
         except ValueError:
             sep = ""
-        if not sep:
+        if not sep or not key.strip():
             raise InvalidSpecError(
                 explain(
                     f"{what} {it!r} is not KEY=FACTOR.", fix=f"Write e.g. {what} containers=2.6."
                 )
             )
+        if not (math.isfinite(f) and f >= 0):
+            raise InvalidSpecError(
+                explain(f"{what} {it!r}: the factor must be a finite number ≥ 0.")
+            )
+        out.append((key.strip(), f))
     return out
+
+
+def _country_zones(code: str, zones: list[str], country: dict[str, str], it: str) -> list[str]:
+    """Zones of one ISO country code (``*`` = all); an unmatched code is an error."""
+    if code == "*":
+        return list(zones)
+    hit = [z for z in zones if country.get(z) == code.upper()]
+    if hit:
+        return hit
+    from corridors._iso3166 import ALPHA2
+
+    present = sorted({country[z] for z in zones if z in country})
+    by_name = [c for c, name in ALPHA2.items() if name.lower().startswith(code.lower())]
+    hint = f" Did you mean {by_name[0]} ({ALPHA2[by_name[0]]})?" if by_name else ""
+    raise InvalidSpecError(
+        explain(
+            f"--scale-od {it!r}: {code!r} matches no demand zone.",
+            why="Countries are ISO alpha-2 codes, and only countries with demand zones count.",
+            fix=f"{hint} Countries with zones: {', '.join(present)}; '*' means all.".strip(),
+        )
+    )
 
 
 @app.command("flows")
 def flows(
-    demand_factor: Annotated[float, typer.Option(help="Multiply all demand.")] = 1.0,
+    demand_factor: Annotated[
+        float, typer.Option(help="Multiply all demand.", min=0.0, callback=finite)
+    ] = 1.0,
     scale_class: Annotated[
-        list[str], typer.Option(help="Scale one class, e.g. containers=2.6 (repeatable).")
+        list[str],
+        typer.Option(help="Scale one class, e.g. containers=2.6 or grain=0.5 (repeatable)."),
     ] = [],  # noqa: B006 - typer needs a literal default
     scale_od: Annotated[
         list[str],
         typer.Option(
-            help="Scale container cells by origin:destination country, e.g. CN:KZ=2.6 or "
-            "CN:*=2.6 (repeatable)."
+            help="Scale container cells by origin:destination ISO country code, e.g. CN:KZ=2.6 "
+            "or CN:*=2.6 (repeatable)."
         ),
     ] = [],  # noqa: B006
     demand: Annotated[
         Path | None, typer.Option(help="Demand file (.csv/.parquet/.omx) instead of baseline.")
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Apply this scenario first (shipped name or file): network and demand."),
+    ] = None,
     algorithm: Annotated[str, typer.Option(help="gp, bfw, cfw, fw, msa or aon.")] = "gp",
-    gap: Annotated[float, typer.Option(help="Target relative gap.")] = 1e-6,
-    top: Annotated[int, typer.Option(help="Rows of the bottleneck table.")] = 15,
-    out: Annotated[Path | None, typer.Option(help="Write result files into this folder.")] = None,
-    fmt: Annotated[
+    gap: Annotated[
+        float,
+        typer.Option(help="Target relative gap (e.g. 1e-6).", min=0.0, max=1.0, callback=finite),
+    ] = 1e-6,
+    top: Annotated[int, typer.Option(help="Rows of the bottleneck table.", min=1)] = 15,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write links, skims, bottlenecks (CSV/Parquet/GeoJSON) into this folder."
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out_format: Annotated[
         list[str],
         typer.Option(
             "--format",
             help="File format(s) for --out: parquet, csv (tables), geojson, gpkg (links on "
-            "their shapes; gpkg needs the geo extra). Repeatable; default parquet, csv, geojson.",
+            "their drawn shapes; gpkg needs the geo extra). Repeatable.",
         ),
     ] = [],  # noqa: B006
     omx: Annotated[
         Path | None,
-        typer.Option("--omx", help="Write the skims (time, cost, km) to this OMX file."),
+        typer.Option("--omx", help="Write the skims (time h, cost USD, km) to this OMX file."),
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     select_link: Annotated[
         str | None,
         typer.Option(
@@ -73,17 +127,61 @@ def flows(
         ),
     ] = None,
 ) -> None:
-    """Equilibrium container and grain flows on the bundled corridor network."""
+    """Equilibrium container and grain flows on the corridor network: bottlenecks, diversions."""
+    if algorithm not in _ALGORITHMS:
+        raise typer.BadParameter(
+            f"{algorithm!r}; use one of {', '.join(_ALGORITHMS)}.", param_hint="--algorithm"
+        )
+    _check_out(out)
+    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
+        raise typer.BadParameter(
+            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
+        )
     from corridors.assignment import AssignmentSpec
-    from corridors.assignment._from_network import (
-        assign_network,
-        baseline_demand,
-        corridor_graph,
-    )
-    from corridors.network import load_network
 
     t0 = time.perf_counter()
-    net = load_network()
+    net, cg, od = _network_and_demand(demand, scenario)
+    base = od
+    od = _scaled(net, od, demand_factor, scale_class, scale_od)
+    spec = AssignmentSpec(algorithm=algorithm, target_gap=gap, max_iterations=2000)
+    changed = od is not base and bool(demand_factor != 1.0 or scale_class or scale_od)
+    res, ref = _assign(net, cg, od, base if changed else None, spec, quiet=json_out)
+    report = _report(net, res, ref, top)
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    if select_link is not None:
+        report["select_link"] = _select_link_rows(res, select_link, net)
+    if out is not None:
+        files = _write_flows(net, res, out, out_format) if out_format else _write(res, out)
+        report["files"] = [str(p) for p in files]
+    if omx is not None:
+        from corridors.io.omx import write_skims_omx
+
+        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
+    if json_out:
+        print_json(report)
+        return
+    _print_table(
+        "Bottlenecks (highest volume/capacity; flow and capacity in TEU-equivalent a year)",
+        report["bottlenecks"],
+    )
+    if "changes_vs_baseline" in report:
+        _print_table("Largest flow changes vs baseline (diversions)", report["changes_vs_baseline"])
+    if select_link is not None:
+        _print_select_link(select_link, report["select_link"])
+    note(
+        f"equilibrium: relative gap {res.relative_gap:.1e} after {res.iterations} iteration(s), "
+        f"{report['seconds']} s"
+    )
+    for f in report.get("files", []):
+        note(f"wrote {f}")
+
+
+def _network_and_demand(demand: Path | None, scenario: str | None) -> tuple[Any, Any, Any]:
+    """The (scenario) network, its corridor graph and the demand (baseline or a file)."""
+    from corridors.assignment._from_network import baseline_demand, corridor_graph
+
+    net = load_net()
     cg = corridor_graph(net)
     if demand is None:
         od = baseline_demand(net)
@@ -91,22 +189,46 @@ def flows(
         from corridors.io.demand import read_demand
 
         od = read_demand(demand, zones=list(cg.zones))
-    base = od
+    if scenario:
+        from corridors.scenarios import apply_scenario
+
+        net, scen_od = apply_scenario(net, scenario, demand=od)
+        od = scen_od if scen_od is not None else od
+        cg = corridor_graph(net)
+    return net, cg, od
+
+
+def _scaled(net: Any, od: Any, factor: float, scale_class: list[str], scale_od: list[str]) -> Any:
+    """Demand after --demand-factor, --scale-class and --scale-od (every pattern must match)."""
     country = dict(zip(net.nodes.index.astype(str), net.nodes["country"], strict=True))
+    zones = list(od.zones)
     pairs = []
-    for key, f in _parse_factors(scale_od, "--scale-od"):
-        a, _, b = key.partition(":")
-        orgs = [z for z in od.zones if a in ("*", country.get(z))]
-        dsts = [z for z in od.zones if b in ("*", "", country.get(z))]
-        pairs.append((orgs, dsts, f))
-    od = od.scaled(
-        demand_factor,
+    for (key, f), it in zip(_parse_factors(scale_od, "--scale-od"), scale_od, strict=True):
+        a, sep, b = key.partition(":")
+        if not sep:
+            raise InvalidSpecError(
+                explain(
+                    f"--scale-od {it!r} has no ':'.",
+                    fix="Write ORIGIN:DESTINATION=FACTOR, e.g. CN:KZ=2.6.",
+                )
+            )
+        orgs = _country_zones(a.strip(), zones, country, it)
+        pairs.append((orgs, _country_zones(b.strip() or "*", zones, country, it), f))
+    return od.scaled(
+        factor,
         classes=dict(_parse_factors(scale_class, "--scale-class")),
         pairs=pairs,
         pair_classes=[c for c in od.classes if c == "containers"],
     )
-    spec = AssignmentSpec(algorithm=algorithm, target_gap=gap, max_iterations=2000)
-    scenario = od is not base and (demand_factor != 1.0 or scale_class or scale_od)
+
+
+def _assign(net: Any, cg: Any, od: Any, base: Any, spec: Any, *, quiet: bool) -> tuple[Any, Any]:
+    """Equilibrium on ``od`` (and on ``base`` to compare, when given), with a progress bar."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corridors.assignment._from_network import assign_network
+
+    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -114,7 +236,7 @@ def flows(
         TimeElapsedColumn(),
         console=console_err,
         transient=True,
-        disable=json_out,
+        disable=quiet or state.quiet,
     ) as bar:
         task = bar.add_task("assignment", total=None, msg="")
 
@@ -122,13 +244,72 @@ def flows(
             bar.update(task, completed=u.done, msg=u.message)
 
         res = assign_network(net, od, spec=spec, progress=cb, corridor=cg)
-        ref = assign_network(net, base, spec=spec, corridor=cg) if scenario else None
+        ref = None if base is None else assign_network(net, base, spec=spec, corridor=cg)
+    return res, ref
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse an unusable output folder before the computation, not after it."""
+    import tempfile
+
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise InvalidSpecError(explain(f"--out {out}: is a file.", fix="Give a folder."))
+    probe = out if out.is_dir() else out.parent
+    if not probe.is_dir():
+        raise InvalidSpecError(
+            explain(f"--out {out}: the folder {probe} does not exist.", fix="Create it first.")
+        )
+    try:  # a real write: permission bits say nothing for root or read-only mounts
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        raise InvalidSpecError(
+            explain(
+                f"--out {out}: cannot write in {probe} ({exc.strerror}).",
+                fix="Pick a folder you may write.",
+            )
+        ) from None
+
+
+def _write(res: Any, out: Path) -> list[Path]:
+    from importlib.util import find_spec
+
+    from corridors.assignment import write_results
+
+    formats = ["csv", "geojson"]
+    if find_spec("pyarrow") is not None:
+        formats.insert(0, "parquet")
+    else:
+        note("Parquet skipped (pip install 'corridors[parquet]' to add it); writing CSV.")
+    return write_results(res, out, formats=formats)
+
+
+_DAYS = {"free_flow_time": "free_flow_days", "base_delay": "base_delay_days", "delay": "delay_days"}
+
+
+def _rows(labels: dict[str, str], df: Any, cols: list[str]) -> list[dict[str, Any]]:
+    """Readable records: place names, TEU a year, days (JSON keeps the ids too)."""
+    rows = []
+    for r in df[cols].to_dict(orient="records"):
+        rec = {"link": labels.get(str(r["link_id"]), str(r["link_id"])), **r}
+        for hours, days in _DAYS.items():
+            if hours in rec:
+                rec[days] = rec.pop(hours) / 24.0
+        rows.append(rec)
+    return rows
+
+
+def _report(net: Any, res: Any, ref: Any, top: int) -> dict[str, Any]:
+    labels = link_labels(net)
     bt = res.bottlenecks(top=top)
     report: dict[str, Any] = {
         "iterations": res.iterations,
         "relative_gap": res.relative_gap,
-        "seconds": round(time.perf_counter() - t0, 2),
-        "bottlenecks": bt[
+        "bottlenecks": _rows(
+            labels,
+            bt,
             [
                 "link_id",
                 "link_type",
@@ -137,8 +318,8 @@ def flows(
                 "volume_capacity",
                 "free_flow_time",
                 "delay",
-            ]
-        ].to_dict(orient="records"),
+            ],
+        ),
     }
     if ref is not None:
         lt, lr = res.link_table(), ref.link_table()
@@ -150,70 +331,38 @@ def flows(
             .reindex(lt["flow_change"].abs().sort_values(ascending=False).index)
             .head(top)
         )
-        report["changes_vs_baseline"] = div[
-            ["link_id", "link_type", "base_flow_pcu", "flow_pcu", "base_delay", "delay"]
-        ].to_dict(orient="records")
-    if select_link is not None:
-        report["select_link"] = _select_link_rows(res, select_link, net)
-    if out is not None:
-        report["files"] = [str(p) for p in _write_flows(net, res, out, fmt)]
-    if omx is not None:
-        from corridors.io.omx import write_skims_omx
+        report["changes_vs_baseline"] = _rows(
+            labels,
+            div,
+            ["link_id", "link_type", "base_flow_pcu", "flow_pcu", "base_delay", "delay"],
+        )
+    return report
 
-        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
-    if json_out:
-        print_json(report)
-        return
-    _print_table(
-        "Bottlenecks (highest volume/capacity; flow in TEU-equivalent/year, hours)",
-        report["bottlenecks"],
-    )
-    if "changes_vs_baseline" in report:
-        _print_table("Largest flow changes vs baseline (diversions)", report["changes_vs_baseline"])
-    if select_link is not None:
-        _print_select_link(select_link, report["select_link"])
-    console.print(
-        f"relative gap {res.relative_gap:.2e} after {res.iterations} iteration(s), "
-        f"{report['seconds']} s"
-    )
-    for f in report.get("files", []):
-        console.print(f"wrote {f}")
+
+_HEADERS = {
+    "link": ("link", "left"),
+    "link_type": ("type", "left"),
+    "flow_pcu": ("flow TEU/yr", "right"),
+    "base_flow_pcu": ("base flow TEU/yr", "right"),
+    "capacity": ("capacity TEU/yr", "right"),
+    "volume_capacity": ("v/c", "right"),
+    "free_flow_days": ("free-flow days", "right"),
+    "delay_days": ("delay days", "right"),
+    "base_delay_days": ("base delay days", "right"),
+}
+_DIGITS = {"volume_capacity": 2, "free_flow_days": 1, "delay_days": 1, "base_delay_days": 1}
 
 
 def _print_table(title: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
-        console.print(f"{title}: none")
+        console.print(f"{title}: none", markup=False)
         return
-    t = Table(title=title)
-    for c in rows[0]:
-        t.add_column(c, justify="left" if c in ("link_id", "link_type") else "right")
-    for r in rows:
-        t.add_row(*[f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r.values()])
-    console.print(t)
-
-
-def _select_link_rows(res: Any, link: str, net: Any) -> list[dict[str, Any]]:
-    from corridors.assignment.select import select_link_od
-
-    return select_link_od(res, link, net=net).to_dict(orient="records")  # type: ignore[no-any-return]
-
-
-def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        console.print(f"Select-link {link}: no OD pair uses it")
-        return
-    t = Table(title=f"OD pairs using {link} (flow per year through it; share of the pair)")
-    for c in ("class", "from", "to", "flow/year", "share"):
-        t.add_column(c, justify="right" if c in ("flow/year", "share") else "left")
-    for r in rows:
-        t.add_row(
-            str(r["class"]),
-            f"{r['origin_name']} ({r['origin']})",
-            f"{r['destination_name']} ({r['destination']})",
-            f"{r['flow_per_year']:,.0f} {r['unit']}",
-            f"{100 * r['share']:.1f}%",
-        )
-    console.print(t)
+    cols = [c for c in rows[0] if c in _HEADERS]
+    body = [
+        [r[c] if isinstance(r[c], str) else fmt(r[c], _DIGITS.get(c, 0)) for c in cols]
+        for r in rows
+    ]
+    console.print(table(title, [_HEADERS[c] for c in cols], body))
 
 
 def _write_flows(net: Any, res: Any, out: Path, formats: list[str]) -> list[Path]:
@@ -222,7 +371,7 @@ def _write_flows(net: Any, res: Any, out: Path, formats: list[str]) -> list[Path
     from corridors.assignment import write_results
     from corridors.io.geo import flows_to_geojson, write_features
 
-    wanted = [f.lower() for f in formats] or ["parquet", "csv", "geojson"]
+    wanted = [f.lower() for f in formats]
     bad = sorted(set(wanted) - {"parquet", "csv", "geojson", "gpkg"})
     if bad:
         raise InvalidSpecError(
@@ -236,3 +385,29 @@ def _write_flows(net: Any, res: Any, out: Path, formats: list[str]) -> list[Path
         for f in geo:
             written.append(write_features(fc, out / f"links.{f}", format=f, layer="links"))
     return written
+
+
+def _select_link_rows(res: Any, link: str, net: Any) -> list[dict[str, Any]]:
+    from corridors.assignment.select import select_link_od
+
+    return select_link_od(res, link, net=net).to_dict(orient="records")  # type: ignore[no-any-return]
+
+
+def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    if not rows:
+        console.print(f"Select-link {link}: no OD pair uses it", markup=False)
+        return
+    t = Table(title=f"OD pairs using {link} (flow a year through it; share of the pair)")
+    for c in ("class", "from", "to", "flow a year", "share"):
+        t.add_column(c, justify="right" if c in ("flow a year", "share") else "left")
+    for r in rows:
+        t.add_row(
+            str(r["class"]),
+            f"{r['origin_name']} ({r['origin']})",
+            f"{r['destination_name']} ({r['destination']})",
+            f"{r['flow_per_year']:,.0f} {r['unit']}",
+            f"{100 * r['share']:.1f}%",
+        )
+    console.print(t)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from corridors.cli._app import app, console, console_err, print_json
-from corridors.network import load_network, validate_network
-from corridors.network.model import Network
+from corridors.cli._app import app, console, load_net, note, print_json, problem_list, sub_app
 
-network_app = typer.Typer(help="Inspect, validate and export a network.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from corridors.network.model import Network
+
+network_app = sub_app("Inspect, validate and export a network.")
 app.add_typer(network_app, name="network")
 
 PathOpt = Annotated[
     Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
 ]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output (JSON).")]
 
 
 def network_summary(net: Network) -> dict[str, Any]:
@@ -56,11 +57,13 @@ def network_summary(net: Network) -> dict[str, Any]:
 @network_app.command("summary")
 def summary_cmd(
     network: PathOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOpt = False,
     nodes: Annotated[bool, typer.Option("--nodes", help="Also list every node.")] = False,
 ) -> None:
     """Counts by mode and country, km of line by gauge."""
-    net = load_network(network)
+    from rich.table import Table
+
+    net = load_net(network)
     s = network_summary(net)
     if as_json:
         if nodes:
@@ -103,17 +106,17 @@ def summary_cmd(
 
 @network_app.command("validate")
 def validate_cmd(
-    path: Annotated[Path, typer.Argument(help="Network folder to check.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    path: Annotated[Path, typer.Argument(help="Network folder to check.", metavar="FOLDER")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a network folder; list every problem; exit 1 when there is any."""
+    from corridors.network import validate_network
+
     problems = validate_network(path)
     if as_json:
         print_json({"path": str(path), "valid": not problems, "problems": problems})
     elif problems:
-        console_err.print(f"[bold red]{len(problems)} problem(s)[/] in {path}:")
-        for p in problems:
-            console_err.print(f"  - {p}", highlight=False, markup=False)
+        problem_list(str(path), problems)
     else:
         console.print(f"[green]valid[/]: {path}")
     if problems:
@@ -126,22 +129,19 @@ def report_cmd(
     by: Annotated[
         str, typer.Option(help="Rows: 'table', 'country' or 'both' (table x country).")
     ] = "table",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonOpt = False,
     chart: Annotated[
         Path | None, typer.Option(help="Also write a bar chart (.png, .svg or .pdf).")
     ] = None,
 ) -> None:
     """Data quality: the share of figures sourced vs estimated, by table and country."""
+    if by not in ("table", "country", "both"):
+        raise typer.BadParameter(f"{by!r} is not one of table, country, both.", param_hint="--by")
+    from rich.table import Table
+
     from corridors.network.report import data_quality, plot_data_quality
 
-    if by not in ("table", "country", "both"):
-        console_err.print(
-            f"--by {by!r} is not one of table, country, both. Pick one of them.",
-            highlight=False,
-            markup=False,
-        )
-        raise typer.Exit(2)
-    net = load_network(network)
+    net = load_net(network)
     q = data_quality(net)
     keys = {"table": ["table"], "country": ["country"], "both": ["table", "country"]}[by]
     g = q.groupby(keys, as_index=False, sort=False)[["figures", "sourced", "estimated"]].sum()
@@ -180,7 +180,7 @@ def report_cmd(
     )
     console.print(t)
     if chart is not None:
-        console.print(f"wrote {chart}")
+        note(f"wrote {chart}")
 
 
 @network_app.command("export")
@@ -200,23 +200,29 @@ def export_cmd(
         ),
     ] = None,
     geojson: Annotated[
-        Path | None, typer.Option("--geojson", help="Same as --out FILE --format geojson.")
+        Path | None,
+        typer.Option("--geojson", help="Same as --out FILE --format geojson ('-' = stdout)."),
     ] = None,
     network: PathOpt = None,
 ) -> None:
     """Export the network: nodes as points and links as lines (GeoJSON, GeoPackage, GeoParquet,
     CSV) or as a GMNS folder."""
-    from corridors.errors import InvalidSpecError, explain
+    from corridors.io.geo import FORMATS
 
     if geojson is not None:
         out, fmt = geojson, fmt or "geojson"
     if out is None:
-        raise InvalidSpecError(
-            explain("No output given.", fix="Add --out FILE (and --format if needed).")
+        raise typer.BadParameter("no output given; add --out FILE (and --format if needed).")
+    kind = (fmt or out.suffix.lstrip(".") or "geojson").lower()
+    if kind not in (*FORMATS, "json", "gmns"):
+        raise typer.BadParameter(
+            f"{kind!r} is not an export format; use one of {', '.join(FORMATS)}, gmns.",
+            param_hint="--format",
         )
-    net = load_network(network)
+    net = load_net(network)
     for path in export_network(net, out, fmt=fmt):
-        console.print(f"wrote {path}")
+        if str(path) != "-":
+            note(f"wrote {path}")
 
 
 def export_network(net: Network, out: Path, *, fmt: str | None) -> list[Path]:

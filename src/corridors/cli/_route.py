@@ -2,55 +2,62 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from corridors.cli._app import app, console, print_json
-from corridors.network import load_network
-from corridors.routing import RouteOptions, pareto_routes
+from corridors.cli import _options as opt
+from corridors.cli._app import app, console, finite, note, parse_date, print_json
+from corridors.cli._options import find_options
+
+if TYPE_CHECKING:
+    from corridors.network import Network
+    from corridors.routing import RouteOptions
 
 
 @app.command("route")
 def route_cmd(
-    origin: Annotated[str, typer.Argument(help="Origin: node id or place name.")],
-    destination: Annotated[str, typer.Argument(help="Destination: node id or place name.")],
-    teu: Annotated[float | None, typer.Option(help="Containers, in 20-ft boxes (TEU).")] = None,
-    feu: Annotated[
-        float | None,
-        typer.Option(help="Containers, in 40-ft boxes (FEU), priced per FEU as sold."),
-    ] = None,
-    tonnes: Annotated[float | None, typer.Option(help="Bulk cargo, in tonnes.")] = None,
-    cargo: Annotated[
-        str,
-        typer.Option(
-            help="container, bulk/grain, or a cargo class: container_std, container_hv, grain, "
-            "dry_bulk, liquid_bulk."
-        ),
-    ] = "container",
+    origin: opt.Origin,
+    destination: opt.Destination,
+    teu: opt.Teu = None,
+    feu: opt.Feu = None,
+    tonnes: opt.Tonnes = None,
+    cargo: opt.CargoOpt = "container",
     carbon_price: Annotated[
         float | None,
-        typer.Option(help="Carbon price, USD per t CO2e (well-to-wheel); default 0."),
+        typer.Option(
+            help="Carbon price, USD per t CO2e (well-to-wheel); default 0.",
+            min=0.0,
+            callback=finite,
+        ),
     ] = None,
-    avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
-    no: Annotated[
-        list[str] | None,
-        typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
+    avoid: opt.Avoid = "",
+    no: opt.NoModes = None,
+    depart: opt.Depart = None,
+    max_days: Annotated[
+        float | None,
+        typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite),
     ] = None,
-    depart: Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD.")] = None,
-    max_days: Annotated[float | None, typer.Option(help="Longest door-to-door days.")] = None,
-    max_transshipments: Annotated[int | None, typer.Option(help="Most transfers.")] = None,
-    top: Annotated[int | None, typer.Option(help="Show only the N best options.")] = 12,
+    max_transshipments: Annotated[
+        int | None, typer.Option(help="Most gauge or mode changes.", min=0)
+    ] = None,
+    top: Annotated[int, typer.Option(help="Show only the N best options.", min=1)] = 12,
     eps: Annotated[
         float,
-        typer.Option(help="Merge options within this relative margin (0 = exact Pareto set)."),
+        typer.Option(
+            help="Merge options within this relative margin (0 = exact Pareto set).",
+            min=0.0,
+            max=1.0,
+            callback=finite,
+        ),
     ] = 0.02,
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-    geojson: Annotated[Path | None, typer.Option(help="Write the options as GeoJSON.")] = None,
+    network: opt.NetworkOpt = None,
+    scenario: opt.ScenarioOpt = None,
+    as_json: opt.JsonOpt = False,
+    geojson: Annotated[
+        Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the options' legs to this file.")
     ] = None,
@@ -62,24 +69,22 @@ def route_cmd(
     ] = None,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
-    bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
-    if cargo.lower() in bulk_words and teu is None and tonnes is None:
-        tonnes = 1.0
-    if tonnes is not None and cargo == "container":
-        cargo = "bulk"
-    net = load_network(network)
-    opts = pareto_routes(
-        net,
+    to_stdout = geojson is not None and str(geojson) == "-"
+    if to_stdout and as_json:
+        raise typer.BadParameter("--geojson - and --json both want stdout; pick one.")
+    net, opts = find_options(
         origin,
         destination,
-        cargo=cargo,
         teu=teu,
         feu=feu,
         tonnes=tonnes,
+        cargo=cargo,
+        network=network,
+        scenario=scenario,
         carbon_price_usd_per_t=carbon_price,
         avoid_countries=avoid,
         avoid_modes=no or (),
-        departure=dt.date.fromisoformat(depart) if depart else None,
+        departure=parse_date(depart),
         max_days=max_days,
         max_transshipments=max_transshipments,
         eps=eps,
@@ -89,7 +94,7 @@ def route_cmd(
         from corridors.io.geojson import itineraries_to_geojson, write_geojson
 
         write_geojson(itineraries_to_geojson(net, opts.options), geojson)
-    written = [geojson] if geojson is not None else []
+    written = [geojson] if geojson is not None and str(geojson) != "-" else []
     if out is not None:
         from corridors.io.geo import write_features
         from corridors.io.geojson import itineraries_to_geojson
@@ -99,19 +104,20 @@ def route_cmd(
     if as_json:
         print_json(opts.to_dict())
         return
-    render_options(net.nodes, opts)
+    if to_stdout:  # stdout holds the GeoJSON
+        return
+    render_options(net, opts)
     for path in written:
-        console.print(f"wrote {path}")
+        note(f"wrote {path}")
 
 
-def render_options(nodes: object, opts: RouteOptions) -> None:
-    """Draw the options table."""
-    import pandas as pd
+def render_options(net: Network, opts: RouteOptions) -> None:
+    """Draw the options table (place names, days, USD, t CO2e)."""
+    from rich.table import Table
 
-    assert isinstance(nodes, pd.DataFrame)
     c = opts.consignment
     title = (
-        f"{nodes.at[opts.origin, 'name']} -> {nodes.at[opts.destination, 'name']}: "
+        f"{net.node_name(opts.origin)} -> {net.node_name(opts.destination)}: "
         f"{c.units:g} {c.unit_name} {c.commodity or c.cargo_class}"
     )
     t = Table(title=title)
@@ -138,8 +144,8 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
             f"{it.days:.1f}",
             f"{it.cost_usd:,.0f}",
             f"{it.cost_usd / it.quantity:,.0f}",
-            f"{it.co2_wtw_kg / 1000:.2f}",
-            f"{it.co2_ttw_kg / 1000:.2f}",
+            f"{it.co2_wtw_kg / 1000:,.2f}",
+            f"{it.co2_ttw_kg / 1000:,.2f}",
             f"{it.distance_km:,.0f}",
             str(it.border_crossings),
             str(it.gauge_changes),
@@ -149,4 +155,4 @@ def render_options(nodes: object, opts: RouteOptions) -> None:
         )
     console.print(t)
     if opts.options:
-        console.print(f"CO2e: {opts.options[0].co2_factor_set}")
+        note(f"CO2e: {opts.options[0].co2_factor_set}")

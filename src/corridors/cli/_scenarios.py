@@ -1,28 +1,55 @@
-"""``corridors compare``, ``reliability``, ``sweep`` and ``scenario validate``."""
+"""``corridors compare``, ``reliability``, ``sweep`` and ``scenario list | validate``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from corridors._progress import Progress as Update
-from corridors.cli._app import app, console, console_err, print_json
+from corridors.cli import _options as opt
+from corridors.cli._app import (
+    EXIT_INTERRUPTED,
+    EXIT_PROBLEMS,
+    EXIT_UNAVAILABLE,
+    app,
+    compiling_notice,
+    console,
+    console_err,
+    error,
+    finite,
+    load_net,
+    note,
+    parse_date,
+    print_json,
+    problem_list,
+    state,
+    sub_app,
+)
+from corridors.cli._options import find_options
+from corridors.cli._render import fmt, link_labels, place_name, table
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
 
 if TYPE_CHECKING:
     from corridors.scenarios.compare import Comparison
 
-scenario_app = typer.Typer(help="Check scenario files.", no_args_is_help=True)
+scenario_app = sub_app("List and check scenarios (named changes to the network and demand).")
 app.add_typer(scenario_app, name="scenario")
 
+_FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+MAX_SAMPLES = 10_000_000
 
-def _bar(task: str) -> tuple[Progress, object]:
-    bar = Progress(
+
+def _bar(task: str) -> Any:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
         TextColumn(f"[bold]{task}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -30,45 +57,85 @@ def _bar(task: str) -> tuple[Progress, object]:
         TimeElapsedColumn(),
         console=console_err,
         transient=True,
+        disable=state.quiet,
     )
-    return bar, None
 
 
-def _parse_pairs(text: str | None) -> list[tuple[str, str]] | None:
+def _figure_path(path: Path | None, option: str) -> None:
+    """Check a figure's file name before any computation (not after it)."""
+    if path is None:
+        return
+    if path.suffix.lower() not in _FIGURE_SUFFIXES:
+        raise typer.BadParameter(
+            f"{str(path)!r}: the file name must end in {', '.join(_FIGURE_SUFFIXES)} "
+            "(the extension picks the format).",
+            param_hint=option,
+        )
+    if not path.parent.is_dir():
+        raise typer.BadParameter(
+            f"{str(path)!r}: the folder {path.parent} does not exist; create it first.",
+            param_hint=option,
+        )
+    from importlib.util import find_spec
+
+    if find_spec("matplotlib") is None:  # say so now, not after the computation
+        from corridors._deps import require
+
+        require("matplotlib", extra="plots", purpose=f"{option} (drawing a chart)")
+
+
+def _parse_pairs(net: Any, text: str | None) -> list[tuple[str, str]] | None:
+    """``FROM:TO,…`` with every place checked (a typo is an error, not an empty row)."""
     if not text:
         return None
     out = []
     for part in text.split(","):
-        if ":" not in part:
-            raise InvalidSpecError(explain(f"Pair {part!r} has no ':'.", fix="Write FROM:TO,…"))
-        o, d = part.split(":", 1)
+        o, sep, d = part.partition(":")
+        if not sep or not o.strip() or not d.strip():
+            raise InvalidSpecError(
+                explain(
+                    f"--pairs: {part!r} is not FROM:TO.",
+                    fix='Write e.g. "Xi\'an:Duisburg,Almaty:Istanbul".',
+                )
+            )
+        net.find_place(o.strip()), net.find_place(d.strip())  # UnknownPlaceError: did you mean
         out.append((o.strip(), d.strip()))
     return out
 
 
 @app.command("compare")
 def compare_cmd(
-    base: Annotated[str, typer.Argument(help="'bundled' or a network folder.")],
-    scenarios: Annotated[list[str], typer.Argument(help="Scenario files or shipped names.")],
-    pairs: Annotated[str | None, typer.Option(help='OD pairs, e.g. "Xi\'an:Duisburg,…".')] = None,
-    chart: Annotated[Path | None, typer.Option(help="Write a chart (PNG or SVG).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    base: Annotated[str, typer.Argument(help="'bundled' or a network folder.", metavar="BASE")],
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Scenario files or shipped names (see 'scenario list').", metavar="SCENARIO..."
+        ),
+    ],
+    pairs: Annotated[
+        str | None, typer.Option(help='OD pairs to route, e.g. "Xi\'an:Duisburg,Almaty:Baku".')
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="Write a chart here (.png, .svg or .pdf).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Compare BASE with SCENARIO(s): routes, utilization, system totals, corridor shifts."""
-    from corridors.network import load_network
+    _figure_path(chart, "--chart")
+    from corridors.scenarios import load_scenario
     from corridors.scenarios.compare import DEFAULT_PAIRS, compare_scenarios
 
-    net = load_network(None if base == "bundled" else base)
-    bar, _ = _bar("compare")
-    with bar:
+    net = load_net(None if base == "bundled" else base)
+    od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
+    loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
+    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
+    with _bar("compare") as bar:
         task = bar.add_task("", total=len(scenarios) + 1)
 
-        def tick(u: Update) -> None:
+        def tick(u: Any) -> None:
             bar.update(task, completed=u.done, description=u.message)
 
-        cmp = compare_scenarios(
-            net, scenarios, pairs=_parse_pairs(pairs) or DEFAULT_PAIRS, progress=tick
-        )
+        cmp = compare_scenarios(net, loaded, pairs=od_pairs, progress=tick)
     if chart is not None:
         from corridors.scenarios.chart import plot_comparison
 
@@ -78,101 +145,129 @@ def compare_cmd(
         return
     names = list(cmp.names)
     tot = cmp.totals.set_index("scenario")
-    t = Table(title="System totals (equilibrium assignment)")
-    t.add_column("")
-    for n in names:
-        t.add_column(n, justify="right")
-    for col, label, fmt in (
-        ("demand_teu", "demand (TEU-eq/yr)", "{:,.0f}"),
-        ("system_time_teu_h", "system time (TEU-h)", "{:,.3g}"),
-        ("system_cost_usd", "system cost (USD)", "{:,.4g}"),
-        ("cn_kz_utilization", "CN–KZ crossing utilization", "{:.1%}"),
-        ("max_volume_capacity", "busiest link v/c", "{:.2f}"),
+    rows = []
+    for col, label, scale, digits in (
+        ("demand_teu", "demand (TEU-equivalent a year)", 1.0, 0),
+        ("system_time_teu_h", "system time (million TEU-days)", 1 / 24e6, 2),
+        ("system_cost_usd", "system cost (USD million)", 1e-6, 1),
+        ("max_volume_capacity", "busiest link volume/capacity", 1.0, 2),
     ):
-        t.add_row(label, *[fmt.format(tot.at[n, col]) for n in names])
-    console.print(t)
-    _print_details(cmp, names)
+        rows.append([label, *[fmt(tot.at[n, col] * scale, digits) for n in names]])
+    rows.append(
+        [
+            "CN–KZ crossings utilization",
+            *[fmt(100 * tot.at[n, "cn_kz_utilization"], 1) + " %" for n in names],
+        ]
+    )
+    console.print(
+        table(
+            "System totals (equilibrium assignment)",
+            [("", "left"), *[(n, "right") for n in names]],
+            rows,
+        )
+    )
+    _print_details(net, cmp, names)
     if chart is not None:
-        console.print(f"chart written to {chart}")
+        note(f"chart written to {chart}")
 
 
-def _print_details(cmp: Comparison, names: list[str]) -> None:
-    r = Table(title="Route options (best three per pair)")
-    for c in ("pair", "#", *names):
-        r.add_column(c)
+def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
+    rows = []
     for (o, d), grp in cmp.routes.groupby(["origin", "destination"], sort=False):
         for k in sorted(set(grp["rank"])):
             cells = []
             for n in names:
                 hit = grp[(grp["scenario"] == n) & (grp["rank"] == k)]
                 cells.append(
-                    ""
+                    "–"
                     if hit.empty or hit["days"].isna().all()
-                    else f"{hit['corridor'].iloc[0]}: {hit['days'].iloc[0]:.1f} d, "
-                    f"${hit['cost_usd'].iloc[0]:,.0f}"
+                    else f"{hit['corridor'].iloc[0]}: {hit['days'].iloc[0]:.1f} days, "
+                    f"USD {hit['cost_usd'].iloc[0]:,.0f}"
                 )
-            r.add_row(f"{o}→{d}" if k <= 1 else "", str(k), *cells)
-    console.print(r)
+            pair = f"{place_name(net, o)} → {place_name(net, d)}" if k <= 1 else ""
+            rows.append([pair, str(k), *cells])
+    console.print(
+        table(
+            "Route options (best three per pair)",
+            [("pair", "left"), ("#", "right"), *[(n, "left") for n in names]],
+            rows,
+        )
+    )
+    labels = link_labels(net)
     cr = cmp.crossings.pivot_table(
         index=["link_id", "countries"],
         columns="scenario",
         values="volume_capacity",
         aggfunc="first",
     )
-    bt = Table(title="Border crossings: volume / capacity")
-    for col in ("crossing", "countries", *names):
-        bt.add_column(col)
-    for (lid, cc), row in cr.iterrows():
-        bt.add_row(str(lid), str(cc), *[f"{row.get(n, float('nan')):.2f}" for n in names])
-    console.print(bt)
+    rows = [
+        [labels.get(str(lid), str(lid)), str(cc), *[fmt(row.get(n), 2) for n in names]]
+        for (lid, cc), row in cr.iterrows()
+    ]
+    console.print(
+        table(
+            "Border crossings: volume / capacity",
+            [("crossing", "left"), ("countries", "left"), *[(n, "right") for n in names]],
+            rows,
+        )
+    )
     s = cmp.shifts()
-    sh = Table(title="Demand by corridor (best route per OD pair)")
-    for col in s.columns:
-        sh.add_column(str(col), justify="right" if col not in ("class", "corridor") else "left")
-    for _, row in s.iterrows():
-        sh.add_row(*[f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row])
-    console.print(sh)
+    rows = [[fmt(v) if isinstance(v, float) else str(v) for v in r] for _, r in s.iterrows()]
+    console.print(
+        table(
+            "Demand by corridor, TEU-equivalent or t a year (best route per OD pair)",
+            [(str(c), "left" if c in ("class", "corridor") else "right") for c in s.columns],
+            rows,
+        )
+    )
 
 
 @app.command("reliability")
 def reliability_cmd(
-    origin: Annotated[str, typer.Argument(help="Origin place.")],
-    destination: Annotated[str, typer.Argument(help="Destination place.")],
-    teu: Annotated[float | None, typer.Option(help="Containers, in TEU.")] = None,
-    option: Annotated[int, typer.Option(help="Route option rank (1 = best).")] = 1,
-    avoid: Annotated[str, typer.Option(help="Countries to avoid, e.g. RU,BY.")] = "",
-    no: Annotated[list[str] | None, typer.Option("--no", help="Mode to avoid; repeatable.")] = None,
-    deadline: Annotated[float | None, typer.Option(help="Deadline, days.")] = None,
-    n: Annotated[int, typer.Option(help="Simulated shipments.")] = 100_000,
-    seed: Annotated[int | None, typer.Option(help="Random seed.")] = None,
-    depart: Annotated[str | None, typer.Option(help="Departure date YYYY-MM-DD.")] = None,
-    plot: Annotated[Path | None, typer.Option(help="Write a histogram (PNG/SVG).")] = None,
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
-    scenario: Annotated[str | None, typer.Option(help="Apply a scenario first.")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    origin: opt.Origin,
+    destination: opt.Destination,
+    teu: opt.Teu = None,
+    tonnes: opt.Tonnes = None,
+    cargo: opt.CargoOpt = "container",
+    option: Annotated[int, typer.Option(help="Route option rank (1 = best).", min=1)] = 1,
+    avoid: opt.Avoid = "",
+    no: opt.NoModes = None,
+    deadline: Annotated[
+        float | None, typer.Option(help="Deadline, days.", min=0.0, callback=finite)
+    ] = None,
+    n: Annotated[
+        int, typer.Option(help="Simulated shipments.", min=100, max=MAX_SAMPLES)
+    ] = 100_000,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed ≥ 0 (same seed, same result).", min=0)
+    ] = None,
+    depart: opt.Depart = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a histogram here (.png, .svg or .pdf).")
+    ] = None,
+    network: opt.NetworkOpt = None,
+    scenario: opt.ScenarioOpt = None,
+    as_json: opt.JsonOpt = False,
 ) -> None:
     """Monte Carlo door-to-door days (P50/P90/P95, on-time share) of one route option."""
-    from corridors.network import load_network
-    from corridors.reliability import simulate_itinerary
-    from corridors.routing import pareto_routes
-
-    net = load_network(network)
-    if scenario:
-        from corridors.scenarios import apply_scenario
-
-        net = apply_scenario(net, scenario)[0]
-    when = dt.date.fromisoformat(depart) if depart else None
-    opts = pareto_routes(
-        net,
+    when = parse_date(depart)
+    _figure_path(plot, "--plot")
+    net, opts = find_options(
         origin,
         destination,
         teu=teu,
+        tonnes=tonnes,
+        cargo=cargo,
+        network=network,
+        scenario=scenario,
         departure=when,
         eps=0.02,
         avoid_countries=avoid,
         avoid_modes=no or (),
     )
-    if not 1 <= option <= len(opts.options):
+    from corridors.reliability import simulate_itinerary
+
+    if option > len(opts.options):
         raise ContradictoryOptionsError(
             explain(
                 f"Option {option} asked, but there are {len(opts.options)}.",
@@ -180,74 +275,171 @@ def reliability_cmd(
             )
         )
     it = opts.options[option - 1]
+    compiling_notice("reliability", "_kernel", "simulate_events")
     res = simulate_itinerary(net, it, n=n, seed=seed, departure=when, deadline_days=deadline)
     if plot is not None:
         res.plot_histogram(plot)
     if as_json:
         print_json(res.to_dict() | {"corridor": it.corridor, "option": option})
         return
-    t = Table(title=res.label)
-    for c in ("planned", "mean", "P50", "P90", "P95", "on time"):
-        t.add_column(c, justify="right")
-    t.add_row(
-        f"{res.planned_days:.1f} d",
-        f"{res.mean_days:.1f} d",
-        f"{res.p50_days:.1f} d",
-        f"{res.p90_days:.1f} d",
-        f"{res.p95_days:.1f} d",
-        "" if res.prob_by_deadline is None else f"{res.prob_by_deadline:.1%} within {deadline:g} d",
+    t = table(
+        res.label,
+        [(c, "right") for c in ("planned", "mean", "P50", "P90", "P95", "on time")],
+        [
+            [
+                f"{res.planned_days:.1f} days",
+                f"{res.mean_days:.1f} days",
+                f"{res.p50_days:.1f} days",
+                f"{res.p90_days:.1f} days",
+                f"{res.p95_days:.1f} days",
+                "–"
+                if res.prob_by_deadline is None
+                else f"{res.prob_by_deadline:.1%} within {deadline:g} days",
+            ]
+        ],
     )
     console.print(t)
-    console.print(f"{res.n:,} simulated shipments" + (f"; histogram in {plot}" if plot else ""))
+    note(f"{res.n:,} simulated shipments" + (f"; histogram in {plot}" if plot else ""))
 
 
 @app.command("sweep")
 def sweep_cmd(
-    spec_file: Annotated[Path, typer.Argument(help="Sweep file (YAML).")],
-    scheduler: Annotated[str | None, typer.Option(help="Existing Dask scheduler address.")] = None,
-    workers: Annotated[int, typer.Option(help="Local cluster workers.")] = 2,
-    out: Annotated[Path, typer.Option(help="Results table (Parquet).")] = Path("sweep.parquet"),
+    spec_file: Annotated[
+        str,
+        typer.Argument(
+            help="Sweep file (YAML) or a shipped sweep name (see --list).", metavar="SWEEP"
+        ),
+    ] = "",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Existing Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Local cluster workers.", min=1, max=64)] = 2,
+    out: Annotated[
+        Path, typer.Option(help="Results table: Parquet, or CSV for a .csv name.")
+    ] = Path("sweep.parquet"),
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the shipped sweeps and exit.")
+    ] = False,
 ) -> None:
-    """Run a grid or sample of scenario parameters on Dask; gather one Parquet table."""
-    from corridors.scenarios.sweep import load_sweep, run_sweep
+    """Run a grid or sample of scenario parameters on Dask; gather one results table.
 
+    Ctrl-C stops it and keeps the runs that finished (written to --out).
+    """
+    from corridors.scenarios.sweep import SweepInterrupted, load_sweep, shipped_sweeps
+
+    if list_ or not spec_file:
+        for name, path in shipped_sweeps().items():
+            console.print(f"{name}  ({path})", markup=False, highlight=False)
+        if not list_:
+            raise typer.BadParameter("give a sweep file or a shipped name", param_hint="SPEC_FILE")
+        return
     spec = load_sweep(spec_file)
-    with Progress(
-        TextColumn("[bold]sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console_err,
-    ) as bar:
+    if out.parent and not out.parent.is_dir():
+        raise InvalidSpecError(explain(f"--out {out}: the folder {out.parent} does not exist."))
+    from corridors.scenarios.sweep import run_sweep
+
+    if state.verbosity < 1:  # dask's own shutdown chatter (main and worker processes): not ours
+        import os
+
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    done = 0
+    with _bar("sweep") as bar:
         task = bar.add_task("", total=len(spec.runs))
 
-        def tick(u: Update) -> None:
+        def tick(u: Any) -> None:
+            nonlocal done
+            done = int(u.done)
             bar.update(task, completed=u.done, description=u.message)
 
-        table = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
-    failed = table[table["error"].astype(str) != ""]
-    console.print(f"{len(table) - len(failed)} of {len(table)} runs succeeded; table in {out}")
+        try:
+            table_ = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
+        except (OSError, TimeoutError) as exc:
+            if not scheduler:
+                raise
+            error(
+                f"Cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc}). "
+                "Start it (dask scheduler) or check the address; without --scheduler a local "
+                "cluster is started."
+            )
+            raise typer.Exit(EXIT_UNAVAILABLE) from None
+        except SweepInterrupted as exc:
+            kept = 0 if exc.table is None else len(exc.table)
+            error(
+                f"interrupted: {kept} of {len(spec.runs)} runs had finished"
+                + (f" and are kept in {out}." if kept else "; nothing was written.")
+            )
+            state.interrupt_reported = True
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    failed = table_[table_["error"].astype(str) != ""]
+    note(f"{len(table_) - len(failed)} of {len(table_)} runs succeeded; table in {out}")
     for _, row in failed.iterrows():
-        console_err.print(f"[red]run {row['run']} failed:[/] {row['error']}", highlight=False)
+        console_err.print(
+            f"run {row['run']} failed: {row['error']}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if len(failed):
-        raise typer.Exit(1)  # the table holds every run; the exit code says some failed
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@scenario_app.command("list")
+def list_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """The scenarios shipped with corridors (use their names wherever a scenario is asked)."""
+    from corridors.scenarios import load_scenario, shipped_scenarios
+
+    rows: list[dict[str, Any]] = []
+    for name in shipped_scenarios():
+        s = load_scenario(name)
+        rows.append(
+            {
+                "name": name,
+                "description": s.description,
+                "changes": len(s.changes),
+                "inherits": list(s.parents),
+            }
+        )
+    if as_json:
+        print_json(rows)
+        return
+    console.print(
+        table(
+            "Shipped scenarios",
+            [("name", "left"), ("changes", "right"), ("inherits", "left"), ("description", "left")],
+            [
+                [r["name"], str(r["changes"]), ", ".join(r["inherits"]) or "–", r["description"]]
+                for r in rows
+            ],
+        )
+    )
 
 
 @scenario_app.command("validate")
 def validate_cmd(
-    file: Annotated[str, typer.Argument(help="Scenario file or shipped name.")],
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
+    file: Annotated[str, typer.Argument(help="Scenario file or shipped name.", metavar="SCENARIO")],
+    network: Annotated[
+        Path | None,
+        typer.Option("--network", "-n", help="Base network folder (default: the scenario's base)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Parse a scenario and apply it to its base; report every problem."""
-    from corridors.network import load_network
-    from corridors.scenarios import apply_scenario, base_network, load_scenario
+    """Parse a scenario and apply it to its base; list every problem; exit 1 if any."""
+    from corridors.scenarios.check import scenario_problems
 
-    s = load_scenario(file)
-    base = load_network(network) if network else base_network(s)
-    net, _ = apply_scenario(base, s)
-    console.print(
-        f"[green]ok[/] scenario {s.name!r}: {len(s.changes)} change(s)"
-        + (f", inherits {', '.join(s.parents)}" if s.parents else "")
-        + f"; network {len(net.tables['nodes'])} nodes, {len(net.tables['links'])} links."
-    )
+    base = load_net(network) if network else None
+    s, problems = scenario_problems(file, network=base)
+    if as_json:
+        print_json({"scenario": file, "valid": not problems, "problems": problems})
+    elif problems:
+        problem_list(file, problems)
+    elif s is not None:
+        console.print(
+            f"ok: scenario {s.name!r}: {len(s.changes)} change(s)"
+            + (f", inherits {', '.join(s.parents)}" if s.parents else ""),
+            markup=False,
+            highlight=False,
+        )
+    if problems:
+        raise typer.Exit(EXIT_PROBLEMS)

@@ -22,7 +22,9 @@ def serve_cmd(
             help="SQLAlchemy URL (postgresql://user@host/db); default: SQLite in the data dir.",
         ),
     ] = None,
-    network: Annotated[Path | None, typer.Option("--network", "-n")] = None,
+    network: Annotated[
+        Path | None, typer.Option("--network", "-n", help="Network folder (default: bundled).")
+    ] = None,
     token: Annotated[
         str | None,
         typer.Option(
@@ -103,13 +105,25 @@ def serve_cmd(
             highlight=False,
         )
 
-    serve(
-        host=host,
-        port=port,
-        database=database,
-        network=str(network) if network is not None else None,
-        settings=settings,
-        workers=workers,
-        access_log=access_log,
-        on_ready=ready,
-    )
+    from sqlalchemy.exc import ArgumentError
+
+    from corridors.errors import InvalidSpecError, explain
+
+    try:
+        serve(
+            host=host,
+            port=port,
+            database=database,
+            network=str(network) if network is not None else None,
+            settings=settings,
+            workers=workers,
+            access_log=access_log,
+            on_ready=ready,
+        )
+    except ArgumentError as exc:  # an unparseable URL: the user's input, not a bug
+        raise InvalidSpecError(
+            explain(
+                f"--database is not a database URL ({exc}).",
+                fix="Write e.g. postgresql://user@host:5432/corridors or sqlite:///path/db.sqlite.",
+            )
+        ) from None

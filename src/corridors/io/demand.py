@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridors._deps import require
 from corridors.assignment.demand import ODMatrices
 from corridors.errors import DataFileError, DemandError, explain
 
@@ -74,6 +75,7 @@ def read_demand_parquet(path: str | Path, *, zones: Sequence[str] | None = None)
     """Read a long OD table from Parquet; same columns and checks as :func:`read_demand_csv`."""
     p = Path(path)
     _check_exists(p)
+    require("pyarrow", extra="parquet", purpose="Reading a Parquet demand file")
     try:
         df = pd.read_parquet(p)
     except Exception as exc:  # pyarrow raises several types for a bad file
@@ -119,7 +121,16 @@ def read_demand_omx(
     omx = _omx()
     p = Path(path)
     _check_exists(p)
-    with omx.open_file(str(p), "r") as f:
+    try:
+        handle = omx.open_file(str(p), "r")
+    except Exception as exc:  # PyTables raises HDF5ExtError, OSError… for a non-HDF5 file
+        raise DataFileError(
+            explain(
+                f"{p.name} is not a readable OpenMatrix (HDF5) file ({type(exc).__name__}).",
+                fix="Give an .omx file written by OpenMatrix, or the demand as CSV.",
+            )
+        ) from exc
+    with handle as f:
         names = list(f.list_matrices())
         wanted = names if classes is None else list(classes)
         missing = [c for c in wanted if c not in names]

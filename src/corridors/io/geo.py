@@ -188,11 +188,14 @@ def write_features(
         raise InvalidSpecError(
             explain(f"Unknown output format {fmt!r}.", fix=f"Use one of {', '.join(FORMATS)}.")
         )
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "geojson":
-        p.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    from corridors.io._output import write_output
+
+    if str(path) != "-":
+        p.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "geojson":  # '-' is stdout; never renamed over a device; the usual umask
+        write_output(path, lambda fh: json.dump(fc, fh, ensure_ascii=False))
     elif fmt == "csv":
-        _csv_frame(fc).to_csv(p, index=False)
+        write_output(path, lambda fh: _csv_frame(fc).to_csv(fh, index=False))
     else:
         gdf = geodataframe(fc)
         if fmt == "gpkg":

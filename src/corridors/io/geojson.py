@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,11 +159,11 @@ def itineraries_to_geojson(net: Network, itineraries: list[Itinerary]) -> dict[s
 
 
 def write_geojson(data: dict[str, Any], path: str | Path) -> Path:
-    """Write GeoJSON atomically (a crash never leaves a half-written file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
-    Path(tmp).replace(path)
-    return path
+    """Write GeoJSON safely: ``-`` is stdout, a device is written in place, a file atomically.
+
+    See :func:`corridors.io._output.write_output`; the target's folder must exist.
+    """
+    from corridors.io._output import write_output
+
+    write_output(path, lambda fh: json.dump(data, fh, ensure_ascii=False))
+    return Path(path)

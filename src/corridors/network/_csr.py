@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from corridors.network._schema import PORTS
 from corridors.network.enums import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, Cargo, Operation
@@ -125,6 +124,8 @@ def compile_graph(
     The structure (vertices, arcs) comes from the tables; every arc's time, cost and CO2 from
     ``cost_model`` (default :class:`~corridors.network.costs.CostModel`) for one TEU or tonne.
     """
+    import pandas as pd
+
     from corridors.network.costs import CostModel, default_unit
 
     cost_model = CostModel() if cost_model is None else cost_model

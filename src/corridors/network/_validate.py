@@ -11,10 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pycountry
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from corridors._iso3166 import ALPHA2
 from corridors.errors import InvalidSpecError
 from corridors.network._schema import (
     CLASS_REQUIRED,
@@ -29,7 +27,7 @@ from corridors.network.enums import GAUGES_MM, CargoClass, Mode, NodeKind, Opera
 
 Tables = dict[str, pd.DataFrame]
 
-_ISO2 = {c.alpha_2 for c in pycountry.countries}
+_ISO2 = frozenset(ALPHA2)
 _MODES = {m.value for m in Mode}
 _KINDS = {k.value for k in NodeKind}
 _TRANSFER_KINDS = {k.value for k in TransferKind}
@@ -535,6 +533,28 @@ def _check_parameters(par: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     return problems
 
 
+def _components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
+    """Connected components of an undirected graph (union-find); labels numbered in order of
+    each component's lowest vertex."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(u.tolist(), v.tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    labels = np.empty(n, dtype=np.int64)
+    number: dict[int, int] = {}
+    for x in range(n):
+        labels[x] = number.setdefault(root(x), len(number))
+    return len(number), labels
+
+
 def _check_connected(nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     ids = list(nodes["node_id"])
     if not ids:
@@ -544,8 +564,7 @@ def _check_connected(nodes: pd.DataFrame, links: pd.DataFrame) -> list[str]:
     u = links.loc[ok, "from_node"].map(index).to_numpy(dtype=np.int64)
     v = links.loc[ok, "to_node"].map(index).to_numpy(dtype=np.int64)
     n = len(ids)
-    adj = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
-    count, labels = connected_components(adj, directed=False)
+    count, labels = _components(n, u, v)
     if count <= 1:
         return []
     main = np.bincount(labels).argmax()

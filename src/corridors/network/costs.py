@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from corridors.errors import InvalidSpecError, explain
 from corridors.network.enums import (
@@ -52,6 +51,8 @@ from corridors.network.enums import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridors.network.model import Network
 
 __all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
@@ -118,6 +119,8 @@ def rate_reading(
     index published before it); before the first reading, the first; without a date, the
     latest. ``None`` when the class has no series.
     """
+    import pandas as pd  # here, not at import: cached route queries never read rates
+
     rates = net.tables.get("rates")
     if rates is None or len(rates) == 0:
         return None

@@ -13,14 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-import pandas as pd
 
 from corridors.errors import DataFileError, NetworkValidationError, UnknownPlaceError, explain
-from corridors.network._validate import Tables, read_tables, validate_tables
 from corridors.network.enums import Cargo
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridors.network._csr import CompiledGraph
+    from corridors.network._validate import Tables
+
+# pandas and the validator load on first use: a network read from the compiled cache answers
+# route queries through the plain-Python indexes below without importing them.
 
 __all__ = ["Network", "bundled_network_path", "load_network", "validate_network"]
 
@@ -142,6 +146,29 @@ class Network:
 
     # -- places --------------------------------------------------------------------------
     @cached_property
+    def _node_rows(self) -> dict[str, tuple[int, str, str, str]]:
+        """node id → (position, name, country, kind), plain Python (no pandas on lookups)."""
+        t = self.tables["nodes"]
+        return {
+            str(nid): (k, str(name), str(country), str(kind))
+            for k, (nid, name, country, kind) in enumerate(
+                zip(t["node_id"], t["name"], t["country"], t["kind"], strict=True)
+            )
+        }
+
+    def node_position(self, node_id: str) -> int:
+        """Row of a node id in :attr:`nodes` (and its access vertex in the compiled graphs)."""
+        return self._node_rows[node_id][0]
+
+    def node_name(self, node_id: str) -> str:
+        """Place name of a node id."""
+        return self._node_rows[node_id][1]
+
+    def node_country(self, node_id: str) -> str:
+        """ISO alpha-2 country of a node id."""
+        return self._node_rows[node_id][2]
+
+    @cached_property
     def _name_index(self) -> dict[str, str]:
         index: dict[str, str] = {}
         for nid, name, aliases in zip(
@@ -187,7 +214,7 @@ class Network:
         >>> net.find_place("aktau")
         'KZAAU'
         """
-        if query in self.nodes.index:
+        if query in self._node_rows:
             return query
         key = _fold(query)
         if key in self._name_index:
@@ -196,10 +223,10 @@ class Network:
         base = [nid for k, nid in self._base_index if k == key]
         if base:
             rank = {k: i for i, k in enumerate(_KIND_PREFERENCE)}
-            return min(dict.fromkeys(base), key=lambda n: rank.get(self.nodes.at[n, "kind"], 99))
+            return min(dict.fromkeys(base), key=lambda n: rank.get(self._node_rows[n][3], 99))
         close = difflib.get_close_matches(key, list(self._name_index), n=6, cutoff=0.6)
         ids = list(dict.fromkeys(self._name_index[c] for c in close))[:3]
-        hint = ", ".join(f"{self.nodes.at[n, 'name']} ({n})" for n in ids)
+        hint = ", ".join(f"{self.node_name(n)} ({n})" for n in ids)
         raise UnknownPlaceError(
             explain(
                 f"Unknown place {query!r}: no node id, name or alias in network "
@@ -231,6 +258,8 @@ class Network:
 
     def validate(self) -> list[str]:
         """Every problem of the tables (empty list when valid)."""
+        from corridors.network._validate import validate_tables
+
         return validate_tables(self.tables)
 
     # -- exports and display -------------------------------------------------------------
@@ -311,6 +340,8 @@ class Network:
 
     def with_tables(self, tables: Tables, *, name: str | None = None) -> Network:
         """A new network from modified tables, validated; ``self`` is untouched."""
+        from corridors.network._validate import validate_tables
+
         problems = validate_tables(tables)
         if problems:
             raise NetworkValidationError(problems)
@@ -339,6 +370,8 @@ def validate_network(path: str | Path) -> list[str]:
     list of str
         One line per problem naming file, line and the fix.
     """
+    from corridors.network._validate import read_tables, validate_tables
+
     folder = Path(path)
     if not folder.is_dir():
         return [f"{folder}: no such folder. Give the folder that holds nodes.csv and links.csv."]
@@ -349,6 +382,8 @@ def validate_network(path: str | Path) -> list[str]:
 
 
 def _safe_validate(tables: Tables) -> list[str]:
+    from corridors.network._validate import validate_tables
+
     try:
         return validate_tables(tables)
     except (KeyError, TypeError, ValueError):
@@ -374,6 +409,8 @@ def load_network(path: str | Path | None = None, *, name: str | None = None) -> 
     NetworkValidationError
         With every problem found, each naming file, line and fix.
     """
+    from corridors.network._validate import read_tables
+
     folder = bundled_network_path() if path is None else Path(path)
     problems = validate_network(folder)
     if problems:
@@ -388,6 +425,8 @@ def load_network(path: str | Path | None = None, *, name: str | None = None) -> 
 
 def _read_geometry(folder: Path) -> pd.DataFrame:
     """Optional drawn shapes of links (``link_geometry.geojson``: LineStrings by ``link_id``)."""
+    import pandas as pd
+
     path = folder / "link_geometry.geojson"
     rows: list[dict[str, object]] = []
     if path.is_file():

@@ -149,6 +149,9 @@ def plot_data_quality(quality: pd.DataFrame, path: str | Path) -> Path:
     pathlib.Path
         The file written.
     """
+    from corridors._deps import require
+
+    require("matplotlib", extra="plots", purpose="Drawing the data-quality chart")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -210,6 +210,9 @@ class ReliabilityResult:
         bins
             Number of histogram bins.
         """
+        from corridors._deps import require
+
+        require("matplotlib", extra="plots", purpose="Drawing a histogram")
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 

@@ -13,7 +13,8 @@ import heapq
 import math
 
 import numpy as np
-from numba import njit
+
+from corridors._jit import njit
 
 ARC_GAUGE = 1
 ARC_MODE = 2

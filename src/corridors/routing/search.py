@@ -126,8 +126,10 @@ class RouteOptions:
 
 def closed_passages(net: Network, when: dt.date | dt.datetime | None) -> list[str]:
     """Passages (link ``via``) closed on ``when`` by ``passages.csv``; none without a date."""
+    if when is None:  # before touching the tables: an undated query needs none of them
+        return []
     table = net.tables.get("passages")
-    if when is None or table is None or len(table) == 0:
+    if table is None or len(table) == 0:
         return []
     day = (when.date() if isinstance(when, dt.datetime) else when).isoformat()
     return sorted(
@@ -153,11 +155,11 @@ def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, 
     if spec.avoid_countries:
         codes = {c: k for k, c in enumerate(g.countries)}
         for end in ends:
-            c = str(net.nodes.at[end, "country"])
+            c = net.node_country(end)
             if c in spec.avoid_countries:
                 raise ContradictoryOptionsError(
                     explain(
-                        f"{net.nodes.at[end, 'name']} ({end}) is in {c}, which the query avoids.",
+                        f"{net.node_name(end)} ({end}) is in {c}, which the query avoids.",
                         fix=f"Remove {c} from the countries to avoid, or pick another place.",
                     )
                 )
@@ -219,6 +221,18 @@ def arc_figures(
     return network._cache[key]  # type: ignore[return-value]
 
 
+def warm_figures(network: Network) -> None:
+    """Compute the per-arc figures of the default query of every cargo class and unit (no
+    departure date, default cost model) into ``network``'s cache, e.g. before it is stored."""
+    for cls in CargoClass:
+        if cls.cargo is Cargo.CONTAINER:
+            ones = [Consignment(cargo_class=cls, teu=1.0), Consignment(cargo_class=cls, feu=1.0)]
+        else:
+            ones = [Consignment(cargo_class=cls, tonnes=1.0)]
+        for c in ones:
+            arc_figures(network, network.graph(cls.cargo), c)
+
+
 def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> NoRouteError:
     limits = []
     if spec.avoid_countries:
@@ -236,7 +250,7 @@ def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> No
     )
     return NoRouteError(
         explain(
-            f"No route from {net.nodes.at[o, 'name']} ({o}) to {net.nodes.at[d, 'name']} ({d}) "
+            f"No route from {net.node_name(o)} ({o}) to {net.node_name(d)} ({d}) "
             f"{why}.",
             fix="Relax a constraint (fewer avoided countries or modes, more days) or pick other "
             "places."
@@ -359,7 +373,7 @@ def pareto_routes(
     g = network.graph(consignment.cargo)
     fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
-    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    src, dst = network.node_position(o), network.node_position(d)
     how = _hour_of_week(spec.departure)
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
@@ -495,7 +509,7 @@ def route(
     weight = arc_weights(
         network, g, objective, figures=fig, consignment=consignment, cost_model=cost_model
     )
-    src, dst = int(network.nodes.index.get_loc(o)), int(network.nodes.index.get_loc(d))
+    src, dst = network.node_position(o), network.node_position(d)
     dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
     if not np.isfinite(dist[dst]):
         raise _no_route(network, o, d, spec, consignment.cargo)

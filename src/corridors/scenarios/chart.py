@@ -21,6 +21,9 @@ def plot_comparison(comparison: Comparison, path: str | Path) -> Path:
     path
         Output file; ``.png``, ``.svg`` or ``.pdf``.
     """
+    from corridors._deps import require
+
+    require("matplotlib", extra="plots", purpose="Drawing a comparison chart")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -21,6 +21,8 @@ import functools
 import itertools
 import logging
 import math
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -35,9 +37,25 @@ from corridors._deps import require
 from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors._random import rng_from_seed
 from corridors._yaml import load_yaml
-from corridors.errors import InvalidSpecError, LimitExceededError, explain
+from corridors.errors import (
+    CorridorsError,
+    InvalidSpecError,
+    LimitExceededError,
+    ScenarioError,
+    explain,
+)
 
-__all__ = ["KNOBS", "MAX_RUNS", "SweepSpec", "failed_runs", "load_sweep", "run_one", "run_sweep"]
+__all__ = [
+    "KNOBS",
+    "MAX_RUNS",
+    "SweepInterrupted",
+    "SweepSpec",
+    "failed_runs",
+    "load_sweep",
+    "run_one",
+    "run_sweep",
+    "shipped_sweeps",
+]
 
 MAX_RUNS = 10_000
 """Most runs in one sweep (each run is a full equilibrium assignment, seconds of CPU)."""
@@ -185,6 +203,21 @@ class SweepSpec:
         )
 
 
+def shipped_sweeps() -> dict[str, Path]:
+    """The example sweeps shipped with corridors, by name."""
+    from importlib import resources
+
+    folder = Path(str(resources.files("corridors") / "data" / "sweeps"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+_FORMAT_HINT = (
+    "A sweep is a YAML mapping with 'name', optional 'base'/'scenario', and either "
+    "'grid: {knob: [values]}' or 'sample: {n: N, seed: S, ranges: {knob: [low, high]}}'; "
+    "see the shipped example with 'corridors sweep --list'."
+)
+
+
 def _finite_pos(v: float, knob: str) -> bool:
     if knob == "fail":
         return v in (0, 1)
@@ -219,17 +252,48 @@ def failed_runs(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
-    """Read a sweep file (YAML)."""
+    """Read a sweep file (YAML) or a shipped sweep by name.
+
+    Raises
+    ------
+    InvalidSpecError
+        When the file is missing, not UTF-8 YAML, or not a sweep (the message shows the format).
+    """
     p = Path(path)
+    shipped = shipped_sweeps()
+    if not p.is_file() and str(path) in shipped:
+        p = shipped[str(path)]
     if not p.is_file():
-        raise InvalidSpecError(explain(f"{p}: no such sweep file."))
+        raise InvalidSpecError(
+            explain(
+                f"{p}: no such sweep file or shipped sweep.",
+                fix="Shipped sweeps: " + ", ".join(shipped) + ".",
+            )
+        )
     try:
         text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InvalidSpecError(explain(f"{p}: not UTF-8 text.", fix=_FORMAT_HINT)) from exc
+    except OSError as exc:
         raise InvalidSpecError(
-            explain(f"{p}: cannot be read as UTF-8 text ({exc}).", fix="Check the file.")
+            explain(f"{p}: cannot be read ({exc.strerror}).", fix="Check the file.")
         ) from exc
-    return SweepSpec.from_dict(load_yaml(text, what=f"sweep file {p.name}") or {}, name=p.stem)
+    try:
+        doc = load_yaml(text, what=f"sweep file {p.name}")  # alias-free, size-limited
+    except ScenarioError as exc:
+        raise InvalidSpecError(explain(f"{p}: not valid YAML. {exc}", fix=_FORMAT_HINT)) from exc
+    try:
+        return SweepSpec.from_dict(doc, name=p.stem)  # checks the shape, says what is wrong
+    except LimitExceededError:
+        raise
+    except InvalidSpecError as exc:
+        raise InvalidSpecError(explain(f"{p}: {exc}", fix=_FORMAT_HINT)) from exc
+    except CorridorsError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidSpecError(
+            explain(f"{p}: not a sweep ({type(exc).__name__}: {exc}).", fix=_FORMAT_HINT)
+        ) from exc
 
 
 @functools.lru_cache(maxsize=4)
@@ -240,6 +304,15 @@ def _base(base: str) -> tuple[Any, Any]:
 
     net = load_network(None if base == "bundled" else base)
     return net, baseline_demand(net)
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_sweep`; ``table`` holds the runs that finished (also written to
+    ``out``), or is ``None`` when none had."""
+
+    def __init__(self, table: pd.DataFrame | None) -> None:
+        super().__init__("sweep interrupted")
+        self.table = table
 
 
 def run_one(index: int, knobs: Mapping[str, float], spec: SweepSpec) -> dict[str, Any]:
@@ -276,12 +349,21 @@ def _client(
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     if scheduler:
         return dd.Client(scheduler), None
-    cluster = dd.LocalCluster(
-        n_workers=workers,
-        threads_per_worker=threads_per_worker,
-        processes=processes,
-        dashboard_address=None,
-    )
+    # Worker processes start with Ctrl-C ignored (the disposition survives exec): the parent
+    # alone handles it, keeps the finished runs and closes the cluster, instead of every worker
+    # printing its own KeyboardInterrupt traceback.
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main and processes else None
+    try:
+        cluster = dd.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            dashboard_address=None,
+        )
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
     return dd.Client(cluster), cluster
 
 
@@ -346,7 +428,7 @@ def run_sweep(
             cluster.close()
     if not rows:
         if interrupted:
-            raise KeyboardInterrupt
+            raise SweepInterrupted(None)
         rows = [{"run": i, "error": "not run"} for i in range(len(spec.runs))]
     table = pd.DataFrame(rows).sort_values("run").reset_index(drop=True)
     if "converged" in table:
@@ -355,11 +437,20 @@ def run_sweep(
     table.attrs["failed"] = len(failed_runs(table))
     table.attrs["interrupted"] = interrupted
     if out is not None:
-        table.to_parquet(out, index=False)
+        _write_table(table, out)
     if interrupted:
         log.warning("sweep interrupted: %d of %d runs finished", len(rows), len(spec.runs))
-        raise KeyboardInterrupt
+        raise SweepInterrupted(table)
     return table
+
+
+def _write_table(table: pd.DataFrame, out: str | Path) -> None:
+    """Write the sweep table: CSV for a ``.csv`` name, Parquet otherwise (``parquet`` extra)."""
+    if str(out).lower().endswith(".csv"):
+        table.to_csv(out, index=False)
+        return
+    require("pyarrow", extra="parquet", purpose="Writing the sweep table as Parquet")
+    table.to_parquet(out, index=False)
 
 
 def grid_values(values: Sequence[float]) -> list[float]:

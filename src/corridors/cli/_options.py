@@ -1,0 +1,80 @@
+"""Options shared by several commands (one definition, one help text) and the shared query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corridors.cli._app import compiling_notice, finite, load_net
+
+Origin = Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")]
+Destination = Annotated[
+    str, typer.Argument(help="Destination: place name or node id.", metavar="DESTINATION")
+]
+Teu = Annotated[
+    float | None,
+    typer.Option(help="Containers, in 20-ft boxes (TEU); default 1 TEU.", callback=finite),
+]
+Feu = Annotated[
+    float | None,
+    typer.Option(help="Containers, in 40-ft boxes (FEU), priced per FEU as sold.", callback=finite),
+]
+Tonnes = Annotated[
+    float | None, typer.Option(help="Bulk cargo (grain), in tonnes.", callback=finite)
+]
+CargoOpt = Annotated[
+    str,
+    typer.Option(
+        help="container, bulk/grain, or a cargo class: container_std, container_hv, grain, "
+        "dry_bulk, liquid_bulk."
+    ),
+]
+Avoid = Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")]
+NoModes = Annotated[
+    list[str] | None,
+    typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
+]
+Depart = Annotated[
+    str | None,
+    typer.Option(help="Departure date YYYY-MM-DD: ferry waits follow the sailing days."),
+]
+NetworkOpt = Annotated[
+    Path | None,
+    typer.Option("--network", "-n", help="Network folder (default: the bundled network)."),
+]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option(help="Apply this scenario first: a shipped name (see 'scenario list') or a file."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def find_options(
+    origin: str,
+    destination: str,
+    *,
+    teu: float | None,
+    tonnes: float | None,
+    cargo: str,
+    network: Path | None,
+    scenario: str | None,
+    **query: Any,
+) -> tuple[Any, Any]:
+    """Load the network (cached, scenario applied) and run the Pareto query.
+
+    ``--cargo grain`` without a quantity is 1 t; ``--tonnes`` alone means bulk. Returns the
+    network and the :class:`~corridors.routing.RouteOptions`.
+    """
+    bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
+    if cargo.lower() in bulk_words and teu is None and tonnes is None and not query.get("feu"):
+        tonnes = 1.0
+    if tonnes is not None and cargo == "container":
+        cargo = "bulk"
+    net = load_net(network, scenario, one_query=True)
+    compiling_notice("routing", "_kernels", "pareto_search")
+    from corridors.routing import pareto_routes  # after load_net: it picks the kernel mode
+
+    opts = pareto_routes(net, origin, destination, cargo=cargo, teu=teu, tonnes=tonnes, **query)
+    return net, opts
