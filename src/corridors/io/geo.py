@@ -16,8 +16,8 @@ import pandas as pd
 
 from corridors.errors import InvalidSpecError, explain
 
-if TYPE_CHECKING:
-    from corridors.assignment.results import AssignmentResult
+if TYPE_CHECKING:  # the assignment result stays Any: typing it drags the numba kernels into
+    # the strict type check of the network/routing packages, which call in here
     from corridors.network.model import Network
     from corridors.routing.itinerary import Itinerary
 
@@ -77,7 +77,7 @@ def route_options_to_geodataframe(net: Network, itineraries: list[Itinerary]) ->
     return geodataframe(itineraries_to_geojson(net, itineraries))
 
 
-def flows_to_geojson(net: Network, result: AssignmentResult) -> dict[str, Any]:
+def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
     """Physical links of a corridor assignment with flow, capacity, utilization and delay.
 
     Lines follow the links' drawn shapes (``link_geometry.geojson``), else straight lines.
@@ -123,7 +123,7 @@ def flows_to_geojson(net: Network, result: AssignmentResult) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": feats}
 
 
-def flows_to_geodataframe(net: Network, result: AssignmentResult) -> Any:
+def flows_to_geodataframe(net: Network, result: Any) -> Any:
     """:func:`flows_to_geojson` as a GeoDataFrame."""
     return geodataframe(flows_to_geojson(net, result))
 
