@@ -45,7 +45,16 @@ def test_network_geodataframes(bundled: Network) -> None:
     # links with a drawn shape keep it (sea lanes have many vertices)
     shaped = set(bundled.tables["geometry"]["link_id"])
     n_pts = links.set_index("link_id").geometry.map(lambda g: len(g.coords))
-    assert all(n_pts[i] > 2 for i in shaped)
+    lengths = {
+        i: len(c)
+        for i, c in zip(
+            bundled.tables["geometry"]["link_id"],
+            bundled.tables["geometry"]["coordinates"],
+            strict=True,
+        )
+    }
+    assert all(n_pts[i] == lengths[i] for i in shaped)
+    assert max(lengths.values()) > 2  # sea lanes at least are more than chords
     with pytest.raises(Exception, match="links' or 'nodes"):
         bundled.to_geodataframe("edges")
 

@@ -314,14 +314,14 @@ def _modes(links: pd.DataFrame) -> pd.Series:
 
 
 def _shapes_from_gmns(links: pd.DataFrame) -> list[tuple[str, list[list[float]]]]:
-    """Drawn shapes (more than two points, with a known direction) from WKT geometry."""
+    """Drawn shapes (with a known direction: ``dir_flag`` 1 or -1) from WKT geometry."""
     if "geometry" not in links.columns:
         return []
     flags = links.get("dir_flag", pd.Series("0", index=links.index))
     shapes = []
     for lid, wkt, flag in zip(links["link_id"], links["geometry"], flags, strict=True):
         pts = _parse_wkt(wkt)
-        if pts and len(pts) > 2 and str(flag).strip() in ("1", "-1"):
+        if pts and len(pts) >= 2 and str(flag).strip() in ("1", "-1"):
             shapes.append((lid, pts if str(flag).strip() == "1" else pts[::-1]))
     return shapes
 
