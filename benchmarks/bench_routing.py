@@ -198,11 +198,12 @@ class BundledRouting:
         g, ids, w, ok = self.g, self.ids, self.weight, self.ok
         ip, hd, pw, pok = self.plain
         n = g.n_nodes
+        zn = np.zeros(len(g.indptr) - 1)  # no lower bounds: the kernel alone, as before
 
         def pareto_kernel(o: int, d: int) -> Any:
             return pareto_search(
                 g.indptr, g.head, g.time_h, g.cost_usd, g.co2_kg, g.headway_h, g.sailing_mask,
-                g.kind, ok, n, o, d, -1.0, -1, np.inf, 0.0, MAX_LABELS,
+                g.kind, ok, n, o, d, -1.0, -1, np.inf, 0.0, MAX_LABELS, zn, zn, zn,
             )  # fmt: skip
 
         return {

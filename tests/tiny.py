@@ -360,9 +360,34 @@ def three_countries() -> Tables:
     )
 
 
+def two_corridors() -> Tables:
+    """A->D by a Northern corridor (via RU, a congestible border at 100 TEU/day) or a
+    Southern one (via TM, longer): tests the choice equilibrium and its calibration."""
+    return build(
+        [
+            node("A", "KZ", lon=60),
+            node("R", "RU", "border_crossing", lon=62, lat=50),
+            node("T", "TM", "border_crossing", lon=62, lat=40),
+            node("D", "TR", lon=64),
+        ],
+        [
+            link("a-r", "A", "R", 400, capacity_teu_per_day=100),
+            link("r-d", "R", "D", 400),
+            link("a-t", "A", "T", 450),
+            link("t-d", "T", "D", 450),
+        ],
+        crossings=[
+            c
+            for lid in ("a-r", "r-d", "a-t", "t-d")
+            for c in (crossing(lid, "forward", 5), crossing(lid, "reverse", 5))
+        ],
+    )
+
+
 CATALOGUE = {
     f.__name__: f
     for f in (
+        two_corridors,
         two_nodes,
         parallel_links,
         gauge_break,

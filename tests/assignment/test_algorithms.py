@@ -175,7 +175,9 @@ def test_siouxfalls_gp_tight_gap_reproduces_best_known_flows() -> None:
     case = tntp("SiouxFalls")
     assert case.best_flow is not None
     r = assign(
-        case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10, max_iterations=2000)
+        case.graph,
+        [case.demand()],
+        spec=AssignmentSpec(algorithm="gp", target_gap=1e-10, max_iterations=2000),
     )
     assert r.relative_gap <= 1e-10
     max_dev, _ = _deviation(r.link_flow, case.best_flow)
@@ -232,7 +234,9 @@ def test_anaheim_gp_tight_gap() -> None:
     case = tntp("Anaheim")
     assert case.best_flow is not None
     r = assign(
-        case.graph, [case.demand()], spec=AssignmentSpec(target_gap=1e-10, max_iterations=2000)
+        case.graph,
+        [case.demand()],
+        spec=AssignmentSpec(algorithm="gp", target_gap=1e-10, max_iterations=2000),
     )
     assert r.relative_gap <= 1e-10
     max_dev, mean_dev = _deviation(r.link_flow, case.best_flow)

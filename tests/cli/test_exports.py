@@ -64,7 +64,7 @@ def test_flows_formats_omx_and_select_link(
     pytest.importorskip("geopandas")
     pytest.importorskip("openmatrix")
     code, out, err = _run(
-        capsys, "flows", "--gap", "1e-3", "--top", "3", "--json", "--out", str(tmp_path),
+        capsys, "flows", "--model", "ue", "--gap", "1e-3", "--top", "3", "--json", "--out", str(tmp_path),
         "--format", "gpkg", "--format", "csv", "--omx", str(tmp_path / "skims.omx"),
         "--select-link", "rail-alashankou-dostyk",
     )  # fmt: skip
@@ -77,10 +77,16 @@ def test_flows_formats_omx_and_select_link(
     rows = report["select_link"]
     assert rows and rows[0]["flow_per_year"] >= rows[-1]["flow_per_year"]
     assert {r["unit"] for r in rows} <= {"TEU", "t"} and all(0 < r["share"] <= 1 for r in rows)
-    code, _, err = _run(capsys, "flows", "--gap", "1e-2", "--select-link", "rail-dostyk-nowhere")
+    code, _, err = _run(
+        capsys, "flows", "--model", "ue", "--gap", "1e-2", "--select-link", "rail-dostyk-nowhere"
+    )
     assert code == 3 and "Unknown link 'rail-dostyk-nowhere'" in err and "Traceback" not in err
-    code, _, err = _run(capsys, "flows", "--gap", "1e-2", "--out", str(tmp_path), "--format", "shp")
+    code, _, err = _run(
+        capsys, "flows", "--model", "ue", "--gap", "1e-2", "--out", str(tmp_path), "--format", "shp"
+    )
     assert code == 2 and "shp; use parquet, csv, geojson or gpkg" in err
+    code, _, err = _run(capsys, "flows", "--select-link", "rail-alashankou-dostyk")
+    assert code == 2 and "--model ue" in err  # never silently ignored by the choice model
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "parquet", "csv"])

@@ -70,10 +70,20 @@ def test_small_network_and_trips(tmp_path: Path) -> None:
     np.testing.assert_array_equal(trips, [[0, 5], [0, 0]])
 
 
+def test_toll_and_distance_factors_enter_the_fixed_cost(tmp_path: Path) -> None:
+    tolled = NET.replace("1 3 10 1 1 0.15 4 0 0 1", "1 3 10 2.5 1 0.15 4 0 4 1")
+    plain = read_tntp_network(_write(tmp_path, "p_net.tntp", tolled))
+    np.testing.assert_array_equal(plain.fixed_cost, [0.0, 0.0])  # no factors: time only
+    meta = "<TOLL FACTOR> 0.5\n<DISTANCE FACTOR> 0.2\n"
+    g = read_tntp_network(_write(tmp_path, "f_net.tntp", meta + tolled))
+    np.testing.assert_allclose(g.fixed_cost, [0.5 * 4 + 0.2 * 2.5, 0.2 * 1.0])
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
         ("no metadata\n", "END OF METADATA"),
+        ("<TOLL FACTOR> cheap\n" + NET, "TOLL FACTOR"),
         (NET.replace("<NUMBER OF LINKS> 2", "<NUMBER OF LINKS> 3"), "3 links"),
         (NET.replace("<NUMBER OF NODES> 3", "<NUMBER OF NODES> x"), "NUMBER OF NODES"),
         (NET.replace("1 3 10", "1 3 abc"), "not numeric"),

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
-from corridors.routing._kernels import dijkstra, pareto_search
+from corridors.routing._kernels import (
+    DijkstraWorkspace,
+    bucket_plan,
+    dijkstra,
+    lower_bounds,
+    pareto_search,
+)
 
 
 def _grid(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -42,6 +49,43 @@ def test_dijkstra_matches_scipy_on_a_grid() -> None:
     assert np.isclose(total, dist[-1])
 
 
+@pytest.mark.parametrize("queue", ["heap", "buckets"])
+def test_reused_workspace_matches_scipy_query_after_query(queue: str) -> None:
+    indptr, head, tail, w = _grid(25, seed=11)
+    n = len(indptr) - 1
+    ok = np.ones(len(head), np.bool_)
+    ok[::7] = False  # some arcs closed
+    weight = w[1].copy()
+    weight[::5] = np.round(weight[::5])  # ties
+    plan = bucket_plan(weight, ok) if queue == "buckets" else (0.0, 0)
+    assert (plan[0] > 0) == (queue == "buckets")
+    ref_graph = csr_matrix((np.where(ok, weight, np.inf), head, indptr))
+    ws = DijkstraWorkspace(n)
+    for source, target in ((0, -1), (n - 1, 3), (17, -1), (300, 301), (5, -1)):
+        dist, pred = ws.run(
+            indptr.astype(np.int32), head.astype(np.int32), weight, ok, 0, source, target, plan
+        )
+        ref = scipy_dijkstra(ref_graph, indices=source)
+        if target < 0:
+            np.testing.assert_array_equal(dist, ref)  # bit for bit, and stale cells reset
+            for v in range(0, n, 37):  # predecessor arcs rebuild paths of the same length
+                if v != source and np.isfinite(dist[v]):
+                    total, u = 0.0, v
+                    while u != source:
+                        total += weight[pred[u]]
+                        u = int(tail[pred[u]])
+                    assert np.isclose(total, dist[v])
+        else:
+            assert dist[target] == ref[target]
+
+
+def test_bucket_plan_falls_back_to_the_heap_for_zero_or_spread_weights() -> None:
+    assert bucket_plan(np.array([0.0, 1.0]))[0] == 0.0
+    assert bucket_plan(np.array([1e-9, 1.0]))[0] == 0.0
+    width, n_b = bucket_plan(np.array([2.0, 5.0]))
+    assert 0 < width <= 2.0 and n_b >= 5.0 / width + 1 and n_b & (n_b - 1) == 0
+
+
 def test_pareto_label_pool_grows_beyond_first_allocation() -> None:
     indptr, head, _tail, w = _grid(9, seed=3)
     n = len(indptr) - 1
@@ -64,6 +108,51 @@ def test_pareto_label_pool_grows_beyond_first_allocation() -> None:
         np.inf,
         0.0,
         10_000_000,
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
     )
     assert n_lab > 1024  # the pool had to grow beyond its first allocation
     assert len(labels) > 1
+
+
+def _front(indptr, head, w, ok, src, dst, eps, bounds):  # type: ignore[no-untyped-def]
+    n = len(indptr) - 1
+    lb = lower_bounds(indptr, head, (w[0], w[1], w[2]), ok, dst) if bounds else [np.zeros(n)] * 3
+    labels, pred, arc, n_lab = pareto_search(
+        indptr, head, w[0], w[1], w[2], np.zeros(len(head)), np.zeros(len(head), np.int64),
+        np.zeros(len(head), np.int8), ok, 0, src, dst, -1.0, -1, np.inf, eps, 10_000_000,
+        lb[0], lb[1], lb[2],
+    )  # fmt: skip
+    out = []
+    for k in labels:
+        vec = np.zeros(3)
+        while arc[k] >= 0:
+            vec += w[:, arc[k]]
+            k = pred[k]
+        out.append(vec)
+    return np.array(out), n_lab
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounded_pareto_keeps_the_exact_set_and_eps_keeps_its_guarantee(seed: int) -> None:
+    indptr, head, _tail, w = _grid(7, seed=seed)
+    rng = np.random.default_rng(seed)
+    # anti-correlated criteria make large Pareto sets
+    w[1] = 11.0 - w[0] + rng.uniform(0, 1, w.shape[1])
+    ok = rng.random(len(head)) > 0.1
+    src, dst = 0, len(indptr) - 2
+    exact, n_exact = _front(indptr, head, w, ok, src, dst, 0.0, False)
+    bounded, n_bounded = _front(indptr, head, w, ok, src, dst, 0.0, True)
+    if len(exact) == 0:
+        assert len(bounded) == 0
+        return
+    key = lambda a: sorted(map(tuple, np.round(a, 9)))  # noqa: E731
+    assert key(bounded) == key(exact)  # the bounds are exact pruning
+    assert n_bounded <= n_exact
+    for eps in (0.01, 0.1):
+        approx, n_approx = _front(indptr, head, w, ok, src, dst, eps, True)
+        assert n_approx <= n_bounded
+        assert len(approx) <= len(exact)
+        for p in exact:  # every exact point is covered within 1 + eps in each criterion
+            assert (approx <= p * (1 + eps) + 1e-9).all(axis=1).any()

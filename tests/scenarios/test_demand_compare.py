@@ -59,7 +59,9 @@ def test_scale_demand_rejects_unknown_class_and_zone(bundled: Network) -> None:
 @pytest.fixture(scope="module")
 def comparison(bundled: Network):  # type: ignore[no-untyped-def]
     return compare_scenarios(
-        bundled, ["third-railroad", "red-sea-closed"], pairs=[("Xi'an", "Duisburg")]
+        bundled,
+        ["third-railroad", "red-sea-closed", "kz-transit-tariff"],
+        pairs=[("Xi'an", "Duisburg")],
     )
 
 
@@ -78,11 +80,11 @@ def test_red_sea_closure_moves_flows_off_suez(bundled: Network, comparison) -> N
     s = comparison.shifts()
     assert (s.loc[s["corridor"] == "Sea via Suez", "red-sea-closed"] == 0).all()
     # ... and an assignment whose demand rides through Suez moves it off Suez at a higher system
-    # cost. (The baseline demand is Kazakhstan-centred and, since the Iranian Caspian ports,
-    # sends none through Suez; bulk from Bandar Abbas to Rotterdam does go by sea via Suez.)
+    # cost. (Containers from Bandar Abbas to Rotterdam go by sea via Suez; bulk classes do not
+    # use the deep-sea container lanes, data/model/classes.csv.)
     od = ODMatrices(
         ("IRSRP", "NLRTM"),
-        {"grain": np.array([[0.0, 50000.0], [0.0, 0.0]]), "containers": np.zeros((2, 2))},
+        {"container_std": np.array([[0.0, 5000.0], [0.0, 0.0]])},
     )
     c = compare_scenarios(
         bundled, ["red-sea-closed"], pairs=[("Bandar Abbas", "Rotterdam")], demand=od
@@ -92,6 +94,47 @@ def test_red_sea_closure_moves_flows_off_suez(bundled: Network, comparison) -> N
     assert (suez["red-sea-closed"] == 0).all()
     tot = c.totals.set_index("scenario")
     assert tot.at["red-sea-closed", "system_cost_usd"] > tot.at["base", "system_cost_usd"]
+
+
+def _share(comparison, scenario: str, cls: str, mode: str) -> float:  # type: ignore[no-untyped-def]
+    m = comparison.modes
+    hit = m[(m["scenario"] == scenario) & (m["class"] == cls) & (m["mode"] == mode)]
+    return float(hit["share"].sum())
+
+
+def test_red_sea_closure_moves_containers_to_land(comparison) -> None:  # type: ignore[no-untyped-def]
+    for cls in ("container_std", "container_hv"):
+        assert _share(comparison, "red-sea-closed", cls, "rail") > _share(
+            comparison, "base", cls, "rail"
+        )
+        assert _share(comparison, "red-sea-closed", cls, "sea") < _share(
+            comparison, "base", cls, "sea"
+        )
+    ms = comparison.mode_shares()
+    assert "Δ red-sea-closed" in ms.columns and (ms["base"] >= 0).all()
+
+
+def test_third_railroad_decongests_and_attracts(comparison) -> None:  # type: ignore[no-untyped-def]
+    cr = comparison.crossings
+
+    def flow(scen: str, link: str) -> float:
+        hit = cr[(cr["scenario"] == scen) & (cr["link_id"] == link)]
+        return float(hit["flow_teu"].sum())
+
+    for link in ("rail-alashankou-dostyk:f", "rail-horgos-altynkol:f"):
+        assert flow("third-railroad", link) < flow("base", link)
+    assert flow("third-railroad", "rail-tacheng-bakhty:f") > 0
+    cnkz = comparison.totals.set_index("scenario")["cn_kz_flow_teu"]
+    assert cnkz["third-railroad"] > cnkz["base"]  # the corridor attracts volume
+
+
+def test_transit_tariff_diverts_to_kazakh_rail(comparison) -> None:  # type: ignore[no-untyped-def]
+    s = comparison.shifts().set_index(["class", "corridor"])
+    north = s.xs("Northern (via Russia)", level="corridor")
+    assert (north["Δ kz-transit-tariff"] > 0).any()
+    assert _share(comparison, "kz-transit-tariff", "container_std", "rail") > _share(
+        comparison, "base", "container_std", "rail"
+    )
 
 
 def test_chart_is_written(comparison, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+
 def _choose(page, field: str, typed: str, node_id: str) -> None:  # type: ignore[no-untyped-def]
     box = page.locator(f"#{field}")
     box.fill("")

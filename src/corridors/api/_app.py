@@ -56,7 +56,7 @@ def create_app(
     corridors.errors.JobError
         (409) When another server holds the database's lock (``settings.lease``).
     """
-    from corridors.api import _jobs, _network, _route, _scenarios, _select
+    from corridors.api import _appraise, _jobs, _network, _route, _scenarios, _select
 
     cfg = settings or ServerSettings()
     net = network if network is not None else load_network()
@@ -83,7 +83,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers, settings=cfg)
-    for module in (_route, _network, _scenarios, _jobs, _select):
+    for module in (_route, _network, _scenarios, _jobs, _appraise, _select):
         app.include_router(module.router, prefix="/api")
     add_error_handlers(app)
     patch_openapi(app)

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -108,14 +109,25 @@ def _run_assignment(state: ApiState, job: AssignmentJob, progress: _Reporter) ->
 
 
 def _execute(state: ApiState, job_id: str, job: SweepJob | AssignmentJob) -> None:
+    def work(reporter: _Reporter) -> dict[str, Any]:
+        if isinstance(job, SweepJob):
+            return _run_sweep(state, job, reporter)
+        return _run_assignment(state, job, reporter)
+
+    run_recorded(state, job_id, work)
+
+
+def run_recorded(state: ApiState, job_id: str, work: Callable[[_Reporter], dict[str, Any]]) -> None:
+    """Run one background job's ``work(progress)`` and record its outcome on the job.
+
+    A corridors error is recorded as its message; anything else is logged server-side with an
+    error id, and only that id reaches the client (no stack traces or server paths). When the
+    store itself is down, the failure is recorded once it is back.
+    """
     store = state.store
     try:
         store.start_job(job_id)
-        reporter = _Reporter(state, job_id)
-        if isinstance(job, SweepJob):
-            result = _run_sweep(state, job, reporter)
-        else:
-            result = _run_assignment(state, job, reporter)
+        result = work(_Reporter(state, job_id))
         store.finish_job(job_id, json_safe(result))
         return
     except CorridorsError as exc:

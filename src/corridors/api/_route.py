@@ -96,7 +96,7 @@ class RouteQuery:
         self.max_days, self.max_transshipments = max_days, max_transshipments
         self.top, self.eps = top, eps
 
-    def run(self, net: Network) -> RouteOptions:
+    def run(self, net: Network, *, congested: bool = False) -> RouteOptions:
         cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
         if cargo in ("grain", "bulk", "dry_bulk", "liquid_bulk") and teu is not None:
             raise ContradictoryOptionsError(
@@ -108,7 +108,12 @@ class RouteQuery:
             )
         if tonnes is not None and cargo == "container":
             cargo = "bulk"
-        return pareto_routes(
+        find = pareto_routes
+        if congested:
+            from corridors.routing.congested import congested_routes
+
+            find = congested_routes  # type: ignore[assignment]
+        return find(
             net,
             self.origin,
             self.destination,
@@ -192,6 +197,13 @@ async def route(
     state: Annotated[ApiState, Depends(get_state)],
     request: Request,
     scenario: Scenario = BASE,
+    congested: Annotated[
+        bool,
+        Query(
+            description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
+            "demand on this network (first call per network takes seconds)."
+        ),
+    ] = False,
 ) -> Response:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net, version = await _network(state, scenario)
@@ -202,7 +214,9 @@ async def route(
         return json_response(hit)
 
     def build() -> bytes:
-        return state.cached(key, lambda: dumps(_options_payload(net, q.run(net), scenario)))
+        return state.cached(
+            key, lambda: dumps(_options_payload(net, q.run(net, congested=congested), scenario))
+        )
 
     return json_response(await state.compute.run(build))
 
@@ -225,6 +239,9 @@ async def compare(
     state: Annotated[ApiState, Depends(get_state)],
     scenario: Scenario,
     base: Scenario = BASE,
+    congested: Annotated[
+        bool, Query(description="Add each network's equilibrium waits (see /api/route).")
+    ] = False,
 ) -> Response:
     """Both option sets side by side, plus the change of the fastest and cheapest option."""
 
@@ -233,7 +250,7 @@ async def compare(
         for label, name in (("base", base), ("scenario", scenario)):
             try:
                 net = state.network_for(name)
-                out[label] = _options_payload(net, q.run(net), name)
+                out[label] = _options_payload(net, q.run(net, congested=congested), name)
             except CorridorsError as exc:
                 if exc.http_status not in (409, 422):  # unknown place etc. concern the query
                     raise

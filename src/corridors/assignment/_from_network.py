@@ -14,7 +14,7 @@ capacity with ``pce`` TEU-equivalent per tonne (default :data:`BULK_PCE_TEU_PER_
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,8 +50,15 @@ method M9)."""
 BASELINE_DEMAND = Path(__file__).resolve().parents[1] / "data" / "demand" / "baseline.csv"
 """The bundled baseline demand file."""
 
-CLASS_CARGO = {"containers": "container", "grain": "bulk"}
-"""Demand class → network cargo type."""
+CLASS_CARGO = {
+    "containers": "container",
+    "grain": "bulk",
+    "container_std": "container",
+    "container_hv": "container",
+    "dry_bulk": "bulk",
+    "liquid_bulk": "bulk",
+}
+"""Demand class → network cargo type (the 2021 names and the CargoClass values)."""
 
 DAYS_PER_YEAR = 365.0
 UNCONGESTED = 1e12
@@ -76,6 +83,9 @@ class CorridorGraph:
         Cargo → arcs the cargo may use.
     value_of_time
         Cargo → USD per unit-hour.
+    cargo_cost, cargo_time
+        Cargo → the cargo's own USD per unit and fixed hours per arc (``nan`` where the
+        cargo's graph lacks the arc), for models that value time per class.
     """
 
     graph: AssignmentGraph
@@ -83,6 +93,8 @@ class CorridorGraph:
     fixed_cost: Mapping[str, npt.NDArray[np.float64]]
     mask: Mapping[str, npt.NDArray[np.bool_]]
     value_of_time: Mapping[str, float]
+    cargo_cost: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    cargo_time: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 
 
 OVERLAND_ONLY: Mapping[str, tuple[str, ...]] = {"container": ("sea", "air"), "bulk": ("air",)}
@@ -209,18 +221,23 @@ def corridor_graph(
         node_xy=xy,
     )
     vot = {c: _value_of_time(net, c) for c in ("container", "bulk")}
-    fixed, mask = {}, {}
+    fixed, mask, c_cost, c_time = {}, {}, {}, {}
     base_t = df["time_h"].to_numpy()
     for c in cargos:
         f = np.zeros(len(rows))
         m = np.zeros(len(rows), np.bool_)
+        cc, ct = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
         for i, (cost, t) in per_cargo[c].items():
             f[i] = max(cost + vot[c] * (t - base_t[i]), 0.0)
             m[i] = True
+            cc[i], ct[i] = cost, t
+        c_cost[c], c_time[c] = cc, ct
         banned = [code for code, name in modes.items() if name in excluded_modes.get(c, ())]
         m &= ~((df["kind"].to_numpy() == 0) & np.isin(df["mode"].to_numpy(), banned))
         fixed[c], mask[c] = f, m
-    return CorridorGraph(graph, tuple(node_ids), fixed, mask, {c: vot[c] for c in cargos})
+    return CorridorGraph(
+        graph, tuple(node_ids), fixed, mask, {c: vot[c] for c in cargos}, c_cost, c_time
+    )
 
 
 def baseline_demand(net: Network) -> ODMatrices:

@@ -207,6 +207,10 @@ class AssignmentGraph:
         indptr = np.zeros(self.n_nodes + 1, np.int64)
         np.cumsum(np.bincount(self.from_node, minlength=self.n_nodes), out=indptr[1:])
         set_(self, "_csr", (indptr, self.to_node[order].copy(), order))
+        rorder = np.argsort(self.to_node, kind="stable").astype(np.int32)
+        rptr = np.zeros(self.n_nodes + 1, np.int64)
+        np.cumsum(np.bincount(self.to_node, minlength=self.n_nodes), out=rptr[1:])
+        set_(self, "_rcsr", (rptr, rorder))
 
     @property
     def n_links(self) -> int:
@@ -217,6 +221,11 @@ class AssignmentGraph:
     def csr(self) -> tuple[npt.NDArray[np.int64], IntArray, IntArray]:
         """Forward star: ``(indptr, head node, link index)`` sorted by tail node."""
         return self._csr  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def reverse_csr(self) -> tuple[npt.NDArray[np.int64], IntArray]:
+        """Backward star: ``(indptr, link index)`` sorted by head node."""
+        return self._rcsr  # type: ignore[attr-defined, no-any-return]
 
     def no_through(self) -> BoolArray:
         """Per node: whether routes may not pass through it (zones unless ``zone_through``)."""

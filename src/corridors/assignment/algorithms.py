@@ -21,19 +21,21 @@ current cheapest route (the definition used by AequilibraE and TNTP's "relative 
 from __future__ import annotations
 
 import logging
+import os
 import time as _time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from corridors._progress import Progress, ProgressCallback, no_progress
+from corridors.assignment import _bush
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
-from corridors.assignment.results import AssignmentResult, IterationRecord, PathSets
-from corridors.assignment.spec import Algorithm, AssignmentSpec, DemandClass
+from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
+from corridors.assignment.spec import AUTO_BUSH_GAP, Algorithm, AssignmentSpec, DemandClass
 from corridors.assignment.vdf import beckmann, link_slopes_into, link_times_into
 from corridors.errors import ConvergenceWarning, DemandError, InvalidSpecError, explain
 
@@ -132,6 +134,7 @@ def assign(
     *,
     spec: AssignmentSpec | None = None,
     progress: ProgressCallback | None = None,
+    warm_start: AssignmentResult | None = None,
 ) -> AssignmentResult:
     """Find the multi-class user equilibrium (or all-or-nothing) link flows.
 
@@ -147,6 +150,12 @@ def assign(
     progress
         Called after every iteration with ``Progress("assignment", iteration, max_iterations,
         "gap …")``.
+    warm_start
+        A previous bush-algorithm result on a graph with the same links (e.g. the base of a
+        scenario or sweep): its bushes are kept and the new demand is loaded onto them by
+        their approach proportions, so a re-solve after a small change takes few iterations.
+        Costs, capacities, masks and demand may all differ. Only with ``algorithm="bush"``
+        (``"auto"`` then chooses it).
 
     Returns
     -------
@@ -204,21 +213,41 @@ def assign(
     prob = _prepare(graph, demand)
     algo = spec.algorithm
     assert isinstance(algo, Algorithm)
+    if algo is Algorithm.AUTO:
+        tight = spec.target_gap <= AUTO_BUSH_GAP
+        algo = Algorithm.BUSH if warm_start is not None or tight else Algorithm.GP
+        spec = replace(spec, algorithm=algo)
+    if warm_start is not None and algo is not Algorithm.BUSH:
+        raise InvalidSpecError(
+            explain(
+                f"warm_start works with the bush algorithm, not {algo.value!r}.",
+                fix="Use AssignmentSpec(algorithm='bush') or 'auto'.",
+            )
+        )
     logger.info(
         "assignment: %s on %d links, %d classes", algo.value, graph.n_links, len(prob.classes)
     )
     if algo is Algorithm.GP:
         return _run_gp(prob, spec, progress)
+    if algo is Algorithm.BUSH:
+        return _run_bush(prob, spec, progress, warm_start)
     return _run_link_based(prob, spec, progress, algo)
 
 
-def _record(it: int, gap: float, obj: float, step: float, t_start: float) -> IterationRecord:
+def _clock() -> tuple[float, float]:
+    return _time.perf_counter(), _time.process_time()
+
+
+def _record(
+    it: int, gap: float, obj: float, step: float, t_start: tuple[float, float]
+) -> IterationRecord:
     return IterationRecord(
         iteration=it,
         relative_gap=gap,
         objective=obj,
         step=step,
-        seconds=_time.perf_counter() - t_start,
+        seconds=_time.perf_counter() - t_start[0],
+        cpu_seconds=_time.process_time() - t_start[1],
     )
 
 
@@ -242,7 +271,7 @@ def _gap(tstt: float, sptt: float) -> float:
 def _run_link_based(
     prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback, algo: Algorithm
 ) -> AssignmentResult:
-    t_start = _time.perf_counter()
+    t_start = _clock()
     g = prob.graph
     time = prob.times(np.zeros(g.n_links))
     flow_c, _, lost = prob.aon(time)
@@ -357,7 +386,7 @@ def _od_structure(prob: _Problem) -> tuple[npt.NDArray[np.int32], ...]:
 
 
 def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) -> AssignmentResult:
-    t_start = _time.perf_counter()
+    t_start = _clock()
     g = prob.graph
     indptr, heads, lidx = g.csr
     od_cls, od_o, od_d, grp_cls, grp_o, grp_ptr = _od_structure(prob)
@@ -450,6 +479,160 @@ def _run_gp(prob: _Problem, spec: AssignmentSpec, progress: ProgressCallback) ->
     return _result(prob, spec, flow_c, history, converged, lost, paths)
 
 
+BUSH_SWEEPS = int(os.environ.get("CORRIDORS_BUSH_SWEEPS", "20"))
+"""Flow-shift sweeps over all bushes per iteration at the default ``inner_passes`` (6)."""
+BUSH_THRESHOLD = float(os.environ.get("CORRIDORS_BUSH_THR", "0.25"))
+"""A bush sits out a sweep while its mean excess cost is below this × gap × mean cost."""
+
+
+def _bush_groups(prob: _Problem) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    cls, org = np.nonzero(prob.demand.sum(axis=2) > 0)
+    return cls.astype(np.int32), org.astype(np.int32)
+
+
+def _warm_bushes(
+    prob: _Problem,
+    warm: AssignmentResult,
+    b_cls: npt.NDArray[np.int32],
+    b_org: npt.NDArray[np.int32],
+    inb: npt.NDArray[np.bool_],
+    x: F64,
+) -> npt.NDArray[np.bool_]:
+    """Copy the matching bushes of ``warm`` into ``inb``/``x``; returns which need a fresh start."""
+    g = prob.graph
+    old = warm.bushes
+    wg = warm.graph
+    same = (
+        wg.n_nodes == g.n_nodes
+        and wg.n_zones == g.n_zones
+        and np.array_equal(wg.from_node, g.from_node)
+        and np.array_equal(wg.to_node, g.to_node)
+    )
+    if old is None or not same:
+        raise InvalidSpecError(
+            explain(
+                "warm_start must be a bush-algorithm result on a graph with the same nodes "
+                "and links.",
+                why="Bush flows are stored per link and only carry over link by link.",
+                fix="Pass the result of assign(..., spec=AssignmentSpec(algorithm='bush')) on "
+                "this graph (change costs, capacities and masks, not the link list).",
+            )
+        )
+    names = [c.name for c in warm.classes]
+    index = {(int(c), int(o)): i for i, (c, o) in enumerate(zip(old.b_cls, old.b_org, strict=True))}
+    todo = np.ones(len(b_cls), np.bool_)
+    for b, (c, o) in enumerate(zip(b_cls, b_org, strict=True)):
+        name = prob.classes[int(c)].name
+        if name not in names:
+            continue
+        i = index.get((names.index(name), int(o)))
+        if i is None:
+            continue
+        inb[b] = old.inb[i]
+        x[b] = old.x[i]
+        todo[b] = False
+    return todo
+
+
+def _run_bush(
+    prob: _Problem,
+    spec: AssignmentSpec,
+    progress: ProgressCallback,
+    warm: AssignmentResult | None,
+) -> AssignmentResult:
+    t_start = _clock()
+    g = prob.graph
+    # Work on links renumbered by head node: the bush scans walk each node's incoming links,
+    # which then sit next to each other in memory. Results go back to the graph's order.
+    indptr, heads, lidx0 = g.csr
+    rptr, perm = g.reverse_csr
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(len(perm), dtype=perm.dtype)
+    lidx = inv[lidx0]
+    rlinks = np.arange(len(perm), dtype=np.int32)
+    frm, to = g.from_node[perm], g.to_node[perm]
+    k0, t00, cap0, a0, b0 = prob.vdf_args
+    vk, vt0, vcap, va, vb = k0[perm], t00[perm], cap0[perm], a0[perm], b0[perm]
+    offset = np.ascontiguousarray(prob.offset[:, perm])
+    b_cls, b_org = _bush_groups(prob)
+    n_b = len(b_cls)
+    n_l = g.n_links
+    inb = np.zeros((n_b, n_l), np.bool_)
+    x = np.zeros((n_b, n_l))
+    flow_c = np.zeros((len(prob.classes), n_l))
+    flow = np.zeros(n_l)
+    time = np.empty(n_l)
+    link_times_into(vk, vt0, vcap, va, vb, flow, time)
+    lost = 0.0
+    todo = np.ones(n_b, np.bool_)
+    if warm is not None:
+        todo = _warm_bushes(prob, warm, b_cls, b_org, inb, x)
+        inb[:], x[:] = inb[:, perm], x[:, perm]
+        link_times_into(vk, vt0, vcap, va, vb, warm.link_flow[perm], time)
+        sub = np.flatnonzero(~todo)
+        inb_k, x_k = inb[sub], x[sub]
+        redo = _bush.bush_reload(
+            indptr, heads, lidx, rptr, rlinks, frm, to, g.n_zones, time,
+            offset, b_cls[sub], b_org[sub], prob.demand, inb_k, x_k, flow_c,
+        )  # fmt: skip
+        inb[sub], x[sub] = inb_k, x_k
+        todo[sub[redo]] = True
+    if todo.any():
+        lost = _bush.bush_init(
+            indptr, heads, lidx, frm, prob.no_through, g.n_zones, time, offset,
+            b_cls, b_org, prob.demand, todo, inb, x, flow_c,
+        )  # fmt: skip
+    _warn_lost(prob, lost)
+    history: list[IterationRecord] = []
+    converged = False
+    b_order = np.empty((n_b, g.n_nodes), np.int32)
+    b_nord = _bush.topo_all(indptr, heads, lidx, to, b_org, inb, b_order)
+    active = np.ones(n_b, np.bool_)
+    total = float(prob.demand.sum())
+    sweeps = max(1, BUSH_SWEEPS * spec.inner_passes // 6)
+    for it in range(1, spec.max_iterations + 1):
+        _bush_sum(b_cls, x, flow_c)
+        flow = flow_c.sum(axis=0)
+        link_times_into(vk, vt0, vcap, va, vb, flow, time)
+        tstt = kern.total_cost(flow_c, time, offset)
+        sptt = _bush.sptt(
+            indptr, heads, lidx, prob.no_through, g.n_zones, time, offset, b_cls, b_org,
+            prob.demand,
+        )  # fmt: skip
+        gap = _gap(tstt, sptt)
+        obj = float(beckmann(vk, vt0, vcap, va, vb, flow)) + _dot_nonzero(flow_c, offset)
+        history.append(_record(it, gap, obj, np.nan, t_start))
+        progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
+        if gap <= spec.target_gap:
+            converged = True
+            break
+        thr = BUSH_THRESHOLD * gap * tstt / total
+        active[:] = True
+        for sweep in range(sweeps + 1):
+            _, worked = _bush.bush_iteration(
+                indptr, heads, lidx, rptr, rlinks, frm, to, prob.no_through, vk, vt0, vcap,
+                va, vb, offset, prob.demand, b_cls, b_org, inb, x, b_order, b_nord, active,
+                flow, flow_c, time, sweep == 0, thr,
+            )  # fmt: skip
+            if worked == 0:
+                break
+    else:
+        _warn_unconverged(spec, history)
+    _bush_sum(b_cls, x, flow_c)
+    np.maximum(flow_c, 0.0, out=flow_c)
+    bushes = BushState(b_cls=b_cls, b_org=b_org, inb=inb[:, inv], x=x[:, inv])
+    return _result(prob, spec, flow_c[:, inv], history, converged, lost, None, bushes)
+
+
+def _bush_sum(b_cls: npt.NDArray[np.int32], x: F64, flow_c: F64) -> None:
+    """Class link flows as the sum of their bushes' flows (removes drift of incremental sums)."""
+    flow_c[:] = 0.0
+    for c in range(flow_c.shape[0]):
+        rows = np.flatnonzero(b_cls == c)
+        if len(rows):
+            np.sum(x[rows], axis=0, out=flow_c[c])
+
+
 def _result(
     prob: _Problem,
     spec: AssignmentSpec,
@@ -458,6 +641,7 @@ def _result(
     converged: bool,
     lost: float,
     paths: PathSets | None,
+    bushes: BushState | None = None,
 ) -> AssignmentResult:
     return AssignmentResult(
         graph=prob.graph,
@@ -469,4 +653,5 @@ def _result(
         converged=converged,
         unrouted_pcu=lost,
         paths=paths,
+        bushes=bushes,
     )

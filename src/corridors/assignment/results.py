@@ -19,7 +19,7 @@ from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, UnknownPlaceError, explain
 
-__all__ = ["AssignmentResult", "IterationRecord", "PathSets", "write_results"]
+__all__ = ["AssignmentResult", "BushState", "IterationRecord", "PathSets", "write_results"]
 
 F64 = npt.NDArray[np.float64]
 
@@ -40,6 +40,9 @@ class IterationRecord:
         Frank-Wolfe family: step length taken; ``nan`` for gradient projection.
     seconds
         Wall time since the start of the assignment (informational).
+    cpu_seconds
+        CPU time of the process since the start of the assignment (for convergence plots on
+        a shared machine).
     """
 
     iteration: int
@@ -47,6 +50,7 @@ class IterationRecord:
     objective: float
     step: float
     seconds: float
+    cpu_seconds: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +79,26 @@ class PathSets:
 
 
 @dataclass(frozen=True, eq=False)
+class BushState:
+    """Origin-based flows of a bush-based assignment (capacity units), one bush per row.
+
+    Attributes
+    ----------
+    b_cls, b_org
+        Class index and origin zone of each bush.
+    inb
+        ``(bushes, links)``: whether the link belongs to the bush.
+    x
+        ``(bushes, links)``: flow from the bush's origin on each link.
+    """
+
+    b_cls: npt.NDArray[np.int32]
+    b_org: npt.NDArray[np.int32]
+    inb: npt.NDArray[np.bool_]
+    x: F64
+
+
+@dataclass(frozen=True, eq=False)
 class AssignmentResult:
     """Result of :func:`corridors.assignment.assign`.
 
@@ -99,6 +123,9 @@ class AssignmentResult:
         Demand (capacity units) that had no route.
     paths
         Path sets (gradient projection only), for select-link analysis.
+    bushes
+        Origin-based bush flows (bush algorithm only), for select-link analysis and as a
+        warm start (``assign(..., warm_start=result)``).
     """
 
     graph: AssignmentGraph
@@ -110,6 +137,7 @@ class AssignmentResult:
     converged: bool
     unrouted_pcu: float
     paths: PathSets | None = None
+    bushes: BushState | None = None
 
     # -- link results -----------------------------------------------------------------------
     @property
@@ -270,28 +298,32 @@ class AssignmentResult:
         corridors.errors.UnknownPlaceError
             For a label that is not a link.
         """
-        if self.paths is None:
-            raise InvalidSpecError(
-                explain(
-                    f"Select-link analysis needs route flows, which algorithm "
-                    f"{self.spec.algorithm!s} does not keep.",
-                    fix="Run the assignment with AssignmentSpec(algorithm='gp').",
-                )
-            )
         idx = self.graph.link_index(links)
         sel = np.zeros(self.graph.n_links, np.bool_)
         sel[idx] = True
-        p = self.paths
-        od_flow = kern.path_link_od_flow(
-            p.od_head, p.p_links, p.p_start, p.p_len, p.p_flow, p.p_next, sel
-        )
+        if self.bushes is not None:
+            od_cls, od_o, od_d, od_flow = self._bush_select(sel)
+        elif self.paths is not None:
+            p = self.paths
+            od_flow = kern.path_link_od_flow(
+                p.od_head, p.p_links, p.p_start, p.p_len, p.p_flow, p.p_next, sel
+            )
+            od_cls, od_o, od_d = p.od_cls, p.od_o, p.od_d
+        else:
+            raise InvalidSpecError(
+                explain(
+                    f"Select-link analysis needs route or origin flows, which algorithm "
+                    f"{self.spec.algorithm!s} does not keep.",
+                    fix="Run the assignment with AssignmentSpec(algorithm='gp') or 'bush'.",
+                )
+            )
         keep = od_flow > 0
-        cls = p.od_cls[keep]
+        cls = od_cls[keep]
         pce = np.array([c.pce for c in self.classes])[cls]
         dem = np.array(
             [
                 self.classes[c].matrix[o, d]
-                for c, o, d in zip(cls, p.od_o[keep], p.od_d[keep], strict=True)
+                for c, o, d in zip(cls, od_o[keep], od_d[keep], strict=True)
             ]
         )
         flow = od_flow[keep] / pce
@@ -299,8 +331,8 @@ class AssignmentResult:
         df = pd.DataFrame(
             {
                 "class": [self.classes[c].name for c in cls],
-                "origin": z[p.od_o[keep]],
-                "destination": z[p.od_d[keep]],
+                "origin": z[od_o[keep]],
+                "destination": z[od_d[keep]],
                 "flow": flow,
                 "share": flow / np.where(dem > 0, dem, 1.0),
             }
@@ -352,6 +384,23 @@ class AssignmentResult:
             "<table><tr><th>link</th><th>type</th><th>flow</th><th>volume/capacity</th></tr>"
             f"{rows}</table>"
         )
+
+    def _bush_select(self, sel: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], ...]:
+        from corridors.assignment import _bush
+
+        b = self.bushes
+        assert b is not None
+        g = self.graph
+        indptr, heads, lidx = g.csr
+        rptr, rlinks = g.reverse_csr
+        share = _bush.bush_select_share(
+            b.b_cls, b.b_org, b.inb, b.x, indptr, heads, lidx, rptr, rlinks,
+            g.from_node, g.to_node, g.n_zones, sel,
+        )  # fmt: skip
+        pce_dem = np.stack([c.matrix * c.pce for c in self.classes])
+        rows = pce_dem[b.b_cls, b.b_org] * share  # (bushes, zones) capacity units
+        bi, d = np.nonzero(rows > 0)
+        return b.b_cls[bi], b.b_org[bi], d, rows[bi, d]
 
     def _class_index(self, name: str) -> int:
         for i, c in enumerate(self.classes):

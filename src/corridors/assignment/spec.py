@@ -11,7 +11,10 @@ import numpy.typing as npt
 
 from corridors.errors import DemandError, InvalidSpecError, explain
 
-__all__ = ["Algorithm", "AssignmentSpec", "DemandClass"]
+__all__ = ["AUTO_BUSH_GAP", "Algorithm", "AssignmentSpec", "DemandClass"]
+
+AUTO_BUSH_GAP = 1e-9
+"""``algorithm="auto"`` runs the bush algorithm for target gaps at or below this value."""
 
 
 class Algorithm(enum.Enum):
@@ -28,7 +31,12 @@ class Algorithm(enum.Enum):
     BFW = "bfw"
     """Bi-conjugate Frank-Wolfe (Mitradjieva & Lindberg, 2013)."""
     GP = "gp"
-    """Path-based gradient projection (Jayakrishnan et al., 1994); the tight-gap default."""
+    """Path-based gradient projection (Jayakrishnan et al., 1994)."""
+    BUSH = "bush"
+    """Bush-based Algorithm B (Dial, 2006): origin-based flows; warm-startable."""
+    AUTO = "auto"
+    """The default: ``bush`` for a warm start or a target gap ≤ 1e-9, else ``gp``
+    (measured; docs/developer/decisions/0002)."""
 
     @classmethod
     def _missing_(cls, value: object) -> Algorithm | None:
@@ -39,6 +47,8 @@ class Algorithm(enum.Enum):
                 "conjugate_frank_wolfe": "cfw",
                 "biconjugate_frank_wolfe": "bfw",
                 "gradient_projection": "gp",
+                "algorithm_b": "bush",
+                "b": "bush",
                 "all_or_nothing": "aon",
             }
             v = aliases.get(v, v)
@@ -61,7 +71,10 @@ class AssignmentSpec:
     ----------
     algorithm
         :class:`Algorithm` or its name: ``"aon"``, ``"msa"``, ``"fw"``, ``"cfw"``, ``"bfw"``,
-        ``"gp"`` (default).
+        ``"gp"``, ``"bush"`` or ``"auto"`` (default: ``bush`` when ``assign`` gets a
+        ``warm_start`` or ``target_gap`` ≤ :data:`AUTO_BUSH_GAP`, else ``gp``, as measured
+        in ``benchmarks/results/equilibrium.md``; see
+        ``docs/developer/decisions/0004-bush-based-assignment.md``).
     target_gap
         Stop when the relative gap ``(TSTT - SPTT) / TSTT`` falls to this value
         (dimensionless, default ``1e-6``).
@@ -69,8 +82,8 @@ class AssignmentSpec:
         Iteration cap (default 500). Hitting it without reaching ``target_gap`` emits a
         :class:`~corridors.errors.ConvergenceWarning`.
     inner_passes
-        Gradient projection only: equilibration sweeps over the path sets per shortest-path
-        round (default 6).
+        Gradient projection: equilibration sweeps over the path sets per shortest-path
+        round; bush: flow-shift passes per bush per iteration (default 6).
     line_search_tolerance
         Frank-Wolfe family: bracket width of the bisection line search on the step (default
         ``1e-10``).
@@ -85,7 +98,7 @@ class AssignmentSpec:
     corridors.errors.InvalidSpecError: target_gap=0 must be a positive number. ...
     """
 
-    algorithm: Algorithm | str = Algorithm.GP
+    algorithm: Algorithm | str = Algorithm.AUTO
     target_gap: float = 1e-6
     max_iterations: int = 500
     inner_passes: int = 6

@@ -82,6 +82,21 @@ def _queue_slope(x: float, beta: float) -> float:
     return beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
 
 
+@nb.njit(cache=True, inline="always")
+def _pow(x: float, beta: float) -> float:
+    """``x**beta`` with plain products for the common integer exponents (equal to rounding)."""
+    if beta == 4.0:
+        x2 = x * x
+        return x2 * x2
+    if beta == 1.0:
+        return x
+    if beta == 2.0:
+        return x * x
+    if beta == 3.0:
+        return x * x * x
+    return x**beta
+
+
 @nb.njit(cache=True)
 def vdf_time(kind: int, t0: float, cap: float, alpha: float, beta: float, v: float) -> float:
     """Link time at flow ``v`` (numba)."""
@@ -89,7 +104,7 @@ def vdf_time(kind: int, t0: float, cap: float, alpha: float, beta: float, v: flo
     if kind == 0:
         if alpha == 0.0 or x <= 0.0:
             return t0
-        return t0 * (1.0 + alpha * x**beta)
+        return t0 * (1.0 + alpha * _pow(x, beta))
     if kind == 1:
         g = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         y = 1.0 - x
@@ -108,7 +123,7 @@ def vdf_slope(kind: int, t0: float, cap: float, alpha: float, beta: float, v: fl
             if alpha != 0.0 and beta == 1.0:
                 return t0 * alpha / cap
             return 0.0
-        return t0 * alpha * beta * x ** (beta - 1.0) / cap
+        return t0 * alpha * beta * _pow(x, beta - 1.0) / cap
     if kind == 1:
         g = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         y = 1.0 - x

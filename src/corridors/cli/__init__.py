@@ -12,7 +12,7 @@ import sys
 from typing import NoReturn
 
 # Sub-command modules register themselves on import (their heavy imports are lazy).
-from corridors.cli import _flows, _network, _route, _scenarios, _serve  # noqa: F401
+from corridors.cli import _appraise, _calibrate, _flows, _network, _route, _scenarios, _serve  # noqa: F401
 from corridors.cli._app import app
 from corridors.cli._errors import run
 

@@ -126,8 +126,35 @@ def flows(
             "rail-alashankou-dostyk; both directions count).",
         ),
     ] = None,
+    model: Annotated[
+        str,
+        typer.Option(
+            help="choice: mode, corridor and route choice in equilibrium on the 2024 base year "
+            "(calibrated; default); ue: fixed 2021 overland demand, user-equilibrium routes."
+        ),
+    ] = "choice",
 ) -> None:
-    """Equilibrium container and grain flows on the corridor network: bottlenecks, diversions."""
+    """Equilibrium freight flows: bottlenecks, mode and corridor shares (vs base when changed).
+
+    With --out DIR the choice model writes links.csv (flow per class in its unit, tonnes,
+    volume/capacity, delay h), skims.csv (per class and OD: time h, cost USD, distance km),
+    shares.csv (corridor and mode shares per OD market), mode_shares.csv, bottlenecks.csv and
+    gap_history.csv.
+    """
+    if model not in ("choice", "ue"):
+        raise typer.BadParameter(f"{model!r}; use choice or ue.", param_hint="--model")
+    if model == "choice" and (select_link is not None or out_format or omx is not None):
+        raise typer.BadParameter(
+            "--select-link, --format and --omx work on the route flows of the user-equilibrium "
+            "assignment; add --model ue.",
+            param_hint="--model",
+        )
+    if model == "choice":
+        _check_out(out)
+        _flows_choice(
+            demand, scenario, demand_factor, scale_class, scale_od, gap, top, out, json_out
+        )
+        return
     if algorithm not in _ALGORITHMS:
         raise typer.BadParameter(
             f"{algorithm!r}; use one of {', '.join(_ALGORITHMS)}.", param_hint="--algorithm"
@@ -218,7 +245,7 @@ def _scaled(net: Any, od: Any, factor: float, scale_class: list[str], scale_od: 
         factor,
         classes=dict(_parse_factors(scale_class, "--scale-class")),
         pairs=pairs,
-        pair_classes=[c for c in od.classes if c == "containers"],
+        pair_classes=[c for c in od.classes if c.startswith("container")],
     )
 
 
@@ -411,3 +438,150 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
             f"{100 * r['share']:.1f}%",
         )
     console.print(t)
+
+
+def _flows_choice(
+    demand: Path | None,
+    scenario: str | None,
+    demand_factor: float,
+    scale_class: list[str],
+    scale_od: list[str],
+    gap: float,
+    top: int,
+    out: Path | None,
+    json_out: bool,
+) -> None:
+    """The choice equilibrium (``--model choice``): render its report."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from corridors.assignment.choice import load_parameters
+    from corridors.assignment.sue import SUESpec, base_demand, equilibrium
+
+    t0 = time.perf_counter()
+    base_net = net = load_net()
+    if demand is None:
+        od = base_demand(net)
+    else:
+        from corridors.io.demand import read_demand
+
+        od = read_demand(demand, zones=list(net.nodes.index.astype(str)))
+    base = od
+    if scenario:
+        from corridors.scenarios import apply_scenario
+
+        net, scen_od = apply_scenario(net, scenario, demand=od)
+        od = scen_od if scen_od is not None else od
+    od = _scaled(net, od, demand_factor, scale_class, scale_od)
+    changed = bool(scenario or demand_factor != 1.0 or scale_class or scale_od)
+    params = load_parameters()
+    spec = SUESpec(target_gap=max(gap, 1e-12))
+    compiling_notice("assignment", "_kernels", "dijkstra")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[msg]}"),
+        TimeElapsedColumn(),
+        console=console_err,
+        transient=True,
+        disable=json_out or state.quiet,
+    ) as bar:
+        task = bar.add_task("equilibrium", total=None, msg="")
+
+        def cb(u: Any) -> None:
+            bar.update(task, completed=u.done, msg=u.message)
+
+        res = equilibrium(net, od, params=params, spec=spec, progress=cb)
+        ref = equilibrium(base_net, base, params=params, spec=spec) if changed else None
+    labels = link_labels(net)
+    bt = res.bottlenecks(top=top)
+    ms = res.mode_shares(by="mode")
+    cs = res.mode_shares(by="corridor")
+    report: dict[str, Any] = {
+        "model": "choice",
+        "parameters": params.provenance.get("run_date", "defaults (not calibrated)"),
+        "iterations": res.iterations,
+        "relative_gap": res.relative_gap,
+        "converged": res.converged,
+        "bottlenecks": [
+            {"link": labels.get(str(r["link_id"]), str(r["link_id"])), **r}
+            for r in bt[
+                [
+                    "link_id",
+                    "link_type",
+                    "flow_teu_eq_per_yr",
+                    "capacity_teu_eq_per_yr",
+                    "volume_capacity",
+                    "free_flow_h",
+                    "delay_h",
+                ]
+            ].to_dict(orient="records")
+        ],
+        "mode_shares": ms[["class", "mode", "flow", "share"]].to_dict(orient="records"),
+        "corridor_shares": cs[["class", "corridor", "flow", "share"]].to_dict(orient="records"),
+    }
+    if ref is not None:
+        rm = ref.mode_shares(by="mode")[["class", "mode", "share"]]
+        m = rm.merge(ms[["class", "mode", "share"]], on=["class", "mode"], how="outer")
+        m = m.fillna(0.0)
+        m.columns = ["class", "mode", "base_share", "share"]
+        report["mode_shares_vs_base"] = m.to_dict(orient="records")
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    if out is not None:
+        report["files"] = [str(p) for p in res.write(out)]
+    if json_out:
+        print_json(report)
+        return
+    console.print(
+        table(
+            "Bottlenecks (highest volume/capacity; TEU-equivalent a year, hours)",
+            [
+                ("link", "left"),
+                ("type", "left"),
+                ("flow TEU-eq/yr", "right"),
+                ("capacity TEU-eq/yr", "right"),
+                ("v/c", "right"),
+                ("free-flow h", "right"),
+                ("delay h", "right"),
+            ],
+            [
+                [
+                    r["link"],
+                    r["link_type"],
+                    fmt(r["flow_teu_eq_per_yr"]),
+                    fmt(r["capacity_teu_eq_per_yr"]),
+                    fmt(r["volume_capacity"], 2),
+                    fmt(r["free_flow_h"], 1),
+                    fmt(r["delay_h"], 1),
+                ]
+                for r in report["bottlenecks"]
+            ],
+        )
+    )
+    for title, key, col in (
+        ("Mode shares (share of each class's demand)", "mode_shares", "mode"),
+        ("Corridor shares", "corridor_shares", "corridor"),
+    ):
+        console.print(
+            table(
+                title,
+                [("class", "left"), (col, "left"), ("flow/yr", "right"), ("share", "right")],
+                [[r["class"], r[col], fmt(r["flow"]), f"{r['share']:.1%}"] for r in report[key]],
+            )
+        )
+    if "mode_shares_vs_base" in report:
+        console.print(
+            table(
+                "Mode shares vs base",
+                [("class", "left"), ("mode", "left"), ("base", "right"), ("now", "right")],
+                [
+                    [r["class"], r["mode"], f"{r['base_share']:.1%}", f"{r['share']:.1%}"]
+                    for r in report["mode_shares_vs_base"]
+                ],
+            )
+        )
+    note(
+        f"choice equilibrium: relative gap {res.relative_gap:.1e} after {res.iterations} "
+        f"iteration(s), {report['seconds']} s; parameters {report['parameters']}"
+    )
+    for f in report.get("files", []):
+        note(f"wrote {f}")

@@ -60,18 +60,37 @@ def find_options(
     cargo: str,
     network: Path | None,
     scenario: str | None,
+    congested: bool = False,
     **query: Any,
 ) -> tuple[Any, Any]:
     """Load the network (cached, scenario applied) and run the Pareto query.
 
     ``--cargo grain`` without a quantity is 1 t; ``--tonnes`` alone means bulk. Returns the
-    network and the :class:`~corridors.routing.RouteOptions`.
+    network and the :class:`~corridors.routing.RouteOptions`. With ``congested`` the query
+    runs on the equilibrium times of the base year or of ``scenario``
+    (:func:`corridors.routing.congested.congested_routes`).
     """
     bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
     if cargo.lower() in bulk_words and teu is None and tonnes is None and not query.get("feu"):
         tonnes = 1.0
     if tonnes is not None and cargo == "container":
         cargo = "bulk"
+    if congested:  # the equilibrium of the base year or of the scenario (network and demand)
+        base = load_net(network, None, one_query=True)
+        from corridors.routing.congested import congested_routes, equilibrium_for
+
+        net = equilibrium_for(base, scenario)[0]
+        opts = congested_routes(
+            base,
+            origin,
+            destination,
+            scenario=scenario,
+            cargo=cargo,
+            teu=teu,
+            tonnes=tonnes,
+            **query,
+        )
+        return net, opts
     net = load_net(network, scenario, one_query=True)
     compiling_notice("routing", "_kernels", "pareto_search")
     from corridors.routing import pareto_routes  # after load_net: it picks the kernel mode

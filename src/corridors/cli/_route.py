@@ -67,6 +67,14 @@ def route_cmd(
             "--format", "-f", help="geojson, gpkg, parquet or csv (default: from --out's suffix)."
         ),
     ] = None,
+    congested: Annotated[
+        bool,
+        typer.Option(
+            "--congested",
+            help="Add the equilibrium waits (crossings, ports, ferries) of the base year, or of "
+            "--scenario (its network and demand changes).",
+        ),
+    ] = False,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
     to_stdout = geojson is not None and str(geojson) == "-"
@@ -89,6 +97,7 @@ def route_cmd(
         max_transshipments=max_transshipments,
         eps=eps,
         max_options=top,
+        congested=congested,
     )
     if geojson is not None:
         from corridors.io.geojson import itineraries_to_geojson, write_geojson

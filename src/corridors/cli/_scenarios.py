@@ -211,11 +211,29 @@ def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
             rows,
         )
     )
+    ms = cmp.mode_shares()
+    if not ms.empty:
+        rows = [
+            [
+                (f"{v:+.1%}" if str(c).startswith("Δ") else f"{v:.1%}")
+                if isinstance(v, float)
+                else str(v)
+                for c, v in r.items()
+            ]
+            for _, r in ms.iterrows()
+        ]
+        console.print(
+            table(
+                "Mode shares (equilibrium choice, share of each class's demand)",
+                [(str(c), "left" if c in ("class", "mode") else "right") for c in ms.columns],
+                rows,
+            )
+        )
     s = cmp.shifts()
     rows = [[fmt(v) if isinstance(v, float) else str(v) for v in r] for _, r in s.iterrows()]
     console.print(
         table(
-            "Demand by corridor, TEU-equivalent or t a year (best route per OD pair)",
+            "Volume by corridor, TEU or t a year (equilibrium mode, corridor and route choice)",
             [(str(c), "left" if c in ("class", "corridor") else "right") for c in s.columns],
             rows,
         )

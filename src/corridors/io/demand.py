@@ -1,5 +1,9 @@
 """Read origin-destination demand from CSV, Parquet and OpenMatrix (OMX) files.
 
+The bundled base-year demand (2024 by default, 2021 kept) is loaded and validated with
+:func:`load_demand`; :func:`validate_demand_table` checks any table in the same format
+(provenance on every row, see ``data/demand/DEMAND.md``).
+
 CSV and Parquet files hold a *long* table, one row per OD cell and class::
 
     origin,destination,class,value,unit
@@ -12,7 +16,9 @@ mapping (or ``1…n`` without one). Reading OMX needs the ``omx`` extra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +30,16 @@ from corridors.assignment.demand import ODMatrices
 from corridors.errors import DataFileError, DemandError, explain
 
 __all__ = [
+    "DEFAULT_DEMAND_YEAR",
+    "DEMAND_YEARS",
+    "bundled_demand_path",
+    "load_demand",
     "read_demand",
     "read_demand_csv",
     "read_demand_omx",
     "read_demand_parquet",
+    "read_demand_table",
+    "validate_demand_table",
     "write_demand_omx",
 ]
 
@@ -215,3 +227,251 @@ def read_demand(path: str | Path, *, zones: Sequence[str] | None = None) -> ODMa
             fix="Use .csv, .parquet or .omx.",
         )
     )
+
+
+# -- bundled, provenance-carrying demand tables ---------------------------------------------
+
+DEMAND_YEARS = {2021: "baseline.csv", 2024: "base-2024.csv"}
+"""Base years bundled in ``corridors/data/demand`` and their files."""
+
+DEFAULT_DEMAND_YEAR = 2024
+"""The base year :func:`load_demand` returns by default."""
+
+LEGACY_CLASSES = {"containers": "container_std"}
+"""Class names of the 2021 table mapped to :class:`~corridors.network.enums.CargoClass`."""
+
+_REQUIRED = ("origin", "destination", "class", "value", "unit", "source", "year")
+_FIGURE_ID = re.compile(r"^[A-RT-Z]\d{2}[a-z]?$")  # row ids of shared/data/figures (e.g. V42)
+_MAX_SHOWN = 8
+
+
+def bundled_demand_path(year: int = DEFAULT_DEMAND_YEAR) -> Path:
+    """Path of the bundled demand table of a base year.
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        For a year without a bundled table.
+    """
+    if year not in DEMAND_YEARS:
+        raise DemandError(
+            explain(
+                f"No bundled demand for year {year!r}.",
+                fix=f"Use one of {sorted(DEMAND_YEARS)} or pass path=.",
+            )
+        )
+    return Path(str(resources.files("corridors") / "data" / "demand" / DEMAND_YEARS[year]))
+
+
+def _bundled_reference() -> tuple[set[str], set[str]]:
+    """Node ids and source ids of the bundled network (read directly: no validation)."""
+    from corridors.network.model import bundled_network_path
+
+    folder = bundled_network_path()
+    nodes = pd.read_csv(folder / "nodes.csv", dtype=str, usecols=["node_id"])
+    sources = pd.read_csv(folder / "sources.csv", dtype=str, usecols=["source_id"])
+    return set(nodes["node_id"].str.strip()), set(sources["source_id"].str.strip())
+
+
+def validate_demand_table(
+    df: pd.DataFrame,
+    *,
+    nodes: Sequence[str] | None = None,
+    source_ids: Sequence[str] | None = None,
+    name: str = "demand table",
+) -> list[str]:
+    """Every problem of a long demand table with provenance (empty list when valid).
+
+    Checks: the columns ``origin, destination, class, value, unit, source, year`` exist; the
+    class is a :class:`~corridors.network.enums.CargoClass` value and the unit is its unit per
+    year (``TEU/year`` or ``t/year``); the value is a finite number ≥ 0; origin and destination
+    are known nodes and differ; the source is ``estimate`` with a method (``method`` or ``note``
+    column) or ids of ``sources.csv`` (or figure ids like ``V42``) with a year.
+
+    Parameters
+    ----------
+    df
+        The table as read (strings are fine).
+    nodes
+        Known node ids; default the bundled network's.
+    source_ids
+        Known source ids; default the bundled network's ``sources.csv``.
+    name
+        File name for messages.
+
+    Returns
+    -------
+    list of str
+        One line per problem naming the line (header = line 1), the field and the fix.
+    """
+    from corridors.network.enums import CargoClass
+
+    bn, bs = _bundled_reference() if nodes is None or source_ids is None else (set(), set())
+    known_nodes = bn if nodes is None else set(nodes)
+    known_src = bs if source_ids is None else set(source_ids)
+    missing = [c for c in _REQUIRED if c not in df.columns]
+    if missing:
+        return [
+            f"{name}: missing column(s) {missing}; it has {list(df.columns)}. A demand table "
+            f"needs {', '.join(_REQUIRED)} (and method or note for estimates)."
+        ]
+    units = {c.value: f"{c.unit}/year" for c in CargoClass}
+    problems: list[str] = []
+    has_method = "method" in df.columns
+    has_note = "note" in df.columns
+    for i, r in enumerate(df.to_dict("records")):
+        where = f"{name} line {i + 2}"
+        cls = str(r["class"]).strip()
+        if cls not in units:
+            problems.append(
+                f"{where}: class {cls!r} is not a cargo class. Use one of {sorted(units)}."
+            )
+        elif str(r["unit"]).strip() != units[cls]:
+            problems.append(
+                f"{where}: unit {r['unit']!r} does not match class {cls!r}. Write {units[cls]!r}."
+            )
+        try:
+            v = float(r["value"])
+        except (TypeError, ValueError):
+            v = float("nan")
+        if not np.isfinite(v) or v < 0:
+            problems.append(
+                f"{where}: value {r['value']!r} is not a finite number >= 0. Write the annual "
+                "volume as a plain number in the unit column's unit."
+            )
+        for end in ("origin", "destination"):
+            node = str(r[end]).strip()
+            if node not in known_nodes:
+                problems.append(
+                    f"{where}: {end} {node!r} is not a node of the network. Use a node id of "
+                    "nodes.csv (the nearest existing node, saying so in note)."
+                )
+        if str(r["origin"]).strip() == str(r["destination"]).strip():
+            problems.append(f"{where}: origin equals destination. Drop the row.")
+        problems += _source_problems(r, where, known_src, has_method, has_note)
+    return problems
+
+
+def _source_problems(
+    r: dict[str, Any], where: str, known_src: set[str], has_method: bool, has_note: bool
+) -> list[str]:
+    """Provenance problems of one demand row (see :func:`validate_demand_table`)."""
+    problems: list[str] = []
+    src = "" if pd.isna(r["source"]) else str(r["source"]).strip()
+    year = "" if pd.isna(r["year"]) else str(r["year"]).strip()
+    method = str(r["method"]).strip() if has_method and not pd.isna(r["method"]) else ""
+    note = str(r["note"]).strip() if has_note and not pd.isna(r["note"]) else ""
+    if src == "":
+        problems.append(
+            f"{where}: no source. Give source ids of sources.csv with a year, or 'estimate' "
+            "with the method that made the number."
+        )
+    elif src == "estimate":
+        if not (method or note):
+            problems.append(
+                f"{where}: an estimate without a method. Name the method (DEMAND.md) in "
+                "the method column."
+            )
+    else:
+        bad = [
+            t
+            for t in (x.strip() for x in src.replace(",", ";").split(";"))
+            if t not in known_src and not _FIGURE_ID.match(t)
+        ]
+        if bad:
+            problems.append(
+                f"{where}: unknown source id(s) {bad}. Add them to network/sources.csv "
+                "or fix the id."
+            )
+        if year == "" or not year.isdigit():
+            problems.append(f"{where}: source {src!r} without a year. Give the figure's year.")
+    return problems
+
+
+def read_demand_table(
+    path: str | Path,
+    *,
+    nodes: Sequence[str] | None = None,
+    source_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read and validate a long demand table with provenance (one row per market cell).
+
+    Legacy class names (``containers``) are renamed to cargo classes (``container_std``).
+
+    Raises
+    ------
+    corridors.errors.DataFileError
+        When the file is missing or not CSV.
+    corridors.errors.DemandError
+        Listing the table's problems (see :func:`validate_demand_table`).
+    """
+    p = Path(path)
+    _check_exists(p)
+    try:
+        df = pd.read_csv(p, comment="#", dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataFileError(explain(f"Cannot parse {p.name} as CSV: {exc}.")) from exc
+    df.columns = [c.strip() for c in df.columns]
+    if "class" in df.columns:
+        df["class"] = df["class"].str.strip().replace(LEGACY_CLASSES)
+    problems = validate_demand_table(df, nodes=nodes, source_ids=source_ids, name=p.name)
+    if problems:
+        more = f" (and {len(problems) - _MAX_SHOWN} more)" if len(problems) > _MAX_SHOWN else ""
+        raise DemandError(
+            explain(
+                f"{p.name}: {len(problems)} problem(s){more}: " + " | ".join(problems[:_MAX_SHOWN]),
+                fix="Correct the rows named; see corridors/data/demand/DEMAND.md for the format.",
+            )
+        )
+    df["value"] = df["value"].astype(float)
+    return df
+
+
+def load_demand(
+    *,
+    year: int = DEFAULT_DEMAND_YEAR,
+    path: str | Path | None = None,
+    zones: Sequence[str] | None = None,
+    nodes: Sequence[str] | None = None,
+    source_ids: Sequence[str] | None = None,
+) -> ODMatrices:
+    """The base-year demand as matrices per cargo class, validated.
+
+    Rows of one OD cell and class coming from several markets are summed.
+
+    Parameters
+    ----------
+    year
+        Bundled base year (:data:`DEMAND_YEARS`): 2024 (default) or 2021.
+    path
+        A table in the same format instead of a bundled year.
+    zones
+        Zone order of the matrices (e.g. the network's node ids); default the zones in the table.
+    nodes, source_ids
+        Known node and source ids for validation; default the bundled network's.
+
+    Returns
+    -------
+    ODMatrices
+        Classes are :class:`~corridors.network.enums.CargoClass` values, units ``TEU/year`` or
+        ``t/year``.
+
+    Raises
+    ------
+    corridors.errors.DemandError
+        For an unknown year or an invalid table.
+
+    Examples
+    --------
+    >>> od = load_demand()
+    >>> sorted(od.classes)
+    ['container_hv', 'container_std', 'dry_bulk', 'grain', 'liquid_bulk']
+    """
+    p = bundled_demand_path(year) if path is None else Path(path)
+    if nodes is None and zones is not None:
+        nodes = list(zones)
+    df = read_demand_table(p, nodes=nodes, source_ids=source_ids)
+    cells = df.groupby(["origin", "destination", "class", "unit"], as_index=False, sort=False)[
+        "value"
+    ].sum()
+    return ODMatrices.from_long(cells, zones=zones, source=p.name)

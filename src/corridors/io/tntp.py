@@ -67,6 +67,25 @@ def _meta_int(meta: dict[str, str], key: str, path: Path) -> int:
         ) from None
 
 
+def _meta_float(meta: dict[str, str], key: str, path: Path) -> float:
+    """A non-negative number from the metadata; 0 when the key is absent."""
+    if key not in meta:
+        return 0.0
+    try:
+        v = float(meta[key].split()[0])
+    except (IndexError, ValueError):
+        v = float("nan")
+    if not (np.isfinite(v) and v >= 0):
+        raise DataFileError(
+            explain(
+                f"{path.name}: metadata <{key}> is {meta[key]!r}, not a number ≥ 0.",
+                why="Generalized cost = time + toll factor × toll + distance factor × length.",
+                fix=f"Write e.g. '<{key}> 0.1' or drop the line (factor 0).",
+            )
+        )
+    return v
+
+
 def read_tntp_network(path: str | Path) -> AssignmentGraph:
     """Read a ``*_net.tntp`` file into an :class:`AssignmentGraph` (BPR links).
 
@@ -79,8 +98,10 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
     -------
     AssignmentGraph
         Nodes renumbered from 0 (``node_ids`` keeps TNTP's numbers), ``free_flow_time`` in the
-        file's time unit, ``capacity`` in its flow unit, ``fixed_cost`` = toll, ``link_type``
-        = TNTP link type; zones are not through nodes unless ``<FIRST THRU NODE>`` is 1.
+        file's time unit, ``capacity`` in its flow unit, ``fixed_cost`` =
+        ``<TOLL FACTOR>`` × toll + ``<DISTANCE FACTOR>`` × length (time units; each factor 0
+        when the file does not give it, as in TNTP's convention), ``link_type`` = TNTP link
+        type; zones are not through nodes unless ``<FIRST THRU NODE>`` is 1.
 
     Raises
     ------
@@ -98,6 +119,8 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
     n_zones = _meta_int(meta, "NUMBER OF ZONES", p)
     n_links = _meta_int(meta, "NUMBER OF LINKS", p)
     first_thru = _meta_int(meta, "FIRST THRU NODE", p) if "FIRST THRU NODE" in meta else 1
+    toll_factor = _meta_float(meta, "TOLL FACTOR", p)
+    distance_factor = _meta_float(meta, "DISTANCE FACTOR", p)
     rows = []
     for k, line in enumerate(body):
         s = line.strip().rstrip(";").strip()
@@ -148,7 +171,7 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
         alpha=arr[:, 5],
         beta=arr[:, 6],
         length=arr[:, 3],
-        fixed_cost=arr[:, 8],
+        fixed_cost=toll_factor * arr[:, 8] + distance_factor * arr[:, 3],
         zone_through=first_thru == 1,
         link_ids=np.arange(1, n_links + 1),
         node_ids=np.arange(1, n_nodes + 1),

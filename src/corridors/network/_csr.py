@@ -314,6 +314,9 @@ def compile_graph(
         )
 
     arr = {k: np.concatenate(v) for k, v in cols.items()}
+    from corridors.network._capacity import apply_transfer_capacities
+
+    apply_transfer_capacities(net, arr, vertex_node, vertex_port)  # capacities.csv rows
     order = np.argsort(arr["tail"], kind="stable")
     arr = {k: v[order] for k, v in arr.items()}
     n_vertices = n + len(pairs)

@@ -82,11 +82,16 @@ def resolve_links(net: Network) -> pd.DataFrame:
 def _queue_delay_parameters(net: Network, links: pd.DataFrame) -> None:
     """Border crossings, ferries and other queue links (``vdf`` 2) wait like a queue.
 
+    Capacities per direction from ``capacities.csv`` (if any) replace the link figure first.
+
     Trains are served one at a time, so the queue's service time is one train's share of the
     daily capacity: ``vdf_alpha = 24 h x teu_per_train / capacity_teu_per_day`` (hours per
     train), ``vdf_beta = 1``; the delay at volume/capacity ``x`` is then
     ``vdf_alpha * x / (1 - x)``, the M/M/1 waiting time (see docs/data-model.md).
     """
+    from corridors.network._capacity import apply_link_capacities
+
+    apply_link_capacities(net, links)  # per-direction capacities.csv rows replace the figure
     teu_per_train = net.parameter("global", "teu_per_train", default=86.0)
     cap = links["capacity_teu_per_day"].to_numpy(float)
     queue = (links["is_border"].to_numpy() | (links["vdf"].to_numpy() == 2)) & (cap > 0)

@@ -103,7 +103,11 @@ def read_tables(folder: Path) -> tuple[Tables, list[str]]:
         df = df.apply(lambda s: s.str.strip()) if len(df) else df
         problems += _parse_numbers(spec, df)
         tables[stem] = df
-    return tables, problems
+    # Optional per-element capacities (network/_capacity.py).
+    from corridors.network._capacity import read_capacities
+
+    tables["capacities"], cap_problems = read_capacities(folder)
+    return tables, problems + cap_problems
 
 
 def _check_columns(spec: TableSpec, df: pd.DataFrame) -> list[str]:
@@ -206,6 +210,10 @@ def validate_tables(t: Tables) -> list[str]:
     problems += _check_unique(schema.NODES, t["nodes"])
     problems += _check_unique(schema.LINKS, t["links"])
     problems += _check_nodes(t["nodes"])
+    if "capacities" in t:  # optional per-element capacities (network/_capacity.py)
+        from corridors.network._capacity import validate_capacities
+
+        problems += validate_capacities(t["capacities"], t["links"], t["nodes"], source_ids)
     problems += _check_links(t["links"], t["nodes"])
     for spec in (schema.NODES, schema.LINKS):
         problems += _check_group_provenance(spec, t[spec.file.removesuffix(".csv")], source_ids)

@@ -85,8 +85,19 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
     max_time_h: float,
     eps: float,
     max_labels: int,
+    lb_t: np.ndarray,
+    lb_c: np.ndarray,
+    lb_e: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Pareto-optimal labels over (time, cost, CO2) from ``source`` to ``target``.
+
+    ``lb_t``, ``lb_c``, ``lb_e`` are per-vertex lower bounds on the time, cost and CO2 still
+    needed to reach the target (e.g. from single-criterion searches backwards from it; zeros
+    disable them). A label is dropped when a target label is at most ``1 + eps`` times its
+    optimistic completion ``label + bound`` in every criterion; labels at one vertex are
+    compared exactly. So every exact Pareto route has a returned route within a factor
+    ``1 + eps`` in each criterion (``eps = 0``: the exact Pareto set), without the
+    compounding of per-vertex tolerance.
 
     Returns
     -------
@@ -152,12 +163,17 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
             nn = lab_n[lid] + (1 if (kind[e] == ARC_GAUGE or kind[e] == ARC_MODE) else 0)
             if use_n and nn > max_transfers:
                 continue
-            # bound: a target label that dominates this one makes it useless
+            if lb_t[w] == np.inf:
+                continue  # the target cannot be reached from w
+            # bound: a target label that (1+eps)-dominates its optimistic completion
             bad = False
+            bt = nt + lb_t[w]
+            bc = nc + lb_c[w]
+            be = ne + lb_e[w]
             k = first[target]
             while k >= 0:
                 if lab_alive[k] and _dominated(
-                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
+                    bt, bc, be, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
                 ):
                     bad = True
                     break
@@ -167,7 +183,7 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
             k = first[w]
             while k >= 0:
                 if lab_alive[k] and _dominated(
-                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
+                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, 0.0
                 ):
                     bad = True
                     break
@@ -231,6 +247,295 @@ def _grow(a: np.ndarray, cap: int) -> np.ndarray:
     b = np.empty(cap, a.dtype)
     b[: len(a)] = a
     return b
+
+
+@njit(cache=True, inline="always")
+def _sift_up4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while i > 0:
+        parent = (i - 1) >> 2
+        pd = heap_d[parent]
+        if pd <= d:
+            break
+        pv = heap_v[parent]
+        heap_v[i] = pv
+        heap_d[i] = pd
+        pos[pv] = i
+        i = parent
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
+@njit(cache=True, inline="always")
+def _sift_down4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
+    v = heap_v[i]
+    d = heap_d[i]
+    while True:
+        c0 = 4 * i + 1
+        if c0 >= n:
+            break
+        best = c0
+        bd = heap_d[c0]
+        end = min(c0 + 4, n)
+        for c in range(c0 + 1, end):
+            cd = heap_d[c]
+            if cd < bd:
+                bd = cd
+                best = c
+        if bd >= d:
+            break
+        bv = heap_v[best]
+        heap_v[i] = bv
+        heap_d[i] = bd
+        pos[bv] = i
+        i = best
+    heap_v[i] = v
+    heap_d[i] = d
+    pos[v] = i
+
+
+@njit(cache=True)
+def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weight: np.ndarray,
+    arc_ok: np.ndarray,
+    n_access: int,
+    source: int,
+    target: int,
+    dist: np.ndarray,
+    pred: np.ndarray,
+    pos: np.ndarray,
+    heap_v: np.ndarray,
+    heap_d: np.ndarray,
+    touched: np.ndarray,
+    n_touched: int,
+    bucket_width: float,
+    n_buckets: int,
+) -> int:
+    """:func:`dijkstra` into caller-owned scratch arrays that are reused across queries.
+
+    ``dist`` (``inf``), ``pred`` (-1) and ``pos`` (-1) must hold their reset values except at
+    the ``n_touched`` vertices listed in ``touched`` by the previous call, which are reset
+    here first; so a query costs in proportion to the part of the graph it explores, not to
+    the graph's size. Returns the number of vertices this query touched (pass it to the next
+    call).
+
+    The queue is a bucket queue (Dial, 1969) when ``bucket_width > 0``: it must not exceed
+    the smallest arc weight, and ``n_buckets``, a power of two, must exceed largest weight /
+    width + 1. Vertices
+    of one bucket cannot improve each other, so they are settled in any order and the
+    distances are exactly those of a heap-based Dijkstra. Otherwise a 4-ary indexed heap with
+    decrease-key. ``heap_v`` doubles as the bucket lists' ``next``, ``heap_d`` is unused then.
+    """
+    for k in range(n_touched):
+        v = touched[k]
+        dist[v] = np.inf
+        pred[v] = -1
+        pos[v] = -1
+    nt = 0
+    dist[source] = 0.0
+    touched[nt] = source
+    nt += 1
+    if bucket_width > 0.0:
+        inv_w = 1.0 / bucket_width
+        mask = n_buckets - 1
+        bhead = np.full(n_buckets, -1, np.int32)
+        nxt = heap_v
+        prv = np.empty(dist.shape[0], np.int32)
+        bhead[0] = source
+        nxt[source] = -1
+        prv[source] = -1
+        pos[source] = 0
+        count = 1
+        cur = 0
+        while count > 0:
+            slot = cur & mask
+            while bhead[slot] < 0:
+                cur += 1
+                slot = cur & mask
+            v = bhead[slot]
+            nv = nxt[v]
+            bhead[slot] = nv
+            if nv >= 0:
+                prv[nv] = -1
+            count -= 1
+            pos[v] = -2
+            if v == target:
+                break
+            if v < n_access and v != source:
+                continue
+            d = dist[v]
+            for e in range(indptr[v], indptr[v + 1]):
+                if not arc_ok[e]:
+                    continue
+                w = head[e]
+                nd = d + weight[e]
+                # a settled vertex has dist <= d <= nd, so it never passes this test
+                if nd < dist[w]:
+                    if w < n_access and w != target:
+                        continue
+                    pw = pos[w]
+                    dist[w] = nd
+                    pred[w] = e
+                    if pw >= 0:
+                        pp = prv[w]
+                        nn = nxt[w]
+                        if pp >= 0:
+                            nxt[pp] = nn
+                        else:
+                            bhead[pw] = nn
+                        if nn >= 0:
+                            prv[nn] = pp
+                    else:
+                        touched[nt] = w
+                        nt += 1
+                        count += 1
+                    s = int(nd * inv_w) & mask
+                    h = bhead[s]
+                    nxt[w] = h
+                    prv[w] = -1
+                    if h >= 0:
+                        prv[h] = w
+                    bhead[s] = w
+                    pos[w] = s
+        return nt
+    size = 1
+    heap_v[0] = source
+    heap_d[0] = 0.0
+    pos[source] = 0
+    while size > 0:
+        v = heap_v[0]
+        d = heap_d[0]
+        pos[v] = -2
+        size -= 1
+        if size > 0:
+            last = heap_v[size]
+            heap_v[0] = last
+            heap_d[0] = heap_d[size]
+            pos[last] = 0
+            _sift_down4(heap_v, heap_d, pos, 0, size)
+        if v == target:
+            break
+        if v < n_access and v != source:
+            continue
+        for e in range(indptr[v], indptr[v + 1]):
+            if not arc_ok[e]:
+                continue
+            w = head[e]
+            nd = d + weight[e]
+            if nd < dist[w]:  # never true for a settled vertex (dist <= d <= nd)
+                if w < n_access and w != target:
+                    continue
+                pw = pos[w]
+                dist[w] = nd
+                pred[w] = e
+                if pw == -1:
+                    touched[nt] = w
+                    nt += 1
+                    heap_v[size] = w
+                    heap_d[size] = nd
+                    size += 1
+                    _sift_up4(heap_v, heap_d, pos, size - 1)
+                else:
+                    heap_d[pw] = nd
+                    _sift_up4(heap_v, heap_d, pos, pw)
+    return nt
+
+
+def lower_bounds(
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    arc_ok: np.ndarray,
+    target: int,
+) -> list[np.ndarray]:
+    """Per vertex, the least weight of any allowed path to ``target``, for each weight array.
+
+    Single-criterion Dijkstra searches on the reversed graph (access-vertex rules relaxed and
+    waits left out, so the values are valid lower bounds); ``inf`` where the target cannot
+    be reached.
+    """
+    n = len(indptr) - 1
+    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    order = np.argsort(head, kind="stable")
+    rptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(head, minlength=n), out=rptr[1:])
+    rhead = tail[order]
+    ok = arc_ok[order]
+    out = []
+    for w in weights:
+        wr = w[order]
+        if (wr[ok] < 0).any():  # a negative weight: no valid bound from Dijkstra, use 0
+            dist, _ = dijkstra(rptr, rhead, np.zeros(len(wr)), ok, 0, target, -1)
+        else:
+            dist, _ = dijkstra(rptr, rhead, wr, ok, 0, target, -1)
+        out.append(dist)
+    return out
+
+
+MAX_BUCKETS = 1 << 16
+"""Largest bucket ring of the bucket queue; wider weight ranges use the 4-ary heap."""
+
+
+def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[float, int]:
+    """``(bucket_width, n_buckets)`` for :func:`dijkstra_ws`, or ``(0, 0)`` for the heap.
+
+    The width is the smallest allowed arc weight (less a relative 1e-9, so rounding never
+    puts a vertex in the bucket it was reached from); buckets are used when the weights span
+    at most :data:`MAX_BUCKETS` widths.
+    """
+    w = weight if arc_ok is None else weight[arc_ok]
+    if w.size == 0:
+        return 0.0, 0
+    lo = float(w.min())
+    hi = float(w.max())
+    if not (lo > 0.0 and np.isfinite(hi)):
+        return 0.0, 0
+    width = lo * (1.0 - 1e-9)
+    n_b = 1 << (int(hi / width) + 2).bit_length()
+    return (width, n_b) if n_b <= MAX_BUCKETS else (0.0, 0)
+
+
+class DijkstraWorkspace:
+    """Scratch arrays for repeated :func:`dijkstra_ws` queries on graphs of ``n`` vertices.
+
+    Allocated once (about 25 bytes a vertex) and reset lazily: only the vertices the previous
+    query touched are cleared. Not thread-safe: one workspace per thread.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.dist = np.full(n, np.inf)
+        self.pred = np.full(n, -1, np.int32)
+        self.pos = np.full(n, -1, np.int32)
+        self.heap_v = np.empty(n, np.int32)
+        self.heap_d = np.empty(n, np.float64)
+        self.touched = np.empty(n, np.int32)
+        self.n_touched = 0
+
+    def run(
+        self,
+        indptr: np.ndarray,
+        head: np.ndarray,
+        weight: np.ndarray,
+        arc_ok: np.ndarray,
+        n_access: int,
+        source: int,
+        target: int,
+        plan: tuple[float, int] = (0.0, 0),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Run one query; returns views ``(dist, pred)`` valid until the next query.
+
+        ``plan`` is :func:`bucket_plan` of the weights (default: the 4-ary heap).
+        """
+        self.n_touched = dijkstra_ws(
+            indptr, head, weight, arc_ok, n_access, source, target, self.dist, self.pred,
+            self.pos, self.heap_v, self.heap_d, self.touched, self.n_touched, plan[0], plan[1],
+        )  # fmt: skip
+        return self.dist, self.pred
 
 
 @njit(cache=True, inline="always")

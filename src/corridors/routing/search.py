@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,12 @@ from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
 from corridors.network.costs import ArcFigures, CostModel
 from corridors.network.enums import Cargo, CargoClass, Mode
 from corridors.network.model import Network
-from corridors.routing._kernels import dijkstra, pareto_search
+from corridors.routing._kernels import (
+    DijkstraWorkspace,
+    bucket_plan,
+    lower_bounds,
+    pareto_search,
+)
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
 from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
 
@@ -250,8 +256,7 @@ def _no_route(net: Network, o: str, d: str, spec: RouteSpec, cargo: Cargo) -> No
     )
     return NoRouteError(
         explain(
-            f"No route from {net.node_name(o)} ({o}) to {net.node_name(d)} ({d}) "
-            f"{why}.",
+            f"No route from {net.node_name(o)} ({o}) to {net.node_name(d)} ({d}) {why}.",
             fix="Relax a constraint (fewer avoided countries or modes, more days) or pick other "
             "places."
             if limits
@@ -279,6 +284,7 @@ def pareto_routes(
     feu: float | None = None,
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
+    graph: CompiledGraph | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -315,6 +321,9 @@ def pareto_routes(
         Demand class (wagon type for bulk tariffs, value of time); see ``CargoClass``.
     carbon_price_usd_per_t
         USD per t CO2e (well-to-wheel) added to costs; ``None`` = the network's parameter.
+    graph
+        The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
+        equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
 
     Returns
     -------
@@ -370,11 +379,16 @@ def pareto_routes(
                 fix="Pick two different places.",
             )
         )
-    g = network.graph(consignment.cargo)
+    g = network.graph(consignment.cargo) if graph is None else graph
     fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = network.node_position(o), network.node_position(d)
     how = _hour_of_week(spec.departure)
+    lb_t, lb_c, lb_e = lower_bounds(
+        g.indptr, g.head, (g.time_h, fig.cost_usd, fig.co2_wtw_kg), ok, dst
+    )
+    if not np.isfinite(lb_t[src]):
+        raise _no_route(network, o, d, spec, consignment.cargo)
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
         g.head,
@@ -393,6 +407,9 @@ def pareto_routes(
         np.inf if spec.max_days is None else spec.max_days * 24.0,
         spec.eps,
         MAX_LABELS,
+        lb_t,
+        lb_c,
+        lb_e,
     )
     if n_lab < 0:
         log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
@@ -510,7 +527,8 @@ def route(
         network, g, objective, figures=fig, consignment=consignment, cost_model=cost_model
     )
     src, dst = network.node_position(o), network.node_position(d)
-    dist, pred = dijkstra(g.indptr, g.head, weight, ok, g.n_nodes, src, dst)
+    ws = _workspace(len(g.indptr) - 1)
+    dist, pred = ws.run(g.indptr, g.head, weight, ok, g.n_nodes, src, dst, bucket_plan(weight, ok))
     if not np.isfinite(dist[dst]):
         raise _no_route(network, o, d, spec, consignment.cargo)
     arcs = []
@@ -522,6 +540,18 @@ def route(
     it = build_itinerary(network, g, arcs[::-1], consignment, -1.0, figures=fig)
     it.tags.append(objective)
     return it
+
+
+_LOCAL = threading.local()
+
+
+def _workspace(n: int) -> DijkstraWorkspace:
+    """This thread's reusable Dijkstra scratch arrays for graphs of ``n`` vertices."""
+    cache: dict[int, DijkstraWorkspace] = _LOCAL.__dict__.setdefault("ws", {})
+    ws = cache.get(n)
+    if ws is None:
+        ws = cache[n] = DijkstraWorkspace(n)
+    return ws
 
 
 def arc_weights(

@@ -158,8 +158,11 @@ class RouteSpec:
     departure
         Departure date; with it, ferry and sailing waits follow the timetable.
     eps
-        Relative tolerance of Pareto dominance (0 = exact Pareto set; 0.01 merges options within
-        1 % on every criterion).
+        Approximation of the Pareto set (0 = exact). With ``eps > 0`` the search drops a
+        partial route once a found route is within ``1 + eps`` of its most optimistic
+        completion (lower bounds from single-criterion searches), so every exact Pareto route
+        has a returned route at most ``1 + eps`` times it in days, cost and CO2 (guaranteed;
+        e.g. 0.01 = within 1 %). Larger ``eps`` = fewer labels and options, faster queries.
     """
 
     avoid_countries: tuple[str, ...] = ()
@@ -216,9 +219,9 @@ _CORRIDOR_COUNTRIES = (
 
 @functools.cache
 def _iso2() -> frozenset[str]:
-    import pycountry
+    from corridors._iso3166 import ALPHA2
 
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return frozenset(ALPHA2)
 
 
 def _rank(code: str) -> int:

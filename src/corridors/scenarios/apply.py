@@ -203,6 +203,23 @@ class _Applier:
                     prov = self._prov(f, what, was)
                     links.loc[i, [f"{g}_source", f"{g}_year", f"{g}_note"]] = prov
         self.t["links"] = links
+        if "capacities" in self.t and "capacity_teu_per_day" in {
+            **f.get("set", {}),
+            **f.get("multiply", {}),
+        }:
+            # Per-direction rows of capacities.csv follow the link figure: scaled by a
+            # multiplier, dropped when the figure is set outright.
+            from corridors.network._capacity import scale_link_capacities
+
+            ids = set(links.loc[mask, "link_id"])
+            set_cap = "capacity_teu_per_day" in f.get("set", {})
+            factor = f.get("multiply", {}).get("capacity_teu_per_day")
+            self.t["capacities"] = scale_link_capacities(
+                self.t["capacities"],
+                ids,
+                factor=None if set_cap or factor is None else float(factor),
+                drop=set_cap,
+            )
 
     def _class_default(self, cls: str, col: str) -> float:
         par = self.t["parameters"]
@@ -426,6 +443,12 @@ def apply_scenario(
                 f"Scenario {scenario.name!r} cannot be applied:\n  - " + "\n  - ".join(problems),
                 fix="Fix the named changes in the scenario file.",
             )
+        )
+    if "capacities" in app.t:  # rows of removed links or nodes go with them
+        from corridors.network._capacity import drop_missing_elements
+
+        app.t["capacities"] = drop_missing_elements(
+            app.t["capacities"], app.t["links"], app.t["nodes"]
         )
     try:
         net = network.with_tables(app.t, name=scenario.name)

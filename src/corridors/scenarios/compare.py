@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from corridors._progress import Progress, ProgressCallback, no_progress
-from corridors.assignment._from_network import CLASS_CARGO, OVERLAND_ONLY
 from corridors.errors import CorridorsError
 from corridors.network.model import Network
 from corridors.scenarios.apply import apply_scenario
@@ -51,7 +50,9 @@ class Comparison:
         ``scenario, demand_teu, system_time_teu_h, system_cost_usd, cn_kz_flow_teu,
         cn_kz_capacity_teu, cn_kz_utilization, max_volume_capacity``.
     corridors
-        Demand by corridor of its best route: ``scenario, class, corridor, demand``.
+        Equilibrium volume by corridor: ``scenario, class, corridor, demand`` (class unit/yr).
+    modes
+        Equilibrium mode shares: ``scenario, class, mode, flow, tonnes, share``.
     """
 
     names: tuple[str, ...]
@@ -59,6 +60,22 @@ class Comparison:
     crossings: pd.DataFrame
     totals: pd.DataFrame
     corridors: pd.DataFrame
+    modes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def mode_shares(self) -> pd.DataFrame:
+        """Mode share per class, one column per scenario, plus the change (points) vs base."""
+        if self.modes.empty:
+            return pd.DataFrame()
+        wide = self.modes.pivot_table(
+            index=["class", "mode"],
+            columns="scenario",
+            values="share",
+            aggfunc="sum",
+            fill_value=0.0,
+        )[list(self.names)]
+        for n in self.names[1:]:
+            wide[f"Δ {n}"] = wide[n] - wide[self.names[0]]
+        return wide.reset_index()
 
     def shifts(self) -> pd.DataFrame:
         """Demand by corridor, one column per scenario, plus the change against the base."""
@@ -80,6 +97,7 @@ class Comparison:
             "routes": self.routes.to_dict(orient="records"),
             "crossings": self.crossings.to_dict(orient="records"),
             "corridor_shifts": self.shifts().to_dict(orient="records"),
+            "mode_shares": self.mode_shares().to_dict(orient="records"),
         }
 
 
@@ -90,10 +108,13 @@ def _countries(net: Network, label: str) -> str:
 def run_scenario(
     net: Network, demand: ODMatrices, pairs: Sequence[tuple[str, str]], name: str
 ) -> dict[str, pd.DataFrame]:
-    """Routes for ``pairs``, the equilibrium assignment and corridor shares on one network."""
-    from corridors.assignment import AssignmentSpec
-    from corridors.assignment._from_network import assign_network
-    from corridors.routing import pareto_routes, route
+    """Routes for ``pairs``, the choice equilibrium, and corridor and mode shares on one network.
+
+    The equilibrium is the mode/corridor/route choice of :mod:`corridors.assignment.sue` with
+    the calibrated parameters: a scenario moves traffic between sea, the rail corridors, road
+    and air, not only between routes."""
+    from corridors.assignment.sue import SUESpec, equilibrium
+    from corridors.routing import pareto_routes
 
     rows = []
     for o, d in pairs:
@@ -126,30 +147,32 @@ def run_scenario(
                     "co2_kg": it.co2_kg,
                 }
             )
-    res = assign_network(net, demand, spec=AssignmentSpec(target_gap=1e-4, max_iterations=200))
+    res = equilibrium(net, demand, spec=SUESpec(target_gap=1e-5))
     lt = res.link_table()
     border = lt[lt["link_type"] == "border"].copy()
     ca = border["from_node"].map(lambda v: _countries(net, v))
     cb = border["to_node"].map(lambda v: _countries(net, v))
     border["countries"] = ca + "→" + cb
     cnkz = ((ca == "CN") & (cb == "KZ")) | ((ca == "KZ") & (cb == "CN"))
-    finite = border["capacity"] < 1e11
-    cross = border[(border["flow_pcu"] > 0) | cnkz].assign(scenario=name)
-    cross = cross.rename(columns={"flow_pcu": "flow_teu", "capacity": "capacity_teu"})
+    finite = border["capacity_teu_eq_per_yr"].notna()
+    cross = border[(border["flow_teu_eq_per_yr"] > 0) | cnkz].assign(scenario=name)
+    cross = cross.rename(
+        columns={"flow_teu_eq_per_yr": "flow_teu", "capacity_teu_eq_per_yr": "capacity_teu"}
+    )
     cross = cross[
         ["scenario", "link_id", "countries", "flow_teu", "capacity_teu", "volume_capacity"]
     ]
-    cls_cost = sum((lt[f"flow_{c.name}"] * lt[f"cost_{c.name}"]).fillna(0.0) for c in res.classes)
-    cap_cnkz = float(border.loc[cnkz & finite, "capacity"].sum())
-    flow_cnkz = float(border.loc[cnkz & finite, "flow_pcu"].sum())
-    vc = lt["volume_capacity"][lt["capacity"] < 1e11]
+    cap_cnkz = float(border.loc[cnkz & finite, "capacity_teu_eq_per_yr"].sum())
+    flow_cnkz = float(border.loc[cnkz & finite, "flow_teu_eq_per_yr"].sum())
+    vc = lt["volume_capacity"].dropna()
+    pce = np.array([p.pce_teu_per_unit for p in res.problem.profiles])
     totals = pd.DataFrame(
         [
             {
                 "scenario": name,
-                "demand_teu": float(sum(np.sum(m) for m in demand.matrices.values())),
-                "system_time_teu_h": float((lt["flow_pcu"] * lt["time"]).sum()),
-                "system_cost_usd": float(np.sum(cls_cost)),
+                "demand_teu": float(np.sum(res.problem.mkt_demand * pce[res.problem.mkt_cls])),
+                "system_time_teu_h": float((lt["flow_teu_eq_per_yr"] * lt["time_h"]).sum()),
+                "system_cost_usd": float(np.sum(res.path_flow * res.path_gc)),
                 "cn_kz_flow_teu": flow_cnkz,
                 "cn_kz_capacity_teu": cap_cnkz,
                 "cn_kz_utilization": flow_cnkz / cap_cnkz if cap_cnkz else np.nan,
@@ -158,30 +181,32 @@ def run_scenario(
             }
         ]
     )
-    corr = []
-    for cls, m in demand.matrices.items():
-        cargo = CLASS_CARGO.get(cls, "container")
-        oi, di = np.nonzero(np.asarray(m) > 0)
-        for i, j in zip(oi, di, strict=True):
-            o, d = demand.zones[i], demand.zones[j]
-            try:
-                # same market as the assignment: containers overland, grain never by air
-                c = route(
-                    net,
-                    o,
-                    d,
-                    objective="generalized",
-                    cargo=cargo,
-                    avoid_modes=OVERLAND_ONLY.get(cargo, ()),
-                ).corridor
-            except CorridorsError:
-                c = "no route"
-            corr.append({"scenario": name, "class": cls, "corridor": c, "demand": float(m[i, j])})
+    ms = res.mode_shares(by="corridor")
+    corr = pd.DataFrame(
+        {
+            "scenario": name,
+            "class": ms["class"],
+            "corridor": ms["corridor"],
+            "demand": ms["flow"],
+        }
+    )
+    mo = res.mode_shares(by="mode")
+    modes = pd.DataFrame(
+        {
+            "scenario": name,
+            "class": mo["class"],
+            "mode": mo["mode"],
+            "flow": mo["flow"],
+            "tonnes": mo["tonnes"],
+            "share": mo["share"],
+        }
+    )
     return {
         "routes": pd.DataFrame(rows),
         "crossings": cross,
         "totals": totals,
-        "corridors": pd.DataFrame(corr),
+        "corridors": corr,
+        "modes": modes,
     }
 
 
@@ -204,7 +229,7 @@ def compare_scenarios(
     pairs
         Origin-destination place pairs to list route options for.
     demand
-        Demand matrices; default: the bundled baseline demand of ``base``.
+        Demand matrices; default: the base-year (2024) demand of ``base``.
     progress
         Called once per finished network.
 
@@ -217,9 +242,9 @@ def compare_scenarios(
     ScenarioError
         If a scenario cannot be applied (before anything runs).
     """
-    from corridors.assignment._from_network import baseline_demand
+    from corridors.assignment.sue import base_demand
 
-    demand = baseline_demand(base) if demand is None else demand
+    demand = base_demand(base) if demand is None else demand
     specs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
     nets: list[tuple[str, Network, ODMatrices]] = [("base", base, demand)]
     for s in specs:  # apply all first: every rejection before anything runs
@@ -237,4 +262,5 @@ def compare_scenarios(
         cat["crossings"],
         cat["totals"],
         cat["corridors"],
+        cat["modes"],
     )

@@ -113,6 +113,7 @@
     if (f.get("depart")) p.set("depart", f.get("depart"));
     const avoid = f.getAll("avoid"); if (avoid.length) p.set("avoid", avoid.join(","));
     for (const m of f.getAll("no")) p.append("no", m);
+    if (f.get("congested")) p.set("congested", "true");
     p.set("top", "8");
     return p;
   }
