@@ -64,7 +64,8 @@ def test_flows_formats_omx_and_select_link(
     pytest.importorskip("geopandas")
     pytest.importorskip("openmatrix")
     code, out, err = _run(
-        capsys, "flows", "--model", "ue", "--gap", "1e-3", "--top", "3", "--json", "--out", str(tmp_path),
+        capsys, "flows", "--model", "ue", "--gap", "1e-3", "--top", "3", "--json",
+        "--out", str(tmp_path),
         "--format", "gpkg", "--format", "csv", "--omx", str(tmp_path / "skims.omx"),
         "--select-link", "rail-alashankou-dostyk",
     )  # fmt: skip
