@@ -6,7 +6,8 @@ The lengths in links.csv come from tools/build_sea_lanes.py (method M6); this sc
 lane list and searoute settings (same passages restricted, same Caspian/Volga-Don check) and
 keeps only the path's coordinates, simplified to at most ~200 points a lane, so that maps draw
 ships at sea instead of straight across the continent. Links without a shape are drawn as a
-straight line between their end nodes.
+straight line between their end nodes. Shapes of other links already in the file (the rail paths
+of tools/build_rail_geometry.py) are kept.
 """
 
 import csv
@@ -49,7 +50,18 @@ def main() -> None:
             }
         )
     out = Path(NET) / "link_geometry.geojson"
-    out.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    # Keep the other tools' shapes (rail paths of build_rail_geometry.py) and the metadata.
+    old = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    ours = {f["properties"]["link_id"] for f in features}
+    others = [f for f in old.get("features", []) if f["properties"]["link_id"] not in ours]
+    data = {"type": "FeatureCollection", "features": others + features}
+    if "metadata" in old:
+        data = {
+            "type": "FeatureCollection",
+            "metadata": old["metadata"],
+            "features": data["features"],
+        }
+    out.write_text(json.dumps(data), encoding="utf-8")
     print(f"wrote {len(features)} lane shapes to {out}")
 
 

@@ -54,7 +54,27 @@ LANES = [
     ("ferry-poti-constanta", "ge-poti", "ROCND", "ferry_blacksea", "", [], 1),
     ("ferry-batumi-constanta", "ge-batumi", "ROCND", "ferry_blacksea", "", [], 1),
     ("sea-istanbul-constanta", "TRIST", "ROCND", "sea_container", "Bosporus", [], 3),
+    # Baltic Ro-Ro/rail ferries to Sweden (short-sea ferry class; issue 10: a path that avoids Russia)
+    ("ferry-gdynia-karlskrona", "PLGDY", "se-karlskrona", "ferry_blacksea", "", [], 14),
+    ("ferry-swinoujscie-ystad", "PLSWI", "se-ystad", "ferry_blacksea", "", [], 21),
+    ("ferry-swinoujscie-trelleborg", "PLSWI", "se-trelleborg", "ferry_blacksea", "", [], 21),
+    ("ferry-rostock-trelleborg", "DERSK", "se-trelleborg", "ferry_blacksea", "", [], 28),
+    # Norwegian seaports beyond Oslo, and Kaliningrad's sea exit
+    ("sea-rotterdam-bergen", "NLRTM", "NOBGO", "sea_container", "", [], 2),
+    ("sea-rotterdam-drammen", "NLRTM", "NODRM", "sea_container", "", [], 2),
+    ("sea-hamburg-larvik", "DEHAM", "NOLAR", "sea_container", "", [], 2),
+    ("sea-kaliningrad-rotterdam", "RUKGD", "NLRTM", "sea_container", "", [], 1),
 ]
+# Sailings with a published basis (else SAILINGS_NOTE, method M7).
+SAILINGS_SOURCE = {
+    "ferry-swinoujscie-trelleborg": (
+        "S237",
+        "2017",
+        "Unity Line: three departures a day each way, Ro-Ro ferries taking rail wagons (S237)",
+    ),
+}
+# Member states of the EU customs union: a lane between two of them has no customs stop.
+EU_CUSTOMS = {"AT", "BG", "DE", "FI", "HU", "LT", "LV", "NL", "PL", "RO", "SE"}
 SAILINGS_NOTE = (
     "no published schedule count retrieved; typical number of weekly liner/feeder services "
     "on the lane assumed (method M7)"
@@ -119,8 +139,9 @@ def compute(nodes):
                     else ""
                 ),
                 "sailings_per_week": sailings,
-                "sailings_source": "estimate",
-                "sailings_note": SAILINGS_NOTE,
+                "sailings_source": SAILINGS_SOURCE.get(lid, ("estimate",))[0],
+                "sailings_year": SAILINGS_SOURCE.get(lid, ("", ""))[1],
+                "sailings_note": SAILINGS_SOURCE.get(lid, ("", "", SAILINGS_NOTE))[2],
                 "via": via,
                 "bidirectional": "true",
             }
@@ -128,8 +149,25 @@ def compute(nodes):
     return out
 
 
-def sea_crossing_rows(link):
+def sea_crossing_rows(link, countries=("", "")):
     rows = []
+    if set(countries) <= EU_CUSTOMS:
+        for d in ("forward", "reverse"):
+            rows.append(
+                {
+                    "link_id": link["link_id"],
+                    "direction": d,
+                    "dwell_h": 0,
+                    "dwell_p90_h": 0.5,
+                    "cost_usd_per_teu": 0,
+                    "cost_usd_per_t": 0,
+                    "source": "estimate",
+                    "year": "",
+                    "note": "EU customs union and Schengen: no customs stop between the two ports; "
+                    "ferry waiting is modelled by sailings_per_week (method M15)",
+                }
+            )
+        return rows
     for d in ("forward", "reverse"):
         rows.append(
             {
@@ -174,7 +212,9 @@ def main():
             c
             for l in lanes
             if nodes[l["from_node"]]["country"] != nodes[l["to_node"]]["country"]
-            for c in sea_crossing_rows(l)
+            for c in sea_crossing_rows(
+                l, (nodes[l["from_node"]]["country"], nodes[l["to_node"]]["country"])
+            )
         ]
         upsert(os.path.join(NET, "crossings.csv"), None, cross, lambda r: r["link_id"] in ids)
         print(f"wrote {len(lanes)} lanes, {len(cross)} crossing rows")

@@ -60,6 +60,34 @@ REQUIRED_PLACES = [
     "Tashkent",
     "Termez",
     "Hairatan",
+    # issue #10 coverage
+    "Saksaulskaya",
+    "Shalkar",
+    "Kungrad",
+    "Tejen",
+    "Serhetabat",
+    "Torghundi",
+    "Imamnazar",
+    "Aqina",
+    "Amirabad",
+    "Anzali",
+    "Zabaikalsk",
+    "Manzhouli",
+    "Erenhot",
+    "Naushki",
+    "Ulaanbaatar",
+    "Kaliningrad",
+    "Kuznica",
+    "Bruzgi",
+    "Gdynia",
+    "Swinoujscie",
+    "Rostock",
+    "Trelleborg",
+    "Ystad",
+    "Karlskrona",
+    "Drammen",
+    "Larvik",
+    "Bergen",
 ]
 
 
@@ -126,9 +154,9 @@ def test_gauges_by_country(bundled: Network) -> None:
     links = bundled.links
     rail = links[(links["mode"] == "rail") & ~links["is_border"]]
     by_country = rail.groupby("from_country")["gauge_mm"].agg(set)
-    for c in ("KZ", "RU", "BY", "UZ", "TM", "AZ", "GE"):
+    for c in ("KZ", "RU", "BY", "UZ", "TM", "AZ", "GE", "MN"):
         assert by_country[c] == {1520.0}, c
-    for c in ("CN", "DE", "PL", "TR", "IR"):
+    for c in ("CN", "DE", "PL", "TR", "IR", "SE", "NO"):
         assert by_country[c] == {1435.0}, c
 
 
@@ -155,6 +183,84 @@ def test_every_cited_source_is_listed_and_most_lengths_published(bundled: Networ
     assert cited <= set(t["sources"]["source_id"])
     share_estimated = (t["links"]["length_source"] == "estimate").mean()
     assert share_estimated < 0.75  # most lengths are published figures
+
+
+def _rail_length_shares(net: Network) -> dict[str, float]:
+    """Shares of rail link lengths that are OSM-measured, otherwise published, or estimates."""
+    rail = net.tables["links"][net.tables["links"]["mode"] == "rail"]
+    src = rail["length_source"]
+    return {
+        "measured": float((src == OSM_SOURCE).mean()),
+        "published": float(((src != OSM_SOURCE) & (src != "estimate")).mean()),
+        "estimate": float((src == "estimate").mean()),
+    }
+
+
+OSM_SOURCE = "S230"  # OSM via scgraph_data (tools/build_rail_geometry.py, method M20)
+
+
+def test_rail_lengths_mostly_measured_on_osm(bundled: Network) -> None:
+    # Issue #10: measured wherever the OSM graph covers a line; estimates below 20 %.
+    shares = _rail_length_shares(bundled)
+    assert shares["estimate"] < 0.20, shares
+    assert shares["measured"] > 0.5, shares
+    src = bundled.tables["sources"].set_index("source_id")
+    assert "OpenStreetMap" in src.at[OSM_SOURCE, "title"]
+    assert "ODbL" in src.at[OSM_SOURCE, "title"]
+    rail = bundled.tables["links"][bundled.tables["links"]["length_source"] == OSM_SOURCE]
+    assert rail["length_note"].str.startswith("OSM via scgraph_data").all()
+
+
+def test_measured_rail_links_have_matching_shapes(bundled: Network) -> None:
+    # Each OSM-measured link is drawn along its measured path: the drawn polyline is as long
+    # as the link (within the 1-km simplification and the ~5 % curvature correction of method
+    # M20) and starts at the link's from-node.
+    links = bundled.tables["links"].set_index("link_id")
+    geom = bundled.tables["geometry"].set_index("link_id")["coordinates"]
+    measured = links.index[links["length_source"] == OSM_SOURCE]
+    assert set(measured) <= set(geom.index)
+    for lid in measured:
+        xy = np.asarray(geom[lid], dtype=float)
+        drawn = great_circle_km(xy[:-1, 1], xy[:-1, 0], xy[1:, 1], xy[1:, 0]).sum()
+        assert drawn == pytest.approx(links.at[lid, "length_km"], rel=0.12, abs=2.0), lid
+        assert drawn <= links.at[lid, "length_km"] + 0.5, lid
+        a = bundled.nodes.loc[links.at[lid, "from_node"]]
+        assert xy[0].tolist() == pytest.approx([a["lon_deg"], a["lat_deg"]], abs=1e-3), lid
+
+
+def _rail_km(net: Network, a: str, b: str) -> float:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra as sp_dijkstra
+
+    rail = net.tables["links"][net.tables["links"]["mode"] == "rail"]
+    idx = {n: k for k, n in enumerate(net.nodes.index)}
+    u, v = rail["from_node"].map(idx).to_numpy(), rail["to_node"].map(idx).to_numpy()
+    m = coo_matrix((rail["length_km"].to_numpy(), (u, v)), shape=(len(idx), len(idx)))
+    return float(sp_dijkstra(m.tocsr(), directed=False, indices=idx[a])[idx[b]])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "published_km", "rel"),
+    [
+        # D01 KTZ schedule distance Altynkol-Aktau port 3,128 km (S40, 2024)
+        ("Altynkol", "Aktau", 3128, 0.05),
+        # D15 broad-gauge stretch Dostyk-Brest 5,430 km (S95b, 2019)
+        ("Dostyk", "Brest", 5430, 0.05),
+        # D31 Turkmen section of the KTI line ~700 km, border to border (S67/S68, 2014)
+        ("Serhetyaka", "Etrek", 700, 0.10),
+        # Trans-Kazakhstan line Petropavlovsk-Astana-Karaganda-Moyynty-Shu 1,514 km (S241, L)
+        ("Petropavlovsk", "Shu", 1514, 0.05),
+        # KTZ: Bandar Abbas-Astana by rail ~4,300 km via Turkmenistan and Uzbekistan (S239, 2023);
+        # a rounded figure, and the Iranian sections keep published lengths that OSM measures up
+        # to 10 % shorter (Bafq-Bandar Abbas): 8 %
+        ("Bandar Abbas", "Astana", 4300, 0.08),
+    ],
+)
+def test_rail_distances_match_published_routes(
+    bundled: Network, a: str, b: str, published_km: float, rel: float
+) -> None:
+    km = _rail_km(bundled, bundled.find_place(a), bundled.find_place(b))
+    assert km == pytest.approx(published_km, rel=rel)
 
 
 def test_third_china_kazakhstan_railroad_not_in_base(bundled: Network) -> None:

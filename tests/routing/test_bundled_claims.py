@@ -10,6 +10,8 @@ Tolerances come from the published figures (see src/corridors/data/SOURCES.md):
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from corridors.network import Network
@@ -72,3 +74,34 @@ def test_grain_from_northern_kazakhstan_reaches_norway_and_eastern_china(
 def test_no_ferry_keeps_middle_corridor_out(bundled: Network) -> None:
     opts = pareto_routes(bundled, "Almaty", "Baku", teu=1, avoid_modes=["ferry"])
     assert all(leg.mode != "ferry" for it in opts.options for leg in it.legs)
+
+
+def test_kazakhstan_afghanistan_via_turkmenistan(bundled: Network) -> None:
+    # Issue #10: the Turkmenistan-Afghanistan rail crossings (Imamnazar-Aqina, Serhetabat-
+    # Torghundi) give Kazakhstan a route to northern Afghanistan that avoids Uzbekistan.
+    opts = pareto_routes(bundled, "Almaty", "Mazar-i-Sharif", teu=1, avoid_countries="UZ")
+    assert opts.options
+    assert all("UZ" not in it.countries for it in opts.options)
+    assert any(
+        {"KZ", "TM", "AF"} <= set(it.countries) and "rail" in it.modes for it in opts.options
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "kwargs"),
+    [("Kostanay", {"tonnes": 5000, "cargo": "grain"}), ("Xi'an", {"teu": 2})],
+)
+def test_norway_reachable_without_russia_or_belarus(
+    bundled: Network, origin: str, kwargs: dict[str, Any]
+) -> None:
+    # Issue #10: Norway must be reachable without Russia and Belarus, and without the ocean too:
+    # overland to the Baltic, a Baltic ferry to Sweden and rail through Sweden.
+    opts = pareto_routes(bundled, origin, "Oslo", avoid_countries="RU,BY", **kwargs)
+    assert opts.options
+    assert all(not {"RU", "BY"} & set(it.countries) for it in opts.options)
+    no_ocean = pareto_routes(
+        bundled, origin, "Oslo", avoid_countries="RU,BY", avoid_modes="sea", **kwargs
+    )
+    assert no_ocean.options
+    assert all(not {"RU", "BY"} & set(it.countries) for it in no_ocean.options)
+    assert any("SE" in it.countries and "KZ" in it.countries for it in no_ocean.options)

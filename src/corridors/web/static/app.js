@@ -10,6 +10,7 @@
 
   const map = L.map("map", { zoomControl: true, worldCopyJump: true, keyboard: true }).setView([45, 60], 3);
   map.attributionControl.addAttribution("Natural Earth");
+  map.attributionControl.addAttribution("Rail lines &copy; OpenStreetMap contributors (ODbL)");
   const layers = {
     countries: L.layerGroup().addTo(map), links: L.layerGroup().addTo(map),
     flows: L.layerGroup().addTo(map), routes: L.layerGroup().addTo(map), nodes: L.layerGroup().addTo(map),
