@@ -13,6 +13,7 @@ echo "test.sh: installs .venv (all extras + dev tools); as root on Debian apt-in
 bash scripts/setup.sh dev
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
+.venv/bin/mkdocs build --strict --quiet --site-dir test-artifacts/site  # docs site, no CDN assets
 # strict typing on the public library code that is typed so far (pandas without pandas-stubs:
 # the stubs are stricter than pandas itself and flag every row lookup; see CHANGELOG)
 .venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py src/corridors/_cache.py src/corridors/_iso3166.py src/corridors/io/_output.py src/corridors/_jit.py
