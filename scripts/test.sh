@@ -13,6 +13,7 @@ echo "test.sh: installs .venv (all extras + dev tools); as root on Debian apt-in
 bash scripts/setup.sh dev
 .venv/bin/ruff check conftest.py src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
+.venv/bin/mkdocs build --strict --quiet --site-dir test-artifacts/site  # docs site, no CDN assets
 # strict typing over the whole package (pandas without pandas-stubs: the stubs are stricter than
 # pandas itself and flag every row lookup; see CHANGELOG)
 .venv/bin/mypy src/corridors

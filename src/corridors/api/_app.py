@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from corridors.api._docs import add_offline_docs
 from corridors.api._guard import Guard
 from corridors.api._problems import add_error_handlers, patch_openapi
 from corridors.api._settings import ServerSettings
@@ -55,7 +56,7 @@ def create_app(
     corridors.errors.JobError
         (409) When another server holds the database's lock (``settings.lease``).
     """
-    from corridors.api import _appraise, _jobs, _network, _route, _scenarios
+    from corridors.api import _appraise, _jobs, _network, _route, _scenarios, _select
 
     cfg = settings or ServerSettings()
     net = network if network is not None else load_network()
@@ -78,13 +79,16 @@ def create_app(
         summary="Routes, flows, scenarios and reliability on the Eurasian freight corridors.",
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,  # served offline by _docs.add_offline_docs
+        redoc_url=None,
     )
     app.state.corridors = ApiState(network=net, store=store, job_workers=job_workers, settings=cfg)
-    for module in (_route, _network, _scenarios, _jobs, _appraise):
+    for module in (_route, _network, _scenarios, _jobs, _appraise, _select):
         app.include_router(module.router, prefix="/api")
     add_error_handlers(app)
     patch_openapi(app)
     _add_web(app)
+    add_offline_docs(app)
     app.add_middleware(Guard, settings=cfg)
     return app
 

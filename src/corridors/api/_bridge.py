@@ -129,8 +129,11 @@ PHYSICAL = ("rail", "road", "sea", "ferry", "air", "border")
 def _flows_payload(net: Network, result: Any) -> dict[str, Any]:
     import math
 
+    from corridors.io.geojson import _shapes
+
     df = result.link_table()
     nodes = net.nodes
+    shapes = _shapes(net)
     feats, rows = [], []
     for r in df.to_dict("records"):
         a, b = str(r["from_node"]).split(":")[0], str(r["to_node"]).split(":")[0]
@@ -147,7 +150,7 @@ def _flows_payload(net: Network, result: Any) -> dict[str, Any]:
             "utilization": util if util is None or math.isfinite(util) else None,
             "delay_h": float(r["delay"]),
         }
-        coords = [[float(nodes.at[n, "lon_deg"]), float(nodes.at[n, "lat_deg"])] for n in (a, b)]
+        coords = _link_shape(net, shapes, str(r["link_id"]), a, b)
         feats.append(
             {
                 "type": "Feature",
@@ -163,4 +166,24 @@ def _flows_payload(net: Network, result: Any) -> dict[str, Any]:
         "bottlenecks": rows[:100],
         "relative_gap": float(result.relative_gap),
         "iterations": int(result.iterations),
+        "select_link": _select_link(net, result),
     }
+
+
+def _link_shape(
+    net: Network, shapes: dict[str, list[list[float]]], directed_id: str, a: str, b: str
+) -> list[list[float]]:
+    """The drawn shape of a link (``link_geometry.geojson``), else a straight line."""
+    from corridors.io.geojson import _continuous, _link_line
+
+    return _continuous(_link_line(net, shapes, directed_id.rsplit(":", 1)[0], a, b))
+
+
+def _select_link(net: Network, result: Any) -> dict[str, Any]:
+    """Which OD pairs use each loaded link (for ``GET /api/select-link``); empty without
+    route flows."""
+    from corridors.assignment.select import select_link_tables
+
+    if getattr(result, "paths", None) is None:
+        return {}
+    return select_link_tables(result, net=net)

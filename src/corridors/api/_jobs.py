@@ -96,7 +96,7 @@ def _run_sweep(state: ApiState, job: SweepJob, progress: _Reporter) -> dict[str,
 
 
 def _run_assignment(state: ApiState, job: AssignmentJob, progress: _Reporter) -> dict[str, Any]:
-    body = None if job.scenario == BASE else state.store.get_scenario(job.scenario)["body"]
+    body = None if job.scenario == BASE else state.scenario_record(job.scenario)["body"]
     out = _bridge.run_assignment(
         state.network,
         body,
@@ -156,7 +156,7 @@ def _check_inputs(state: ApiState, job: SweepJob | AssignmentJob) -> None:
     names = job.scenarios if isinstance(job, SweepJob) else [job.scenario]
     for name in names:
         if name != BASE:
-            state.store.get_scenario(name)
+            state.scenario_record(name)
     if isinstance(job, SweepJob):
         for o, d in job.pairs:
             state.network.find_place(o)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field, model_validator
 
 from corridors._yaml import MAX_DEPTH, load_yaml
 from corridors.api import _bridge
 from corridors.api._json import json_safe
-from corridors.api._state import BASE, ApiState, get_state
+from corridors.api._state import BASE, ApiState, get_state, shipped_records
 from corridors.errors import LimitExceededError, ScenarioError, explain
 
 router = APIRouter(tags=["scenarios"])
@@ -115,9 +115,25 @@ def _check(state: ApiState, name: str, body: dict[str, Any]) -> None:
         return  # store it anyway; it is checked when the scenarios library is there
 
 
-@router.get("/scenarios", summary="Saved scenarios")
-def list_scenarios(state: Annotated[ApiState, Depends(get_state)]) -> list[dict[str, Any]]:
-    return state.store.list_scenarios()
+@router.get("/scenarios", summary="Saved scenarios (and, with shipped=true, the shipped ones)")
+def list_scenarios(
+    state: Annotated[ApiState, Depends(get_state)],
+    shipped: Annotated[
+        bool, Query(description="Also list the scenarios shipped with corridors.")
+    ] = False,
+) -> list[dict[str, Any]]:
+    saved = state.store.list_scenarios()
+    return saved + _shipped_not_saved(saved) if shipped else saved
+
+
+def _shipped_not_saved(saved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Shipped scenarios (name, description, source) not overridden by a saved one."""
+    names = {s["name"] for s in saved}
+    return [
+        {k: v for k, v in rec.items() if k != "body"}
+        for name, rec in shipped_records().items()
+        if name not in names
+    ]
 
 
 @router.post("/scenarios", status_code=201, summary="Save a new scenario")
@@ -133,11 +149,11 @@ def create_scenario(
     return state.store.create_scenario(sc.name, body, sc.description)
 
 
-@router.get("/scenarios/{name}", summary="One saved scenario")
+@router.get("/scenarios/{name}", summary="One saved (or shipped) scenario")
 def get_scenario(
     name: ScenarioName, state: Annotated[ApiState, Depends(get_state)]
 ) -> dict[str, Any]:
-    return state.store.get_scenario(name)
+    return state.scenario_record(name)
 
 
 @router.put("/scenarios/{name}", summary="Replace a saved scenario's document")

@@ -12,12 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from fastapi import Request
 
 from corridors.api import _bridge
 from corridors.api._compute import Compute
 from corridors.api._settings import ServerSettings
-from corridors.errors import LimitExceededError, explain
+from corridors.errors import CorridorsError, LimitExceededError, explain
 from corridors.network.model import Network
 from corridors.storage import Store
 
@@ -135,7 +136,7 @@ class ApiState:
         """The network of a scenario and its version key ``(name, updated_at)``."""
         if not scenario or scenario == BASE:
             return self.network, (BASE, "")
-        sc = self.store.get_scenario(scenario)
+        sc = self.scenario_record(scenario)
         key = (sc["name"], str(sc["updated_at"]))
         with self._lock:
             if key in self._nets:
@@ -192,6 +193,36 @@ class ApiState:
             while len(self._cache) > n:
                 self._cache.popitem(last=False)
         return body
+
+    def scenario_record(self, name: str) -> dict[str, Any]:
+        """A saved scenario, else a shipped one of that name (a saved name wins)."""
+        try:
+            return self.store.get_scenario(name)
+        except CorridorsError:
+            shipped = shipped_records().get(name)
+            if shipped is None:
+                raise
+            return shipped
+
+
+def shipped_records() -> dict[str, dict[str, Any]]:
+    """The example scenarios shipped with corridors, as scenario records (``source``
+    ``"shipped"``; read-only: saving one under the same name overrides it)."""
+    from corridors.scenarios import shipped_scenarios
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, path in shipped_scenarios().items():
+        body = yaml.safe_load(path.read_text(encoding="utf-8"))
+        body["name"] = name
+        out[name] = {
+            "name": name,
+            "description": str(body.get("description", "")),
+            "body": body,
+            "created_at": None,
+            "updated_at": f"shipped:{path.stat().st_mtime_ns}",
+            "source": "shipped",
+        }
+    return out
 
 
 def _busy(what: str, field_: str, limit: int, retry_after_s: int) -> LimitExceededError:

@@ -339,6 +339,52 @@ class AssignmentResult:
         )
         return df.sort_values("flow", ascending=False).reset_index(drop=True)
 
+    # -- exports and display ------------------------------------------------------------------
+    def to_geodataframe(self, net: Any = None) -> Any:
+        """Link results as a GeoDataFrame (EPSG:4326).
+
+        Parameters
+        ----------
+        net
+            The corridor network assigned: physical links on their drawn shapes, with place
+            names and flows per class (see :func:`corridors.io.geo.flows_to_geojson`).
+            ``None``: every link of the graph as a straight line from ``graph.node_xy`` with the
+            columns of :meth:`link_table`.
+
+        Raises
+        ------
+        corridors.errors.MissingDependencyError
+            Without the ``geo`` extra (``pip install 'corridors[geo]'``).
+        """
+        from corridors.io.geo import flows_to_geojson, geodataframe
+
+        fc = links_geojson(self) if net is None else flows_to_geojson(net, self)
+        return geodataframe(fc)
+
+    def __repr__(self) -> str:
+        state = "converged" if self.converged else "not converged"
+        algo = getattr(self.spec.algorithm, "value", self.spec.algorithm)
+        return (
+            f"<AssignmentResult {algo}: {len(self.classes)} class(es) "
+            f"({', '.join(c.name for c in self.classes)}), {self.graph.n_links} links, "
+            f"{self.iterations} iteration(s), relative gap {self.relative_gap:.2g}, {state}>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        bt = self.bottlenecks(top=5)
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.link_id))}</td><td>{html.escape(str(r.link_type))}</td>"
+            f"<td>{r.flow_pcu:,.0f}</td><td>{r.volume_capacity:.0%}</td></tr>"
+            for r in bt.itertuples()
+        )
+        return (
+            f"<b>{html.escape(repr(self)[1:-1])}</b><br>most saturated links:"
+            "<table><tr><th>link</th><th>type</th><th>flow</th><th>volume/capacity</th></tr>"
+            f"{rows}</table>"
+        )
+
     def _bush_select(self, sel: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[Any], ...]:
         from corridors.assignment import _bush
 

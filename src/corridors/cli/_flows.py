@@ -106,6 +106,26 @@ def flows(
         ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out_format: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            help="File format(s) for --out: parquet, csv (tables), geojson, gpkg (links on "
+            "their drawn shapes; gpkg needs the geo extra). Repeatable.",
+        ),
+    ] = [],  # noqa: B006
+    omx: Annotated[
+        Path | None,
+        typer.Option("--omx", help="Write the skims (time h, cost USD, km) to this OMX file."),
+    ] = None,
+    select_link: Annotated[
+        str | None,
+        typer.Option(
+            "--select-link",
+            help="Also list the OD pairs whose routes use this link_id (e.g. "
+            "rail-alashankou-dostyk; both directions count).",
+        ),
+    ] = None,
     model: Annotated[
         str,
         typer.Option(
@@ -123,6 +143,12 @@ def flows(
     """
     if model not in ("choice", "ue"):
         raise typer.BadParameter(f"{model!r}; use choice or ue.", param_hint="--model")
+    if model == "choice" and (select_link is not None or out_format or omx is not None):
+        raise typer.BadParameter(
+            "--select-link, --format and --omx work on the route flows of the user-equilibrium "
+            "assignment; add --model ue.",
+            param_hint="--model",
+        )
     if model == "choice":
         _check_out(out)
         _flows_choice(
@@ -134,6 +160,11 @@ def flows(
             f"{algorithm!r}; use one of {', '.join(_ALGORITHMS)}.", param_hint="--algorithm"
         )
     _check_out(out)
+    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
+        raise typer.BadParameter(
+            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
+        )
     from corridors.assignment import AssignmentSpec
 
     t0 = time.perf_counter()
@@ -145,8 +176,15 @@ def flows(
     res, ref = _assign(net, cg, od, base if changed else None, spec, quiet=json_out)
     report = _report(net, res, ref, top)
     report["seconds"] = round(time.perf_counter() - t0, 2)
+    if select_link is not None:
+        report["select_link"] = _select_link_rows(res, select_link, net)
     if out is not None:
-        report["files"] = [str(p) for p in _write(res, out)]
+        files = _write_flows(net, res, out, out_format) if out_format else _write(res, out)
+        report["files"] = [str(p) for p in files]
+    if omx is not None:
+        from corridors.io.omx import write_skims_omx
+
+        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
     if json_out:
         print_json(report)
         return
@@ -156,6 +194,8 @@ def flows(
     )
     if "changes_vs_baseline" in report:
         _print_table("Largest flow changes vs baseline (diversions)", report["changes_vs_baseline"])
+    if select_link is not None:
+        _print_select_link(select_link, report["select_link"])
     note(
         f"equilibrium: relative gap {res.relative_gap:.1e} after {res.iterations} iteration(s), "
         f"{report['seconds']} s"
@@ -350,6 +390,54 @@ def _print_table(title: str, rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     console.print(table(title, [_HEADERS[c] for c in cols], body))
+
+
+def _write_flows(net: Any, res: Any, out: Path, formats: list[str]) -> list[Path]:
+    """Tables (links, skims, bottlenecks, gap history) as Parquet/CSV; link flows on their
+    drawn shapes as GeoJSON/GeoPackage."""
+    from corridors.assignment import write_results
+    from corridors.io.geo import flows_to_geojson, write_features
+
+    wanted = [f.lower() for f in formats]
+    bad = sorted(set(wanted) - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
+        raise InvalidSpecError(
+            explain(f"Unknown --format {', '.join(bad)}.", fix="Use parquet, csv, geojson or gpkg.")
+        )
+    tables = [f for f in wanted if f in ("parquet", "csv")]
+    written = list(write_results(res, out, formats=tables)) if tables else []
+    geo = [f for f in wanted if f in ("geojson", "gpkg")]
+    if geo:
+        fc = flows_to_geojson(net, res)
+        for f in geo:
+            written.append(write_features(fc, out / f"links.{f}", format=f, layer="links"))
+    return written
+
+
+def _select_link_rows(res: Any, link: str, net: Any) -> list[dict[str, Any]]:
+    from corridors.assignment.select import select_link_od
+
+    return select_link_od(res, link, net=net).to_dict(orient="records")  # type: ignore[no-any-return]
+
+
+def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    if not rows:
+        console.print(f"Select-link {link}: no OD pair uses it", markup=False)
+        return
+    t = Table(title=f"OD pairs using {link} (flow a year through it; share of the pair)")
+    for c in ("class", "from", "to", "flow a year", "share"):
+        t.add_column(c, justify="right" if c in ("flow a year", "share") else "left")
+    for r in rows:
+        t.add_row(
+            str(r["class"]),
+            f"{r['origin_name']} ({r['origin']})",
+            f"{r['destination_name']} ({r['destination']})",
+            f"{r['flow_per_year']:,.0f} {r['unit']}",
+            f"{100 * r['share']:.1f}%",
+        )
+    console.print(t)
 
 
 def _flows_choice(

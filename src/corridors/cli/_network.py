@@ -185,15 +185,79 @@ def report_cmd(
 
 @network_app.command("export")
 def export_cmd(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output file (a folder for --format gmns)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="geojson, gpkg, parquet (GeoParquet), csv (WKT geometry) or gmns "
+            "(node.csv/link.csv folder); default from the suffix of --out. gpkg and parquet "
+            "need the geo extra.",
+        ),
+    ] = None,
     geojson: Annotated[
-        Path, typer.Option("--geojson", help="Write nodes and links here ('-' = stdout).")
-    ],
+        Path | None,
+        typer.Option("--geojson", help="Same as --out FILE --format geojson ('-' = stdout)."),
+    ] = None,
     network: PathOpt = None,
 ) -> None:
-    """Export the network as GeoJSON (nodes as points, links as lines)."""
+    """Export the network: nodes as points and links as lines (GeoJSON, GeoPackage, GeoParquet,
+    CSV) or as a GMNS folder."""
+    from corridors.io.geo import FORMATS
+
+    if geojson is not None:
+        out, fmt = geojson, fmt or "geojson"
+    if out is None:
+        raise typer.BadParameter("no output given; add --out FILE (and --format if needed).")
+    kind = (fmt or out.suffix.lstrip(".") or "geojson").lower()
+    if kind not in (*FORMATS, "json", "gmns"):
+        raise typer.BadParameter(
+            f"{kind!r} is not an export format; use one of {', '.join(FORMATS)}, gmns.",
+            param_hint="--format",
+        )
+    net = load_net(network)
+    for path in export_network(net, out, fmt=fmt):
+        if str(path) != "-":
+            note(f"wrote {path}")
+
+
+def export_network(net: Network, out: Path, *, fmt: str | None) -> list[Path]:
+    """Write ``net`` in one format; GeoJSON holds nodes and links together, GeoPackage has the
+    layers ``nodes`` and ``links``, Parquet and CSV write ``<stem>.nodes<ext>`` and
+    ``<stem>.links<ext>``."""
+    from corridors.errors import InvalidSpecError, explain
+    from corridors.io.geo import FORMATS, _layer, write_features
     from corridors.io.geojson import network_to_geojson, write_geojson
 
-    net = load_net(network)
-    write_geojson(network_to_geojson(net), geojson)
-    if str(geojson) != "-":
-        note(f"wrote {geojson}")
+    kind = (fmt or out.suffix.lstrip(".") or "geojson").lower()
+    if kind not in (*FORMATS, "json", "gmns"):
+        raise InvalidSpecError(
+            explain(
+                f"Unknown export format {kind!r}.",
+                fix=f"Use --format with one of {', '.join(FORMATS)}, gmns.",
+            )
+        )
+    if kind == "gmns":
+        from corridors.io.gmns import write_gmns
+
+        return write_gmns(net, out)
+    if kind in ("geojson", "json"):
+        return [write_geojson(network_to_geojson(net), out)]
+    if kind == "gpkg":
+        out.unlink(missing_ok=True)
+        for layer in ("nodes", "links"):
+            write_features(
+                _layer(network_to_geojson(net), layer[:-1]), out, format=kind, layer=layer
+            )
+        return [out]
+    written = []
+    for layer in ("nodes", "links"):
+        path = out.with_name(f"{out.stem}.{layer}{out.suffix or '.' + kind}")
+        written.append(
+            write_features(_layer(network_to_geojson(net), layer[:-1]), path, format=kind)
+        )
+    return written

@@ -58,6 +58,15 @@ def route_cmd(
     geojson: Annotated[
         Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the options' legs to this file.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="geojson, gpkg, parquet or csv (default: from --out's suffix)."
+        ),
+    ] = None,
     congested: Annotated[
         bool,
         typer.Option(
@@ -94,14 +103,21 @@ def route_cmd(
         from corridors.io.geojson import itineraries_to_geojson, write_geojson
 
         write_geojson(itineraries_to_geojson(net, opts.options), geojson)
+    written = [geojson] if geojson is not None and str(geojson) != "-" else []
+    if out is not None:
+        from corridors.io.geo import write_features
+        from corridors.io.geojson import itineraries_to_geojson
+
+        fc = itineraries_to_geojson(net, opts.options)
+        written.append(write_features(fc, out, format=fmt, layer="options"))
     if as_json:
         print_json(opts.to_dict())
         return
     if to_stdout:  # stdout holds the GeoJSON
         return
     render_options(net, opts)
-    if geojson is not None and str(geojson) != "-":
-        note(f"wrote {geojson}")
+    for path in written:
+        note(f"wrote {path}")
 
 
 def render_options(net: Network, opts: RouteOptions) -> None:

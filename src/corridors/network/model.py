@@ -262,6 +262,82 @@ class Network:
 
         return validate_tables(self.tables)
 
+    # -- exports and display -------------------------------------------------------------
+    def to_geodataframe(self, layer: str = "links") -> Any:
+        """Links (lines on their drawn shapes) or nodes (points) as a GeoDataFrame (EPSG:4326).
+
+        Parameters
+        ----------
+        layer
+            ``"links"`` or ``"nodes"``.
+
+        Raises
+        ------
+        corridors.errors.MissingDependencyError
+            Without the ``geo`` extra (``pip install 'corridors[geo]'``).
+        """
+        from corridors.io.geo import network_to_geodataframe
+
+        return network_to_geodataframe(self, layer=layer)  # type: ignore[arg-type]
+
+    def to_networkx(self) -> Any:
+        """The network as a ``networkx.MultiDiGraph``: one edge per usable direction.
+
+        Nodes carry the node table's columns; edges are keyed by the directed link id
+        (``<link_id>:f``/``:r``) and carry ``link_id``, ``mode``, ``link_class``, ``port``,
+        ``length_km``, ``run_time_h``, ``border_dwell_h``, ``capacity_teu_per_day``,
+        ``tariff_usd_per_teu``, ``tariff_usd_per_t`` and ``is_border``. Transfers at nodes
+        (gauge changes, transshipments) are not edges: use :mod:`corridors.routing` for
+        door-to-door figures.
+
+        Raises
+        ------
+        corridors.errors.MissingDependencyError
+            Without networkx (``pip install 'corridors[networkx]'``).
+        """
+        from corridors._deps import require
+
+        nx = require("networkx", extra="networkx", purpose="Network.to_networkx()")
+        g = nx.MultiDiGraph(name=self.name)
+        for row in self.tables["nodes"].to_dict("records"):
+            g.add_node(row["node_id"], **{k: _plain(v) for k, v in row.items() if k != "node_id"})
+        cols = (
+            "link_id", "mode", "link_class", "port", "length_km", "run_time_h", "border_dwell_h",
+            "capacity_teu_per_day", "tariff_usd_per_teu", "tariff_usd_per_t", "is_border",
+        )  # fmt: skip
+        for row in self.link_records:
+            g.add_edge(
+                row["from_node"],
+                row["to_node"],
+                key=row["link_id_dir"],
+                **{c: _plain(row[c]) for c in cols},
+            )
+        return g
+
+    def __repr__(self) -> str:
+        t = self.tables
+        return (
+            f"<Network {self.name!r}: {len(t['nodes'])} nodes, {len(t['links'])} links, "
+            f"{t['nodes']['country'].nunique()} countries>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        t = self.tables
+        modes = t["links"].groupby("mode")["length_km"].agg(["count", "sum"])
+        rows = "".join(
+            f"<tr><td>{html.escape(str(m))}</td><td>{int(r['count'])}</td>"
+            f"<td>{r['sum']:,.0f}</td></tr>"
+            for m, r in modes.iterrows()
+        )
+        return (
+            f"<b>Network {html.escape(self.name)}</b>: {len(t['nodes'])} nodes in "
+            f"{t['nodes']['country'].nunique()} countries, {len(t['links'])} links, "
+            f"{len(t['sources'])} sources"
+            f"<table><tr><th>mode</th><th>links</th><th>km</th></tr>{rows}</table>"
+        )
+
     def with_tables(self, tables: Tables, *, name: str | None = None) -> Network:
         """A new network from modified tables, validated; ``self`` is untouched."""
         from corridors.network._validate import validate_tables
@@ -270,6 +346,15 @@ class Network:
         if problems:
             raise NetworkValidationError(problems)
         return Network(tables={k: v.copy() for k, v in tables.items()}, name=name or self.name)
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar as a Python value; NaN as None."""
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
 
 
 def validate_network(path: str | Path) -> list[str]:

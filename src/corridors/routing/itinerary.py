@@ -114,6 +114,28 @@ class Itinerary:
             f"{self.co2_kg / 1000:.2f} t CO2"
         )
 
+    def __repr__(self) -> str:
+        return (
+            f"<Itinerary {self.origin} → {self.destination}, {self.summary()}, "
+            f"{len(self.legs)} leg(s), {self.border_crossings} border crossing(s)>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(leg.mode)}</td><td>{html.escape(leg.nodes[0])} → "
+            f"{html.escape(leg.nodes[-1])}</td><td>{leg.distance_km:,.0f}</td>"
+            f"<td>{(leg.running_h + leg.border_dwell_h + leg.wait_h) / 24:.1f}</td>"
+            f"<td>{leg.cost_usd:,.0f}</td></tr>"
+            for leg in self.legs
+        )
+        return (
+            f"<b>{html.escape(self.summary())}</b> ({self.quantity:g} "
+            f"{html.escape(self.unit)})<table><tr><th>mode</th><th>from → to</th><th>km</th>"
+            f"<th>days on leg</th><th>USD</th></tr>{rows}</table>"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
         d: dict[str, Any] = _plain(self)

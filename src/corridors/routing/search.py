@@ -71,6 +71,53 @@ class RouteOptions:
             out.setdefault(it.corridor, it)
         return out
 
+    def to_geodataframe(self, net: Network) -> Any:
+        """One row per leg of each option (``option`` = rank) with its line, as a GeoDataFrame.
+
+        Parameters
+        ----------
+        net
+            The network searched (for the links' shapes).
+
+        Raises
+        ------
+        corridors.errors.MissingDependencyError
+            Without the ``geo`` extra (``pip install 'corridors[geo]'``).
+        """
+        from corridors.io.geo import route_options_to_geodataframe
+
+        return route_options_to_geodataframe(net, self.options)
+
+    def __repr__(self) -> str:
+        head = (
+            f"<RouteOptions {self.origin} → {self.destination}, "
+            f"{self.consignment.units:g} {self.consignment.unit_name}: "
+            f"{len(self.options)} option(s)"
+        )
+        if not self.options:
+            return head + ">"
+        f, c = self.fastest, self.cheapest
+        return (
+            f"{head}; fastest {f.days:.1f} d ({f.corridor}), "
+            f"cheapest ${c.cost_usd:,.0f} ({c.corridor})>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{k}</td><td>{html.escape(it.corridor)}</td><td>{it.days:.1f}</td>"
+            f"<td>{it.cost_usd:,.0f}</td><td>{it.co2_kg / 1000:,.2f}</td>"
+            f"<td>{it.border_crossings}</td><td>{html.escape(', '.join(it.tags))}</td></tr>"
+            for k, it in enumerate(self.options, start=1)
+        )
+        return (
+            f"<b>{html.escape(self.origin)} → {html.escape(self.destination)}</b>, "
+            f"{self.consignment.units:g} {html.escape(self.consignment.unit_name)}"
+            "<table><tr><th>#</th><th>corridor</th><th>days</th><th>USD</th><th>t CO2</th>"
+            f"<th>borders</th><th>tags</th></tr>{rows}</table>"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,

@@ -5,6 +5,7 @@
                   "#9d755d", "#eeca3b", "#4c78a8", "#ff9da6", "#79706e", "#bab0ac"];
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const money = (x) => Math.abs(x) >= 1e6 ? `$${fmt(x / 1e6, 1)}M` : Math.abs(x) >= 1e4 ? `$${fmt(x / 1e3, 0)}k` : `$${fmt(x)}`;
   const fmt = (x, d = 0) => Number(x).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
   const map = L.map("map", { zoomControl: true, worldCopyJump: true, keyboard: true }).setView([45, 60], 3);
@@ -14,8 +15,10 @@
     countries: L.layerGroup().addTo(map), links: L.layerGroup().addTo(map),
     flows: L.layerGroup().addTo(map), routes: L.layerGroup().addTo(map), nodes: L.layerGroup().addTo(map),
   };
-  const state = { nodes: [], byId: {}, results: [], selected: null, pickNext: "origin" };
+  const state = { nodes: [], byId: {}, results: [], selected: null, pickNext: "origin", query: null, flowLayers: {}, flowsScenario: null };
   window.corridorsState = state;  // for tests and debugging
+  window.corridorsMap = map;
+  const UNIT = { container: "TEU", grain: "t", bulk: "t" };
 
   function setStatus(msg, ok) { const el = $("status"); el.textContent = msg || ""; el.className = ok ? "ok" : ""; }
 
@@ -81,12 +84,20 @@
   // --- scenarios ----------------------------------------------------------------------
   async function loadScenarios() {
     try {
-      const list = await api("/api/scenarios");
+      const list = await api("/api/scenarios?shipped=true");
       const sel = $("scenario");
-      for (const s of list) {
-        const o = document.createElement("option");
-        o.value = s.name; o.textContent = s.name; o.title = s.description || "";
-        sel.appendChild(o);
+      for (const [source, label] of [["saved", "saved"], ["shipped", "shipped with corridors"]]) {
+        const items = list.filter((s) => (s.source || "saved") === source);
+        if (!items.length) continue;
+        const g = document.createElement("optgroup");
+        g.label = label;
+        for (const s of items) {
+          const o = document.createElement("option");
+          o.value = s.name; o.textContent = s.description ? `${s.name} – ${s.description}` : s.name;
+          o.title = s.description || ""; o.dataset.source = source;
+          g.appendChild(o);
+        }
+        sel.appendChild(g);
       }
     } catch (e) { setStatus(`Scenarios unavailable: ${e.message}`); }
   }
@@ -97,7 +108,10 @@
     const p = new URLSearchParams();
     p.set("origin", placeValue(f.get("origin") || ""));
     p.set("destination", placeValue(f.get("destination") || ""));
-    if (f.get("teu")) p.set("teu", f.get("teu"));
+    const cargo = f.get("cargo") || "container";
+    if (cargo !== "container") p.set("cargo", cargo);
+    if (f.get("quantity")) p.set(cargo === "container" ? "teu" : "tonnes", f.get("quantity"));
+    if (f.get("depart")) p.set("depart", f.get("depart"));
     const avoid = f.getAll("avoid"); if (avoid.length) p.set("avoid", avoid.join(","));
     for (const m of f.getAll("no")) p.append("no", m);
     if (f.get("congested")) p.set("congested", "true");
@@ -110,6 +124,8 @@
     const p = query();
     if (!p.get("origin") || !p.get("destination")) { setStatus("Give both From and To."); return; }
     const scenario = $("scenario").value;
+    state.query = new URLSearchParams(p);
+    $("reliability-panel").hidden = true;
     setStatus("Searching…", true);
     $("go").disabled = true;
     try {
@@ -143,6 +159,7 @@
     const single = state.results.length === 1;
     $("compare").innerHTML = `<div class="cols ${single ? "single" : ""}">` + state.results.map((r, s) => `
       <div class="col" data-scenario="${esc(r.scenario)}"><h3>${esc(r.scenario)}${r.origin_name ? `: ${esc(r.origin_name)} → ${esc(r.destination_name)}` : ""}</h3>
+      ${r.unit ? `<p class="hint consignment">${fmt(r.quantity)} ${esc(r.unit)} ${esc(r.cargo === "container" ? "containers" : $("cargo").value)}${state.query && state.query.get("depart") ? `, departing ${esc(state.query.get("depart"))}` : ""}</p>` : ""}
       ${r.error ? `<p class="hint">${esc(r.error)}</p>` : ""}
       <ol class="opts">${(r.options || []).map((o, k) => optionHtml(o, k, s)).join("")}</ol></div>`).join("") + "</div>";
     const bounds = [];
@@ -168,6 +185,8 @@
     const on = btn.getAttribute("aria-pressed") !== "true";
     document.querySelectorAll("button.opt").forEach((b) => b.setAttribute("aria-pressed", "false"));
     btn.setAttribute("aria-pressed", on ? "true" : "false");
+    if (on) showReliability(Number(btn.dataset.set), Number(btn.dataset.k));
+    else $("reliability-panel").hidden = true;
     layers.routes.eachLayer((g) => g.eachLayer && g.eachLayer((l) => {
       const hit = l.options.optionKey === key;
       l.setStyle({ opacity: !on || hit ? 0.85 : 0.15, weight: hit && on ? 7 : 3 });
@@ -180,14 +199,17 @@
     const pts = [];
     state.results.forEach((r, s) => (r.options || []).forEach((o, k) => pts.push({ x: o.days, y: o.cost_usd, k, s })));
     if (!pts.length) { svg.innerHTML = ""; return; }
-    const W = 340, H = 170, L0 = 48, B = 26, T = 10, R = 10;
+    const W = 340, H = 170, L0 = 62, B = 28, T = 10, R = 12;
     const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
     const x0 = Math.min(...xs) * 0.95, x1 = Math.max(...xs) * 1.05, y0 = Math.min(...ys) * 0.9, y1 = Math.max(...ys) * 1.1;
     const X = (x) => L0 + (x - x0) / (x1 - x0 || 1) * (W - L0 - R), Y = (y) => H - B - (y - y0) / (y1 - y0 || 1) * (H - B - T);
     let out = `<line x1="${L0}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L0}" y1="${T}" x2="${L0}" y2="${H - B}" stroke="#888"/>`;
-    out += `<text x="${(W + L0) / 2}" y="${H - 4}" text-anchor="middle">days</text><text x="4" y="${T + 8}">USD</text>`;
-    out += `<text x="${L0}" y="${H - B + 12}" text-anchor="middle">${fmt(x0, 0)}</text><text x="${W - R}" y="${H - B + 12}" text-anchor="end">${fmt(x1, 0)}</text>`;
-    out += `<text x="${L0 - 3}" y="${H - B}" text-anchor="end">${fmt(y0)}</text><text x="${L0 - 3}" y="${T + 8}" text-anchor="end">${fmt(y1)}</text>`;
+    // axis titles sit apart from the tick values: "days" centred under the axis, "USD" turned
+    // along the y axis at the far left, the values right-aligned against the axis
+    out += `<text class="axis-title" x="${(W + L0) / 2}" y="${H - 3}" text-anchor="middle">door-to-door days</text>`;
+    out += `<text class="axis-title" transform="translate(10 ${(H - B + T) / 2}) rotate(-90)" text-anchor="middle">cost, USD</text>`;
+    out += `<text class="tick" x="${L0}" y="${H - B + 12}" text-anchor="start">${fmt(x0, 1)}</text><text class="tick" x="${W - R}" y="${H - B + 12}" text-anchor="end">${fmt(x1, 1)}</text>`;
+    out += `<text class="tick" x="${L0 - 4}" y="${H - B}" text-anchor="end">${money(y0)}</text><text class="tick" x="${L0 - 4}" y="${T + 8}" text-anchor="end">${money(y1)}</text>`;
     for (const p of pts) {
       const c = COLORS[p.k % COLORS.length];
       out += p.s === 0
@@ -197,18 +219,88 @@
     svg.innerHTML = out;
   }
 
+  // --- reliability of the chosen option ------------------------------------------------
+  async function showReliability(setIdx, k) {
+    const r = state.results[setIdx];
+    if (!r || !state.query) return;
+    const p = new URLSearchParams(state.query);
+    p.set("option", String(k + 1));
+    p.set("n", "5000");
+    p.set("top", "8");
+    if (r.scenario && r.scenario !== "base") p.set("scenario", r.scenario); else p.delete("scenario");
+    const panel = $("reliability-panel");
+    panel.hidden = false;
+    $("reliability-title").textContent = `#${k + 1} ${r.options[k].corridor} (${r.scenario})`;
+    $("reliability-status").textContent = "Simulating 5,000 shipments…";
+    $("reliability").innerHTML = "";
+    const token = (state.relToken = (state.relToken || 0) + 1);
+    try {
+      const rel = await api(`/api/reliability?${p}`);
+      if (token !== state.relToken) return;  // a newer choice won
+      state.reliability = rel;
+      $("reliability-status").textContent =
+        `planned ${fmt(rel.planned_days, 1)} d · P50 ${fmt(rel.p50_days, 1)} d · P90 ${fmt(rel.p90_days, 1)} d · P95 ${fmt(rel.p95_days, 1)} d (${fmt(rel.n)} simulated shipments)`;
+      drawHistogram(rel);
+    } catch (e) {
+      if (token === state.relToken) $("reliability-status").textContent = e.message;
+    }
+  }
+
+  function drawHistogram(rel) {
+    const svg = $("reliability");
+    const counts = rel.histogram.counts, edges = rel.histogram.edges_days;
+    const W = 340, H = 150, L0 = 12, B = 30, T = 8, R = 12;
+    const lo = edges[0], hi = edges[edges.length - 1], top = Math.max(...counts) || 1;
+    const X = (d) => L0 + (d - lo) / (hi - lo || 1) * (W - L0 - R);
+    const Y = (c) => H - B - c / top * (H - B - T);
+    let out = `<line x1="${L0}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/>`;
+    counts.forEach((c, i) => {
+      const x = X(edges[i]), w = Math.max(1, X(edges[i + 1]) - x - 1);
+      out += `<rect class="bar" x="${x}" y="${Y(c)}" width="${w}" height="${H - B - Y(c)}" fill="#7fa7c9"><title>${fmt(edges[i], 1)}–${fmt(edges[i + 1], 1)} days: ${fmt(c)} shipments</title></rect>`;
+    });
+    for (const [key, label, color] of [["p50_days", "P50", "#2b5797"], ["p90_days", "P90", "#b2182b"]]) {
+      const x = X(rel[key]);
+      out += `<line class="mark" x1="${x}" y1="${T}" x2="${x}" y2="${H - B}" stroke="${color}" stroke-width="2"/>`;
+      out += `<text class="mark-label" x="${x + 3}" y="${key === "p50_days" ? T + 10 : T + 22}" fill="${color}">${label}</text>`;
+    }
+    out += `<text class="tick" x="${L0}" y="${H - B + 12}" text-anchor="start">${fmt(lo, 1)}</text><text class="tick" x="${W - R}" y="${H - B + 12}" text-anchor="end">${fmt(hi, 1)}</text>`;
+    out += `<text class="axis-title" x="${(W + L0) / 2}" y="${H - 3}" text-anchor="middle">door-to-door days</text>`;
+    svg.innerHTML = out;
+  }
+
+  // --- select-link: which OD pairs use a clicked link --------------------------------------
+  async function selectLink(linkId, name) {
+    const box = $("select-link");
+    const scenario = state.flowsScenario || "base";
+    state.selectedLink = linkId;
+    for (const [id, lyr] of Object.entries(state.flowLayers)) {
+      lyr.setStyle({ opacity: id.replace(/:[fr]$/, "") === linkId ? 1 : 0.35 });
+    }
+    box.innerHTML = `<p class="hint">Loading who uses ${esc(name || linkId)}…</p>`;
+    try {
+      const sl = await api(`/api/select-link?link=${encodeURIComponent(linkId)}&scenario=${encodeURIComponent(scenario)}&top=15`);
+      state.selectLink = sl;
+      const rows = sl.pairs.map((q) => `<li>${esc(q.origin_name)} → ${esc(q.destination_name)}: ${fmt(q.flow_per_year)} ${esc(q.unit)}/year ${esc(q.class)}, ${fmt(100 * q.share)}% of the pair</li>`).join("");
+      box.innerHTML = `<h3>${esc(name || linkId)} <span class="hint">(both directions)</span></h3>` + (sl.pairs.length
+        ? `<p class="hint">${sl.total_pairs} origin–destination pair(s) route through it${sl.total_pairs > sl.pairs.length ? `; the ${sl.pairs.length} largest` : ""}:</p><ol class="od-pairs">${rows}</ol>`
+        : `<p class="hint">No origin–destination pair uses it in scenario ${esc(scenario)}.</p>`);
+    } catch (e) { box.innerHTML = `<p class="hint">${esc(e.message)}</p>`; }
+  }
+
   // --- flows ---------------------------------------------------------------------------
   function utilColor(u) { return u == null ? "#999" : u < 0.5 ? "#2ca25f" : u < 0.8 ? "#fdae61" : u < 1 ? "#f46d43" : "#b2182b"; }
 
   async function showFlows() {
     const scenario = $("scenario").value;
     const st = $("flows-status");
-    layers.flows.clearLayers(); $("bottlenecks").innerHTML = "";
+    layers.flows.clearLayers(); $("bottlenecks").innerHTML = ""; $("select-link").innerHTML = ""; state.flowLayers = {};
     try {
       const flows = await api(`/api/flows?scenario=${encodeURIComponent(scenario)}`);
+      state.flowsScenario = scenario;
       drawFlows(flows);
       const bn = await api(`/api/bottlenecks?top=10&scenario=${encodeURIComponent(scenario)}`);
-      $("bottlenecks").innerHTML = bn.map((b) => `<li>${esc(b.name || b.link_id || b.id)}: ${fmt(100 * (b.utilization ?? 0))}% used</li>`).join("");
+      $("bottlenecks").innerHTML = bn.map((b) => `<li><button type="button" class="linklike" data-link="${esc(String(b.link_id || "").replace(/:[fr]$/, ""))}" data-name="${esc(b.name || b.link_id)}">${esc(b.name || b.link_id || b.id)}</button>: ${fmt(100 * (b.utilization ?? 0))}% used</li>`).join("");
+      document.querySelectorAll("#bottlenecks button[data-link]").forEach((btn) => btn.addEventListener("click", () => selectLink(btn.dataset.link, btn.dataset.name)));
       st.textContent = `Flows of scenario ${scenario}.`;
     } catch (e) {
       if (e.status !== 404) { st.textContent = e.message; return; }
@@ -235,7 +327,12 @@
   function drawFlows(fc) {
     L.geoJSON(fc, {
       style: (f) => ({ color: utilColor(f.properties.utilization), weight: 2 + 6 * Math.min(1, f.properties.utilization || 0), opacity: 0.9 }),
-      onEachFeature: (f, l) => l.bindTooltip(`${esc(f.properties.link_id || "")}: ${fmt(f.properties.flow || 0)} flow, ${fmt(100 * (f.properties.utilization || 0))}%`),
+      onEachFeature: (f, l) => {
+        const pr = f.properties, id = String(pr.link_id || "");
+        l.bindTooltip(`${esc(pr.name || id)}: ${fmt(pr.flow || 0)} TEU-equivalent/year${pr.utilization == null ? "" : `, ${fmt(100 * pr.utilization)}% of capacity`} (click: who uses it)`);
+        l.on("click", () => selectLink(id.replace(/:[fr]$/, ""), pr.name));
+        state.flowLayers[id] = l;
+      },
     }).addTo(layers.flows);
   }
 
@@ -253,6 +350,12 @@
   $("route-form").addEventListener("submit", run);
   $("scenario").addEventListener("change", () => { if ($("origin").value && $("destination").value) run(); });
   $("flows-btn").addEventListener("click", showFlows);
+  $("cargo").addEventListener("change", () => {
+    const unit = UNIT[$("cargo").value] || "TEU", q = $("quantity"), label = $("quantity-unit");
+    if (label.dataset.unit !== unit) q.value = unit === "TEU" ? "40" : "5000";
+    label.dataset.unit = unit;
+    label.textContent = unit === "t" ? "tonnes" : "TEU";
+  });
   Promise.all([loadBase(), loadScenarios()])
     .then(() => { document.body.dataset.ready = "true"; })
     .catch((e) => setStatus(`Could not load the network: ${e.message}`));
