@@ -11,12 +11,12 @@ cd "$(dirname "$0")/.."
 echo "test.sh: installs .venv (all extras + dev tools); as root on Debian apt-installs chromium" \
   "and postgresql if missing; starts a throwaway PostgreSQL and stops it at exit" >&2
 bash scripts/setup.sh dev
-.venv/bin/ruff check src tests benchmarks tools
+.venv/bin/ruff check conftest.py src tests benchmarks tools
 .venv/bin/python -W error -c "import corridors"
 .venv/bin/mkdocs build --strict --quiet --site-dir test-artifacts/site  # docs site, no CDN assets
-# strict typing on the public library code that is typed so far (pandas without pandas-stubs:
-# the stubs are stricter than pandas itself and flag every row lookup; see CHANGELOG)
-.venv/bin/mypy src/corridors/network src/corridors/routing src/corridors/errors.py src/corridors/_deps.py src/corridors/_random.py src/corridors/_progress.py src/corridors/_cache.py src/corridors/_iso3166.py src/corridors/io/_output.py src/corridors/_jit.py
+# strict typing over the whole package (pandas without pandas-stubs: the stubs are stricter than
+# pandas itself and flag every row lookup; see CHANGELOG)
+.venv/bin/mypy src/corridors
 # Chromium and a throwaway PostgreSQL on loopback for the API and browser tests (installed with
 # apt when run as root on Debian; otherwise those tests skip, and fail under CI=true).
 eval "$(bash scripts/services.sh)"
@@ -24,7 +24,8 @@ if [ "${CORRIDORS_PG_STARTED:-0}" = 1 ]; then
   trap 'bash scripts/services.sh stop' EXIT
 fi
 set +e
-.venv/bin/python -m pytest -q --doctest-modules tests src/corridors/errors.py src/corridors/network src/corridors/routing src/corridors/storage --ignore=src/corridors/storage/alembic "$@"
+# doctests over the whole package (the one module left out, and why, is in conftest.py)
+.venv/bin/python -m pytest -q --doctest-modules tests src/corridors "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

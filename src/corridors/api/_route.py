@@ -112,7 +112,7 @@ class RouteQuery:
         if congested:
             from corridors.routing.congested import congested_routes
 
-            find = congested_routes  # type: ignore[assignment]
+            find = congested_routes
         return find(
             net,
             self.origin,

@@ -29,6 +29,14 @@ from corridors.assignment.demand import ODMatrices
 from corridors.assignment.results import AssignmentResult
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.errors import DemandError, explain
+from corridors.network.enums import (
+    ARC_LINK,
+    VDF,
+    VDF_ALPHA_DEFAULT,
+    VDF_BETA_DEFAULT,
+    ArcKind,
+    Mode,
+)
 
 if TYPE_CHECKING:
     from corridors.network.model import Network
@@ -62,8 +70,6 @@ CLASS_CARGO = {
 
 DAYS_PER_YEAR = 365.0
 UNCONGESTED = 1e12
-
-_KIND_LABEL = {1: "gauge_change", 2: "transfer", 3: "handling"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,7 +135,8 @@ def corridor_graph(
     cargos
         Cargo types to merge.
     excluded_modes
-        Cargo → modes its class may not use (default :data:`OVERLAND_ONLY`).
+        Cargo → modes its class may not use (default :data:`OVERLAND_ONLY`); a name that is
+        no :class:`~corridors.network.enums.Mode` raises ``InvalidSpecError``.
     """
     compiled = {c: net.graph(c) for c in cargos}
     nodes = net.nodes
@@ -174,12 +181,13 @@ def corridor_graph(
     cap = df["capacity"].to_numpy()
     congested = np.isfinite(cap) & (cap > 0)
     vdf = np.where(congested, np.nan_to_num(df["vdf"].to_numpy(), nan=0.0), 0).astype(np.int8)
-    alpha = np.where(congested, np.nan_to_num(df["alpha"].to_numpy(), nan=0.15), 0.0)
-    beta = np.where(congested, np.nan_to_num(df["beta"].to_numpy(), nan=4.0), 4.0)
-    beta = np.where(vdf == 2, np.maximum(beta, 1.0), beta)
-    alpha = np.where(vdf == 1, np.maximum(alpha, 1.01), alpha)
+    alpha = np.where(congested, np.nan_to_num(df["alpha"].to_numpy(), nan=VDF_ALPHA_DEFAULT), 0.0)
+    beta = np.where(
+        congested, np.nan_to_num(df["beta"].to_numpy(), nan=VDF_BETA_DEFAULT), VDF_BETA_DEFAULT
+    )
+    beta = np.where(vdf == VDF.QUEUE, np.maximum(beta, 1.0), beta)
+    alpha = np.where(vdf == VDF.CONICAL, np.maximum(alpha, 1.01), alpha)
     links = net.links.reset_index(drop=True)
-    modes = {0: "rail", 1: "road", 2: "ferry", 3: "sea", 4: "air"}
     vnode = np.zeros(len(vkey), np.int64)
     vport = np.empty(len(vkey), dtype=object)
     for (node, port), v in vkey.items():
@@ -188,14 +196,16 @@ def corridor_graph(
     ids, types = [], []
     for r in rows:
         k, lk = int(r["kind"]), int(r["link"])  # type: ignore[call-overload]
-        if k == 0 and lk >= 0:
+        if k == ARC_LINK and lk >= 0:
             row = links.iloc[lk]
             ids.append(str(row.get("link_id_dir", row["link_id"])))
-            types.append("border" if r["border"] else modes.get(int(r["mode"]), "link"))  # type: ignore[call-overload]
+            mode = Mode.from_code(int(r["mode"]))  # type: ignore[call-overload]
+            types.append("border" if r["border"] else mode.value)
         else:
             t, h = int(r["tail"]), int(r["head"])  # type: ignore[call-overload]
-            ids.append(f"{_KIND_LABEL.get(k, 'arc')}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
-            types.append(_KIND_LABEL.get(k, "arc"))
+            label = ArcKind(k).label
+            ids.append(f"{label}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
+            types.append(label)
     xy = nodes[["lon_deg", "lat_deg"]].to_numpy(dtype=float)[vnode]
     vertex_labels = np.array(
         [
@@ -232,8 +242,8 @@ def corridor_graph(
             m[i] = True
             cc[i], ct[i] = cost, t
         c_cost[c], c_time[c] = cc, ct
-        banned = [code for code, name in modes.items() if name in excluded_modes.get(c, ())]
-        m &= ~((df["kind"].to_numpy() == 0) & np.isin(df["mode"].to_numpy(), banned))
+        banned = Mode.codes(excluded_modes.get(c, ()))
+        m &= ~((df["kind"].to_numpy() == ARC_LINK) & np.isin(df["mode"].to_numpy(), banned))
         fixed[c], mask[c] = f, m
     return CorridorGraph(
         graph, tuple(node_ids), fixed, mask, {c: vot[c] for c in cargos}, c_cost, c_time
@@ -312,7 +322,7 @@ def assign_network(
     classes = []
     for name, m in demand.matrices.items():
         cargo = cmap.get(name)
-        if cargo not in cg.fixed_cost:
+        if cargo is None or cargo not in cg.fixed_cost:
             raise DemandError(
                 explain(
                     f"Demand class {name!r} has no cargo type.",

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from corridors.assignment.vdf import VDF
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.enums import VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT
 
 __all__ = ["AssignmentGraph"]
 
@@ -107,15 +108,15 @@ class AssignmentGraph:
     n_zones: int
     free_flow_time: FloatArray
     capacity: FloatArray
-    vdf: npt.NDArray[np.int8] = field(default=None)  # type: ignore[assignment]
-    alpha: FloatArray = field(default=None)  # type: ignore[assignment]
-    beta: FloatArray = field(default=None)  # type: ignore[assignment]
-    length: FloatArray = field(default=None)  # type: ignore[assignment]
-    fixed_cost: FloatArray = field(default=None)  # type: ignore[assignment]
+    vdf: npt.NDArray[np.int8] = field(default=None)  # type: ignore[arg-type]
+    alpha: FloatArray = field(default=None)  # type: ignore[arg-type]
+    beta: FloatArray = field(default=None)  # type: ignore[arg-type]
+    length: FloatArray = field(default=None)  # type: ignore[arg-type]
+    fixed_cost: FloatArray = field(default=None)  # type: ignore[arg-type]
     zone_through: bool = False
-    link_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[assignment]
-    node_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[assignment]
-    link_type: npt.NDArray[np.str_] = field(default=None)  # type: ignore[assignment]
+    link_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[arg-type]
+    node_ids: npt.NDArray[Any] = field(default=None)  # type: ignore[arg-type]
+    link_type: npt.NDArray[np.str_] = field(default=None)  # type: ignore[arg-type]
     node_xy: FloatArray | None = None
 
     def __post_init__(self) -> None:
@@ -161,39 +162,27 @@ class AssignmentGraph:
             )
         vdf.setflags(write=False)
         set_(self, "vdf", vdf)
-        defaults = {"alpha": 0.15, "beta": 4.0, "length": 0.0, "fixed_cost": 0.0}
+        defaults = {
+            "alpha": VDF_ALPHA_DEFAULT,
+            "beta": VDF_BETA_DEFAULT,
+            "length": 0.0,
+            "fixed_cost": 0.0,
+        }
         for name, default in defaults.items():
             value = getattr(self, name)
             set_(self, name, _f64(name, np.full(n, default) if value is None else value, n))
-        conical = self.vdf == VDF.CONICAL
-        if (self.alpha[conical] <= 1.0).any():
-            raise InvalidSpecError(
-                explain(
-                    "A conical volume-delay function has alpha ≤ 1.",
-                    why="Spiess's conical function needs alpha > 1 (beta is derived from it).",
-                    fix="Use alpha > 1, e.g. 4, for conical links.",
-                )
-            )
-        queue = self.vdf == VDF.QUEUE
-        if (self.beta[queue] < 1.0).any():
-            raise InvalidSpecError(
-                explain(
-                    "A queue volume-delay function has beta < 1.",
-                    why="Its delay would rise infinitely fast at zero flow.",
-                    fix="Use beta ≥ 1 (beta = 1 is the M/M/1 queue).",
-                )
-            )
+        VDF.check_parameters(self.vdf, self.alpha, self.beta)
         ids = np.arange(n) if self.link_ids is None else np.asarray(self.link_ids)
         nids = (
             np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(self.node_ids)
         )
         ltype = np.full(n, "link") if self.link_type is None else np.asarray(self.link_type)
-        for name, arr, size in (
+        for name, labels, size in (
             ("link_ids", ids, n),
             ("node_ids", nids, self.n_nodes),
             ("link_type", ltype, n),
         ):
-            if arr.shape != (size,):
+            if labels.shape != (size,):
                 raise InvalidSpecError(explain(f"AssignmentGraph.{name} needs {size} entries."))
         set_(self, "link_ids", ids)
         set_(self, "node_ids", nids)

@@ -198,7 +198,8 @@ def assign(
 
     Examples
     --------
-    Two parallel links, 10 units: equilibrium splits so both times are equal.
+    Two parallel links, 10 units: equilibrium splits so both times are equal
+    (``1 + x/5 = 2 (1 + (10 − x)/5)`` gives ``x = 25/3``, both times 8/3).
 
     >>> import numpy as np
     >>> g = AssignmentGraph(from_node=[0, 0], to_node=[1, 1], n_nodes=2, n_zones=2,
@@ -206,7 +207,7 @@ def assign(
     ...                     alpha=[1.0, 1.0], beta=[1.0, 1.0])
     >>> r = assign(g, [DemandClass("cars", np.array([[0, 10.0], [0, 0]]))])
     >>> r.link_flow.round(3).tolist()
-    [5.833, 4.167]
+    [8.333, 1.667]
     """
     spec = AssignmentSpec() if spec is None else spec
     progress = no_progress if progress is None else progress

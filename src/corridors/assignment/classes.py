@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from corridors.errors import DemandError, InvalidSpecError, explain
+from corridors.network.enums import Mode
 
 __all__ = ["CLASSES_FILE", "LEGACY_CLASSES", "ClassProfile", "class_profile", "load_class_profiles"]
 
@@ -97,7 +98,7 @@ def load_class_profiles(path: str | Path | None = None) -> dict[str, ClassProfil
     out = {}
     for r in df.itertuples(index=False):
         modes = tuple(m.strip() for m in str(r.modes).split(";") if m.strip())
-        bad = set(modes) - {"rail", "road", "ferry", "sea", "air"}
+        bad = set(modes) - {m.value for m in Mode}
         if bad or not modes:
             raise InvalidSpecError(
                 explain(

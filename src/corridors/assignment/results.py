@@ -161,7 +161,7 @@ class AssignmentResult:
     @property
     def volume_capacity(self) -> F64:
         """Volume over capacity per link (dimensionless)."""
-        return self.link_flow / self.graph.capacity  # type: ignore[no-any-return]
+        return self.link_flow / self.graph.capacity
 
     @property
     def relative_gap(self) -> float:

@@ -225,9 +225,9 @@ class DemandClass:
                     explain(f"Demand class {self.name!r}: {name}={v!r} must be positive.")
                 )
         for name, dt in (("fixed_cost", np.float64), ("link_mask", np.bool_)):
-            v: Any = getattr(self, name)
+            v = getattr(self, name)
             if v is not None:
-                arr = np.array(v, dtype=dt)
+                arr: npt.NDArray[Any] = np.array(v, dtype=dt)
                 if arr.ndim != 1:
                     raise InvalidSpecError(explain(f"{name} must be one value per link."))
                 if dt is np.float64 and (~np.isfinite(arr) | (arr < 0)).any():

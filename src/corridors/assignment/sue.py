@@ -62,6 +62,7 @@ from corridors.assignment.classes import ClassProfile, class_profile, load_class
 from corridors.assignment.demand import ODMatrices
 from corridors.assignment.vdf import link_times_into
 from corridors.errors import ConvergenceWarning, InvalidSpecError, explain
+from corridors.network.enums import Mode
 
 if TYPE_CHECKING:
     from corridors.network._csr import CompiledGraph
@@ -87,7 +88,7 @@ I64 = npt.NDArray[np.int64]
 _NEST_NAMES = tuple(NESTS)
 _ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
 _ALT_NEST = np.array([_NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
-_MODES = ("rail", "road", "ferry", "sea", "air")
+_MODES = tuple(m.value for m in Mode)  # index = Mode.code; len(_MODES) = "no mode"
 _RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0
 """A generated route is dropped when it costs more than this multiple of its alternative's best

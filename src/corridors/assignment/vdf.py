@@ -28,34 +28,19 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
+from typing import Any
 
 import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["QUEUE_X_MAX", "VDF", "link_times"]
+from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT
+
+__all__ = ["QUEUE_X_MAX", "VDF", "VDF_ALPHA_DEFAULT", "VDF_BETA_DEFAULT", "link_times"]
 
 QUEUE_X_MAX = 0.95
 """Utilisation above which the queue function continues as a straight line."""
-
-
-class VDF(enum.IntEnum):
-    """Volume-delay function kind; accepts names too (``VDF("bpr")``)."""
-
-    BPR = 0
-    CONICAL = 1
-    QUEUE = 2
-
-    @classmethod
-    def _missing_(cls, value: object) -> VDF | None:
-        if isinstance(value, str):
-            try:
-                return cls[value.strip().upper()]
-            except KeyError:
-                return None
-        return None
 
 
 # 8-point Gauss-Legendre nodes/weights on [0, 1] for the integrals without closed form.
@@ -67,10 +52,11 @@ _GL_W = tuple(float(w) for w in _gw / 2.0)
 @nb.njit(cache=True, inline="always")
 def _queue_shape(x: float, beta: float) -> float:
     if x <= QUEUE_X_MAX:
-        return x**beta / (1.0 - x)
+        shape: float = x**beta / (1.0 - x)
+        return shape
     xm = QUEUE_X_MAX
-    f = xm**beta / (1.0 - xm)
-    df = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    f: float = xm**beta / (1.0 - xm)
+    df: float = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
     return f + df * (x - xm)
 
 
@@ -79,7 +65,8 @@ def _queue_slope(x: float, beta: float) -> float:
     xm = min(x, QUEUE_X_MAX)
     if xm <= 0.0:
         return 1.0 if beta == 1.0 else 0.0
-    return beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    slope: float = beta * xm ** (beta - 1.0) / (1.0 - xm) + xm**beta / (1.0 - xm) ** 2
+    return slope
 
 
 @nb.njit(cache=True, inline="always")
@@ -94,7 +81,8 @@ def _pow(x: float, beta: float) -> float:
         return x * x
     if beta == 3.0:
         return x * x * x
-    return x**beta
+    power: float = x**beta
+    return power
 
 
 @nb.njit(cache=True)
@@ -171,7 +159,8 @@ def vdf_integral(kind: int, t0: float, cap: float, alpha: float, beta: float, v:
     if kind == 0:
         if alpha == 0.0:
             return t0 * v
-        return t0 * (v + alpha * cap * x ** (beta + 1.0) / (beta + 1.0))
+        beckmann: float = t0 * (v + alpha * cap * x ** (beta + 1.0) / (beta + 1.0))
+        return beckmann
     if kind == 2 and alpha == 0.0:
         return t0 * v
     if kind == 2 and x <= QUEUE_X_MAX:
@@ -251,15 +240,15 @@ def link_times(
     >>> link_times([0.0, 10.0], vdf=[0, 0], free_flow_time=[1.0, 1.0], capacity=[10.0, 10.0],
     ...            alpha=[0.15, 0.15], beta=[4.0, 4.0]).round(2).tolist()
     [1.0, 1.15]
-    >>> float(link_times([19.0], vdf=[2], free_flow_time=[2.0], capacity=[20.0],
-    ...                  alpha=[1.0], beta=[1.0])[0])
+    >>> round(float(link_times([19.0], vdf=[2], free_flow_time=[2.0], capacity=[20.0],
+    ...                        alpha=[1.0], beta=[1.0])[0]), 9)
     21.0
     """
     f = np.ascontiguousarray(flow, dtype=np.float64)
     out = np.empty_like(f)
     n = f.shape[0]
 
-    def arr(x: npt.ArrayLike, dt: type) -> npt.NDArray[np.generic]:
+    def arr(x: npt.ArrayLike, dt: type) -> npt.NDArray[Any]:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dt), (n,)))
 
     link_times_into(

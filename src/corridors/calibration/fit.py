@@ -77,8 +77,8 @@ def geh(modelled: npt.ArrayLike, observed: npt.ArrayLike) -> F64:
     The counts are per year; GEH was defined for hourly traffic counts, so both are divided
     by 8,760 h first (in the count's own unit).
 
-    >>> float(geh([8760 * 110], [8760 * 100]).round(3))
-    0.976
+    >>> geh([8760 * 110], [8760 * 100]).round(3).tolist()
+    [0.976]
     """
     m = np.asarray(modelled, float) / 8760.0
     o = np.asarray(observed, float) / 8760.0

@@ -161,8 +161,8 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
             )
         )
     return AssignmentGraph(
-        from_node=arr[:, 0].astype(np.int64) - 1,
-        to_node=arr[:, 1].astype(np.int64) - 1,
+        from_node=arr[:, 0].astype(np.int32) - 1,
+        to_node=arr[:, 1].astype(np.int32) - 1,
         n_nodes=n_nodes,
         n_zones=n_zones,
         free_flow_time=arr[:, 4],
@@ -288,8 +288,10 @@ def read_tntp(folder: str | Path, name: str | None = None) -> TNTPCase:
 
     Examples
     --------
-    >>> case = read_tntp("tests/data/tntp/SiouxFalls")  # doctest: +SKIP
-    >>> case.graph.n_links, case.trips.sum()  # doctest: +SKIP
+    Sioux Falls as shipped in the repository's test data (path relative to the repository):
+
+    >>> case = read_tntp("tests/data/tntp/SiouxFalls")
+    >>> case.graph.n_links, float(case.trips.sum())
     (76, 360600.0)
     """
     f = Path(folder)

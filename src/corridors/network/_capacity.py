@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridors.network.enums import ARC_GAUGE, ARC_MODE, PORTS, VDF
+
 if TYPE_CHECKING:
     from corridors.network.model import Network
 
@@ -68,7 +70,6 @@ NUMERIC = (
     "capacity_t_per_day",
 )
 CAPACITY_COLUMNS = REQUIRED + OPTIONAL
-_PORTS = ("rail1435", "rail1520", "rail1668", "road", "ferry", "sea", "air")
 
 
 def empty_capacities() -> pd.DataFrame:
@@ -176,11 +177,11 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
             pairs = (
                 [str(r["ports"]).partition("|")[::2]] if d == "both" else [d.partition(">")[::2]]
             )
-            bad = [p for pa in pairs for p in pa if p not in _PORTS]
+            bad = [p for pa in pairs for p in pa if p not in PORTS]
             if bad:
                 problems.append(
                     f"{where}: ports {bad} unknown. Write direction as 'rail1435>rail1520' or "
-                    f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(_PORTS)})."
+                    f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(PORTS)})."
                 )
                 continue
         else:
@@ -285,8 +286,6 @@ def apply_transfer_capacities(
     ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
     2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
     """
-    from corridors.network._csr import ARC_GAUGE, ARC_MODE
-
     caps = transfer_capacities(net)
     if not caps:
         return
@@ -298,7 +297,7 @@ def apply_transfer_capacities(
         c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
         if c is not None and np.isfinite(c) and c > 0:
             arr["cap"][a] = c
-            arr["vdf"][a] = 2.0
+            arr["vdf"][a] = float(VDF.QUEUE)
             arr["alpha"][a] = 24.0 * tpt / c
             arr["beta"][a] = 1.0
 

@@ -16,13 +16,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._schema import PORTS
-from corridors.network.enums import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE, Cargo, Operation
+from corridors.network.enums import (
+    ARC_ACCESS,
+    ARC_GAUGE,
+    ARC_LINK,
+    ARC_MODE,
+    VDF_ALPHA_DEFAULT,
+    VDF_BETA_DEFAULT,
+    Cargo,
+    Mode,
+    Operation,
+)
 
 if TYPE_CHECKING:
     from corridors.network.costs import CostModel
     from corridors.network.model import Network
 
-MODE_CODES = {"rail": 0, "road": 1, "ferry": 2, "sea": 3, "air": 4}
+MODE_CODES = {m.value: m.code for m in Mode}
+"""Mode name → code of ``CompiledGraph.mode`` (from :attr:`Mode.code`)."""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -56,7 +67,7 @@ class CompiledGraph:
     kind
         ``ARC_LINK``, ``ARC_GAUGE``, ``ARC_MODE`` or ``ARC_ACCESS``.
     mode
-        Mode code of link arcs (``MODE_CODES``), -1 otherwise.
+        :attr:`~corridors.network.enums.Mode.code` of link arcs, -1 otherwise.
     link
         Row in ``Network.links`` of link arcs, -1 otherwise.
     country_a, country_b
@@ -138,7 +149,8 @@ def compile_graph(
     bulk = cargo is Cargo.BULK
 
     # Usable link directions for this cargo: a tariff must exist; bulk never flies.
-    tariff = links["tariff_usd_per_t" if bulk else "tariff_usd_per_teu"].to_numpy(float)
+    cargo_cols = cargo.columns
+    tariff = links[cargo_cols.tariff].to_numpy(float)
     usable = ~np.isnan(tariff)
     if bulk:
         usable &= links["mode"].to_numpy() != "air"
@@ -204,8 +216,8 @@ def compile_graph(
             "op": -1,
             "cap": np.nan,
             "vdf": 0.0,
-            "alpha": 0.15,
-            "beta": 4.0,
+            "alpha": VDF_ALPHA_DEFAULT,
+            "beta": VDF_BETA_DEFAULT,
         }
         for key in cols:
             val = arrays.get(key, defaults.get(key))
@@ -228,7 +240,7 @@ def compile_graph(
         headway_h=np.where(sailings > 0, 168.0 / np.where(sailings > 0, sailings, 1.0), 0.0),
         sailing_mask=np.array([_sailing_mask(d) for d in lk["sailing_days"]], dtype=np.int64),
         kind=ARC_LINK,
-        mode=lk["mode"].map(MODE_CODES).to_numpy(),
+        mode=Mode.codes(lk["mode"]),
         link=lk_rows,
         country_a=node_country[fa],
         country_b=node_country[fb],
@@ -260,13 +272,13 @@ def compile_graph(
             for pb in ports[i + 1 :]:
                 pair = frozenset((pa, pb))
                 row = specific.get((node, pair))
-                both_rail = pa.startswith("rail") and pb.startswith("rail")
+                both_rail = Mode.of_port(pa) is Mode.of_port(pb) is Mode.RAIL
                 if row is None and not both_rail and node_kind[node] != "border_crossing":
                     row = default.get(pair)  # border stations transfer only where a row says
                 if row is None:
                     continue
-                time = row.time_bulk_h if bulk else row.time_container_h
-                cost = row.cost_usd_per_t if bulk else row.cost_usd_per_teu
+                time = getattr(row, cargo_cols.transfer_time)
+                cost = getattr(row, cargo_cols.transfer_cost)
                 if np.isnan(time) or np.isnan(cost):
                     continue  # this cargo cannot transfer here (e.g. no bulk reloading)
                 kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE

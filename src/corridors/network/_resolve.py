@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT, Mode
+
 if TYPE_CHECKING:
     from corridors.network.model import Network
 
@@ -16,8 +18,8 @@ _CLASS_COLUMNS = {
     "tariff_usd_per_t_km": np.nan,
     "co2_g_per_tkm": np.nan,
     "vdf": 0.0,
-    "vdf_alpha": 0.15,
-    "vdf_beta": 4.0,
+    "vdf_alpha": VDF_ALPHA_DEFAULT,
+    "vdf_beta": VDF_BETA_DEFAULT,
     "capacity_teu_per_day": np.nan,
 }
 
@@ -47,8 +49,8 @@ def resolve_links(net: Network) -> pd.DataFrame:
     links["to_country"] = links["to_node"].map(nodes["country"])
     links["is_border"] = links["from_country"] != links["to_country"]
     links["port"] = np.where(
-        links["mode"] == "rail",
-        "rail" + links["gauge_mm"].fillna(0).astype(int).astype(str),
+        links["mode"] == Mode.RAIL.value,
+        Mode.RAIL.value + links["gauge_mm"].fillna(0).astype(int).astype(str),
         links["mode"],
     )
     links["run_time_h"] = links["length_km"] / links["speed_kmh"]
@@ -94,7 +96,7 @@ def _queue_delay_parameters(net: Network, links: pd.DataFrame) -> None:
     apply_link_capacities(net, links)  # per-direction capacities.csv rows replace the figure
     teu_per_train = net.parameter("global", "teu_per_train", default=86.0)
     cap = links["capacity_teu_per_day"].to_numpy(float)
-    queue = (links["is_border"].to_numpy() | (links["vdf"].to_numpy() == 2)) & (cap > 0)
-    links.loc[queue, "vdf"] = 2.0
+    queue = (links["is_border"].to_numpy() | (links["vdf"].to_numpy() == VDF.QUEUE)) & (cap > 0)
+    links.loc[queue, "vdf"] = float(VDF.QUEUE)
     links.loc[queue, "vdf_alpha"] = 24.0 * teu_per_train / cap[queue]
     links.loc[queue, "vdf_beta"] = 1.0

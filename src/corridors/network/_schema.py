@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corridors.network.enums import PORTS as _PORTS
+from corridors.network.enums import VDF
+
 # Unit suffixes a numeric column name must end with.
 UNIT_SUFFIXES = (
     "_km",
@@ -206,7 +209,7 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "co2_g_per_tkm": (0.0, 2000.0),
         "co2_wtw_g_per_tkm": (0.0, 2000.0),
         "co2_ttw_g_per_tkm": (0.0, 2000.0),
-        "vdf": (0.0, 2.0),
+        "vdf": (0.0, float(max(VDF))),
         "vdf_alpha": (0.0, 1e6),
         "vdf_beta": (0.0, 20.0),
         "capacity_teu_per_day": (0.0, 1e7),
@@ -238,4 +241,5 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
 }
 GLOBAL_PARAMETERS = ("t_per_teu", "value_of_time_usd_per_teu_h", "value_of_time_usd_per_t_h")
 
-PORTS = ("rail1435", "rail1520", "rail1668", "road", "ferry", "sea", "air")
+PORTS = _PORTS
+"""Port names (defined once in :data:`corridors.network.enums.PORTS`)."""

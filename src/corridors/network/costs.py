@@ -45,6 +45,7 @@ from corridors.network.enums import (
     ARC_MODE,
     Cargo,
     CargoClass,
+    CargoColumns,
     Operation,
     Unit,
     Wagon,
@@ -402,6 +403,7 @@ class CostModel:
                 )
             )
         bulk = unit is Unit.TONNE
+        cols = unit.cargo.columns
         share = net.parameter("global", "teu_price_share_of_feu", default=0.5)
         box = 1.0 / share if unit is Unit.FEU else 1.0  # per-lift charges for a 40-ft box
         t_unit = self.tonnes_per_unit(net, unit)
@@ -422,7 +424,7 @@ class CostModel:
             lk = links.iloc[rows]
             rate = self.link_rates_usd_per_km(net, lk, unit, cargo_class, when)
             parts["freight"][sel] = rate * self.priced_km(net, lk)
-            fee = lk["border_cost_usd_per_t" if bulk else "border_cost_usd_per_teu"].to_numpy(float)
+            fee = lk[cols.border_cost].to_numpy(float)
             parts["border"][sel] = np.where(self.border_fee_waived(net, lk), 0.0, fee)
             time_h[sel] = (lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float)
             km = lk["length_km"].to_numpy(float)
@@ -433,8 +435,8 @@ class CostModel:
         sel = np.flatnonzero((g.kind == ARC_GAUGE) | (g.kind == ARC_MODE))
         if len(sel):
             tr = net.tables["transfers"].reset_index(drop=True).iloc[g.transfer[sel]]
-            time_h[sel] = tr["time_bulk_h" if bulk else "time_container_h"].to_numpy(float)
-            cost = tr["cost_usd_per_t" if bulk else "cost_usd_per_teu"].to_numpy(float)
+            time_h[sel] = tr[cols.transfer_time].to_numpy(float)
+            cost = tr[cols.transfer_cost].to_numpy(float)
             gauge = g.kind[sel] == ARC_GAUGE  # priced per consignment (C24): a box is a box
             parts["transfer"][sel] = np.where(gauge, cost, cost * box)
             co2_w[sel] += hub
@@ -443,7 +445,7 @@ class CostModel:
         # Access: terminal handling where a consignment starts or ends, by operation.
         sel = np.flatnonzero(g.kind == ARC_ACCESS)
         if len(sel):
-            h, c, hubs = self._access(net, g, sel, bulk, box, hub)
+            h, c, hubs = self._access(net, g, sel, cols, box, hub)
             time_h[sel], parts["handling"][sel] = h, c
             co2_w[sel] += hubs
             co2_t[sel] += hubs
@@ -464,7 +466,7 @@ class CostModel:
         net: Network,
         g: _ArcStructure,
         sel: np.ndarray,
-        bulk: bool,
+        cols: CargoColumns,
         box: float,
         hub: float,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -472,7 +474,7 @@ class CostModel:
         port_vertex = np.where(g.tail[sel] >= len(nodes), g.tail[sel], g.head[sel])
         node_idx = g.vertex_node[port_vertex]
         ports = g.vertex_port[port_vertex]
-        cost_col = "handling_usd_per_t" if bulk else "handling_usd_per_teu"
+        cost_col = cols.handling_cost
         own_h = nodes["handling_h"].to_numpy(float)[node_idx]
         own_c = nodes[cost_col].to_numpy(float)[node_idx]
         kinds = nodes["kind"].to_numpy()[node_idx]

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from corridors.errors import InvalidSpecError, explain
 
 __all__ = [
+    "PORTS",
+    "VDF",
+    "ArcKind",
     "Cargo",
     "CargoClass",
+    "CargoColumns",
     "Mode",
     "NodeKind",
     "Operation",
@@ -41,13 +50,84 @@ class _StrEnum(StrEnum):
 
 
 class Mode(_StrEnum):
-    """Transport mode of a link."""
+    """Transport mode of a link.
+
+    Each mode has a small integer :attr:`code`, the one stored in compiled-graph arrays
+    (``CompiledGraph.mode``); :meth:`from_code` and :meth:`codes` translate back and forth and
+    raise on anything unknown. Codes follow the order of the members: add a new mode at the end.
+
+    Examples
+    --------
+    >>> Mode("ferry").code, Mode.from_code(4)
+    (2, <Mode.AIR: 'air'>)
+    >>> Mode.codes(["rail", "sea"]).tolist()
+    [0, 3]
+
+    Rail has one port (graph layer) per gauge, every other mode one (:data:`PORTS`):
+
+    >>> PORTS
+    ('rail1435', 'rail1520', 'rail1668', 'road', 'ferry', 'sea', 'air')
+    >>> Mode.of_port("rail1520"), Mode.of_port("ferry")
+    (<Mode.RAIL: 'rail'>, <Mode.FERRY: 'ferry'>)
+    """
 
     RAIL = "rail"
     ROAD = "road"
     FERRY = "ferry"
     SEA = "sea"
     AIR = "air"
+
+    @property
+    def code(self) -> int:
+        """Small integer code stored in compiled-graph arrays (rail 0, road 1, ferry 2, …)."""
+        return list(Mode).index(self)
+
+    @classmethod
+    def from_code(cls, code: int) -> Mode:
+        """The mode with integer ``code``.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a code that is no mode's.
+        """
+        modes = list(cls)
+        if isinstance(code, bool) or not 0 <= int(code) < len(modes) or int(code) != code:
+            raise InvalidSpecError(
+                explain(
+                    f"{code!r} is not a mode code.",
+                    fix="Use one of: " + ", ".join(f"{m.code}={m.value}" for m in modes) + ".",
+                )
+            )
+        return modes[int(code)]
+
+    @classmethod
+    def codes(cls, values: Iterable[str]) -> npt.NDArray[np.int64]:
+        """Integer codes of mode names (one per value; case-insensitive like ``Mode(value)``).
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a value that is no mode (never a silent default).
+        """
+        table = {m.value: m.code for m in cls}
+        out = [table[v] if v in table else cls(v).code for v in values]
+        return np.asarray(out, dtype=np.int64)
+
+    @classmethod
+    def of_port(cls, port: str) -> Mode:
+        """The mode of a port (:data:`PORTS`): ``"rail1520"`` → rail, ``"ferry"`` → ferry.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a name that is no port.
+        """
+        if port not in PORTS:
+            raise InvalidSpecError(
+                explain(f"{port!r} is not a port.", fix="Use one of: " + ", ".join(PORTS) + ".")
+            )
+        return cls.RAIL if port.startswith(cls.RAIL.value) else cls(port)
 
 
 class NodeKind(_StrEnum):
@@ -62,10 +142,21 @@ class NodeKind(_StrEnum):
 
 
 class Cargo(_StrEnum):
-    """Cargo type: containers (counted in TEU) or bulk (counted in tonnes, e.g. grain)."""
+    """Cargo type: containers (counted in TEU) or bulk (counted in tonnes, e.g. grain).
+
+    Examples
+    --------
+    >>> Cargo("grain").columns.tariff, Cargo.CONTAINER.columns.transfer_time
+    ('tariff_usd_per_t', 'time_container_h')
+    """
 
     CONTAINER = "container"
     BULK = "bulk"
+
+    @property
+    def columns(self) -> CargoColumns:
+        """Names of the table columns that hold this cargo type's figures."""
+        return _CARGO_COLUMNS[self]
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -73,6 +164,47 @@ class Cargo(_StrEnum):
         if isinstance(value, str) and value.strip().lower() in aliases:
             return cls(aliases[value.strip().lower()])
         return super()._missing_(value)
+
+
+@dataclass(frozen=True)
+class CargoColumns:
+    """Names of the columns that hold one cargo type's figures (the one place they are chosen).
+
+    Attributes
+    ----------
+    tariff
+        Link tariff per unit, in the resolved (directed) link table.
+    border_cost
+        Border fee per unit, in the resolved link table.
+    transfer_time, transfer_cost
+        Hours and USD per unit of a gauge or mode change, in ``transfers.csv``.
+    handling_cost
+        Terminal handling USD per unit, in ``nodes.csv`` and ``parameters.csv``.
+    """
+
+    tariff: str
+    border_cost: str
+    transfer_time: str
+    transfer_cost: str
+    handling_cost: str
+
+
+_CARGO_COLUMNS = {
+    Cargo.CONTAINER: CargoColumns(
+        tariff="tariff_usd_per_teu",
+        border_cost="border_cost_usd_per_teu",
+        transfer_time="time_container_h",
+        transfer_cost="cost_usd_per_teu",
+        handling_cost="handling_usd_per_teu",
+    ),
+    Cargo.BULK: CargoColumns(
+        tariff="tariff_usd_per_t",
+        border_cost="border_cost_usd_per_t",
+        transfer_time="time_bulk_h",
+        transfer_cost="cost_usd_per_t",
+        handling_cost="handling_usd_per_t",
+    ),
+}
 
 
 class Wagon(_StrEnum):
@@ -249,6 +381,101 @@ def _port_family(port: str) -> str:
 GAUGES_MM = (1435, 1520, 1668)
 """Track gauges (mm) the data model knows: standard, Russian broad, Iberian broad."""
 
+PORTS = tuple(f"{Mode.RAIL.value}{g}" for g in GAUGES_MM) + tuple(
+    m.value for m in Mode if m is not Mode.RAIL
+)
+"""Ports, the layers of the port-level graph: one per rail gauge (``rail1520``), then one per
+other :class:`Mode` (``road``, ``ferry``, ``sea``, ``air``)."""
 
-ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = 0, 1, 2, 3
-"""Kinds of compiled-graph arcs: a link, a gauge change, a mode change, terminal access."""
+
+class ArcKind(IntEnum):
+    """Kind of a compiled-graph arc (``CompiledGraph.kind``) and its label in outputs.
+
+    Examples
+    --------
+    >>> ArcKind(1), ArcKind.ACCESS.label
+    (<ArcKind.GAUGE: 1>, 'handling')
+    """
+
+    LINK = 0
+    """A link of the network (its mode in ``CompiledGraph.mode``)."""
+    GAUGE = 1
+    """A gauge change between two rail ports of one node."""
+    MODE = 2
+    """A mode change (transfer) between two ports of one node."""
+    ACCESS = 3
+    """Terminal access: handling between a node's access vertex and one of its ports."""
+
+    @property
+    def label(self) -> str:
+        """Label of arcs of this kind in assignment outputs (``link_type``; links: their mode)."""
+        return _ARC_LABEL[self]
+
+
+_ARC_LABEL = {
+    ArcKind.LINK: "link",
+    ArcKind.GAUGE: "gauge_change",
+    ArcKind.MODE: "transfer",
+    ArcKind.ACCESS: "handling",
+}
+
+ARC_LINK, ARC_GAUGE, ARC_MODE, ARC_ACCESS = (int(k) for k in ArcKind)
+"""Plain-int :class:`ArcKind` codes, for the numba kernels and array comparisons."""
+
+
+class VDF(IntEnum):
+    """Volume-delay function kind (the ``vdf`` code of links and arcs); accepts names too.
+
+    The functions themselves are in :mod:`corridors.assignment.vdf`.
+
+    Examples
+    --------
+    >>> VDF("queue"), VDF(0)
+    (<VDF.QUEUE: 2>, <VDF.BPR: 0>)
+    """
+
+    BPR = 0
+    CONICAL = 1
+    QUEUE = 2
+
+    @classmethod
+    def _missing_(cls, value: object) -> VDF | None:
+        if isinstance(value, str):
+            try:
+                return cls[value.strip().upper()]
+            except KeyError:
+                return None
+        return None
+
+    @staticmethod
+    def check_parameters(kind: npt.ArrayLike, alpha: npt.ArrayLike, beta: npt.ArrayLike) -> None:
+        """Check per-link parameters against their function kind.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a conical function with ``alpha ≤ 1`` or a queue with ``beta < 1``.
+        """
+        kinds = np.asarray(kind)
+        if (np.asarray(alpha, dtype=float)[kinds == VDF.CONICAL] <= 1.0).any():
+            raise InvalidSpecError(
+                explain(
+                    "A conical volume-delay function has alpha ≤ 1.",
+                    why="Spiess's conical function needs alpha > 1 (beta is derived from it).",
+                    fix="Use alpha > 1, e.g. 4, for conical links.",
+                )
+            )
+        if (np.asarray(beta, dtype=float)[kinds == VDF.QUEUE] < 1.0).any():
+            raise InvalidSpecError(
+                explain(
+                    "A queue volume-delay function has beta < 1.",
+                    why="Its delay would rise infinitely fast at zero flow.",
+                    fix="Use beta ≥ 1 (beta = 1 is the M/M/1 queue).",
+                )
+            )
+
+
+VDF_ALPHA_DEFAULT = 0.15
+"""Volume-delay ``alpha`` where a link and its class give none (BPR's classic 0.15)."""
+VDF_BETA_DEFAULT = 4.0
+"""Volume-delay ``beta`` where a link and its class give none (BPR's classic 4)."""

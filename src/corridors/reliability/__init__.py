@@ -1,6 +1,6 @@
 """Transit-time reliability: Monte Carlo door-to-door distributions of an itinerary.
 
->>> from corridors.reliability import simulate_itinerary  # doctest: +SKIP
+>>> from corridors.reliability import simulate_itinerary
 """
 
 from __future__ import annotations

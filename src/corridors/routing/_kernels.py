@@ -15,9 +15,8 @@ import math
 import numpy as np
 
 from corridors._jit import njit
+from corridors.network.enums import ARC_GAUGE, ARC_MODE
 
-ARC_GAUGE = 1
-ARC_MODE = 2
 SAILING_HOUR = 12.0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from corridors.errors import ContradictoryOptionsError, InvalidSpecError, NoRouteError, explain
-from corridors.network._csr import ARC_LINK, MODE_CODES, CompiledGraph
+from corridors.network._csr import ARC_LINK, CompiledGraph
 from corridors.network.costs import ArcFigures, CostModel
 from corridors.network.enums import Cargo, CargoClass, Mode
 from corridors.network.model import Network
@@ -156,7 +156,7 @@ def _arc_mask(net: Network, g: CompiledGraph, spec: RouteSpec, ends: tuple[str, 
         link_via = np.where(is_link, via[np.where(is_link, g.link, 0)], "")
         ok &= ~np.isin(link_via, closed)
     if spec.avoid_modes:
-        bad_modes = [MODE_CODES[Mode(m).value] for m in spec.avoid_modes]
+        bad_modes = [Mode(m).code for m in spec.avoid_modes]
         ok &= ~((g.kind == ARC_LINK) & np.isin(g.mode, bad_modes))
     if spec.avoid_countries:
         codes = {c: k for k, c in enumerate(g.countries)}
