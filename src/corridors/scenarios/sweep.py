@@ -346,7 +346,7 @@ def _warm_worker(base: str, scenario: str | None, threads: int) -> float:
     from corridors.errors import ConvergenceWarning
 
     t0 = time.perf_counter()
-    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    numba.set_num_threads(max(1, min(threads, int(getattr(numba.config, "NUMBA_NUM_THREADS", 1)))))
     net, demand = _prepared(base, scenario)
     with warnings.catch_warnings():  # one iteration loads every kernel of a run
         warnings.simplefilter("ignore", ConvergenceWarning)
