@@ -332,6 +332,9 @@ def base_start(spec: SweepSpec) -> WarmStart:
     return WarmStart.from_result(equilibrium(net, demand, spec=SUESpec(target_gap=1e-5)))
 
 
+_WARMED: set[tuple[str, str | None]] = set()
+
+
 def _warm_worker(base: str, scenario: str | None, threads: int) -> float:
     """Load the network, the modules and the compiled kernels in this worker; seconds taken.
 
@@ -346,11 +349,14 @@ def _warm_worker(base: str, scenario: str | None, threads: int) -> float:
     from corridors.errors import ConvergenceWarning
 
     t0 = time.perf_counter()
+    if (base, scenario) in _WARMED:  # a later sweep on the same cluster
+        return 0.0
     numba.set_num_threads(max(1, min(threads, int(getattr(numba.config, "NUMBA_NUM_THREADS", 1)))))
     net, demand = _prepared(base, scenario)
     with warnings.catch_warnings():  # one iteration loads every kernel of a run
         warnings.simplefilter("ignore", ConvergenceWarning)
         equilibrium(net, demand, spec=SUESpec(max_iterations=1, column_rounds=1))
+    _WARMED.add((base, scenario))
     return time.perf_counter() - t0
 
 
