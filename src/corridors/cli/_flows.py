@@ -122,8 +122,8 @@ def flows(
         str | None,
         typer.Option(
             "--select-link",
-            help="Also list the OD pairs whose routes use this link_id (e.g. "
-            "rail-alashankou-dostyk; both directions count).",
+            help="Also list the OD pairs (per class, in its unit) whose routes use this "
+            "link_id (e.g. rail-alashankou-dostyk; both directions count).",
         ),
     ] = None,
     model: Annotated[
@@ -143,28 +143,23 @@ def flows(
     """
     if model not in ("choice", "ue"):
         raise typer.BadParameter(f"{model!r}; use choice or ue.", param_hint="--model")
-    if model == "choice" and (select_link is not None or out_format or omx is not None):
+    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
         raise typer.BadParameter(
-            "--select-link, --format and --omx work on the route flows of the user-equilibrium "
-            "assignment; add --model ue.",
-            param_hint="--model",
+            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
         )
     if model == "choice":
         _check_out(out)
         _flows_choice(
-            demand, scenario, demand_factor, scale_class, scale_od, gap, top, out, json_out
-        )
+            demand, scenario, demand_factor, scale_class, scale_od, gap, top, out, json_out,
+            out_format=out_format, omx=omx, select_link=select_link,
+        )  # fmt: skip
         return
     if algorithm not in _ALGORITHMS:
         raise typer.BadParameter(
             f"{algorithm!r}; use one of {', '.join(_ALGORITHMS)}.", param_hint="--algorithm"
         )
     _check_out(out)
-    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
-    if bad:
-        raise typer.BadParameter(
-            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
-        )
     from corridors.assignment import AssignmentSpec
 
     t0 = time.perf_counter()
@@ -450,6 +445,10 @@ def _flows_choice(
     top: int,
     out: Path | None,
     json_out: bool,
+    *,
+    out_format: list[str],
+    omx: Path | None,
+    select_link: str | None,
 ) -> None:
     """The choice equilibrium (``--model choice``): render its report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -526,8 +525,14 @@ def _flows_choice(
         m.columns = ["class", "mode", "base_share", "share"]
         report["mode_shares_vs_base"] = m.to_dict(orient="records")
     report["seconds"] = round(time.perf_counter() - t0, 2)
+    if select_link is not None:
+        report["select_link"] = _select_link_rows(res, select_link, net)
     if out is not None:
-        report["files"] = [str(p) for p in res.write(out)]
+        report["files"] = [str(p) for p in res.write(out, formats=out_format or ["csv"])]
+    if omx is not None:
+        from corridors.io.omx import write_skims_omx
+
+        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
     if json_out:
         print_json(report)
         return
@@ -579,6 +584,8 @@ def _flows_choice(
                 ],
             )
         )
+    if select_link is not None:
+        _print_select_link(select_link, report["select_link"])
     note(
         f"choice equilibrium: relative gap {res.relative_gap:.1e} after {res.iterations} "
         f"iteration(s), {report['seconds']} s; parameters {report['parameters']}"
