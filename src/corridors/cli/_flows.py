@@ -139,7 +139,8 @@ def flows(
     With --out DIR the choice model writes links.csv (flow per class in its unit, tonnes,
     volume/capacity, delay h), skims.csv (per class and OD: time h, cost USD, distance km),
     shares.csv (corridor and mode shares per OD market), mode_shares.csv, bottlenecks.csv and
-    gap_history.csv.
+    gap_history.csv; --format picks parquet/csv tables and geojson/gpkg link layers instead.
+    --select-link and --omx work with either model.
     """
     if model not in ("choice", "ue"):
         raise typer.BadParameter(f"{model!r}; use choice or ue.", param_hint="--model")
@@ -424,7 +425,7 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
     t = Table(title=f"OD pairs using {link} (flow a year through it; share of the pair)")
     for c in ("class", "from", "to", "flow a year", "share"):
         t.add_column(c, justify="right" if c in ("flow a year", "share") else "left")
-    for r in rows:
+    for r in rows[:_SELECT_ROWS]:
         t.add_row(
             str(r["class"]),
             f"{r['origin_name']} ({r['origin']})",
@@ -433,6 +434,11 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
             f"{100 * r['share']:.1f}%",
         )
     console.print(t)
+    if len(rows) > _SELECT_ROWS:
+        note(f"{len(rows) - _SELECT_ROWS} smaller OD pairs not shown (--json lists all).")
+
+
+_SELECT_ROWS = 25
 
 
 def _flows_choice(
