@@ -86,8 +86,47 @@ def test_flows_formats_omx_and_select_link(
         capsys, "flows", "--model", "ue", "--gap", "1e-2", "--out", str(tmp_path), "--format", "shp"
     )
     assert code == 2 and "shp; use parquet, csv, geojson or gpkg" in err
-    code, _, err = _run(capsys, "flows", "--select-link", "rail-alashankou-dostyk")
-    assert code == 2 and "--model ue" in err  # never silently ignored by the choice model
+
+
+def test_choice_flows_formats_omx_and_select_link(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The default choice model takes --format, --omx and --select-link too."""
+    pytest.importorskip("geopandas")
+    omx = pytest.importorskip("openmatrix")
+    code, out, err = _run(
+        capsys, "flows", "--gap", "1e-3", "--top", "3", "--json", "--out", str(tmp_path),
+        "--format", "geojson", "--format", "gpkg", "--omx", str(tmp_path / "skims.omx"),
+        "--select-link", "rail-alashankou-dostyk",
+    )  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["model"] == "choice"
+    assert sorted(Path(f).name for f in report["files"]) == [
+        "links.geojson",
+        "links.gpkg",
+        "skims.omx",
+    ]
+    fc = json.loads((tmp_path / "links.geojson").read_text())
+    dostyk = [
+        f["properties"]
+        for f in fc["features"]
+        if f["properties"]["link_id"] == ("rail-alashankou-dostyk")
+    ]
+    assert len(dostyk) == 2 and sum(p["flow_t_per_yr"] for p in dostyk) > 0
+    rows = report["select_link"]
+    assert {r["unit"] for r in rows} == {"TEU", "t"} and all(0 < r["share"] <= 1 for r in rows)
+    for cls in {r["class"] for r in rows}:  # each class's select-link flow = the link's flow
+        unit = next(r["unit"] for r in rows if r["class"] == cls)
+        got = sum(r["flow_per_year"] for r in rows if r["class"] == cls)
+        want = sum(p[f"flow_{cls}_{unit}_per_yr"] for p in dostyk)
+        assert got == pytest.approx(want, rel=1e-6)
+    with omx.open_file(str(tmp_path / "skims.omx")) as f:
+        assert "container_std_time" in f.list_matrices()
+    code, _, err = _run(capsys, "flows", "--gap", "1e-2", "--select-link", "rail-dostyk-nowhere")
+    assert code == 3 and "Unknown link 'rail-dostyk-nowhere'" in err and "Traceback" not in err
+    code, _, err = _run(capsys, "flows", "--out", str(tmp_path), "--format", "shp")
+    assert code == 2 and "shp; use parquet, csv, geojson or gpkg" in err
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "parquet", "csv"])

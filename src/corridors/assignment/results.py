@@ -139,6 +139,11 @@ class AssignmentResult:
     paths: PathSets | None = None
     bushes: BushState | None = None
 
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Demand class names, in order."""
+        return tuple(c.name for c in self.classes)
+
     # -- link results -----------------------------------------------------------------------
     @property
     def link_flow(self) -> F64:

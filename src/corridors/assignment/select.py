@@ -1,8 +1,9 @@
 """Select-link on the corridor network: which origin–destination pairs use a link or crossing.
 
-The kernel is :meth:`AssignmentResult.select_link` (route flows of a gradient-projection
-assignment); this module speaks the network's language: physical link ids from ``links.csv``
-(both directions at once), node names, TEU and tonnes.
+The kernel is the result's ``select_link``: :meth:`AssignmentResult.select_link` (route flows of
+a gradient-projection assignment) or :meth:`ChoiceResult.select_link` (path flows of the choice
+equilibrium, every market in its class's unit); this module speaks the network's language:
+physical link ids from ``links.csv`` (both directions at once), node names, TEU and tonnes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from corridors.errors import UnknownPlaceError, explain
 
 if TYPE_CHECKING:
     from corridors.assignment.results import AssignmentResult
+    from corridors.assignment.sue import ChoiceResult
+
+    Result = AssignmentResult | ChoiceResult
     from corridors.network.model import Network
 
 __all__ = ["CLASS_UNIT", "select_link_od", "select_link_tables"]
@@ -35,7 +39,7 @@ COLUMNS = [
 ]
 
 
-def _labels(result: AssignmentResult, link: str) -> list[str]:
+def _labels(result: Result, link: str) -> list[str]:
     """Directed graph labels of a physical link id (``rail-x`` → ``rail-x:f``, ``rail-x:r``)."""
     ids = result.graph.link_ids
     if link in set(ids.tolist()):
@@ -44,14 +48,15 @@ def _labels(result: AssignmentResult, link: str) -> list[str]:
     return [w for w in wanted if w in set(ids.tolist())]
 
 
-def select_link_od(result: AssignmentResult, link: str, *, net: Network) -> pd.DataFrame:
+def select_link_od(result: Result, link: str, *, net: Network) -> pd.DataFrame:
     """Origin–destination pairs whose routes use ``link``, largest flow first.
 
     Parameters
     ----------
     result
         A gradient-projection assignment of the corridor network (e.g.
-        :func:`corridors.assignment.assign_network`).
+        :func:`corridors.assignment.assign_network`) or a choice equilibrium
+        (:func:`corridors.assignment.sue.equilibrium`).
     link
         A ``link_id`` of ``links.csv`` (both directions are counted) or a directed id
         (``<link_id>:f`` or ``:r``).
@@ -61,9 +66,10 @@ def select_link_od(result: AssignmentResult, link: str, *, net: Network) -> pd.D
     Returns
     -------
     pandas.DataFrame
-        ``class``, ``unit`` (TEU or t), ``origin``, ``origin_name``, ``destination``,
-        ``destination_name``, ``flow_per_year`` (demand units per year through the link) and
-        ``share`` (of that pair's demand, 0–1). Empty when nothing uses the link.
+        ``class``, ``unit`` (the class's demand unit: TEU or t), ``origin``, ``origin_name``,
+        ``destination``, ``destination_name``, ``flow_per_year`` (demand units per year
+        through the link) and ``share`` (of that pair's demand, 0–1). Empty when nothing
+        uses the link.
 
     Raises
     ------
@@ -91,12 +97,15 @@ def select_link_od(result: AssignmentResult, link: str, *, net: Network) -> pd.D
     df = result.select_link(labels)
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
-    df = df.groupby(["class", "origin", "destination"], as_index=False)[["flow", "share"]].sum()
+    if "unit" not in df.columns:
+        df = df.assign(unit=df["class"].map(CLASS_UNIT).fillna("unit"))
+    keys = ["class", "unit", "origin", "destination"]
+    df = df.groupby(keys, as_index=False)[["flow", "share"]].sum()
     names = net.nodes["name"]
     out = pd.DataFrame(
         {
             "class": df["class"],
-            "unit": df["class"].map(CLASS_UNIT).fillna("unit"),
+            "unit": df["unit"],
             "origin": df["origin"],
             "origin_name": df["origin"].map(names),
             "destination": df["destination"],
@@ -109,7 +118,7 @@ def select_link_od(result: AssignmentResult, link: str, *, net: Network) -> pd.D
 
 
 def select_link_tables(
-    result: AssignmentResult, *, net: Network, link_types: tuple[str, ...] | None = None
+    result: Result, *, net: Network, link_types: tuple[str, ...] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Select-link rows of every physical link that carries flow, keyed by ``link_id``.
 
@@ -128,6 +137,7 @@ def select_link_tables(
     """
     types = link_types or ("rail", "road", "sea", "ferry", "air", "border")
     lt = result.link_table()
-    used = lt[(lt["flow_pcu"] > 0) & lt["link_type"].isin(types)]
+    flow = lt["flow_pcu" if "flow_pcu" in lt.columns else "flow_teu_eq_per_yr"]
+    used = lt[(flow > 0) & lt["link_type"].isin(types)]
     ids = sorted({str(i).rsplit(":", 1)[0] for i in used["link_id"]})
     return {i: select_link_od(result, i, net=net).to_dict("records") for i in ids}

@@ -65,6 +65,7 @@ from corridors.errors import ConvergenceWarning, InvalidSpecError, explain
 from corridors.network.enums import Mode
 
 if TYPE_CHECKING:
+    from corridors.assignment._graph import AssignmentGraph
     from corridors.network._csr import CompiledGraph
     from corridors.network.model import Network
 
@@ -932,8 +933,114 @@ class ChoiceResult:
         return len(self.history)
 
     @property
+    def graph(self) -> AssignmentGraph:
+        """The merged corridor graph the flows are on (zones first, as ``corridor.zones``)."""
+        return self.problem.corridor.graph
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """Demand classes, in demand order."""
+        return self.problem.class_names
+
+    @property
     def t_per_teu(self) -> float:
         return float(self.problem.net.parameter("global", "t_per_teu"))
+
+    def select_link(self, links: Sequence[Any] | Any) -> pd.DataFrame:
+        """Which markets (class and OD pair) route flow over the given links, and how much.
+
+        The same contract as :meth:`AssignmentResult.select_link`, from the equilibrium path
+        flows: a path counts once if it uses any of the links.
+
+        Parameters
+        ----------
+        links
+            One label of ``graph.link_ids`` or several (e.g. ``"a-r:f"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``class``, ``unit`` (the class's demand unit), ``origin``, ``destination``,
+            ``flow`` (demand units per year through the links) and ``share`` (of the
+            market's demand, 0–1), largest flow first. Empty when nothing uses the links.
+
+        Raises
+        ------
+        corridors.errors.UnknownPlaceError
+            For a label that is not a link.
+        """
+        pr = self.problem
+        sel = np.zeros(self.graph.n_links, np.float64)
+        sel[self.graph.link_index(links)] = 1.0
+        uses = np.asarray(pr.incidence @ sel).ravel() > 0
+        per_mkt = np.bincount(
+            pr.path_mkt, weights=np.where(uses, self.path_flow, 0.0), minlength=pr.mkt_o.shape[0]
+        )
+        m = np.flatnonzero(per_mkt > 0)
+        z = np.asarray(pr.corridor.zones)
+        dem = pr.mkt_demand[m]
+        df = pd.DataFrame(
+            {
+                "class": np.asarray(pr.class_names)[pr.mkt_cls[m]],
+                "unit": np.asarray([p.unit for p in pr.profiles])[pr.mkt_cls[m]],
+                "origin": z[pr.mkt_o[m]],
+                "destination": z[pr.mkt_d[m]],
+                "flow": per_mkt[m],
+                "share": per_mkt[m] / np.where(dem > 0, dem, 1.0),
+            }
+        )
+        return df.sort_values("flow", ascending=False).reset_index(drop=True)
+
+    def skims(self, name: str) -> dict[str, F64]:
+        """Zone-to-zone skims of one class from the choice: expected over its alternatives.
+
+        Flow-weighted means of :meth:`skim_table` (what the class's shippers experience at
+        equilibrium), as ``zones × zones`` matrices in ``corridor.zones`` order; ``nan`` for
+        pairs without demand of the class.
+
+        Returns
+        -------
+        dict
+            ``{"time", "cost", "distance"}``: hours, USD per demand unit, km.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a class that is not in the demand.
+        """
+        if name not in self.class_names:
+            raise InvalidSpecError(
+                explain(
+                    f"Unknown demand class {name!r}.",
+                    fix=f"Use one of {', '.join(self.class_names)}.",
+                )
+            )
+        st = self.skim_table()
+        st = st[st["class"] == name]
+        zi = {z: i for i, z in enumerate(self.problem.corridor.zones)}
+        o = st["origin"].map(zi).to_numpy(np.int64)
+        d = st["destination"].map(zi).to_numpy(np.int64)
+        n = len(zi)
+        out = {}
+        for measure, col in (("time", "time_h"), ("cost", "cost_usd"), ("distance", "distance_km")):
+            mat = np.full((n, n), np.nan)
+            mat[o, d] = st[col].to_numpy(float)
+            out[measure] = mat
+        return out
+
+    def to_geodataframe(self, net: Network | None = None) -> Any:
+        """Physical links with flows per class, v/c and delay as a GeoDataFrame (EPSG:4326).
+
+        See :func:`corridors.io.geo.flows_to_geojson`; ``net`` defaults to the network solved.
+
+        Raises
+        ------
+        corridors.errors.MissingDependencyError
+            Without the ``geo`` extra (``pip install 'corridors[geo]'``).
+        """
+        from corridors.io.geo import flows_to_geodataframe
+
+        return flows_to_geodataframe(self.problem.net if net is None else net, self)
 
     def _tonnes_per_unit(self) -> F64:
         tpu = self.t_per_teu
@@ -1114,11 +1221,45 @@ class ChoiceResult:
         lt = lt[lt["flow_teu_eq_per_yr"] > 0].dropna(subset=["volume_capacity"])
         return lt.sort_values("volume_capacity", ascending=False).head(top).reset_index(drop=True)
 
-    def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``links.csv``, ``skims.csv``, ``shares.csv``, ``mode_shares.csv``,
-        ``bottlenecks.csv`` and ``gap_history.csv`` to ``out_dir`` (created)."""
+    def write(self, out_dir: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
+        """Write the result's tables and link flows to ``out_dir`` (created).
+
+        Parameters
+        ----------
+        out_dir
+            The folder.
+        formats
+            Any of ``"csv"`` and ``"parquet"`` (tables ``links``, ``skims``, ``shares``,
+            ``mode_shares``, ``bottlenecks``, ``gap_history``), ``"geojson"`` and ``"gpkg"``
+            (``links``: physical links on their drawn shapes with flows per class, see
+            :func:`corridors.io.geo.flows_to_geojson`; gpkg needs the ``geo`` extra, Parquet
+            the ``parquet`` extra). Default CSV.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For an unknown format.
+        """
+        wanted = [str(f).lower() for f in formats]
+        bad = sorted(set(wanted) - {"csv", "parquet", "geojson", "gpkg"})
+        if bad:
+            raise InvalidSpecError(
+                explain(
+                    f"Unknown output format(s) {', '.join(bad)}.",
+                    fix="Use csv, parquet, geojson or gpkg.",
+                )
+            )
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        if "parquet" in wanted:
+            from corridors._deps import require
+
+            require("pyarrow", extra="parquet", purpose="Writing Parquet results")
         tables = {
             "links": self.link_table(),
             "skims": self.skim_table(),
@@ -1136,9 +1277,21 @@ class ChoiceResult:
         }
         written = []
         for name, df in tables.items():
-            p = out / f"{name}.csv"
-            df.to_csv(p, index=False)
-            written.append(p)
+            for fmt in ("parquet", "csv"):
+                if fmt in wanted:
+                    p = out / f"{name}.{fmt}"
+                    if fmt == "csv":
+                        df.to_csv(p, index=False)
+                    else:
+                        df.to_parquet(p, index=False)
+                    written.append(p)
+        geo = [f for f in ("geojson", "gpkg") if f in wanted]
+        if geo:
+            from corridors.io.geo import flows_to_geojson, write_features
+
+            fc = flows_to_geojson(self.problem.net, self)
+            for fmt in geo:
+                written.append(write_features(fc, out / f"links.{fmt}", format=fmt, layer="links"))
         return written
 
 

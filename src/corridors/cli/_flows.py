@@ -122,8 +122,8 @@ def flows(
         str | None,
         typer.Option(
             "--select-link",
-            help="Also list the OD pairs whose routes use this link_id (e.g. "
-            "rail-alashankou-dostyk; both directions count).",
+            help="Also list the OD pairs (per class, in its unit) whose routes use this "
+            "link_id (e.g. rail-alashankou-dostyk; both directions count).",
         ),
     ] = None,
     model: Annotated[
@@ -139,32 +139,28 @@ def flows(
     With --out DIR the choice model writes links.csv (flow per class in its unit, tonnes,
     volume/capacity, delay h), skims.csv (per class and OD: time h, cost USD, distance km),
     shares.csv (corridor and mode shares per OD market), mode_shares.csv, bottlenecks.csv and
-    gap_history.csv.
+    gap_history.csv; --format picks parquet/csv tables and geojson/gpkg link layers instead.
+    --select-link and --omx work with either model.
     """
     if model not in ("choice", "ue"):
         raise typer.BadParameter(f"{model!r}; use choice or ue.", param_hint="--model")
-    if model == "choice" and (select_link is not None or out_format or omx is not None):
+    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
+    if bad:
         raise typer.BadParameter(
-            "--select-link, --format and --omx work on the route flows of the user-equilibrium "
-            "assignment; add --model ue.",
-            param_hint="--model",
+            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
         )
     if model == "choice":
         _check_out(out)
         _flows_choice(
-            demand, scenario, demand_factor, scale_class, scale_od, gap, top, out, json_out
-        )
+            demand, scenario, demand_factor, scale_class, scale_od, gap, top, out, json_out,
+            out_format=out_format, omx=omx, select_link=select_link,
+        )  # fmt: skip
         return
     if algorithm not in _ALGORITHMS:
         raise typer.BadParameter(
             f"{algorithm!r}; use one of {', '.join(_ALGORITHMS)}.", param_hint="--algorithm"
         )
     _check_out(out)
-    bad = sorted({f.lower() for f in out_format} - {"parquet", "csv", "geojson", "gpkg"})
-    if bad:
-        raise typer.BadParameter(
-            f"{', '.join(bad)}; use parquet, csv, geojson or gpkg.", param_hint="--format"
-        )
     from corridors.assignment import AssignmentSpec
 
     t0 = time.perf_counter()
@@ -429,7 +425,7 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
     t = Table(title=f"OD pairs using {link} (flow a year through it; share of the pair)")
     for c in ("class", "from", "to", "flow a year", "share"):
         t.add_column(c, justify="right" if c in ("flow a year", "share") else "left")
-    for r in rows:
+    for r in rows[:_SELECT_ROWS]:
         t.add_row(
             str(r["class"]),
             f"{r['origin_name']} ({r['origin']})",
@@ -438,6 +434,11 @@ def _print_select_link(link: str, rows: list[dict[str, Any]]) -> None:
             f"{100 * r['share']:.1f}%",
         )
     console.print(t)
+    if len(rows) > _SELECT_ROWS:
+        note(f"{len(rows) - _SELECT_ROWS} smaller OD pairs not shown (--json lists all).")
+
+
+_SELECT_ROWS = 25
 
 
 def _flows_choice(
@@ -450,6 +451,10 @@ def _flows_choice(
     top: int,
     out: Path | None,
     json_out: bool,
+    *,
+    out_format: list[str],
+    omx: Path | None,
+    select_link: str | None,
 ) -> None:
     """The choice equilibrium (``--model choice``): render its report."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -526,8 +531,14 @@ def _flows_choice(
         m.columns = ["class", "mode", "base_share", "share"]
         report["mode_shares_vs_base"] = m.to_dict(orient="records")
     report["seconds"] = round(time.perf_counter() - t0, 2)
+    if select_link is not None:
+        report["select_link"] = _select_link_rows(res, select_link, net)
     if out is not None:
-        report["files"] = [str(p) for p in res.write(out)]
+        report["files"] = [str(p) for p in res.write(out, formats=out_format or ["csv"])]
+    if omx is not None:
+        from corridors.io.omx import write_skims_omx
+
+        report.setdefault("files", []).append(str(write_skims_omx(res, omx)))
     if json_out:
         print_json(report)
         return
@@ -579,6 +590,8 @@ def _flows_choice(
                 ],
             )
         )
+    if select_link is not None:
+        _print_select_link(select_link, report["select_link"])
     note(
         f"choice equilibrium: relative gap {res.relative_gap:.1e} after {res.iterations} "
         f"iteration(s), {report['seconds']} s; parameters {report['parameters']}"

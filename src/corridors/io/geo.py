@@ -81,14 +81,24 @@ def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
     """Physical links of a corridor assignment with flow, capacity, utilization and delay.
 
     Lines follow the links' drawn shapes (``link_geometry.geojson``), else straight lines.
-    Flows are per year: ``flow_teu_equiv`` (all classes in TEU-equivalent) and
-    ``flow_<class>`` in the class's unit (TEU for containers, t for grain);
-    ``capacity_teu_equiv`` per year (empty where uncongested), ``utilization``
-    (volume/capacity), ``delay_h`` per unit.
+    Flows are per year: ``flow_teu_equiv`` (all classes in TEU-equivalent) and per class in
+    the class's unit: ``flow_<class>`` (TEU for containers, t for grain) for a corridor
+    assignment, ``flow_<class>_<unit>_per_yr`` and ``flow_t_per_yr`` (tonnes, all classes)
+    for a choice equilibrium; ``capacity_teu_equiv`` per year (empty where uncongested),
+    ``utilization`` (volume/capacity), ``delay_h`` per unit.
+
+    Parameters
+    ----------
+    net
+        The network assigned.
+    result
+        An :class:`~corridors.assignment.results.AssignmentResult` of the corridor network or
+        a :class:`~corridors.assignment.sue.ChoiceResult` (anything whose ``link_table()``
+        has the columns of one of them).
     """
     from corridors.io.geojson import _continuous, _link_line, _shapes
 
-    df = result.link_table()
+    df = _flow_frame(result.link_table())
     nodes = net.nodes
     shapes = _shapes(net)
     class_cols = [c for c in df.columns if c.startswith("flow_") and c != "flow_pcu"]
@@ -121,6 +131,22 @@ def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": feats}
+
+
+_CHOICE_COLUMNS = {
+    "flow_teu_eq_per_yr": "flow_pcu",
+    "capacity_teu_eq_per_yr": "capacity",
+    "delay_h": "delay",
+}
+
+
+def _flow_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A choice equilibrium's link table in the columns of the corridor assignment's."""
+    if "flow_pcu" in df.columns:
+        return df
+    out = df.rename(columns=_CHOICE_COLUMNS)
+    out["capacity"] = out["capacity"].fillna(float("inf"))
+    return out
 
 
 def flows_to_geodataframe(net: Network, result: Any) -> Any:

@@ -16,6 +16,7 @@ from corridors.errors import DataFileError, explain
 
 if TYPE_CHECKING:
     from corridors.assignment.results import AssignmentResult
+    from corridors.assignment.sue import ChoiceResult
 
 __all__ = ["read_skims_omx", "write_skims_omx"]
 
@@ -27,7 +28,7 @@ def _omx() -> Any:
 
 
 def write_skims_omx(
-    result: AssignmentResult,
+    result: AssignmentResult | ChoiceResult,
     path: str | Path,
     *,
     classes: Sequence[str] | None = None,
@@ -37,14 +38,16 @@ def write_skims_omx(
 
     One core per class and measure, named ``<class>_time``, ``<class>_cost`` and
     ``<class>_distance`` (units of the graph: for the corridor network hours, USD per demand
-    unit and km). Unreachable pairs are ``nan``. Zone labels are stored as the lookup
-    ``mapping`` (integers as an OMX mapping, other labels as a byte-string array, as
-    :func:`corridors.io.demand.write_demand_omx` does).
+    unit and km). Unreachable pairs are ``nan``. For a choice equilibrium
+    (:class:`~corridors.assignment.sue.ChoiceResult`) the skims are its flow-weighted means
+    over the alternatives chosen, ``nan`` where the class has no demand. Zone labels are
+    stored as the lookup ``mapping`` (integers as an OMX mapping, other labels as a
+    byte-string array, as :func:`corridors.io.demand.write_demand_omx` does).
 
     Parameters
     ----------
     result
-        An assignment result.
+        An assignment result or a choice equilibrium.
     path
         The ``.omx`` file (replaced).
     classes
@@ -59,7 +62,7 @@ def write_skims_omx(
     omx = _omx()
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    names = [c.name for c in result.classes] if classes is None else list(classes)
+    names = list(result.class_names) if classes is None else list(classes)
     zones = [str(z) for z in result.graph.node_ids[: result.graph.n_zones]]
     with omx.open_file(str(p), "w") as f:
         for name in names:
