@@ -123,3 +123,24 @@ def test_markets_without_a_route_are_reported(tiny: Callable[[str], Network]) ->
         pr = build_problem(net, od, params=ChoiceParameters(), profiles=profiles)
     r = solve(pr, ChoiceParameters())
     assert r.share_table()["flow"].sum() == pytest.approx(10.0)
+
+
+def test_warm_start_from_another_demand_reaches_the_same_equilibrium_sooner(
+    tiny: Callable[[str], Network],
+) -> None:
+    from corridors.assignment.sue import WarmStart
+
+    net = tiny("two_corridors")
+    p = ChoiceParameters(asc={"rail_southern": -0.2})
+    spec = SUESpec(target_gap=1e-9)
+    base = solve(build_problem(net, _demand(net, 25_000.0), params=p), p, spec=spec)
+    start = WarmStart.from_result(base)
+    assert sum(start.shares.values()) == pytest.approx(1.0)  # one market, shares of its demand
+    pr = build_problem(net, _demand(net, 30_000.0), params=p)  # a new problem, as in a sweep
+    h0 = start.path_flow(pr, p)
+    assert h0.sum() == pytest.approx(30_000.0)  # the new demand in the base's proportions
+    cold = solve(pr, p, spec=spec)
+    warm = solve(pr, p, spec=spec, start=start)
+    assert warm.converged and cold.converged
+    np.testing.assert_allclose(warm.path_flow, cold.path_flow, rtol=1e-6, atol=1e-3)
+    assert warm.iterations < cold.iterations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -68,3 +69,22 @@ def test_ctrl_c_keeps_the_finished_runs(tmp_path: Path) -> None:
     kept = pd.read_csv(out)
     assert len(kept) == 2 and kept["system_cost_usd"].notna().all()
     assert isinstance(stop.value, KeyboardInterrupt)  # callers that only know Ctrl-C still stop
+
+
+def test_sweep_on_an_existing_scheduler_matches_the_serial_warm_started_runs() -> None:
+    from dask.distributed import LocalCluster
+
+    from corridors.scenarios.sweep import base_start, run_one
+
+    spec = SweepSpec.from_dict({"name": "t", "grid": {"demand": [1.0, 2.0]}})
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        table = run_sweep(spec, scheduler=cluster.scheduler_address)
+        assert len(cluster.scheduler.workers) == 2  # the user's cluster is left running
+    start = base_start(spec)
+    serial = [run_one(i, k, spec, start) for i, k in enumerate(spec.runs)]
+    assert (table["error"] == "").all()
+    np.testing.assert_allclose(
+        table["system_cost_usd"], [r["system_cost_usd"] for r in serial], rtol=1e-9
+    )

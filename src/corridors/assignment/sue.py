@@ -74,6 +74,7 @@ __all__ = [
     "ChoiceProblem",
     "ChoiceResult",
     "SUESpec",
+    "WarmStart",
     "base_demand",
     "build_problem",
     "congested_graph",
@@ -838,6 +839,58 @@ def _average(
     return h, False
 
 
+def _route_keys(
+    problem: ChoiceProblem,
+) -> list[tuple[str, str, str, int, tuple[int, ...]]]:
+    z, names = problem.corridor.zones, problem.class_names
+    m = problem.path_mkt
+    cls, o, d = problem.mkt_cls[m], problem.mkt_o[m], problem.mkt_d[m]
+    return [
+        (names[int(cls[i])], str(z[int(o[i])]), str(z[int(d[i])]), int(problem.path_alt[i]), k)
+        for i, k in enumerate(problem.path_keys)
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class WarmStart:
+    """Route shares of a solved problem, to start another problem's averaging from them.
+
+    Compact and picklable (no network): a sweep broadcasts the base's once to every worker.
+    A route is identified by its market (class name, origin and destination zone), its
+    alternative and its links; a market's matched routes get its new demand in the base's
+    proportions. Build with :meth:`from_result`.
+
+    Attributes
+    ----------
+    shares
+        ``(class, origin, destination, alternative, links) → share`` of the market's demand.
+    """
+
+    shares: Mapping[tuple[str, str, str, int, tuple[int, ...]], float]
+
+    @classmethod
+    def from_result(cls, result: ChoiceResult) -> WarmStart:
+        """The route shares of ``result`` (routes carrying a positive share only)."""
+        pr = result.problem
+        dem = pr.mkt_demand[pr.path_mkt]
+        share = np.divide(result.path_flow, dem, out=np.zeros_like(dem), where=dem > 0)
+        keys = _route_keys(pr)
+        return cls({keys[i]: float(share[i]) for i in np.flatnonzero(share > 0)})
+
+    def path_flow(self, problem: ChoiceProblem, params: ChoiceParameters | None = None) -> F64:
+        """Starting path flows on ``problem`` (units/yr); free-flow logit where unmatched."""
+        params = load_parameters() if params is None else params
+        h = _Model.make(problem, params).load(np.zeros(problem.n_paths))[0]
+        got = np.array([self.shares.get(k, 0.0) for k in _route_keys(problem)], float)
+        if not got.size:
+            return np.asarray(h, float)
+        tot = np.bincount(problem.path_mkt, weights=got, minlength=problem.mkt_demand.shape[0])
+        t_p = tot[problem.path_mkt]
+        ok = t_p > 0
+        h[ok] = problem.mkt_demand[problem.path_mkt][ok] * got[ok] / t_p[ok]
+        return np.asarray(h, float)
+
+
 @dataclass(frozen=True, eq=False)
 class ChoiceResult:
     """Equilibrium of the mode/corridor/route choice: path and link flows, times, shares.
@@ -1249,6 +1302,7 @@ def solve(
     spec: SUESpec | None = None,
     progress: ProgressCallback | None = None,
     warm: ChoiceResult | None = None,
+    start: WarmStart | None = None,
     cost_factor: F64 | None = None,
     time_factor: F64 | None = None,
 ) -> ChoiceResult:
@@ -1266,6 +1320,10 @@ def solve(
         Called every 25 iterations with the gap.
     warm
         A previous result on the same problem whose path flows start the averaging.
+    start
+        Route shares of another problem (e.g. the base of a sweep, :class:`WarmStart`) that
+        start the averaging where ``warm`` does not apply; markets it does not cover start at
+        free-flow times.
     cost_factor, time_factor
         Per-path multipliers on cost and time (elasticities); default 1.
 
@@ -1282,6 +1340,8 @@ def solve(
     h = None
     if warm is not None and warm.problem is problem:
         h = warm.path_flow.copy()
+    elif start is not None:
+        h = start.path_flow(problem, params)
     rnd = 0
     while True:
         model = _Model.make(problem, params, cost_factor, time_factor)
@@ -1332,8 +1392,9 @@ def equilibrium(
     params: ChoiceParameters | None = None,
     spec: SUESpec | None = None,
     progress: ProgressCallback | None = None,
+    start: WarmStart | None = None,
 ) -> ChoiceResult:
-    """Build the problem and solve it: the one-call entry point.
+    """Build the problem and solve it: the one-call entry point (``start``: see :func:`solve`).
 
     Examples
     --------
@@ -1344,7 +1405,8 @@ def equilibrium(
     True
     """
     params = load_parameters() if params is None else params
-    return solve(build_problem(net, demand, params=params), params, spec=spec, progress=progress)
+    problem = build_problem(net, demand, params=params)
+    return solve(problem, params, spec=spec, progress=progress, start=start)
 
 
 def elasticities(

@@ -18,6 +18,7 @@ from corridors.scenarios.model import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from corridors.assignment.demand import ODMatrices
+    from corridors.assignment.sue import WarmStart
 
 __all__ = ["DEFAULT_PAIRS", "Comparison", "compare_scenarios", "run_scenario"]
 
@@ -106,13 +107,19 @@ def _countries(net: Network, label: str) -> str:
 
 
 def run_scenario(
-    net: Network, demand: ODMatrices, pairs: Sequence[tuple[str, str]], name: str
+    net: Network,
+    demand: ODMatrices,
+    pairs: Sequence[tuple[str, str]],
+    name: str,
+    *,
+    start: WarmStart | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Routes for ``pairs``, the choice equilibrium, and corridor and mode shares on one network.
 
     The equilibrium is the mode/corridor/route choice of :mod:`corridors.assignment.sue` with
     the calibrated parameters: a scenario moves traffic between sea, the rail corridors, road
-    and air, not only between routes."""
+    and air, not only between routes. ``start`` (route shares of a solved base) starts the
+    averaging near the answer (:func:`corridors.assignment.sue.solve`)."""
     from corridors.assignment.sue import SUESpec, equilibrium
     from corridors.routing import pareto_routes
 
@@ -147,7 +154,7 @@ def run_scenario(
                     "co2_kg": it.co2_kg,
                 }
             )
-    res = equilibrium(net, demand, spec=SUESpec(target_gap=1e-5))
+    res = equilibrium(net, demand, spec=SUESpec(target_gap=1e-5), start=start)
     lt = res.link_table()
     border = lt[lt["link_type"] == "border"].copy()
     ca = border["from_node"].map(lambda v: _countries(net, v))

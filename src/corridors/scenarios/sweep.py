@@ -28,10 +28,13 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from corridors.assignment.sue import WarmStart
 
 from corridors._deps import require
 from corridors._progress import Progress, ProgressCallback, no_progress
@@ -50,6 +53,7 @@ __all__ = [
     "MAX_RUNS",
     "SweepInterrupted",
     "SweepSpec",
+    "base_start",
     "failed_runs",
     "load_sweep",
     "run_one",
@@ -306,6 +310,56 @@ def _base(base: str) -> tuple[Any, Any]:
     return net, baseline_demand(net)
 
 
+@functools.lru_cache(maxsize=4)
+def _prepared(base: str, scenario: str | None) -> tuple[Any, Any]:
+    """The base with the sweep's scenario applied under every run, once per worker process."""
+    from corridors.scenarios.apply import apply_scenario
+    from corridors.scenarios.model import load_scenario
+
+    net, demand = _base(base)
+    if scenario:
+        net, dem = apply_scenario(net, load_scenario(scenario), demand=demand)
+        demand = dem if dem is not None else demand
+    return net, demand
+
+
+def base_start(spec: SweepSpec) -> WarmStart:
+    """Solve the sweep's base (its scenario, no knobs) once: the route shares every run starts
+    from (:class:`~corridors.assignment.sue.WarmStart`)."""
+    from corridors.assignment.sue import SUESpec, WarmStart, equilibrium
+
+    net, demand = _prepared(spec.base, spec.scenario)
+    return WarmStart.from_result(equilibrium(net, demand, spec=SUESpec(target_gap=1e-5)))
+
+
+_WARMED: set[tuple[str, str | None]] = set()
+
+
+def _warm_worker(base: str, scenario: str | None, threads: int) -> float:
+    """Load the network, the modules and the compiled kernels in this worker; seconds taken.
+
+    Runs once per worker (``client.run``) before the first run, so that no run pays for it.
+    Numba's threads are capped at the worker's threads (no oversubscription of shared cores).
+    """
+    import warnings
+
+    import numba
+
+    from corridors.assignment.sue import SUESpec, equilibrium
+    from corridors.errors import ConvergenceWarning
+
+    t0 = time.perf_counter()
+    if (base, scenario) in _WARMED:  # a later sweep on the same cluster
+        return 0.0
+    numba.set_num_threads(max(1, min(threads, int(getattr(numba.config, "NUMBA_NUM_THREADS", 1)))))
+    net, demand = _prepared(base, scenario)
+    with warnings.catch_warnings():  # one iteration loads every kernel of a run
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        equilibrium(net, demand, spec=SUESpec(max_iterations=1, column_rounds=1))
+    _WARMED.add((base, scenario))
+    return time.perf_counter() - t0
+
+
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C during :func:`run_sweep`; ``table`` holds the runs that finished (also written to
     ``out``), or is ``None`` when none had."""
@@ -315,23 +369,28 @@ class SweepInterrupted(KeyboardInterrupt):
         self.table = table
 
 
-def run_one(index: int, knobs: Mapping[str, float], spec: SweepSpec) -> dict[str, Any]:
-    """Run one point of the sweep; never raises (an error becomes the row's ``error``)."""
+def run_one(
+    index: int,
+    knobs: Mapping[str, float],
+    spec: SweepSpec,
+    start: WarmStart | None = None,
+) -> dict[str, Any]:
+    """Run one point of the sweep; never raises (an error becomes the row's ``error``).
+
+    ``start`` (from :func:`base_start`) warm-starts the equilibrium from the base's routes.
+    """
     t0 = time.perf_counter()
     row: dict[str, Any] = {"run": index, **{f"knob_{k}": float(v) for k, v in knobs.items()}}
     try:
         from corridors.scenarios.apply import apply_scenario
         from corridors.scenarios.compare import run_scenario
-        from corridors.scenarios.model import load_scenario, scenario_from_dict
+        from corridors.scenarios.model import scenario_from_dict
 
-        base, demand = _base(spec.base)
-        net = base
-        if spec.scenario:
-            net, demand = apply_scenario(base, load_scenario(spec.scenario), demand=demand)
+        net, demand = _prepared(spec.base, spec.scenario)
         changes = [c for k, v in knobs.items() for c in KNOBS[k](float(v))]
         scen = scenario_from_dict({"name": f"{spec.name}-{index}", "changes": changes})
         net, dem = apply_scenario(net, scen, demand=demand)
-        out = run_scenario(net, dem if dem is not None else demand, (), scen.name)
+        out = run_scenario(net, dem if dem is not None else demand, (), scen.name, start=start)
         tot = out["totals"].iloc[0].to_dict()
         tot.pop("scenario", None)
         row.update(tot)
@@ -390,6 +449,12 @@ def run_sweep(
         Local cluster shape (``processes=False`` runs workers as threads, as tests do).
     progress
         Called after each finished run.
+
+    Notes
+    -----
+    Each worker first loads the network, the modules and the compiled kernels once
+    (``client.run``); the base (the sweep's scenario without knobs) is solved once and its
+    route shares are broadcast to every worker, and each run's equilibrium starts from them.
     out
         Write the table to this Parquet file.
 
@@ -409,9 +474,20 @@ def run_sweep(
     client, cluster = _client(scheduler, workers, threads_per_worker, processes)
     rows: list[dict[str, Any]] = []
     interrupted = False
+    futures: list[Any] = []
     try:
+        # once per worker: network, modules, kernels; then the base solved once and broadcast
+        client.run(_warm_worker, spec.base, spec.scenario, threads_per_worker)
+        start = None
+        try:
+            start = client.scatter(
+                client.submit(base_start, spec, pure=False).result(), broadcast=True, hash=False
+            )
+        except Exception as exc:  # the runs go on cold (and report their own errors)
+            log.warning("sweep base did not solve, runs start cold: %s", exc)
         futures = [
-            client.submit(run_one, i, knobs, spec, pure=False) for i, knobs in enumerate(spec.runs)
+            client.submit(run_one, i, knobs, spec, start, pure=False)
+            for i, knobs in enumerate(spec.runs)
         ]
         for k, fut in enumerate(dd.as_completed(futures), start=1):
             try:
