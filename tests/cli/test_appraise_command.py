@@ -1,4 +1,4 @@
-"""``corridors appraise``: tables and files for a shipped project; bad files exit 2."""
+"""``corridors appraise``: tables and files for a shipped project; bad files are input errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corridors.cli import main
-from corridors.cli._app import EXIT_INPUT
+from corridors.cli._app import EXIT_INPUT, EXIT_MISSING_EXTRA
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -53,3 +53,18 @@ def test_appraise_bad_project_file_is_an_input_error(
     assert "lifetime_years = -3 is below 1" in err and "Traceback" not in err
     code, _, err = _run(capsys, "appraise", "no-such-project")
     assert code == EXIT_INPUT and "no such file or shipped project" in err
+
+
+def test_appraise_out_without_plots_extra_fails_before_computing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corridors.appraisal
+
+    def _never(*_: object, **__: object) -> None:
+        raise AssertionError("the appraisal ran although its charts cannot be written")
+
+    monkeypatch.setitem(__import__("sys").modules, "matplotlib", None)  # import -> ImportError
+    monkeypatch.setattr(corridors.appraisal, "appraise", _never)
+    code, _, err = _run(capsys, "appraise", "customs-halved", "--out", str(tmp_path))
+    assert code == EXIT_MISSING_EXTRA
+    assert "corridors[plots]" in err and "Traceback" not in err

@@ -15,6 +15,9 @@ __all__ = ["cashflows", "tornado"]
 
 def _figure(size: tuple[float, float]) -> Any:
     """A figure on the Agg canvas (no pyplot state: safe in API worker threads)."""
+    from corridors._deps import require
+
+    require("matplotlib", extra="plots", purpose="Drawing the appraisal charts")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

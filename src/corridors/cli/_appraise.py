@@ -62,6 +62,10 @@ def appraise_cmd(
     from corridors.assignment.sue import SUESpec
     from corridors.errors import InvalidSpecError, explain
 
+    if out is not None:  # the charts need matplotlib: say so before the computation, not after
+        from corridors._deps import require
+
+        require("matplotlib", extra="plots", purpose="Writing the appraisal charts (--out)")
     proj = load_project(project)
     my = None
     if years:
