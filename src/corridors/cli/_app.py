@@ -181,6 +181,25 @@ def finite(value: Any) -> Any:
     return value
 
 
+def task_bar(*, disable: bool) -> Any:
+    """A transient progress bar on stderr: task name, bar, the latest message, elapsed time.
+
+    Add a task with a ``msg`` field (``bar.add_task(name, total=None, msg="")``) and feed it
+    the library's progress updates.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[msg]}"),
+        TimeElapsedColumn(),
+        console=console_err,
+        transient=True,
+        disable=disable,
+    )
+
+
 def compiling_notice(package: str, module: str, *functions: str) -> None:
     """Say "compiling kernels (first run only)" when numba's cache lacks these kernels."""
     from corridors._cache import kernels_compiled

@@ -6,24 +6,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from corridors.cli._app import app, console, console_err, print_json
+from corridors.cli._app import app, console, print_json, task_bar
 
 DOCS_DIR = Path("docs")
-
-
-def _bar(json_out: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[msg]}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=json_out,
-    )
 
 
 @app.command("calibrate")
@@ -74,7 +61,7 @@ def calibrate_cmd(  # noqa: C901 - options, then one branch per output
     obs = load_observations(observations)
     net = load_network()
     start = ChoiceParameters()
-    with _bar(json_out) as bar:
+    with task_bar(disable=json_out) as bar:
         task = bar.add_task("route sets", total=None, msg="")
         problem = build_problem(net, base_demand(net), params=start)
 
@@ -187,7 +174,7 @@ def elasticities_cmd(
     from corridors.network import load_network
 
     net = load_network()
-    with _bar(json_out) as bar:
+    with task_bar(disable=json_out) as bar:
         bar.add_task("equilibrium and perturbations", total=None, msg="")
         res = equilibrium(net, base_demand(net), spec=SUESpec(target_gap=1e-7))
         e = elasticities(res, attribute=attribute, delta=delta)

@@ -12,12 +12,12 @@ from corridors.cli._app import (
     app,
     compiling_notice,
     console,
-    console_err,
     finite,
     load_net,
     note,
     print_json,
     state,
+    task_bar,
 )
 from corridors.cli._render import fmt, link_labels, table
 from corridors.errors import InvalidSpecError, explain
@@ -247,20 +247,10 @@ def _scaled(net: Any, od: Any, factor: float, scale_class: list[str], scale_od: 
 
 def _assign(net: Any, cg: Any, od: Any, base: Any, spec: Any, *, quiet: bool) -> tuple[Any, Any]:
     """Equilibrium on ``od`` (and on ``base`` to compare, when given), with a progress bar."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from corridors.assignment._from_network import assign_network
 
     compiling_notice("assignment", "_kernels", "aon", "gp_columns")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[msg]}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=quiet or state.quiet,
-    ) as bar:
+    with task_bar(disable=quiet or state.quiet) as bar:
         task = bar.add_task("assignment", total=None, msg="")
 
         def cb(u: Any) -> None:
@@ -457,8 +447,6 @@ def _flows_choice(
     select_link: str | None,
 ) -> None:
     """The choice equilibrium (``--model choice``): render its report."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from corridors.assignment.choice import load_parameters
     from corridors.assignment.sue import SUESpec, base_demand, equilibrium
 
@@ -481,15 +469,7 @@ def _flows_choice(
     params = load_parameters()
     spec = SUESpec(target_gap=max(gap, 1e-12))
     compiling_notice("assignment", "_kernels", "dijkstra")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[msg]}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=json_out or state.quiet,
-    ) as bar:
+    with task_bar(disable=json_out or state.quiet) as bar:
         task = bar.add_task("equilibrium", total=None, msg="")
 
         def cb(u: Any) -> None:
