@@ -1,6 +1,6 @@
 """Numba kernels on the forward-star (CSR) arrays of an :class:`AssignmentGraph`.
 
-Shortest-path trees (Dijkstra with a binary heap), all-or-nothing loading, skims, the
+Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), all-or-nothing loading, skims, the
 Frank-Wolfe line search and the path-based gradient-projection sweeps. Everything here works
 on plain arrays; the Python layer in :mod:`corridors.assignment.algorithms` owns the loop.
 Link costs of ``inf`` mark links a class may not use.
@@ -11,51 +11,13 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from corridors._jit import compiled
+from corridors._kernels import dijkstra_core
 from corridors.assignment.vdf import vdf_slope, vdf_time
 
 INF = np.inf
 
-# --------------------------------------------------------------------------------------------
-# binary heap (lazy deletion)
-
-
-@nb.njit(cache=True, inline="always")
-def _push(hk: np.ndarray, hv: np.ndarray, size: int, key: float, val: int) -> int:
-    i = size
-    hk[i] = key
-    hv[i] = val
-    while i > 0:
-        p = (i - 1) >> 1
-        if hk[p] <= key:
-            break
-        hk[i] = hk[p]
-        hv[i] = hv[p]
-        i = p
-    hk[i] = key
-    hv[i] = val
-    return size + 1
-
-
-@nb.njit(cache=True, inline="always")
-def _pop(hk: np.ndarray, hv: np.ndarray, size: int) -> int:
-    size -= 1
-    key = hk[size]
-    val = hv[size]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and hk[c + 1] < hk[c]:
-            c += 1
-        if hk[c] >= key:
-            break
-        hk[i] = hk[c]
-        hv[i] = hv[c]
-        i = c
-    hk[i] = key
-    hv[i] = val
-    return size
+_core = compiled(dijkstra_core)
 
 
 @nb.njit(cache=True)
@@ -78,45 +40,16 @@ def dijkstra(
 
     Stops once every zone is settled. ``pred[v]`` is the link entering ``v`` (-1 at the root
     and at unreached nodes); nodes flagged ``no_through`` are not expanded unless they are the
-    origin.
+    origin. ``hk``, ``hv`` (at least one slot per node) hold the heap; ``done`` is unused
+    (kept for callers). :func:`corridors._kernels.dijkstra_core` does the search.
     """
     n = dist.shape[0]
     for i in range(n):
         dist[i] = INF
         pred[i] = -1
-        done[i] = False
-    dist[origin] = 0.0
-    size = _push(hk, hv, 0, 0.0, origin)
-    n_order = 0
-    zones_left = n_zones
-    while size > 0:
-        d = hk[0]
-        u = hv[0]
-        size = _pop(hk, hv, size)
-        if done[u]:
-            continue
-        done[u] = True
-        order[n_order] = u
-        n_order += 1
-        if u < n_zones:
-            zones_left -= 1
-            if zones_left == 0:
-                break
-            if u != origin and no_through[u]:
-                continue
-        elif no_through[u]:
-            continue
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            c = cost[a]
-            if c == INF:
-                continue
-            v = heads[k]
-            nd = d + c
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = a
-                size = _push(hk, hv, size, nd, v)
+    pos = np.full(n, -1, np.int32)
+    _, n_order = _core(indptr, heads, lidx, cost, None, no_through, 0, origin, -1, n_zones,
+                       dist, pred, pos, hv, hk, None, 0, order)  # fmt: skip
     return n_order
 
 
@@ -282,8 +215,46 @@ def _grow_int(a: np.ndarray, need: int) -> np.ndarray:
     return b
 
 
+@nb.njit(cache=True, inline="always")
+def _trace(d: int, o: int, pred: np.ndarray, tails: np.ndarray, buf: np.ndarray) -> int:
+    """Links of the tree path from ``o`` to ``d`` into ``buf``, last link first; the count."""
+    m = 0
+    u = d
+    while u != o:
+        a = pred[u]
+        buf[m] = a
+        m += 1
+        u = tails[a]
+    return m
+
+
 @nb.njit(cache=True)
-def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
+def _in_set(
+    p: int,
+    buf: np.ndarray,
+    m: int,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_next: np.ndarray,
+) -> bool:
+    """Whether the path ``buf[:m]`` (reversed) is in the set starting at path ``p``."""
+    while p >= 0:
+        if p_len[p] == m:
+            s = p_start[p]
+            same = True
+            for j in range(m):
+                if p_links[s + j] != buf[m - 1 - j]:
+                    same = False
+                    break
+            if same:
+                return True
+        p = p_next[p]
+    return False
+
+
+@nb.njit(cache=True)
+def gp_columns(
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray,
@@ -337,29 +308,8 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
                 lost += od_dem[od]
                 continue
             sptt += od_dem[od] * dist[d]
-            m = 0
-            u = d
-            while u != o:
-                a = pred[u]
-                buf[m] = a
-                m += 1
-                u = tails[a]
-            # already in the set?
-            p = od_head[od]
-            found = False
-            while p >= 0:
-                if p_len[p] == m:
-                    s = p_start[p]
-                    same = True
-                    for j in range(m):
-                        if p_links[s + j] != buf[m - 1 - j]:
-                            same = False
-                            break
-                    if same:
-                        found = True
-                        break
-                p = p_next[p]
-            if found:
+            m = _trace(d, o, pred, tails, buf)
+            if _in_set(od_head[od], buf, m, p_links, p_start, p_len, p_next):
                 continue
             npth = pool_i[0]
             ne = pool_i[1]
@@ -404,7 +354,50 @@ def _path_cost(
 
 
 @nb.njit(cache=True)
-def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
+def _cheapest(
+    h: int,
+    c: int,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_next: np.ndarray,
+    time: np.ndarray,
+    offset: np.ndarray,
+) -> int:
+    """The cheapest path of the set starting at path ``h`` (class ``c``)."""
+    pm = h
+    cm = _path_cost(h, c, p_links, p_start, p_len, time, offset)
+    p = p_next[h]
+    while p >= 0:
+        cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
+        if cp < cm:
+            cm = cp
+            pm = p
+        p = p_next[p]
+    return pm
+
+
+@nb.njit(cache=True)
+def _drop_empty(
+    od: int, pm: int, od_head: np.ndarray, p_flow: np.ndarray, p_next: np.ndarray
+) -> None:
+    """Unlink the OD's paths without flow, except its cheapest ``pm``."""
+    prev = -1
+    p = od_head[od]
+    while p >= 0:
+        nxt = p_next[p]
+        if p != pm and p_flow[p] <= 0.0:
+            if prev < 0:
+                od_head[od] = nxt
+            else:
+                p_next[prev] = nxt
+        else:
+            prev = p
+        p = nxt
+
+
+@nb.njit(cache=True)
+def gp_equilibrate(
     kind: np.ndarray,
     t0: np.ndarray,
     cap: np.ndarray,
@@ -441,15 +434,7 @@ def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
             if h < 0 or p_next[h] < 0:
                 continue
             c = od_cls[od]
-            pm = h
-            cm = _path_cost(h, c, p_links, p_start, p_len, time, offset)
-            p = p_next[h]
-            while p >= 0:
-                cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
-                if cp < cm:
-                    cm = cp
-                    pm = p
-                p = p_next[p]
+            pm = _cheapest(h, c, p_links, p_start, p_len, p_next, time, offset)
             stamp += 1
             sm = p_start[pm]
             for j in range(p_len[pm]):
@@ -497,19 +482,7 @@ def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
                 p_flow[p] = fp - delta if delta < fp else 0.0
                 p_flow[pm] += delta
                 p = p_next[p]
-            # drop paths without flow (never the cheapest)
-            prev = -1
-            p = od_head[od]
-            while p >= 0:
-                nxt = p_next[p]
-                if p != pm and p_flow[p] <= 0.0:
-                    if prev < 0:
-                        od_head[od] = nxt
-                    else:
-                        p_next[prev] = nxt
-                else:
-                    prev = p
-                p = nxt
+            _drop_empty(od, pm, od_head, p_flow, p_next)
 
 
 @nb.njit(cache=True)

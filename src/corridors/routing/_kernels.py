@@ -10,37 +10,23 @@ headway without a departure time, or the time to the next sailing (12:00 on a we
 from __future__ import annotations
 
 import heapq
-import math
 
 import numpy as np
 
 from corridors._jit import njit
+from corridors._kernels import SAILING_HOUR, dijkstra_core, dijkstra_ws, wait_hours
 from corridors.network.enums import ARC_GAUGE, ARC_MODE
 
-SAILING_HOUR = 12.0
-
-
-@njit(cache=True)
-def wait_hours(headway: float, mask: int, hour_of_week: float) -> float:
-    """Hours to wait for the next sailing (see module docstring); 0 when no sailing arc."""
-    if headway <= 0.0:
-        return 0.0
-    if hour_of_week < 0.0:
-        return 0.5 * headway
-    how = hour_of_week % 168.0
-    if mask == 0:
-        k = math.ceil(how / headway - 1e-9)
-        return k * headway - how
-    best = 1e18
-    today = int(how // 24.0)
-    base = today * 24.0
-    for k in range(8):  # today .. same weekday next week
-        if (mask >> ((today + k) % 7)) & 1:
-            cand = base + k * 24.0 + SAILING_HOUR - how
-            if cand >= -1e-9 and cand < best:
-                best = cand
-    return max(best, 0.0)
-
+__all__ = [
+    "SAILING_HOUR",
+    "DijkstraWorkspace",
+    "bucket_plan",
+    "dijkstra",
+    "dijkstra_ws",
+    "lower_bounds",
+    "pareto_search",
+    "wait_hours",
+]
 
 @njit(cache=True)
 def _dominated(
@@ -248,202 +234,6 @@ def _grow(a: np.ndarray, cap: int) -> np.ndarray:
     return b
 
 
-@njit(cache=True, inline="always")
-def _sift_up4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
-    v = heap_v[i]
-    d = heap_d[i]
-    while i > 0:
-        parent = (i - 1) >> 2
-        pd = heap_d[parent]
-        if pd <= d:
-            break
-        pv = heap_v[parent]
-        heap_v[i] = pv
-        heap_d[i] = pd
-        pos[pv] = i
-        i = parent
-    heap_v[i] = v
-    heap_d[i] = d
-    pos[v] = i
-
-
-@njit(cache=True, inline="always")
-def _sift_down4(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
-    v = heap_v[i]
-    d = heap_d[i]
-    while True:
-        c0 = 4 * i + 1
-        if c0 >= n:
-            break
-        best = c0
-        bd = heap_d[c0]
-        end = min(c0 + 4, n)
-        for c in range(c0 + 1, end):
-            cd = heap_d[c]
-            if cd < bd:
-                bd = cd
-                best = c
-        if bd >= d:
-            break
-        bv = heap_v[best]
-        heap_v[i] = bv
-        heap_d[i] = bd
-        pos[bv] = i
-        i = best
-    heap_v[i] = v
-    heap_d[i] = d
-    pos[v] = i
-
-
-@njit(cache=True)
-def dijkstra_ws(  # noqa: C901 - one kernel, two queues, kept whole for numba
-    indptr: np.ndarray,
-    head: np.ndarray,
-    weight: np.ndarray,
-    arc_ok: np.ndarray,
-    n_access: int,
-    source: int,
-    target: int,
-    dist: np.ndarray,
-    pred: np.ndarray,
-    pos: np.ndarray,
-    heap_v: np.ndarray,
-    heap_d: np.ndarray,
-    touched: np.ndarray,
-    n_touched: int,
-    bucket_width: float,
-    n_buckets: int,
-) -> int:
-    """:func:`dijkstra` into caller-owned scratch arrays that are reused across queries.
-
-    ``dist`` (``inf``), ``pred`` (-1) and ``pos`` (-1) must hold their reset values except at
-    the ``n_touched`` vertices listed in ``touched`` by the previous call, which are reset
-    here first; so a query costs in proportion to the part of the graph it explores, not to
-    the graph's size. Returns the number of vertices this query touched (pass it to the next
-    call).
-
-    The queue is a bucket queue (Dial, 1969) when ``bucket_width > 0``: it must not exceed
-    the smallest arc weight, and ``n_buckets``, a power of two, must exceed largest weight /
-    width + 1. Vertices
-    of one bucket cannot improve each other, so they are settled in any order and the
-    distances are exactly those of a heap-based Dijkstra. Otherwise a 4-ary indexed heap with
-    decrease-key. ``heap_v`` doubles as the bucket lists' ``next``, ``heap_d`` is unused then.
-    """
-    for k in range(n_touched):
-        v = touched[k]
-        dist[v] = np.inf
-        pred[v] = -1
-        pos[v] = -1
-    nt = 0
-    dist[source] = 0.0
-    touched[nt] = source
-    nt += 1
-    if bucket_width > 0.0:
-        inv_w = 1.0 / bucket_width
-        mask = n_buckets - 1
-        bhead = np.full(n_buckets, -1, np.int32)
-        nxt = heap_v
-        prv = np.empty(dist.shape[0], np.int32)
-        bhead[0] = source
-        nxt[source] = -1
-        prv[source] = -1
-        pos[source] = 0
-        count = 1
-        cur = 0
-        while count > 0:
-            slot = cur & mask
-            while bhead[slot] < 0:
-                cur += 1
-                slot = cur & mask
-            v = bhead[slot]
-            nv = nxt[v]
-            bhead[slot] = nv
-            if nv >= 0:
-                prv[nv] = -1
-            count -= 1
-            pos[v] = -2
-            if v == target:
-                break
-            if v < n_access and v != source:
-                continue
-            d = dist[v]
-            for e in range(indptr[v], indptr[v + 1]):
-                if not arc_ok[e]:
-                    continue
-                w = head[e]
-                nd = d + weight[e]
-                # a settled vertex has dist <= d <= nd, so it never passes this test
-                if nd < dist[w]:
-                    if w < n_access and w != target:
-                        continue
-                    pw = pos[w]
-                    dist[w] = nd
-                    pred[w] = e
-                    if pw >= 0:
-                        pp = prv[w]
-                        nn = nxt[w]
-                        if pp >= 0:
-                            nxt[pp] = nn
-                        else:
-                            bhead[pw] = nn
-                        if nn >= 0:
-                            prv[nn] = pp
-                    else:
-                        touched[nt] = w
-                        nt += 1
-                        count += 1
-                    s = int(nd * inv_w) & mask
-                    h = bhead[s]
-                    nxt[w] = h
-                    prv[w] = -1
-                    if h >= 0:
-                        prv[h] = w
-                    bhead[s] = w
-                    pos[w] = s
-        return nt
-    size = 1
-    heap_v[0] = source
-    heap_d[0] = 0.0
-    pos[source] = 0
-    while size > 0:
-        v = heap_v[0]
-        d = heap_d[0]
-        pos[v] = -2
-        size -= 1
-        if size > 0:
-            last = heap_v[size]
-            heap_v[0] = last
-            heap_d[0] = heap_d[size]
-            pos[last] = 0
-            _sift_down4(heap_v, heap_d, pos, 0, size)
-        if v == target:
-            break
-        if v < n_access and v != source:
-            continue
-        for e in range(indptr[v], indptr[v + 1]):
-            if not arc_ok[e]:
-                continue
-            w = head[e]
-            nd = d + weight[e]
-            if nd < dist[w]:  # never true for a settled vertex (dist <= d <= nd)
-                if w < n_access and w != target:
-                    continue
-                pw = pos[w]
-                dist[w] = nd
-                pred[w] = e
-                if pw == -1:
-                    touched[nt] = w
-                    nt += 1
-                    heap_v[size] = w
-                    heap_d[size] = nd
-                    size += 1
-                    _sift_up4(heap_v, heap_d, pos, size - 1)
-                else:
-                    heap_d[pw] = nd
-                    _sift_up4(heap_v, heap_d, pos, pw)
-    return nt
-
-
 def lower_bounds(
     indptr: np.ndarray,
     head: np.ndarray,
@@ -537,44 +327,6 @@ class DijkstraWorkspace:
         return self.dist, self.pred
 
 
-@njit(cache=True, inline="always")
-def _sift_up(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int) -> None:
-    v = heap_v[i]
-    d = heap_d[i]
-    while i > 0:
-        parent = (i - 1) >> 1
-        if heap_d[parent] <= d:
-            break
-        heap_v[i] = heap_v[parent]
-        heap_d[i] = heap_d[parent]
-        pos[heap_v[i]] = i
-        i = parent
-    heap_v[i] = v
-    heap_d[i] = d
-    pos[v] = i
-
-
-@njit(cache=True, inline="always")
-def _sift_down(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, i: int, n: int) -> None:
-    v = heap_v[i]
-    d = heap_d[i]
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        if child + 1 < n and heap_d[child + 1] < heap_d[child]:
-            child += 1
-        if heap_d[child] >= d:
-            break
-        heap_v[i] = heap_v[child]
-        heap_d[i] = heap_d[child]
-        pos[heap_v[i]] = i
-        i = child
-    heap_v[i] = v
-    heap_d[i] = d
-    pos[v] = i
-
-
 @njit(cache=True)
 def dijkstra(
     indptr: np.ndarray,
@@ -588,8 +340,8 @@ def dijkstra(
     """Single-criterion shortest path tree from ``source`` (stops once ``target`` is settled).
 
     ``target < 0`` computes the full tree. Access-vertex rules as in the module docstring
-    (``n_access = 0`` disables them, for plain graphs). An indexed binary heap with
-    decrease-key keeps every vertex at most once in the queue.
+    (``n_access = 0`` disables them, for plain graphs). Allocates its arrays per call; for
+    repeated queries use :class:`DijkstraWorkspace`.
 
     Returns
     -------
@@ -599,45 +351,9 @@ def dijkstra(
     n = len(indptr) - 1
     dist = np.full(n, np.inf)
     pred = np.full(n, -1, np.int64)
-    pos = np.full(n, -1, np.int64)  # -1 never queued, -2 settled, else heap index
+    pos = np.full(n, -1, np.int64)
     heap_v = np.empty(n, np.int64)
     heap_d = np.empty(n, np.float64)
-    size = 1
-    heap_v[0] = source
-    heap_d[0] = 0.0
-    pos[source] = 0
-    dist[source] = 0.0
-    while size > 0:
-        v = heap_v[0]
-        d = heap_d[0]
-        pos[v] = -2
-        size -= 1
-        if size > 0:
-            heap_v[0] = heap_v[size]
-            heap_d[0] = heap_d[size]
-            pos[heap_v[0]] = 0
-            _sift_down(heap_v, heap_d, pos, 0, size)
-        if v == target:
-            break
-        if v < n_access and v != source:
-            continue
-        for e in range(indptr[v], indptr[v + 1]):
-            if not arc_ok[e]:
-                continue
-            w = head[e]
-            if pos[w] == -2 or (w < n_access and w != target):
-                continue
-            nd = d + weight[e]
-            if nd < dist[w]:
-                dist[w] = nd
-                pred[w] = e
-                if pos[w] == -1:
-                    heap_v[size] = w
-                    heap_d[size] = nd
-                    pos[w] = size
-                    size += 1
-                    _sift_up(heap_v, heap_d, pos, size - 1)
-                else:
-                    heap_d[pos[w]] = nd
-                    _sift_up(heap_v, heap_d, pos, pos[w])
+    dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target, 0,
+                  dist, pred, pos, heap_v, heap_d, None, 0, None)  # fmt: skip
     return dist, pred
