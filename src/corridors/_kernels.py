@@ -144,7 +144,7 @@ def heap_pop(heap_v: np.ndarray, heap_d: np.ndarray, pos: np.ndarray, size: int)
 
 
 @njit(cache=True)
-def dijkstra_core(  # noqa: C901 - the rules are compiled out when not used
+def dijkstra_core(  # noqa: C901 - one loop; the unused rules compile out
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray | None,
@@ -229,7 +229,7 @@ def dijkstra_core(  # noqa: C901 - the rules are compiled out when not used
 
 
 @njit(cache=True)
-def _dijkstra_buckets(  # noqa: C901 - one queue, kept in one loop
+def _dijkstra_buckets(
     indptr: np.ndarray,
     head: np.ndarray,
     weight: np.ndarray,
@@ -352,8 +352,9 @@ def dijkstra_ws(
         pred[v] = -1
         pos[v] = -1
     if bucket_width > 0.0:
-        return _dijkstra_buckets(indptr, head, weight, arc_ok, n_access, source, target, dist,
-                                 pred, pos, heap_v, touched, 0, bucket_width, n_buckets)  # fmt: skip
-    nt, _ = dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target, 0,
-                          dist, pred, pos, heap_v, heap_d, touched, 0, None)  # fmt: skip
+        return _dijkstra_buckets(indptr, head, weight, arc_ok, n_access, source, target,
+                                 dist, pred, pos, heap_v, touched, 0, bucket_width,
+                                 n_buckets)  # fmt: skip
+    nt, _ = dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target,
+                          0, dist, pred, pos, heap_v, heap_d, touched, 0, None)  # fmt: skip
     return nt

@@ -24,8 +24,14 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridors.assignment._bush_graph import _scan, _topo, _update_bush
-from corridors.assignment._kernels import dijkstra
+from corridors.assignment._bush_graph import _scan, _search, _topo, _update_bush
+from corridors.assignment._kernels import (
+    _load_tree,
+    class_cost,
+    dijkstra,
+    tree_scratch,
+    zone_demand,
+)
 from corridors.assignment.vdf import vdf_slope, vdf_time
 
 INF = np.inf
@@ -174,12 +180,7 @@ def bush_init(
     """
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     nf = np.zeros(n)
     lost = 0.0
@@ -188,8 +189,7 @@ def bush_init(
             continue
         c = b_cls[b]
         o = b_org[b]
-        for a in range(nl):
-            cost[a] = time[a] + offset[c, a]
+        class_cost(cost, time, offset, c)
         # full tree (no early stop at the last zone): every reachable node joins the bush
         n_order = dijkstra(indptr, heads, lidx, cost, no_through, n, o, dist, pred, order,
                            done, hk, hv)  # fmt: skip
@@ -202,24 +202,11 @@ def bush_init(
             a = pred[order[i]]
             if a >= 0:
                 ib[a] = True
-        row = demand[c, o]
-        for z in range(n_zones):
-            q = row[z]
-            if q > 0.0 and z != o:
-                if dist[z] == INF:
-                    lost += q
-                else:
-                    nf[z] += q
-        for i in range(n_order - 1, -1, -1):
-            u = order[i]
-            f = nf[u]
-            if f != 0.0:
-                a = pred[u]
-                if a >= 0:
-                    xb[a] += f
-                    flow_c[c, a] += f
-                    nf[from_node[a]] += f
-                nf[u] = 0.0
+        lost += zone_demand(demand[c, o], o, dist, nf)[1]
+        _load_tree(order, n_order, pred, from_node, nf, xb)
+        fc = flow_c[c]
+        for a in range(nl):
+            fc[a] += xb[a]
     return lost
 
 
@@ -309,18 +296,7 @@ def _prune_unreached(
             ib[a] = False
     for v in range(seen.shape[0]):
         seen[v] = False
-    seen[o] = True
-    stack[0] = o
-    top = 1
-    while top > 0:
-        top -= 1
-        u = stack[top]
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if ib[a] and not seen[heads[k]]:
-                seen[heads[k]] = True
-                stack[top] = heads[k]
-                top += 1
+    _search(o, -1, ib, indptr, heads, lidx, seen, stack, seen, -1)
     for a in range(ib.shape[0]):
         if ib[a] and not seen[from_node[a]]:
             ib[a] = False
@@ -523,12 +499,7 @@ def sptt(
     """Shortest-path total cost: Σ demand × cheapest route cost over the (class, origin) groups."""
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     s = 0.0
     last_c = -1
@@ -536,8 +507,7 @@ def sptt(
         c = g_cls[g]
         o = g_org[g]
         if c != last_c:
-            for a in range(nl):
-                cost[a] = time[a] + offset[c, a]
+            class_cost(cost, time, offset, c)
             last_c = c
         dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done,
                  hk, hv)  # fmt: skip

@@ -18,6 +18,22 @@ heap_pop = compiled(heap_pop)
 
 
 @nb.njit(cache=True)
+def _indegrees(inb: np.ndarray, to_node: np.ndarray, indeg: np.ndarray, pos: np.ndarray) -> int:
+    """Bush links into each node (``indeg``), ``pos`` reset to -1; returns nodes entered."""
+    for v in range(indeg.shape[0]):
+        indeg[v] = 0
+        pos[v] = -1
+    n_in = 0
+    for a in range(inb.shape[0]):
+        if inb[a]:
+            v = to_node[a]
+            if indeg[v] == 0:
+                n_in += 1
+            indeg[v] += 1
+    return n_in
+
+
+@nb.njit(cache=True)
 def _topo(
     origin: int,
     inb: np.ndarray,
@@ -30,17 +46,7 @@ def _topo(
     pos: np.ndarray,
 ) -> int:
     """Topological order of the bush's nodes (Kahn); returns the count, or -1 on a cycle."""
-    n = indeg.shape[0]
-    for v in range(n):
-        indeg[v] = 0
-        pos[v] = -1
-    n_in = 0
-    for a in range(inb.shape[0]):
-        if inb[a]:
-            v = to_node[a]
-            if indeg[v] == 0:
-                n_in += 1
-            indeg[v] += 1
+    n_in = _indegrees(inb, to_node, indeg, pos)
     order[0] = origin
     pos[origin] = 0
     head = 0
@@ -293,6 +299,27 @@ def _reaches(
     if pos[src] < 0 or limit < 0 or pos[src] > limit:
         return False
     seen = np.zeros(pos.shape[0], np.bool_)
+    return _search(src, dst, inb, indptr, heads, lidx, seen, stack, pos, limit)
+
+
+@nb.njit(cache=True)
+def _search(
+    src: int,
+    dst: int,
+    inb: np.ndarray,
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    seen: np.ndarray,
+    stack: np.ndarray,
+    pos: np.ndarray,
+    limit: int,
+) -> bool:
+    """Depth-first search from ``src`` over bush links; whether it meets ``dst``.
+
+    Marks the nodes reached in ``seen`` (``False`` where to search). With ``limit >= 0`` only
+    nodes of topological position ``0 <= pos <= limit`` are entered.
+    """
     stack[0] = src
     top = 1
     seen[src] = True
@@ -305,7 +332,7 @@ def _reaches(
             a = lidx[k]
             if inb[a]:
                 v = heads[k]
-                if not seen[v] and 0 <= pos[v] <= limit:
+                if not seen[v] and (limit < 0 or 0 <= pos[v] <= limit):
                     seen[v] = True
                     stack[top] = v
                     top += 1
@@ -328,13 +355,7 @@ def _topo_by_label(
     hv: np.ndarray,
 ) -> int:
     """Topological order of the bush taking, among ready nodes, the one of least ``key``."""
-    n = indeg.shape[0]
-    for v in range(n):
-        indeg[v] = 0
-        pos[v] = -1
-    for a in range(inb.shape[0]):
-        if inb[a]:
-            indeg[to_node[a]] += 1
+    _indegrees(inb, to_node, indeg, pos)
     size = heap_push(hv, hk, pos, 0, origin, 0.0)
     tail = 0
     while size > 0:

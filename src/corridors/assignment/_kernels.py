@@ -1,8 +1,9 @@
 """Numba kernels on the forward-star (CSR) arrays of an :class:`AssignmentGraph`.
 
-Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), all-or-nothing loading, skims, the
-Frank-Wolfe line search and the path-based gradient-projection sweeps. Everything here works
-on plain arrays; the Python layer in :mod:`corridors.assignment.algorithms` owns the loop.
+Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), all-or-nothing
+loading, skims, the Frank-Wolfe line search and the path-based gradient-projection sweeps.
+Everything here works on plain arrays; the Python layer in
+:mod:`corridors.assignment.algorithms` owns the loop.
 Link costs of ``inf`` mark links a class may not use.
 """
 
@@ -54,6 +55,43 @@ def dijkstra(
 
 
 @nb.njit(cache=True)
+def tree_scratch(
+    n: int, nl: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(dist, pred, order, done, hk, hv)`` for :func:`dijkstra` on ``n`` nodes, ``nl`` links."""
+    return (np.empty(n), np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.bool_),
+            np.empty(nl + 1), np.empty(nl + 1, np.int32))  # fmt: skip
+
+
+@nb.njit(cache=True, inline="always")
+def class_cost(cost: np.ndarray, time: np.ndarray, offset: np.ndarray, c: int) -> None:
+    """``cost = time + offset[c]`` (the generalized link cost of class ``c``), in place."""
+    for a in range(cost.shape[0]):
+        cost[a] = time[a] + offset[c, a]
+
+
+@nb.njit(cache=True)
+def zone_demand(
+    row: np.ndarray, o: int, dist: np.ndarray, node_flow: np.ndarray
+) -> tuple[float, float]:
+    """Put origin ``o``'s demand ``row`` at its reached zones (``node_flow``).
+
+    Returns ``(Σ demand × shortest cost, demand without a route)``.
+    """
+    sptt = 0.0
+    lost = 0.0
+    for z in range(row.shape[0]):
+        q = row[z]
+        if q > 0.0 and z != o:
+            if dist[z] == INF:
+                lost += q
+            else:
+                node_flow[z] += q
+                sptt += q * dist[z]
+    return sptt, lost
+
+
+@nb.njit(cache=True)
 def _load_tree(
     order: np.ndarray,
     n_order: int,
@@ -90,12 +128,7 @@ def aon(
     """
     n = indptr.shape[0] - 1
     nz = demand.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(lidx.shape[0] + 1)
-    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     node_flow = np.zeros(n)
     sptt = 0.0
     lost = 0.0
@@ -106,14 +139,9 @@ def aon(
         n_order = dijkstra(
             indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order, done, hk, hv
         )
-        for z in range(nz):
-            q = row[z]
-            if q > 0.0 and z != o:
-                if dist[z] == INF:
-                    lost += q
-                else:
-                    node_flow[z] += q
-                    sptt += q * dist[z]
+        s, lo = zone_demand(row, o, dist, node_flow)
+        sptt += s
+        lost += lo
         _load_tree(order, n_order, pred, tails, node_flow, flow)
     return sptt, lost
 
@@ -136,12 +164,7 @@ def skims(
     """
     n = indptr.shape[0] - 1
     k = attrs.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(lidx.shape[0] + 1)
-    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     acc = np.zeros((k, n))
     out_c = np.full((n_zones, n_zones), INF)
     out_a = np.full((k, n_zones, n_zones), np.nan)
@@ -286,12 +309,7 @@ def gp_columns(
     """
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     buf = np.empty(n, np.int32)
     sptt = 0.0
@@ -299,8 +317,7 @@ def gp_columns(
     for g in range(grp_cls.shape[0]):
         c = grp_cls[g]
         o = grp_o[g]
-        for a in range(nl):
-            cost[a] = time[a] + offset[c, a]
+        class_cost(cost, time, offset, c)
         dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done, hk, hv)
         for od in range(grp_ptr[g], grp_ptr[g + 1]):
             d = od_d[od]
@@ -396,6 +413,81 @@ def _drop_empty(
         p = nxt
 
 
+@nb.njit(cache=True, inline="always")
+def _gp_den(
+    p: int,
+    pm: int,
+    stamp: int,
+    mark_min: np.ndarray,
+    mark_p: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+) -> float:
+    """Σ dt/dv over the links not shared by paths ``p`` and ``pm``; marks ``p``'s links."""
+    sp = p_start[p]
+    sm = p_start[pm]
+    den = 0.0
+    for j in range(p_len[p]):
+        a = p_links[sp + j]
+        mark_p[a] = stamp
+        if mark_min[a] != stamp:
+            den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[pm]):
+        a = p_links[sm + j]
+        if mark_p[a] != stamp:
+            den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    return den
+
+
+@nb.njit(cache=True, inline="always")
+def _gp_move(
+    p: int,
+    pm: int,
+    c: int,
+    delta: float,
+    stamp: int,
+    mark_min: np.ndarray,
+    mark_p: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+    flow_c: np.ndarray,
+    time: np.ndarray,
+) -> None:
+    """Move ``delta`` from path ``p``'s own links to ``pm``'s; times follow; unmarks ``p``."""
+    sp = p_start[p]
+    sm = p_start[pm]
+    for j in range(p_len[p]):
+        a = p_links[sp + j]
+        if mark_min[a] != stamp:
+            flow[a] -= delta
+            flow_c[c, a] -= delta
+            if flow[a] < 0.0:
+                flow[a] = 0.0
+            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[pm]):
+        a = p_links[sm + j]
+        if mark_p[a] != stamp:
+            flow[a] += delta
+            flow_c[c, a] += delta
+            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[p]):
+        mark_p[p_links[sp + j]] = 0
+
+
 @nb.njit(cache=True)
 def gp_equilibrate(
     kind: np.ndarray,
@@ -450,35 +542,12 @@ def gp_equilibrate(
                 if dc <= 0.0:
                     p = p_next[p]
                     continue
-                sp = p_start[p]
-                den = 0.0
-                for j in range(p_len[p]):
-                    a = p_links[sp + j]
-                    mark_p[a] = stamp
-                    if mark_min[a] != stamp:
-                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[pm]):
-                    a = p_links[sm + j]
-                    if mark_p[a] != stamp:
-                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                den = _gp_den(p, pm, stamp, mark_min, mark_p, p_links, p_start, p_len, kind, t0,
+                              cap, alpha, beta, flow)  # fmt: skip
                 fp = p_flow[p]
                 delta = fp if den <= 0.0 else min(fp, dc / den)
-                for j in range(p_len[p]):
-                    a = p_links[sp + j]
-                    if mark_min[a] != stamp:
-                        flow[a] -= delta
-                        flow_c[c, a] -= delta
-                        if flow[a] < 0.0:
-                            flow[a] = 0.0
-                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[pm]):
-                    a = p_links[sm + j]
-                    if mark_p[a] != stamp:
-                        flow[a] += delta
-                        flow_c[c, a] += delta
-                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[p]):
-                    mark_p[p_links[sp + j]] = 0
+                _gp_move(p, pm, c, delta, stamp, mark_min, mark_p, p_links, p_start, p_len, kind,
+                         t0, cap, alpha, beta, flow, flow_c, time)  # fmt: skip
                 p_flow[p] = fp - delta if delta < fp else 0.0
                 p_flow[pm] += delta
                 p = p_next[p]

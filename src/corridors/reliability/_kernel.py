@@ -98,7 +98,7 @@ def simulate_events(
             k = kind[e]
             if k == EV_CONST:
                 t += a[e]
-            elif k == EV_SCALED or k == EV_LOGNORMAL:
+            elif k in (EV_SCALED, EV_LOGNORMAL):
                 if have:
                     z = spare
                     have = False

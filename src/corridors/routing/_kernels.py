@@ -28,6 +28,7 @@ __all__ = [
     "wait_hours",
 ]
 
+
 @njit(cache=True)
 def _dominated(
     t: float,
