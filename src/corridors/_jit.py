@@ -19,7 +19,10 @@ __all__ = ["compiled", "interpret", "interpreted", "njit"]
 _INTERPRETED: set[str] = set()
 _PLAIN: dict[Callable[..., Any], dict[str, Any]] = {}  # interpreted kernel -> its njit options
 _TWINS: dict[Callable[..., Any], Any] = {}  # interpreted kernel -> compiled twin
-_WITH = {"corridors._kernels": "corridors.routing._kernels"}
+_WITH = {
+    "corridors._kernels": "corridors.routing._kernels",
+    "corridors.routing._pareto": "corridors.routing._kernels",
+}
 """Modules interpreted whenever another is: the shared kernels the routing kernel calls."""
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,4 +1,7 @@
-"""Numba kernels on the CSR port graph: multi-criteria label setting and Dijkstra.
+"""Numba kernels on the CSR port graph: Dijkstra, lower bounds, and the Pareto search's entry.
+
+The label-setting search itself is in :mod:`corridors.routing._pareto`; the heap, Dijkstra
+core and sailing waits are shared with assignment and reliability (:mod:`corridors._kernels`).
 
 Conventions shared with :mod:`corridors.network._csr`: vertices below ``n_access`` are access
 vertices; only the search origin's access vertex is expanded, and only the target's access
@@ -9,51 +12,137 @@ headway without a departure time, or the time to the next sailing (12:00 on a we
 
 from __future__ import annotations
 
-import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from corridors._jit import njit
 from corridors._kernels import SAILING_HOUR, dijkstra_core, dijkstra_ws, wait_hours
-from corridors.network.enums import ARC_GAUGE, ARC_MODE
+from corridors.routing._pareto import pareto_core, pareto_search
 
 __all__ = [
     "SAILING_HOUR",
     "DijkstraWorkspace",
+    "ParetoReport",
     "bucket_plan",
     "dijkstra",
     "dijkstra_ws",
     "lower_bounds",
+    "pareto_bounded",
     "pareto_search",
     "wait_hours",
 ]
 
 
-@njit(cache=True)
-def _dominated(
-    t: float,
-    c: float,
-    e: float,
-    n: int,
-    t2: float,
-    c2: float,
-    e2: float,
-    n2: int,
-    use_n: bool,
-    eps: float,
-) -> bool:
-    """Whether label (t2, c2, e2, n2) dominates (t, c, e, n), with relative tolerance eps."""
-    if t2 > t * (1.0 + eps) + 1e-9:
-        return False
-    if c2 > c * (1.0 + eps) + 1e-9:
-        return False
-    if e2 > e * (1.0 + eps) + 1e-9:
-        return False
-    return not (use_n and n2 > n)
+def lower_bounds(
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    arc_ok: np.ndarray,
+    target: int,
+) -> list[np.ndarray]:
+    """Per vertex, the least weight of any allowed path to ``target``, for each weight array.
+
+    Single-criterion Dijkstra searches on the reversed graph (access-vertex rules relaxed and
+    waits left out, so the values are valid lower bounds); ``inf`` where the target cannot
+    be reached.
+    """
+    return _backward(indptr, head, weights, arc_ok, target, -1)[0]
 
 
-@njit(cache=True)
-def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
+def _backward(
+    indptr: np.ndarray,
+    head: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    arc_ok: np.ndarray,
+    target: int,
+    source: int,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """:func:`lower_bounds`, and per weight the arcs of a least-weight route from ``source``
+    (empty when ``source < 0`` or unreachable)."""
+    n = len(indptr) - 1
+    order, rptr, rhead = _reversed(indptr, head)
+    ok = arc_ok[order]
+    ws = DijkstraWorkspace(n)
+    dists, routes = [], []
+    for w in weights:
+        wr = w[order]
+        if (wr[ok] < 0).any():  # a negative weight: no valid bound from Dijkstra, use 0
+            wr = np.zeros(len(wr))
+        dist, pred = ws.run(rptr, rhead, wr, ok, 0, target, -1, bucket_plan(wr, ok))
+        dist = dist.copy()
+        dists.append(dist)
+        arcs: list[int] = []
+        v = source
+        while 0 <= v != target and pred[v] >= 0 and len(arcs) < n:
+            arcs.append(int(order[pred[v]]))
+            v = int(head[arcs[-1]])
+        routes.append(np.array(arcs if v == target else [], np.int64))
+    return dists, routes
+
+
+_REVERSED: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+
+
+def _reversed(indptr: np.ndarray, head: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(order, rptr, rhead)``: the graph reversed (arc ``order[r]`` is reversed arc ``r``).
+
+    Kept for the last few graphs (keyed by the arrays' identity, which the entry keeps alive).
+    """
+    key = (id(indptr), id(head))
+    hit = _REVERSED.get(key)
+    if hit is not None and hit[0] is indptr and hit[1] is head:
+        return hit[2], hit[3], hit[4]
+    n = len(indptr) - 1
+    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    order = np.argsort(head, kind="stable")
+    rptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(head, minlength=n), out=rptr[1:])
+    rhead = tail[order]
+    if len(_REVERSED) >= 4:
+        _REVERSED.pop(next(iter(_REVERSED)))
+    _REVERSED[key] = (indptr, head, order, rptr, rhead)
+    return order, rptr, rhead
+
+
+@dataclass(frozen=True)
+class ParetoReport:
+    """How a Pareto search ended and what it left out (small; kept on the route options).
+
+    Attributes
+    ----------
+    labels
+        Labels created.
+    max_labels
+        The label cap.
+    capped
+        Whether the cap was hit: the search stopped and returned the non-dominated routes it
+        had found (always including the fastest, cheapest and greenest single-criterion
+        routes that satisfy the query's rules).
+    dropped
+        Labels (partial routes) still queued, unexpanded, when the cap was hit.
+    dropped_at
+        Up to five ``(vertex name, labels dropped)`` where most were dropped.
+    eps
+        The tolerance asked for: a partial route is dropped when a found route is within
+        ``1 + eps`` of its optimistic completion in every criterion.
+    eps_bound
+        What is guaranteed: every Pareto-optimal route has a returned route within a factor
+        ``1 + eps_bound`` in each of time, cost and CO2 (``eps`` unless capped; ``inf`` when
+        the dropped labels leave nothing guaranteed).
+    """
+
+    labels: int
+    max_labels: int
+    capped: bool
+    dropped: int
+    dropped_at: tuple[tuple[str, int], ...]
+    eps: float
+    eps_bound: float
+
+
+def pareto_bounded(
     indptr: np.ndarray,
     head: np.ndarray,
     time_h: np.ndarray,
@@ -71,199 +160,46 @@ def pareto_search(  # noqa: C901 (one numba kernel, kept whole for speed)
     max_time_h: float,
     eps: float,
     max_labels: int,
-    lb_t: np.ndarray,
-    lb_c: np.ndarray,
-    lb_e: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Pareto-optimal labels over (time, cost, CO2) from ``source`` to ``target``.
+    vertex_names: Sequence[str] | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, ParetoReport] | None:
+    """The Pareto search a query runs: bounds, seed routes, label cap and its report.
 
-    ``lb_t``, ``lb_c``, ``lb_e`` are per-vertex lower bounds on the time, cost and CO2 still
-    needed to reach the target (e.g. from single-criterion searches backwards from it; zeros
-    disable them). A label is dropped when a target label is at most ``1 + eps`` times its
-    optimistic completion ``label + bound`` in every criterion; labels at one vertex are
-    compared exactly. So every exact Pareto route has a returned route within a factor
-    ``1 + eps`` in each criterion (``eps = 0``: the exact Pareto set), without the
-    compounding of per-vertex tolerance.
+    Lower bounds and the fastest, cheapest and greenest routes come from three backward
+    single-criterion searches (:func:`lower_bounds`); those routes are labelled first, so the
+    ``1 + eps`` bound prunes from the start and a search cut at ``max_labels`` still returns
+    them with whatever else it found (see :class:`ParetoReport`). Arguments as in
+    :func:`pareto_search`; ``vertex_names`` names vertices in the report.
 
     Returns
     -------
-    target_labels
-        Label ids of the Pareto set at the target.
-    lab_pred, lab_arc
-        Predecessor label and arc of every label, to rebuild paths.
-    n_labels
-        Labels created (for diagnostics); ``-1`` when ``max_labels`` was hit.
+    ``(target labels, label predecessors, label arcs, report)``, or ``None`` when the target
+    cannot be reached over allowed arcs.
     """
-    cap = 1024
-    lab_v = np.empty(cap, np.int64)
-    lab_t = np.empty(cap, np.float64)
-    lab_c = np.empty(cap, np.float64)
-    lab_e = np.empty(cap, np.float64)
-    lab_n = np.empty(cap, np.int64)
-    lab_pred = np.empty(cap, np.int64)
-    lab_arc = np.empty(cap, np.int64)
-    lab_alive = np.empty(cap, np.bool_)
-    lab_next = np.empty(cap, np.int64)  # next label at the same vertex
-    first = np.full(len(indptr) - 1, -1, np.int64)
-    use_n = max_transfers >= 0
-
-    lab_v[0] = source
-    lab_t[0] = 0.0
-    lab_c[0] = 0.0
-    lab_e[0] = 0.0
-    lab_n[0] = 0
-    lab_pred[0] = -1
-    lab_arc[0] = -1
-    lab_alive[0] = True
-    lab_next[0] = -1
-    first[source] = 0
-    n_lab = 1
-    heap = [(0.0, 0.0, np.int64(0))]
-    overflow = False
-    while len(heap) > 0:
-        item = heapq.heappop(heap)
-        lid = item[2]
-        if not lab_alive[lid]:
-            continue
-        v = lab_v[lid]
-        if v == target:
-            continue
-        if v < n_access and v != source:
-            continue
-        t0 = lab_t[lid]
-        for e in range(indptr[v], indptr[v + 1]):
-            if not arc_ok[e]:
-                continue
-            w = head[e]
-            if w < n_access and w != target:
-                continue
-            wait = 0.0
-            if headway[e] > 0.0:
-                how = -1.0 if start_hour_of_week < 0.0 else start_hour_of_week + t0
-                wait = wait_hours(headway[e], sailing_mask[e], how)
-            nt = t0 + wait + time_h[e]
-            if nt > max_time_h:
-                continue
-            nc = lab_c[lid] + cost[e]
-            ne = lab_e[lid] + co2[e]
-            nn = lab_n[lid] + (1 if (kind[e] == ARC_GAUGE or kind[e] == ARC_MODE) else 0)
-            if use_n and nn > max_transfers:
-                continue
-            if lb_t[w] == np.inf:
-                continue  # the target cannot be reached from w
-            # bound: a target label that (1+eps)-dominates its optimistic completion
-            bad = False
-            bt = nt + lb_t[w]
-            bc = nc + lb_c[w]
-            be = ne + lb_e[w]
-            k = first[target]
-            while k >= 0:
-                if lab_alive[k] and _dominated(
-                    bt, bc, be, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, eps
-                ):
-                    bad = True
-                    break
-                k = lab_next[k]
-            if bad:
-                continue
-            k = first[w]
-            while k >= 0:
-                if lab_alive[k] and _dominated(
-                    nt, nc, ne, nn, lab_t[k], lab_c[k], lab_e[k], lab_n[k], use_n, 0.0
-                ):
-                    bad = True
-                    break
-                k = lab_next[k]
-            if bad:
-                continue
-            k = first[w]
-            while k >= 0:
-                if lab_alive[k] and _dominated(
-                    lab_t[k], lab_c[k], lab_e[k], lab_n[k], nt, nc, ne, nn, use_n, 0.0
-                ):
-                    lab_alive[k] = False
-                k = lab_next[k]
-            if n_lab == cap:
-                if cap >= max_labels:
-                    overflow = True
-                    break
-                cap *= 2
-                lab_v = _grow(lab_v, cap)
-                lab_t = _grow(lab_t, cap)
-                lab_c = _grow(lab_c, cap)
-                lab_e = _grow(lab_e, cap)
-                lab_n = _grow(lab_n, cap)
-                lab_pred = _grow(lab_pred, cap)
-                lab_arc = _grow(lab_arc, cap)
-                lab_next = _grow(lab_next, cap)
-                lab_alive = _grow(lab_alive, cap)
-            lab_v[n_lab] = w
-            lab_t[n_lab] = nt
-            lab_c[n_lab] = nc
-            lab_e[n_lab] = ne
-            lab_n[n_lab] = nn
-            lab_pred[n_lab] = lid
-            lab_arc[n_lab] = e
-            lab_alive[n_lab] = True
-            lab_next[n_lab] = first[w]
-            first[w] = n_lab
-            heapq.heappush(heap, (nt, nc, np.int64(n_lab)))
-            n_lab += 1
-        if overflow:
-            break
-    count = 0
-    k = first[target]
-    while k >= 0:
-        if lab_alive[k]:
-            count += 1
-        k = lab_next[k]
-    out = np.empty(count, np.int64)
-    i = 0
-    k = first[target]
-    while k >= 0:
-        if lab_alive[k]:
-            out[i] = k
-            i += 1
-        k = lab_next[k]
-    return out, lab_pred[:n_lab].copy(), lab_arc[:n_lab].copy(), (-1 if overflow else n_lab)
-
-
-@njit(cache=True)
-def _grow(a: np.ndarray, cap: int) -> np.ndarray:
-    b = np.empty(cap, a.dtype)
-    b[: len(a)] = a
-    return b
-
-
-def lower_bounds(
-    indptr: np.ndarray,
-    head: np.ndarray,
-    weights: tuple[np.ndarray, ...],
-    arc_ok: np.ndarray,
-    target: int,
-) -> list[np.ndarray]:
-    """Per vertex, the least weight of any allowed path to ``target``, for each weight array.
-
-    Single-criterion Dijkstra searches on the reversed graph (access-vertex rules relaxed and
-    waits left out, so the values are valid lower bounds); ``inf`` where the target cannot
-    be reached.
-    """
-    n = len(indptr) - 1
-    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    order = np.argsort(head, kind="stable")
-    rptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(head, minlength=n), out=rptr[1:])
-    rhead = tail[order]
-    ok = arc_ok[order]
-    out = []
-    for w in weights:
-        wr = w[order]
-        if (wr[ok] < 0).any():  # a negative weight: no valid bound from Dijkstra, use 0
-            dist, _ = dijkstra(rptr, rhead, np.zeros(len(wr)), ok, 0, target, -1)
-        else:
-            dist, _ = dijkstra(rptr, rhead, wr, ok, 0, target, -1)
-        out.append(dist)
-    return out
+    lbs, routes = _backward(indptr, head, (time_h, cost, co2), arc_ok, target, source)
+    if not np.isfinite(lbs[0][source]):
+        return None
+    seed_ptr = np.zeros(len(routes) + 1, np.int64)
+    np.cumsum([len(r) for r in routes], out=seed_ptr[1:])
+    g = (head, arc_ok, time_h, cost, co2, headway, sailing_mask, kind)
+    out, pred, arc, n_lab, dropped, eps_d, per_vertex = pareto_core(
+        indptr, g, n_access, source, target, start_hour_of_week, max_transfers, max_time_h,
+        eps, max_labels, (lbs[0], lbs[1], lbs[2]), np.concatenate(routes), seed_ptr,
+    )  # fmt: skip
+    top = np.argsort(-per_vertex, kind="stable")[:5]
+    report = ParetoReport(
+        labels=len(pred),
+        max_labels=max_labels,
+        capped=n_lab < 0,
+        dropped=int(dropped),
+        dropped_at=tuple(
+            (str(v) if vertex_names is None else str(vertex_names[v]), int(per_vertex[v]))
+            for v in top
+            if per_vertex[v] > 0
+        ),
+        eps=eps,
+        eps_bound=max(eps, float(eps_d)) if n_lab < 0 else eps,
+    )
+    return out, pred, arc, report
 
 
 MAX_BUCKETS = 1 << 16
