@@ -356,11 +356,11 @@ def _topo_by_label(
 ) -> int:
     """Topological order of the bush taking, among ready nodes, the one of least ``key``."""
     _indegrees(inb, to_node, indeg, pos)
-    size = heap_push(hv, hk, pos, 0, origin, 0.0)
+    size = heap_push(hk, hv, 0, 0.0, origin)
     tail = 0
     while size > 0:
         u = hv[0]
-        size = heap_pop(hv, hk, pos, size)
+        size = heap_pop(hk, hv, size)
         pos[u] = tail
         order[tail] = u
         tail += 1
@@ -370,5 +370,5 @@ def _topo_by_label(
                 v = heads[k]
                 indeg[v] -= 1
                 if indeg[v] == 0:
-                    size = heap_push(hv, hk, pos, size, v, key[v])
+                    size = heap_push(hk, hv, size, key[v], v)
     return tail

@@ -41,16 +41,16 @@ def dijkstra(
 
     Stops once every zone is settled. ``pred[v]`` is the link entering ``v`` (-1 at the root
     and at unreached nodes); nodes flagged ``no_through`` are not expanded unless they are the
-    origin. ``hk``, ``hv`` (at least one slot per node) hold the heap; ``done`` is unused
-    (kept for callers). :func:`corridors._kernels.dijkstra_core` does the search.
+    origin. ``done`` flags settled nodes, ``hk``, ``hv`` (links + 1 slots) hold the heap;
+    :func:`corridors._kernels.dijkstra_core` does the search.
     """
     n = dist.shape[0]
     for i in range(n):
         dist[i] = INF
         pred[i] = -1
-    pos = np.full(n, -1, np.int32)
+        done[i] = False
     _, n_order = _core(indptr, heads, lidx, cost, None, no_through, 0, origin, -1, n_zones,
-                       dist, pred, pos, hv, hk, None, 0, order)  # fmt: skip
+                       dist, pred, done, True, hk, hv, None, 0, order)  # fmt: skip
     return n_order
 
 

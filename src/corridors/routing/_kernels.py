@@ -203,7 +203,7 @@ def pareto_bounded(
 
 
 MAX_BUCKETS = 1 << 16
-"""Largest bucket ring of the bucket queue; wider weight ranges use the 4-ary heap."""
+"""Largest bucket ring of the bucket queue; wider weight ranges use the binary heap."""
 
 
 def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[float, int]:
@@ -228,8 +228,9 @@ def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[f
 class DijkstraWorkspace:
     """Scratch arrays for repeated :func:`dijkstra_ws` queries on graphs of ``n`` vertices.
 
-    Allocated once (about 25 bytes a vertex) and reset lazily: only the vertices the previous
-    query touched are cleared. Not thread-safe: one workspace per thread.
+    Allocated once (about 25 bytes a vertex, and 12 an arc for the heap, on the first heap
+    query) and reset lazily: only the vertices the previous query touched are cleared. Not
+    thread-safe: one workspace per thread.
     """
 
     def __init__(self, n: int) -> None:
@@ -255,8 +256,11 @@ class DijkstraWorkspace:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Run one query; returns views ``(dist, pred)`` valid until the next query.
 
-        ``plan`` is :func:`bucket_plan` of the weights (default: the 4-ary heap).
+        ``plan`` is :func:`bucket_plan` of the weights (default: the binary heap).
         """
+        if self.heap_d.shape[0] < len(head) + 1:  # the heap holds one entry per relaxation
+            self.heap_v = np.empty(max(self.n, len(head) + 1), np.int32)
+            self.heap_d = np.empty(len(head) + 1, np.float64)
         self.n_touched = dijkstra_ws(
             indptr, head, weight, arc_ok, n_access, source, target, self.dist, self.pred,
             self.pos, self.heap_v, self.heap_d, self.touched, self.n_touched, plan[0], plan[1],
@@ -288,9 +292,9 @@ def dijkstra(
     n = len(indptr) - 1
     dist = np.full(n, np.inf)
     pred = np.full(n, -1, np.int64)
-    pos = np.full(n, -1, np.int64)
-    heap_v = np.empty(n, np.int64)
-    heap_d = np.empty(n, np.float64)
+    done = np.zeros(n, np.bool_)
+    hk = np.empty(len(head) + 1)
+    hv = np.empty(len(head) + 1, np.int64)
     dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target, 0,
-                  dist, pred, pos, heap_v, heap_d, None, 0, None)  # fmt: skip
+                  dist, pred, done, True, hk, hv, None, 0, None)  # fmt: skip
     return dist, pred
