@@ -200,19 +200,6 @@ def dijkstra_core(  # noqa: C901 - one loop; the unused rules compile out
     return nt, n_set
 
 
-@njit(cache=True, inline="always")
-def _unlink(w: int, slot: int, bhead: np.ndarray, nxt: np.ndarray, prv: np.ndarray) -> None:
-    """Take ``w`` out of the doubly linked list of bucket ``slot``."""
-    pp = prv[w]
-    nn = nxt[w]
-    if pp >= 0:
-        nxt[pp] = nn
-    else:
-        bhead[slot] = nn
-    if nn >= 0:
-        prv[nn] = pp
-
-
 @njit(cache=True)
 def _dijkstra_buckets(
     indptr: np.ndarray,
@@ -231,14 +218,14 @@ def _dijkstra_buckets(
     bucket_width: float,
     n_buckets: int,
 ) -> int:
-    """The bucket-queue (Dial) search of :func:`dijkstra_ws`; returns the touched count."""
+    """The bucket-queue (Dial) search of :func:`dijkstra_ws`; returns the touched count.
+
+    The source is set (distance 0, first of ``touched``) by the caller.
+    """
     inv_w = 1.0 / bucket_width
     mask = n_buckets - 1
     bhead = np.full(n_buckets, -1, np.int32)
     prv = np.empty(dist.shape[0], np.int32)
-    dist[source] = 0.0
-    touched[nt] = source
-    nt += 1
     bhead[0] = source
     nxt[source] = -1
     prv[source] = -1
@@ -274,8 +261,15 @@ def _dijkstra_buckets(
                 pw = pos[w]
                 dist[w] = nd
                 pred[w] = e
-                if pw >= 0:
-                    _unlink(w, pw, bhead, nxt, prv)
+                if pw >= 0:  # unlink from its bucket
+                    pp = prv[w]
+                    nn = nxt[w]
+                    if pp >= 0:
+                        nxt[pp] = nn
+                    else:
+                        bhead[pw] = nn
+                    if nn >= 0:
+                        prv[nn] = pp
                 else:
                     touched[nt] = w
                     nt += 1
@@ -332,8 +326,10 @@ def dijkstra_ws(
         pred[v] = -1
         pos[v] = -1
     if bucket_width > 0.0:
+        dist[source] = 0.0
+        touched[0] = source
         return _dijkstra_buckets(indptr, head, weight, arc_ok, n_access, source, target,
-                                 dist, pred, pos, heap_v, touched, 0, bucket_width,
+                                 dist, pred, pos, heap_v, touched, 1, bucket_width,
                                  n_buckets)  # fmt: skip
     nt, _ = dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target,
                           0, dist, pred, pos, -2, heap_d, heap_v, touched, 0, None)  # fmt: skip

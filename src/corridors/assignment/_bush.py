@@ -85,26 +85,43 @@ def _shift_pass(
             continue
         den = d_min + d_max
         delta = x_min if den <= 0.0 else min(x_min, dc / den)
-        full = delta >= x_min
-        w = j
-        while w != div:
-            a = pred_max[w]
-            if full and x[a] == x_min:
-                x[a] = 0.0
-            else:
-                x[a] -= delta
-            f = flow[a] - delta
-            flow[a] = f if f > 0.0 else 0.0
-            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-            w = from_node[a]
-        w = j
-        while w != div:
-            a = pred_min[w]
-            x[a] += delta
-            flow[a] += delta
-            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-            w = from_node[a]
+        # a full shift empties the long segment's least-flow links exactly (no residue)
+        _move(j, div, pred_max, -delta, x_min if delta >= x_min else np.nan, x, from_node,
+              kind, t0, cap, alpha, beta, flow, time)  # fmt: skip
+        _move(j, div, pred_min, delta, np.nan, x, from_node, kind, t0, cap, alpha, beta, flow,
+              time)  # fmt: skip
     return worst
+
+
+@nb.njit(cache=True, inline="always")
+def _move(
+    j: int,
+    div: int,
+    pred: np.ndarray,
+    delta: float,
+    empty_at: float,
+    x: np.ndarray,
+    from_node: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+    time: np.ndarray,
+) -> None:
+    """Add ``delta`` (negative: remove) along ``pred`` links from ``j`` back to ``div``.
+
+    Bush flows equal to ``empty_at`` become exactly 0; link flows stay >= 0, times follow.
+    """
+    w = j
+    while w != div:
+        a = pred[w]
+        x[a] = 0.0 if x[a] == empty_at else x[a] + delta
+        f = flow[a] + delta
+        flow[a] = f if f > 0.0 else 0.0
+        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+        w = from_node[a]
 
 
 @nb.njit(cache=True, inline="always")
