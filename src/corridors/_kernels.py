@@ -109,7 +109,7 @@ def heap_pop(hk: np.ndarray, hv: np.ndarray, size: int) -> int:
 # Dijkstra
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def dijkstra_core(  # noqa: C901 - one loop; the unused rules compile out
     indptr: np.ndarray,
     heads: np.ndarray,

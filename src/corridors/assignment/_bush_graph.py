@@ -17,7 +17,7 @@ heap_push = compiled(heap_push)
 heap_pop = compiled(heap_pop)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _indegrees(inb: np.ndarray, to_node: np.ndarray, indeg: np.ndarray, pos: np.ndarray) -> int:
     """Bush links into each node (``indeg``), ``pos`` reset to -1; returns nodes entered."""
     for v in range(indeg.shape[0]):
