@@ -289,8 +289,7 @@ class Operation(_StrEnum):
         if op is None:
             raise InvalidSpecError(
                 explain(
-                    f"No terminal operation moves cargo between ports {port_a!r} and "
-                    f"{port_b!r}.",
+                    f"No terminal operation moves cargo between ports {port_a!r} and {port_b!r}.",
                     why="Transfers exist between ship, rail and road, and road and air.",
                     fix="Use a rail, road or ship port on one side (ports: "
                     + ", ".join(PORTS)

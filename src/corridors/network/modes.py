@@ -21,10 +21,10 @@ Examples
 ('rail1435', 'rail1520', 'rail1668')
 >>> [m.value for m in Mode]
 ['rail', 'road', 'ferry', 'sea', 'air']
->>> Mode("airship")
+>>> Mode("airship")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-corridors.errors.InvalidSpecError: 'airship' is not a valid mode. Use one of: rail, road, ferry, sea, air; or add one with corridors.network.register_mode().
+corridors.errors.InvalidSpecError: 'airship' is not a valid mode. Use one of: rail, road, ...
 """
 
 from __future__ import annotations
