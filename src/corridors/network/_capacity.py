@@ -24,6 +24,7 @@ transfers queue like border links (``vdf`` 2, service time one train of ``teu_pe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,8 @@ import pandas as pd
 from corridors.network.enums import ARC_GAUGE, ARC_MODE, PORTS, VDF
 
 if TYPE_CHECKING:
-    from corridors.network.model import Network
+    from corridors.network._arcs import ArcBlock
+    from corridors.network._protocol import NetworkTables
 
 __all__ = [
     "BULK_TEU_EQ_PER_T",
@@ -234,11 +236,11 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
     return problems
 
 
-def _table(net: Network) -> pd.DataFrame:
+def _table(net: NetworkTables) -> pd.DataFrame:
     return net.tables.get("capacities", empty_capacities())
 
 
-def link_capacities(net: Network) -> dict[tuple[str, str], float]:
+def link_capacities(net: NetworkTables) -> dict[tuple[str, str], float]:
     """``(link_id, forward|reverse)`` -> capacity in TEU-equivalent per day, from the table."""
     out: dict[tuple[str, str], float] = {}
     cap = _table(net)
@@ -249,7 +251,7 @@ def link_capacities(net: Network) -> dict[tuple[str, str], float]:
     return out
 
 
-def transfer_capacities(net: Network) -> dict[tuple[str, str, str], float]:
+def transfer_capacities(net: NetworkTables) -> dict[tuple[str, str, str], float]:
     """``(node_id, from_port, to_port)`` -> capacity in TEU-equivalent per day."""
     out: dict[tuple[str, str, str], float] = {}
     cap = _table(net)
@@ -261,7 +263,7 @@ def transfer_capacities(net: Network) -> dict[tuple[str, str, str], float]:
     return out
 
 
-def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
+def apply_link_capacities(net: NetworkTables, links: pd.DataFrame) -> None:
     """Replace ``capacity_teu_per_day`` of directed links that have a row (in place)."""
     caps = link_capacities(net)
     if not caps:
@@ -275,31 +277,29 @@ def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
 
 
 def apply_transfer_capacities(
-    net: Network,
-    arr: dict[str, np.ndarray],
+    net: NetworkTables,
+    arcs: ArcBlock,
     vertex_node: np.ndarray,
     vertex_port: np.ndarray,
-) -> None:
-    """Give transfer arcs with a table row their capacity and a queue delay (in place).
+) -> ArcBlock:
+    """``arcs`` with transfer arcs that have a table row given their capacity and a queue.
 
-    ``arr`` holds the compiled graph's per-arc columns (``tail``, ``head``, ``kind``, ``cap``,
-    ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
-    2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
+    The queue is that of border links: ``vdf`` 2, service time one train of ``teu_per_train``
+    (``vdf_alpha = 24 h x teu_per_train / capacity``, ``vdf_beta = 1``).
     """
     caps = transfer_capacities(net)
     if not caps:
-        return
+        return arcs
     node_ids = np.asarray(net.nodes.index, dtype=object)
-    kind = np.asarray(arr["kind"])
     tpt = net.parameter("global", "teu_per_train", default=86.0)
-    for a in np.flatnonzero((kind == ARC_GAUGE) | (kind == ARC_MODE)):
-        t, h = int(arr["tail"][a]), int(arr["head"][a])
+    cap, vdf = arcs.capacity_teu_per_day.copy(), arcs.vdf.copy()
+    alpha, beta = arcs.vdf_alpha.copy(), arcs.vdf_beta.copy()
+    for a in np.flatnonzero((arcs.kind == ARC_GAUGE) | (arcs.kind == ARC_MODE)):
+        t, h = int(arcs.tail[a]), int(arcs.head[a])
         c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
         if c is not None and np.isfinite(c) and c > 0:
-            arr["cap"][a] = c
-            arr["vdf"][a] = float(VDF.QUEUE)
-            arr["alpha"][a] = 24.0 * tpt / c
-            arr["beta"][a] = 1.0
+            cap[a], vdf[a], alpha[a], beta[a] = c, float(VDF.QUEUE), 24.0 * tpt / c, 1.0
+    return replace(arcs, capacity_teu_per_day=cap, vdf=vdf, vdf_alpha=alpha, vdf_beta=beta)
 
 
 def scale_link_capacities(

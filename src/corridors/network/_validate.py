@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridors.network._protocol import Tables
 from corridors.network._schema import TABLES, UNIT_SUFFIXES, TableSpec
 from corridors.network._validate_rows import (
     ISO2,
@@ -24,8 +25,6 @@ from corridors.network._validate_rows import (
     where_in,
 )
 from corridors.network.enums import Mode
-
-Tables = dict[str, pd.DataFrame]
 
 _SUSPECT_UNITLESS = (
     "length",

@@ -46,6 +46,7 @@ from corridors.network.enums import (
     Cargo,
     CargoClass,
     CargoColumns,
+    Mode,
     Operation,
     Unit,
     Wagon,
@@ -54,7 +55,7 @@ from corridors.network.enums import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridors.network.model import Network
+    from corridors.network._protocol import NetworkTables
 
 __all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
 
@@ -112,7 +113,7 @@ class ArcFigures:
 
 
 def rate_reading(
-    net: Network, link_class: str, when: dt.date | dt.datetime | None
+    net: NetworkTables, link_class: str, when: dt.date | dt.datetime | None
 ) -> dict[str, Any] | None:
     """The ``rates.csv`` reading that prices ``link_class`` at ``when``.
 
@@ -171,13 +172,13 @@ class CostModel:
             )
 
     # -- scalar lookups ---------------------------------------------------------------------
-    def carbon_price(self, net: Network) -> float:
+    def carbon_price(self, net: NetworkTables) -> float:
         """USD per t CO2e in use."""
         if self.carbon_price_usd_per_t is not None:
             return float(self.carbon_price_usd_per_t)
         return net.parameter("global", "carbon_price_usd_per_t", default=0.0)
 
-    def value_of_time(self, net: Network, cargo_class: CargoClass, unit: Unit) -> float:
+    def value_of_time(self, net: NetworkTables, cargo_class: CargoClass, unit: Unit) -> float:
         """USD per unit-hour for a cargo class (``cargo:<class>`` row, else the global one).
 
         An FEU carries twice the cargo value of a TEU, so its value of time is twice as high.
@@ -197,7 +198,7 @@ class CostModel:
         the routing kernels wait for the actual next sailing instead."""
         return 0.5 * headway_h
 
-    def tonnes_per_unit(self, net: Network, unit: Unit) -> float:
+    def tonnes_per_unit(self, net: NetworkTables, unit: Unit) -> float:
         """Cargo tonnes per unit for CO2 (``t_per_teu`` per TEU; an FEU twice that)."""
         if unit is Unit.TONNE:
             return 1.0
@@ -206,7 +207,7 @@ class CostModel:
     # -- per-link figures -------------------------------------------------------------------
     def link_rates_usd_per_km(
         self,
-        net: Network,
+        net: NetworkTables,
         links: pd.DataFrame,
         unit: Unit,
         cargo_class: CargoClass,
@@ -224,7 +225,7 @@ class CostModel:
 
     def _class_rate(
         self,
-        net: Network,
+        net: NetworkTables,
         cls: str,
         rows: pd.DataFrame,
         unit: Unit,
@@ -258,7 +259,7 @@ class CostModel:
         if unit is Unit.FEU:
             return feu if np.isfinite(feu) else teu / share
         wagon = cargo_class.wagon
-        rail = bool((rows["mode"] == "rail").all())
+        rail = all(Mode(m).spec.family == "rail" for m in set(rows["mode"]))  # wagon tariffs
         if rail and wagon is not Wagon.FLAT:
             own = par(f"tariff_{wagon.value}_usd_per_t_km")
             if np.isfinite(own):
@@ -268,7 +269,7 @@ class CostModel:
                 return teu / t_per_teu * ratio
         return par("tariff_usd_per_t_km")
 
-    def priced_km(self, net: Network, links: pd.DataFrame) -> np.ndarray:
+    def priced_km(self, net: NetworkTables, links: pd.DataFrame) -> np.ndarray:
         """Km a link is priced on: its length, or for classes priced from an index series the
         shortest lane of the class between the same two ports (a Cape diversion costs the
         trade's price, not more per km)."""
@@ -292,7 +293,7 @@ class CostModel:
                 km[i] = shortest[p]
         return km
 
-    def border_fee_waived(self, net: Network, links: pd.DataFrame) -> np.ndarray:
+    def border_fee_waived(self, net: NetworkTables, links: pd.DataFrame) -> np.ndarray:
         """True where a border link lies inside all-in through-tariff networks (no stacking)."""
         all_in = {
             c
@@ -327,7 +328,7 @@ class CostModel:
         return waived
 
     def link_co2_g_per_tkm(
-        self, net: Network, links: pd.DataFrame
+        self, net: NetworkTables, links: pd.DataFrame
     ) -> tuple[np.ndarray, np.ndarray]:
         """Well-to-wheel and tank-to-wheel g CO2e per tonne-km of every row of ``links``.
 
@@ -348,6 +349,7 @@ class CostModel:
                 return fallback, fallback
             return (1 - e) * d_wtw + e * kwh * grid, (1 - e) * d_ttw
 
+        rail_family = {m.value for m in Mode if m.spec.family == "rail"}
         for i, (mode, cls, ca, cb, legacy) in enumerate(
             zip(
                 links["mode"],
@@ -358,7 +360,7 @@ class CostModel:
                 strict=True,
             )
         ):
-            if mode == "rail":
+            if mode in rail_family:
                 a, b = rail_country(str(ca), legacy), rail_country(str(cb), legacy)
                 wtw[i], ttw[i] = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
             else:
@@ -370,7 +372,7 @@ class CostModel:
     # -- per-arc figures --------------------------------------------------------------------
     def arc_figures(
         self,
-        net: Network,
+        net: NetworkTables,
         g: _ArcStructure,
         *,
         unit: Unit | str,
@@ -463,7 +465,7 @@ class CostModel:
 
     def _access(
         self,
-        net: Network,
+        net: NetworkTables,
         g: _ArcStructure,
         sel: np.ndarray,
         cols: CargoColumns,

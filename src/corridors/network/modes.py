@@ -3,7 +3,8 @@
 A mode is a row of the mode table (:class:`ModeSpec`): its name, its integer code in compiled
 graphs, its ports (graph layers: one per rail gauge, else one), the terminal operations its
 transfers and handling use, whether its links sail to a timetable, the cargo it carries and
-optional default speed and CO2 factors. Every layer reads modes from here: graph compilation
+its aliases. Speeds, tariffs and CO2 factors are data: the ``class:<link_class>`` rows of
+``parameters.csv`` that every link class needs. Every layer reads modes from here: graph compilation
 (ports, which cargo may use a link), validation (gauges, sailings), the cost model (wagon
 tariffs and traction-weighted CO2 for gauged modes; terminal operations), routing and
 assignment (codes in ``CompiledGraph.mode``). Adding a mode is one :func:`register_mode`
@@ -85,8 +86,6 @@ class ModeSpec:
         Links run to a timetable: they need ``sailings_per_week`` > 0 and add waits.
     cargos
         Cargo types (``"container"``, ``"bulk"``) the mode may carry.
-    speed_kmh, co2_wtw_g_per_tkm, co2_ttw_g_per_tkm
-        Defaults where neither a link nor its link class gives a figure (``None``: no default).
     aliases
         Other names accepted by ``Mode(...)``.
     """
@@ -97,9 +96,6 @@ class ModeSpec:
     gauges_mm: tuple[int, ...] = ()
     scheduled: bool = False
     cargos: tuple[str, ...] = ("container", "bulk")
-    speed_kmh: float | None = None
-    co2_wtw_g_per_tkm: float | None = None
-    co2_ttw_g_per_tkm: float | None = None
     aliases: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -139,13 +135,6 @@ def _spec_problems(s: ModeSpec) -> list[str]:
         out.append("cargos must name 'container' and/or 'bulk'")
     if any(int(g) <= 0 for g in s.gauges_mm):
         out.append("gauges must be positive millimetres")
-    for label, v in (
-        ("speed_kmh", s.speed_kmh),
-        ("co2_wtw_g_per_tkm", s.co2_wtw_g_per_tkm),
-        ("co2_ttw_g_per_tkm", s.co2_ttw_g_per_tkm),
-    ):
-        if v is not None and not (np.isfinite(v) and v >= (1e-9 if label == "speed_kmh" else 0)):
-            out.append(f"{label} = {v} must be a finite number above 0")
     return out
 
 
@@ -370,9 +359,10 @@ def unregister_mode(name: str) -> None:
         raise InvalidSpecError(
             explain(f"{mode.value!r} is a built-in mode.", fix="Only registered modes go.")
         )
-    for table in (_BY_NAME, _BY_CODE, _BY_PORT, _LOOKUP):
+    del _BY_NAME[mode.value], _BY_CODE[mode.code]
+    for table in (_BY_PORT, _LOOKUP):
         for k in [k for k, v in table.items() if v is mode]:
-            del table[k]  # type: ignore[attr-defined]
+            del table[k]
 
 
 def _restore(spec: ModeSpec) -> Mode:
