@@ -10,13 +10,14 @@ change gauge or mode by "leaving and re-entering" a node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corridors.network._arcs import (
     WEEKDAYS,
+    ArcBlock,
     access_arcs,
     concat_arcs,
     link_arcs,
@@ -152,30 +153,23 @@ def compile_graph(
         node_ids=np.asarray(net.nodes.index, dtype=object),
         countries=pv.countries,
         indptr=np.cumsum(indptr),
-        head=arcs.head,
-        tail=arcs.tail,
         time_h=fig.time_h.astype(float),
         cost_usd=fig.cost_usd.astype(float),
         co2_kg=fig.co2_wtw_kg.astype(float),
-        length_km=arcs.length_km.astype(float),
-        headway_h=arcs.headway_h.astype(float),
-        sailing_mask=arcs.sailing_mask,
-        kind=skeleton.kind,
-        mode=arcs.mode.astype(np.int8),
-        link=arcs.link,
-        country_a=arcs.country_a.astype(np.int16),
-        country_b=arcs.country_b.astype(np.int16),
-        border=arcs.border.astype(np.int8),
-        capacity_teu_per_day=arcs.capacity_teu_per_day.astype(float),
-        vdf=arcs.vdf.astype(float),
-        vdf_alpha=arcs.vdf_alpha.astype(float),
-        vdf_beta=arcs.vdf_beta.astype(float),
+        co2_ttw_kg=fig.co2_ttw_kg.astype(float),
         vertex_node=pv.vertex_node,
         vertex_port=pv.vertex_port,
-        co2_ttw_kg=fig.co2_ttw_kg.astype(float),
-        transfer=arcs.transfer,
-        op=arcs.op.astype(np.int8),
+        **{f.name: _as_stored(f.name, getattr(arcs, f.name)) for f in fields(ArcBlock)},
     )
+
+
+_STORED_AS: dict[str, type[np.integer[Any]]] = {"kind": np.int8, "mode": np.int8, "op": np.int8}
+_STORED_AS |= {"border": np.int8, "country_a": np.int16, "country_b": np.int16}
+
+
+def _as_stored(name: str, values: np.ndarray) -> np.ndarray:
+    """A column of an :class:`ArcBlock` in the dtype :class:`CompiledGraph` stores it in."""
+    return values.astype(_STORED_AS.get(name, values.dtype))
 
 
 @dataclass(frozen=True, eq=False)
