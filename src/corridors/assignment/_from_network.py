@@ -30,6 +30,7 @@ from corridors.assignment.results import AssignmentResult
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.errors import DemandError, explain
 from corridors.network._capacity import BULK_TEU_EQ_PER_T
+from corridors.network._csr import compile_graph
 from corridors.network.costs import CostModel, default_unit
 from corridors.network.enums import (
     ARC_LINK,
@@ -234,6 +235,7 @@ def corridor_graph(
     *,
     cargos: tuple[str, ...] = ("container", "bulk"),
     excluded_modes: Mapping[str, tuple[str, ...]] = OVERLAND_ONLY,
+    cost_model: CostModel | None = None,
 ) -> CorridorGraph:
     """Merge the cargos' compiled graphs (``net.graph(cargo)``) into one :class:`CorridorGraph`.
 
@@ -246,8 +248,14 @@ def corridor_graph(
     excluded_modes
         Cargo → modes its class may not use (default :data:`OVERLAND_ONLY`); a name that is
         no :class:`~corridors.network.enums.Mode` raises ``InvalidSpecError``.
+    cost_model
+        The cost model pricing the arcs (default: the network's compiled figures, i.e.
+        ``CostModel()``), e.g. with a carbon price or cost terms of its own.
     """
-    compiled = {c: net.graph(c) for c in cargos}
+    if cost_model is None:
+        compiled = {c: net.graph(c) for c in cargos}
+    else:
+        compiled = {c: compile_graph(net, Cargo(c), cost_model=cost_model) for c in cargos}
     nodes = net.nodes
     m = _merge(compiled, len(nodes))
     a = m.arcs
@@ -324,6 +332,7 @@ def assign_network(
     class_cargo: Mapping[str, str] | None = None,
     pce: Mapping[str, float] | None = None,
     corridor: CorridorGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> AssignmentResult:
     """Equilibrium assignment of ``demand`` on ``net`` (cost in USD per unit).
 
@@ -344,6 +353,8 @@ def assign_network(
         :data:`BULK_PCE_TEU_PER_T` for bulk classes).
     corridor
         A prebuilt :func:`corridor_graph` to reuse.
+    cost_model
+        Cost model for :func:`corridor_graph` (when ``corridor`` is not given).
 
     Raises
     ------
@@ -352,7 +363,7 @@ def assign_network(
     """
     cmap = dict(CLASS_CARGO if class_cargo is None else class_cargo)
     check_demand_units(demand, cmap)
-    cg = corridor_graph(net) if corridor is None else corridor
+    cg = corridor_graph(net, cost_model=cost_model) if corridor is None else corridor
     if tuple(demand.zones) != cg.zones:
         demand = ODMatrices.from_long(demand.to_long(), zones=list(cg.zones), source="demand")
     classes = []

@@ -2,7 +2,9 @@
 
 Graph compilation (:func:`corridors.network._csr.compile_graph`), routing, itineraries,
 assignment and reliability all take their figures from :class:`CostModel`, so a new cost term
-is added in one place (:meth:`CostModel.arc_figures`) plus its data.
+is added in one place: a :class:`CostTerm` given to ``CostModel(terms=...)`` (or, for a
+built-in term, :meth:`CostModel.arc_figures`) plus its data. Routing, itineraries (cost
+breakdowns) and assignment take the cost model as it is given.
 
 How freight is priced (see docs/data-model.md, "Costs and CO2"):
 
@@ -57,13 +59,22 @@ if TYPE_CHECKING:
 
     from corridors.network._protocol import NetworkTables
 
-__all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
+__all__ = [
+    "COST_PARTS",
+    "FACTOR_SET",
+    "ArcContext",
+    "ArcFigures",
+    "CostModel",
+    "CostTerm",
+    "rate_reading",
+]
 
 FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see SOURCES.md M90)"
 """Name of the CO2 factor set reported with every itinerary."""
 
 COST_PARTS = ("freight", "border", "transfer", "handling", "carbon")
-"""Cost terms, in the order itineraries break costs down."""
+"""Built-in cost terms, in the order itineraries break costs down (a model's own
+:class:`CostTerm` s follow them: :attr:`CostModel.parts`)."""
 
 
 class _ArcStructure(Protocol):
@@ -86,6 +97,51 @@ class _ArcStructure(Protocol):
 
 
 @dataclass(frozen=True, eq=False)
+class ArcContext:
+    """What a :class:`CostTerm` sees: the arcs, the unit and the figures computed so far.
+
+    Attributes
+    ----------
+    net, arcs
+        The network and the compiled graph (or skeleton) being figured.
+    unit, cargo_class, when
+        One unit of which cargo class, priced at which date.
+    link_class, mode
+        Per arc: the link class and mode name of link arcs, ``""`` for other arcs.
+    length_km
+        Per arc: link length (0 for other arcs).
+    time_h, co2_wtw_kg
+        Per arc: fixed hours and well-to-wheel kg CO2e per unit.
+    """
+
+    net: NetworkTables
+    arcs: _ArcStructure
+    unit: Unit
+    cargo_class: CargoClass
+    when: dt.date | dt.datetime | None
+    link_class: np.ndarray
+    mode: np.ndarray
+    length_km: np.ndarray
+    time_h: np.ndarray
+    co2_wtw_kg: np.ndarray
+
+
+class CostTerm(Protocol):
+    """A cost term of its own: USD per unit of cargo on every arc.
+
+    Any object with a ``name`` (the key in ``cost_breakdown_usd``, not one of
+    :data:`COST_PARTS`) and a call returning one USD figure per arc; give it to
+    ``CostModel(terms=(...))``. Make it a frozen dataclass so the model stays hashable and its
+    figures cache by value. See ``docs/developer/cost-term.md``.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def __call__(self, ctx: ArcContext) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, eq=False)
 class ArcFigures:
     """Per-arc figures for one unit of cargo (one TEU, FEU or tonne).
 
@@ -99,7 +155,7 @@ class ArcFigures:
     co2_wtw_kg, co2_ttw_kg
         Well-to-wheel and tank-to-wheel kg CO2e per unit (hub emissions included in both).
     cost_parts
-        The cost terms of :data:`COST_PARTS`, USD per unit each.
+        The cost terms (:attr:`CostModel.parts`), USD per unit each.
     unit
         The unit the figures are for.
     """
@@ -147,6 +203,8 @@ class CostModel:
     carbon_price_usd_per_t
         USD per tonne CO2e (well-to-wheel) added to every arc's cost; ``None`` takes the
         network's ``carbon_price_usd_per_t`` parameter (0 when absent).
+    terms
+        Cost terms of their own (:class:`CostTerm`), added after the built-in ones.
 
     Examples
     --------
@@ -160,8 +218,19 @@ class CostModel:
 
     carbon_price_usd_per_t: float | None = None
     factor_set: str = field(default=FACTOR_SET)
+    terms: tuple[CostTerm, ...] = ()
 
     def __post_init__(self) -> None:
+        names = [t.name for t in self.terms]
+        clash = sorted({n for n in names if n in COST_PARTS or names.count(n) > 1})
+        if clash:
+            raise InvalidSpecError(
+                explain(
+                    f"Cost term name(s) {', '.join(clash)} repeat a built-in or another term.",
+                    fix="Give every term of CostModel(terms=...) a name of its own "
+                    f"(built-in: {', '.join(COST_PARTS)}).",
+                )
+            )
         c = self.carbon_price_usd_per_t
         if c is not None and not (np.isfinite(c) and 0 <= c <= 2000):
             raise InvalidSpecError(
@@ -170,6 +239,11 @@ class CostModel:
                     fix="Give a carbon price in USD per tonne, e.g. 100 (EU ETS 2024: ~65-90).",
                 )
             )
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Names of the cost terms: :data:`COST_PARTS`, then the model's own terms."""
+        return COST_PARTS + tuple(t.name for t in self.terms)
 
     # -- scalar lookups ---------------------------------------------------------------------
     def carbon_price(self, net: NetworkTables) -> float:
@@ -408,7 +482,6 @@ class CostModel:
         cols = unit.cargo.columns
         share = net.parameter("global", "teu_price_share_of_feu", default=0.5)
         box = 1.0 / share if unit is Unit.FEU else 1.0  # per-lift charges for a 40-ft box
-        t_unit = self.tonnes_per_unit(net, unit)
         hub = (
             net.parameter("global", "hub_co2e_kg_per_t", default=0.0)
             if bulk
@@ -418,20 +491,9 @@ class CostModel:
         time_h, co2_w, co2_t = np.zeros(m), np.zeros(m), np.zeros(m)
         parts = {p: np.zeros(m) for p in COST_PARTS}
 
-        # Links.
         sel = np.flatnonzero(g.kind == ARC_LINK)
         if len(sel):
-            links = net.links.reset_index(drop=True)
-            rows = g.link[sel]
-            lk = links.iloc[rows]
-            rate = self.link_rates_usd_per_km(net, lk, unit, cargo_class, when)
-            parts["freight"][sel] = rate * self.priced_km(net, lk)
-            fee = lk[cols.border_cost].to_numpy(float)
-            parts["border"][sel] = np.where(self.border_fee_waived(net, lk), 0.0, fee)
-            time_h[sel] = (lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float)
-            km = lk["length_km"].to_numpy(float)
-            co2_w[sel] = lk["co2_wtw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
-            co2_t[sel] = lk["co2_ttw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
+            self._links(net, g.link[sel], sel, unit, cargo_class, when, time_h, co2_w, co2_t, parts)
 
         # Transfers (gauge and mode changes).
         sel = np.flatnonzero((g.kind == ARC_GAUGE) | (g.kind == ARC_MODE))
@@ -453,7 +515,10 @@ class CostModel:
             co2_t[sel] += hubs
 
         parts["carbon"] = co2_w * self.carbon_price(net) / 1000.0
-        cost_usd = sum(parts[p] for p in COST_PARTS)
+        if self.terms:
+            ctx = _context(net, g, unit, cargo_class, when, time_h, co2_w)
+            parts |= {t.name: _term_values(t, ctx) for t in self.terms}
+        cost_usd = sum(parts[p] for p in self.parts)
         return ArcFigures(
             time_h=time_h,
             cost_usd=np.asarray(cost_usd, dtype=float),
@@ -462,6 +527,31 @@ class CostModel:
             cost_parts=parts,
             unit=unit,
         )
+
+    def _links(
+        self,
+        net: NetworkTables,
+        rows: np.ndarray,
+        sel: np.ndarray,
+        unit: Unit,
+        cargo_class: CargoClass,
+        when: dt.date | dt.datetime | None,
+        time_h: np.ndarray,
+        co2_w: np.ndarray,
+        co2_t: np.ndarray,
+        parts: dict[str, np.ndarray],
+    ) -> None:
+        """Fill the link arcs ``sel`` (link rows ``rows``): freight, border fees, running time
+        plus border dwell, CO2 (in place)."""
+        lk = net.links.reset_index(drop=True).iloc[rows]
+        rate = self.link_rates_usd_per_km(net, lk, unit, cargo_class, when)
+        parts["freight"][sel] = rate * self.priced_km(net, lk)
+        fee = lk[unit.cargo.columns.border_cost].to_numpy(float)
+        parts["border"][sel] = np.where(self.border_fee_waived(net, lk), 0.0, fee)
+        time_h[sel] = (lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float)
+        km, t_unit = lk["length_km"].to_numpy(float), self.tonnes_per_unit(net, unit)
+        co2_w[sel] = lk["co2_wtw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
+        co2_t[sel] = lk["co2_ttw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
 
     def _access(
         self,
@@ -492,6 +582,51 @@ class CostModel:
                 arr[i] = val
             hubs[i] = 0.0 if op is Operation.ROAD_TERMINAL else hub
         return h, c * box, hubs
+
+
+def _context(
+    net: NetworkTables,
+    g: _ArcStructure,
+    unit: Unit,
+    cargo_class: CargoClass,
+    when: dt.date | dt.datetime | None,
+    time_h: np.ndarray,
+    co2_w: np.ndarray,
+) -> ArcContext:
+    """The :class:`ArcContext` of a graph's arcs for the model's own cost terms."""
+    is_link = g.kind == ARC_LINK
+    row = np.where(is_link, g.link, 0)
+    links = net.links
+    per_arc = {
+        c: np.where(is_link, links[c].to_numpy()[row], default)
+        for c, default in (("link_class", ""), ("mode", ""), ("length_km", 0.0))
+    }
+    return ArcContext(
+        net=net,
+        arcs=g,
+        unit=unit,
+        cargo_class=cargo_class,
+        when=when,
+        link_class=per_arc["link_class"].astype(str),
+        mode=per_arc["mode"].astype(str),
+        length_km=per_arc["length_km"].astype(float),
+        time_h=time_h,
+        co2_wtw_kg=co2_w,
+    )
+
+
+def _term_values(term: CostTerm, ctx: ArcContext) -> np.ndarray:
+    """A term's USD per arc, checked: one finite number per arc."""
+    values = np.asarray(term(ctx), dtype=float)
+    if values.shape != ctx.time_h.shape or not np.isfinite(values).all():
+        raise InvalidSpecError(
+            explain(
+                f"Cost term {term.name!r} gave {values.shape} values (or non-finite ones) for "
+                f"{len(ctx.time_h)} arcs.",
+                fix="Return one finite USD figure per arc (0 where the term does not apply).",
+            )
+        )
+    return values
 
 
 def _default_class(unit: Unit) -> CargoClass:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
-from corridors.network.costs import COST_PARTS, FACTOR_SET
+from corridors.network.costs import FACTOR_SET
 from corridors.network.enums import Operation
 from corridors.routing._kernels import wait_hours
 
@@ -220,7 +220,8 @@ def build_itinerary(
 
     ``figures`` are the per-arc costs and CO2 the search used (default: per unit of the
     consignment from :class:`~corridors.network.costs.CostModel`); times are the graph's.
-    Costs are broken down by the terms of :data:`corridors.network.costs.COST_PARTS`.
+    Costs are broken down by the cost model's terms (:data:`corridors.network.costs.COST_PARTS`
+    and any term of its own).
     """
     if figures is None:
         from corridors.network.costs import CostModel
@@ -241,7 +242,7 @@ def build_itinerary(
         "handling": 0.0,
         "sailing_wait": 0.0,
     }
-    cb = dict.fromkeys(COST_PARTS, 0.0)
+    cb = dict.fromkeys(parts, 0.0)
     ttw_total = hub_total = 0.0
     legs: list[Leg] = []
     cur: dict[str, Any] | None = None
@@ -261,7 +262,7 @@ def build_itinerary(
         t += wait + float(f_time[e])
         co2_total += float(f_co2[e]) * q
         ttw_total += float(f_ttw[e]) * q
-        for p in COST_PARTS:
+        for p in cb:
             cb[p] += float(parts[p][e]) * q
         op = int(g.op[e]) if len(g.op) else -1
         step = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -285,6 +286,7 @@ def pareto_routes(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     graph: CompiledGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -324,6 +326,9 @@ def pareto_routes(
     graph
         The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
         equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
+    cost_model
+        The cost model pricing the arcs (e.g. with cost terms of its own); a
+        ``carbon_price_usd_per_t`` given as well replaces the model's.
 
     Returns
     -------
@@ -360,7 +365,7 @@ def pareto_routes(
     True
     """
     consignment = _consignment(cargo, teu, tonnes, commodity, feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = _cost_model(cost_model, carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
@@ -427,6 +432,15 @@ def pareto_routes(
     return RouteOptions(origin=o, destination=d, consignment=consignment, spec=spec, options=its)
 
 
+def _cost_model(cost_model: CostModel | None, carbon_price_usd_per_t: float | None) -> CostModel:
+    """The query's cost model: the one given (its carbon price replaced when one is given)."""
+    if cost_model is None:
+        return CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    if carbon_price_usd_per_t is None:
+        return cost_model
+    return dataclasses.replace(cost_model, carbon_price_usd_per_t=carbon_price_usd_per_t)
+
+
 def _split(value: Iterable[Any] | str | None) -> list[Any]:
     if value is None:
         return []
@@ -472,6 +486,7 @@ def route(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     departure: dt.date | dt.datetime | str | None = None,
+    cost_model: CostModel | None = None,
 ) -> Itinerary:
     """The single best itinerary for one objective (fast Dijkstra, no timetable).
 
@@ -485,6 +500,8 @@ def route(
         ``"days"``, ``"cost"`` (USD), ``"co2"`` (kg) or ``"generalized"`` (USD + value of time
         × hours, with the network's ``value_of_time_*`` parameter).
     cargo, teu, tonnes, avoid_countries, avoid_modes, feu, cargo_class, carbon_price_usd_per_t
+        As in :func:`pareto_routes`.
+    cost_model
         As in :func:`pareto_routes`.
     departure
         Date whose sea/air index level prices the route (no timetable waits are modelled here).
@@ -511,7 +528,7 @@ def route(
             )
         )
     consignment = _consignment(cargo, teu, tonnes, "", feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = _cost_model(cost_model, carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
