@@ -152,3 +152,15 @@ def test_exports_carry_the_mode(waterway: Mode, tmp_path: Path) -> None:
     assert set(back.links["mode"]) == {"rail", "road", "inland_waterway"}
     g0, g1 = net.graph("container"), back.graph("container")
     np.testing.assert_allclose(np.sort(g1.cost_usd), np.sort(g0.cost_usd))
+
+
+def test_a_registered_mode_travels_to_another_process(waterway: Mode) -> None:
+    import copy
+    import pickle
+
+    assert pickle.loads(pickle.dumps(Mode.RAIL)) is Mode.RAIL
+    assert copy.deepcopy(waterway) is waterway
+    data = pickle.dumps(waterway)
+    unregister_mode("inland_waterway")  # as in a fresh worker process
+    back = pickle.loads(data)  # registers the mode again from its spec
+    assert back == "inland_waterway" and back.spec == waterway.spec and Mode("iww") is back
