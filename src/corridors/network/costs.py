@@ -257,7 +257,7 @@ class CostModel:
 
         An FEU carries twice the cargo value of a TEU, so its value of time is twice as high.
         """
-        name = "value_of_time_usd_per_t_h" if unit is Unit.TONNE else "value_of_time_usd_per_teu_h"
+        name = unit.cargo.columns.value_of_time
         v = net.parameter(f"cargo:{cargo_class.value}", name, default=-1.0)
         if v < 0:
             v = net.parameter("global", name)
@@ -478,15 +478,10 @@ class CostModel:
                     fix="Give containers in TEU or FEU and bulk classes in tonnes.",
                 )
             )
-        bulk = unit is Unit.TONNE
         cols = unit.cargo.columns
         share = net.parameter("global", "teu_price_share_of_feu", default=0.5)
         box = 1.0 / share if unit is Unit.FEU else 1.0  # per-lift charges for a 40-ft box
-        hub = (
-            net.parameter("global", "hub_co2e_kg_per_t", default=0.0)
-            if bulk
-            else net.parameter("global", "hub_co2e_kg_per_teu", default=0.0) * unit.teu
-        )
+        hub = net.parameter("global", cols.hub_co2, default=0.0) * (unit.teu or 1.0)  # t: 1
         m = len(g.kind)
         time_h, co2_w, co2_t = np.zeros(m), np.zeros(m), np.zeros(m)
         parts = {p: np.zeros(m) for p in COST_PARTS}

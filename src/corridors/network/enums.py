@@ -102,6 +102,8 @@ class CargoColumns:
         Hours and USD per unit of a gauge or mode change, in ``transfers.csv``.
     handling_cost
         Terminal handling USD per unit, in ``nodes.csv`` and ``parameters.csv``.
+    value_of_time, hub_co2
+        ``parameters.csv`` names of USD per unit-hour and of hub kg CO2e per unit and lift.
     """
 
     tariff: str
@@ -109,6 +111,8 @@ class CargoColumns:
     transfer_time: str
     transfer_cost: str
     handling_cost: str
+    value_of_time: str
+    hub_co2: str
 
 
 _CARGO_COLUMNS = {
@@ -118,6 +122,8 @@ _CARGO_COLUMNS = {
         transfer_time="time_container_h",
         transfer_cost="cost_usd_per_teu",
         handling_cost="handling_usd_per_teu",
+        value_of_time="value_of_time_usd_per_teu_h",
+        hub_co2="hub_co2e_kg_per_teu",
     ),
     Cargo.BULK: CargoColumns(
         tariff="tariff_usd_per_t",
@@ -125,6 +131,8 @@ _CARGO_COLUMNS = {
         transfer_time="time_bulk_h",
         transfer_cost="cost_usd_per_t",
         handling_cost="handling_usd_per_t",
+        value_of_time="value_of_time_usd_per_t_h",
+        hub_co2="hub_co2e_kg_per_t",
     ),
 }
 
