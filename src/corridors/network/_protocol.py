@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
-__all__ = ["NetworkTables", "Tables"]
+__all__ = ["ArcStructure", "NetworkTables", "Tables"]
 
 Tables = dict[str, "pd.DataFrame"]
 """The tables of a network by file stem (``"nodes"``, ``"links"``…), numbers parsed."""
@@ -44,3 +45,23 @@ class NetworkTables(Protocol):
 
     def _parameter_table(self, prefix: str) -> dict[tuple[str, str], float]:
         """Parameters of one scope family keyed by (target, parameter)."""
+
+
+class ArcStructure(Protocol):
+    """The arc structure of a compiled graph (or of the skeleton ``compile_graph`` figures):
+    what :meth:`~corridors.network.costs.CostModel.arc_figures` and cost terms read."""
+
+    @property
+    def kind(self) -> np.ndarray: ...
+    @property
+    def link(self) -> np.ndarray: ...
+    @property
+    def transfer(self) -> np.ndarray: ...
+    @property
+    def tail(self) -> np.ndarray: ...
+    @property
+    def head(self) -> np.ndarray: ...
+    @property
+    def vertex_node(self) -> np.ndarray: ...
+    @property
+    def vertex_port(self) -> np.ndarray: ...

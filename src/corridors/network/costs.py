@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.cost_terms import ArcContext, CostTerm, arc_context, term_values
 from corridors.network.enums import (
     ARC_ACCESS,
     ARC_GAUGE,
@@ -57,7 +58,7 @@ from corridors.network.enums import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridors.network._protocol import NetworkTables
+    from corridors.network._protocol import ArcStructure, NetworkTables
 
 __all__ = [
     "COST_PARTS",
@@ -75,70 +76,6 @@ FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see S
 COST_PARTS = ("freight", "border", "transfer", "handling", "carbon")
 """Built-in cost terms, in the order itineraries break costs down (a model's own
 :class:`CostTerm` s follow them: :attr:`CostModel.parts`)."""
-
-
-class _ArcStructure(Protocol):
-    """What :meth:`CostModel.arc_figures` needs of a compiled graph (or its skeleton)."""
-
-    @property
-    def kind(self) -> np.ndarray: ...
-    @property
-    def link(self) -> np.ndarray: ...
-    @property
-    def transfer(self) -> np.ndarray: ...
-    @property
-    def tail(self) -> np.ndarray: ...
-    @property
-    def head(self) -> np.ndarray: ...
-    @property
-    def vertex_node(self) -> np.ndarray: ...
-    @property
-    def vertex_port(self) -> np.ndarray: ...
-
-
-@dataclass(frozen=True, eq=False)
-class ArcContext:
-    """What a :class:`CostTerm` sees: the arcs, the unit and the figures computed so far.
-
-    Attributes
-    ----------
-    net, arcs
-        The network and the compiled graph (or skeleton) being figured.
-    unit, cargo_class, when
-        One unit of which cargo class, priced at which date.
-    link_class, mode
-        Per arc: the link class and mode name of link arcs, ``""`` for other arcs.
-    length_km
-        Per arc: link length (0 for other arcs).
-    time_h, co2_wtw_kg
-        Per arc: fixed hours and well-to-wheel kg CO2e per unit.
-    """
-
-    net: NetworkTables
-    arcs: _ArcStructure
-    unit: Unit
-    cargo_class: CargoClass
-    when: dt.date | dt.datetime | None
-    link_class: np.ndarray
-    mode: np.ndarray
-    length_km: np.ndarray
-    time_h: np.ndarray
-    co2_wtw_kg: np.ndarray
-
-
-class CostTerm(Protocol):
-    """A cost term of its own: USD per unit of cargo on every arc.
-
-    Any object with a ``name`` (the key in ``cost_breakdown_usd``, not one of
-    :data:`COST_PARTS`) and a call returning one USD figure per arc; give it to
-    ``CostModel(terms=(...))``. Make it a frozen dataclass so the model stays hashable and its
-    figures cache by value. See ``docs/developer/cost-term.md``.
-    """
-
-    @property
-    def name(self) -> str: ...
-
-    def __call__(self, ctx: ArcContext) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -447,7 +384,7 @@ class CostModel:
     def arc_figures(
         self,
         net: NetworkTables,
-        g: _ArcStructure,
+        g: ArcStructure,
         *,
         unit: Unit | str,
         cargo_class: CargoClass | str | None = None,
@@ -511,8 +448,8 @@ class CostModel:
 
         parts["carbon"] = co2_w * self.carbon_price(net) / 1000.0
         if self.terms:
-            ctx = _context(net, g, unit, cargo_class, when, time_h, co2_w)
-            parts |= {t.name: _term_values(t, ctx) for t in self.terms}
+            ctx = arc_context(net, g, unit, cargo_class, when, time_h, co2_w)
+            parts |= {t.name: term_values(t, ctx) for t in self.terms}
         cost_usd = sum(parts[p] for p in self.parts)
         return ArcFigures(
             time_h=time_h,
@@ -551,7 +488,7 @@ class CostModel:
     def _access(
         self,
         net: NetworkTables,
-        g: _ArcStructure,
+        g: ArcStructure,
         sel: np.ndarray,
         cols: CargoColumns,
         box: float,
@@ -577,51 +514,6 @@ class CostModel:
                 arr[i] = val
             hubs[i] = 0.0 if op is Operation.ROAD_TERMINAL else hub
         return h, c * box, hubs
-
-
-def _context(
-    net: NetworkTables,
-    g: _ArcStructure,
-    unit: Unit,
-    cargo_class: CargoClass,
-    when: dt.date | dt.datetime | None,
-    time_h: np.ndarray,
-    co2_w: np.ndarray,
-) -> ArcContext:
-    """The :class:`ArcContext` of a graph's arcs for the model's own cost terms."""
-    is_link = g.kind == ARC_LINK
-    row = np.where(is_link, g.link, 0)
-    links = net.links
-    per_arc = {
-        c: np.where(is_link, links[c].to_numpy()[row], default)
-        for c, default in (("link_class", ""), ("mode", ""), ("length_km", 0.0))
-    }
-    return ArcContext(
-        net=net,
-        arcs=g,
-        unit=unit,
-        cargo_class=cargo_class,
-        when=when,
-        link_class=per_arc["link_class"].astype(str),
-        mode=per_arc["mode"].astype(str),
-        length_km=per_arc["length_km"].astype(float),
-        time_h=time_h,
-        co2_wtw_kg=co2_w,
-    )
-
-
-def _term_values(term: CostTerm, ctx: ArcContext) -> np.ndarray:
-    """A term's USD per arc, checked: one finite number per arc."""
-    values = np.asarray(term(ctx), dtype=float)
-    if values.shape != ctx.time_h.shape or not np.isfinite(values).all():
-        raise InvalidSpecError(
-            explain(
-                f"Cost term {term.name!r} gave {values.shape} values (or non-finite ones) for "
-                f"{len(ctx.time_h)} arcs.",
-                fix="Return one finite USD figure per arc (0 where the term does not apply).",
-            )
-        )
-    return values
 
 
 def _default_class(unit: Unit) -> CargoClass:
