@@ -34,7 +34,7 @@ Terminals add hub emissions (``hub_co2e_kg_per_teu`` / ``_per_t``) per lift.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -176,6 +176,19 @@ class CostModel:
                     fix="Give a carbon price in USD per tonne, e.g. 100 (EU ETS 2024: ~65-90).",
                 )
             )
+
+    def priced_at(self, carbon_price_usd_per_t: float | None) -> CostModel:
+        """This model with its carbon price replaced (the model itself for ``None``).
+
+        Examples
+        --------
+        >>> cm = CostModel()
+        >>> cm.priced_at(None) is cm, cm.priced_at(80.0).carbon_price_usd_per_t
+        (True, 80.0)
+        """
+        if carbon_price_usd_per_t is None:
+            return self
+        return replace(self, carbon_price_usd_per_t=carbon_price_usd_per_t)
 
     @property
     def parts(self) -> tuple[str, ...]:
