@@ -225,59 +225,55 @@ def link_arcs(lk: pd.DataFrame, rows: I64, pv: PortVertices) -> ArcBlock:
     )
 
 
-def _transfer_rows(net: NetworkTables) -> tuple[dict[Any, Any], dict[Any, Any]]:
-    """Transfer rows by (node, port pair) and the network-wide defaults by port pair."""
-    tr = net.tables["transfers"].reset_index(drop=True)
-    rows = list(tr.itertuples(index=True))
-    specific = {(r.node_id, frozenset((r.port_a, r.port_b))): r for r in rows if r.node_id != "*"}
-    default = {
-        frozenset((r.port_a, r.port_b)): r
-        for r in rows
-        if r.node_id == "*" and r.kind == "mode_change"
-    }
-    return specific, default
+class _TransferRows:
+    """The ``transfers.csv`` row that applies to a port pair at a node (``None``: no transfer).
+
+    A node's own row applies first; otherwise the network-wide (``*``) mode change of the port
+    pair, except between two ports of one mode (gauge changes need a facility) and at border
+    crossings (they transfer only where a row says).
+    """
+
+    def __init__(self, net: NetworkTables) -> None:
+        rows = list(net.tables["transfers"].reset_index(drop=True).itertuples(index=True))
+        self.own = {
+            (r.node_id, frozenset((r.port_a, r.port_b))): r for r in rows if r.node_id != "*"
+        }
+        self.default = {
+            frozenset((r.port_a, r.port_b)): r
+            for r in rows
+            if r.node_id == "*" and r.kind == "mode_change"
+        }
+        self.kinds = dict(zip(net.nodes.index, net.nodes["kind"], strict=True))
+
+    def row(self, node: str, pa: str, pb: str) -> Any:
+        pair = frozenset((pa, pb))
+        row = self.own.get((node, pair))
+        if row is None and Mode.of_port(pa) is not Mode.of_port(pb):
+            row = None if self.kinds[node] == "border_crossing" else self.default.get(pair)
+        return row
 
 
 def transfer_arcs(net: NetworkTables, cargo: Cargo, pv: PortVertices) -> ArcBlock:
-    """Gauge and mode changes between two ports of one node, both ways.
-
-    A node's own ``transfers.csv`` row applies first; otherwise the network-wide (``*``) mode
-    change of the port pair, except between two ports of one mode (gauge changes need a
-    facility) and at border crossings (they transfer only where a row says). A row without
-    this cargo's time or cost (e.g. no bulk reloading) makes no arc.
-    """
-    specific, default = _transfer_rows(net)
-    kinds = dict(zip(net.nodes.index, net.nodes["kind"], strict=True))
-    cols = cargo.columns
+    """Gauge and mode changes between two ports of one node, both ways (see
+    :class:`_TransferRows`); a row without this cargo's time or cost (e.g. no bulk
+    reloading) makes no arc."""
+    rows, cols = _TransferRows(net), cargo.columns
     by_node: dict[str, list[str]] = {}
     for node, port in zip(pv.nodes, pv.ports, strict=True):
         by_node.setdefault(node, []).append(port)
     out: list[tuple[int, int, int, int, int, int]] = []
     for node, ports in by_node.items():
-        for i, pa in enumerate(ports):
-            for pb in ports[i + 1 :]:
-                pair = frozenset((pa, pb))
-                row = specific.get((node, pair))
-                if row is None and Mode.of_port(pa) is not Mode.of_port(pb):
-                    row = None if kinds[node] == "border_crossing" else default.get(pair)
-                if row is None:
-                    continue
-                time, cost = getattr(row, cols.transfer_time), getattr(row, cols.transfer_cost)
-                if np.isnan(time) or np.isnan(cost):
-                    continue
-                kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE
-                op = Operation.transfer(pa, pb).code
-                for a, b in ((pa, pb), (pb, pa)):
-                    out.append(
-                        (
-                            pv.index[(node, a)],
-                            pv.index[(node, b)],
-                            row.Index,
-                            kind,
-                            pv.node_index[node],
-                            op,
-                        )
-                    )
+        pairs = [(pa, pb) for i, pa in enumerate(ports) for pb in ports[i + 1 :]]
+        for pa, pb in pairs:
+            row = rows.row(node, pa, pb)
+            if row is None or np.isnan(getattr(row, cols.transfer_time)):
+                continue
+            if np.isnan(getattr(row, cols.transfer_cost)):
+                continue
+            kind = ARC_GAUGE if row.kind == "gauge_change" else ARC_MODE
+            op, n = Operation.transfer(pa, pb).code, pv.node_index[node]
+            for a, b in ((pa, pb), (pb, pa)):
+                out.append((pv.index[(node, a)], pv.index[(node, b)], row.Index, kind, n, op))
     t = np.array(out, dtype=np.int64).reshape(-1, 6)
     country = pv.node_country[t[:, 4]]
     block = ArcBlock.new(t[:, 0], t[:, 1], t[:, 3], country, country)
