@@ -89,6 +89,9 @@ def write_case(name: str, path: Path) -> Any:
 
     case = read_tntp(TNTP / name)
     g = case.graph
+    # AequilibraE refuses β < 1; TNTP gives β = 0 on links with α = 0 (a constant time), where
+    # any β gives the same times: 1 there.
+    beta = np.where(g.alpha == 0, np.maximum(g.beta, 1.0), g.beta)
     np.savez(
         path,
         from_node=g.from_node,
@@ -96,7 +99,7 @@ def write_case(name: str, path: Path) -> Any:
         free_flow_time=g.free_flow_time,
         capacity=g.capacity,
         alpha=g.alpha,
-        beta=g.beta,
+        beta=beta,
         trips=case.trips,
         n_zones=g.n_zones,
         zone_through=g.zone_through,
@@ -227,6 +230,8 @@ def main() -> None:
                 brief = {k: v for k, v in row.items() if k != "history"}
                 print(json.dumps(brief), flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
+    if not rows:
+        return
     meta = {
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
