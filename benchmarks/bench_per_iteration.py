@@ -61,7 +61,7 @@ g = AssignmentGraph(from_node=d["from_node"], to_node=d["to_node"], n_nodes=int(
 dem = [DemandClass("v", d["trips"])]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    assign(g, dem, spec=AssignmentSpec(algorithm="bfw", target_gap=1e-12, max_iterations=3))
+    assign(g, dem, spec=AssignmentSpec(algorithm="bfw", target_gap=1e-12, max_iterations=1))
     w0 = time.perf_counter()
     r = assign(g, dem, spec=AssignmentSpec(algorithm="bfw", target_gap=1e-12,
                                            max_iterations=n_iter))
@@ -149,7 +149,7 @@ def main() -> None:
     ap.add_argument("--aequilibrae-python", default=default_aeq_python())
     ap.add_argument("--sizes", nargs="+", type=int, default=[100_000, 400_000, 1_000_000])
     ap.add_argument("--zones-side", type=int, default=7, help="zones = this squared")
-    ap.add_argument("--iterations", type=int, default=8)
+    ap.add_argument("--iterations", type=int, default=6)
     ap.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--seed", type=int, default=15)
