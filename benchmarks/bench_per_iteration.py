@@ -154,7 +154,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--out", default="per_iteration")
+    ap.add_argument("--merge", nargs="+", help="combine the JSON of earlier runs into --out")
     a = ap.parse_args()
+    if a.merge:
+        docs = [json.loads(Path(f).read_text()) for f in a.merge]
+        meta = dict(docs[0]["meta"])
+        meta["command"] = "; ".join(d["meta"]["command"] for d in docs)
+        meta["date"] = " … ".join(sorted({d["meta"]["date"] for d in docs}))
+        rows = [r for d in docs for r in d["rows"]]
+        (RESULTS / f"{a.out}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+        write_markdown(RESULTS / f"{a.out}.md", meta, rows)
+        return
     if not a.aequilibrae_python or not Path(a.aequilibrae_python).exists():
         sys.exit("AequilibraE's interpreter not found: pass --aequilibrae-python PATH.")
     tmp = Path(tempfile.mkdtemp(prefix="bench_periter_"))
