@@ -379,6 +379,22 @@ def write_markdown(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]])
                 f"| {'' if obj is None else f'{obj:.1e}'} "
                 f"| {r['load_avg_1min'][0]:.1f}/{r['load_avg_1min'][1]:.1f} |"
             )
+    bad = [r for r in rows if r.get("conservation_error", 0.0) >= 1e-6]
+    if bad:
+        lines += [
+            "",
+            "Flows not conserved: "
+            + "; ".join(
+                f"{r['solver']} on {r['network']} at {r['target_gap']:.0e} "
+                f"(largest node imbalance {r['conservation_error']:.1e} of the demand; its own "
+                "gap said converged)"
+                for r in bad
+            )
+            + ". The returned link flows put traffic on a link into a node with no way out, "
+            "so the recomputed gap and objective of these rows are not meaningful; their CPU "
+            "times are reported as measured. (Seen with AequilibraE 1.7.2 on Barcelona, with "
+            "and without `remove_dead_ends`.)",
+        ]
     if meta["skipped_networks"]:
         lines += ["", f"Not in the data folder, skipped: {', '.join(meta['skipped_networks'])}."]
     path.write_text("\n".join(lines) + "\n")
