@@ -63,6 +63,13 @@ LEVELS = (1, 4, 16, 64)
 CONFIGS = {
     "2 workers + cache": ["--workers", "2"],
     "1 worker, no cache": ["--workers", "1", "--cache-entries", "0"],
+    # peers for admission control, same run: none, and a tighter budget
+    "2 workers, no admission": ["--workers", "2"],
+    "2 workers, budget 0.05 s": ["--workers", "2"],
+}
+CONFIG_ENV = {
+    "2 workers, no admission": {"CORRIDORS_ADMISSION_BUDGET_S": "0"},
+    "2 workers, budget 0.05 s": {"CORRIDORS_ADMISSION_BUDGET_S": "0.05"},
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -73,7 +80,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
+def _start(
+    args: list[str], port: int, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     db = Path(tempfile.mkdtemp(prefix="corridors-bench-")) / "bench.sqlite"
     cmd = [
         sys.executable,
@@ -88,7 +97,9 @@ def _start(args: list[str], port: int) -> subprocess.Popen[bytes]:
         f"sqlite:///{db}",
         *args,
     ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}
+    )
     end = time.monotonic() + 120
     while time.monotonic() < end:
         try:
@@ -202,17 +213,23 @@ async def _level(port: int, paths: list[str], clients: int, seconds: float) -> d
     }
 
 
-def run(requests: int, seconds: float, configs: list[str], mixes: list[str]) -> list[dict]:
+def run(
+    requests: int,
+    seconds: float,
+    configs: list[str],
+    mixes: list[str],
+    levels: tuple[int, ...] = LEVELS,
+) -> list[dict]:
     rows = []
     for name in configs:
         port = _free_port()
         load0 = os.getloadavg()
-        proc = _start(CONFIGS[name], port)
+        proc = _start(CONFIGS[name], port, CONFIG_ENV.get(name))
         try:
             # warm-up: numba caches, both cargo graphs, every worker (several connections)
             asyncio.run(_level(port, _paths("repeat", 64, 99), 8, 120))
             for mix in mixes:
-                for level, clients in enumerate(LEVELS):
+                for level, clients in enumerate(levels):
                     paths = _paths(mix, requests, seed=1 + level)
                     r = asyncio.run(_level(port, paths, clients, seconds))
                     r |= {"config": name, "mix": mix, "load_before": os.getloadavg()[0]}
@@ -230,11 +247,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=2000, help="per level (bound)")
     ap.add_argument("--seconds", type=float, default=40.0, help="per level (bound)")
-    ap.add_argument("--config", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--config", nargs="*", default=list(CONFIGS)[:2], choices=list(CONFIGS))
+    ap.add_argument("--levels", nargs="*", type=int, default=list(LEVELS))
+    ap.add_argument("--out", default="api_load", help="results file name (no suffix)")
     ap.add_argument("--mix", nargs="*", default=["repeat", "unique"])
     args = ap.parse_args()
     started = dt.datetime.now(dt.UTC)
-    rows = run(args.requests, args.seconds, args.config, args.mix)
+    rows = run(args.requests, args.seconds, args.config, args.mix, tuple(args.levels))
     lines = [
         "# API load: `GET /api/route` on 127.0.0.1",
         "",
@@ -243,8 +262,7 @@ def main() -> None:
         "average) · bundled network · asyncio keep-alive client, one connection per client · "
         f"bounds: {args.requests} requests or {args.seconds:g} s per level.",
         "",
-        "Command: `python benchmarks/bench_api_load.py "
-        f"--requests {args.requests} --seconds {args.seconds:g}`",
+        "Command: `python benchmarks/bench_api_load.py " + " ".join(sys.argv[1:]) + "`",
         "",
         "| server | mix | clients | requests | 200 | 429 | 503 | other | dropped | 200/s | "
         "p50 ms | p95 ms | p99 ms | p99 of 200s ms | max ms | load avg |",
@@ -266,9 +284,17 @@ def main() -> None:
         "≥ 500 req/s on 2 cores and p99 < 200 ms at 64 clients, 0 dropped connections.",
     ]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "api_load.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (RESULTS / "api_load.json").write_text(
-        json.dumps({"started": started.isoformat(), "rows": rows}, indent=1), encoding="utf-8"
+    (RESULTS / f"{args.out}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{args.out}.json").write_text(
+        json.dumps(
+            {
+                "started": started.isoformat(),
+                "command": "python benchmarks/bench_api_load.py " + " ".join(sys.argv[1:]),
+                "rows": rows,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
     )
     print("\n".join(lines))
 

@@ -42,6 +42,9 @@ KEEP_ALIVE_S = 5
 MAX_HEADER_BYTES = 64 * 1024
 ADMISSION_BUDGET_S = 0.15
 """Longest expected wait (s) a compute request is admitted with; refused (503) above it."""
+ADMISSION_ENV = "CORRIDORS_ADMISSION_BUDGET_S"
+"""Environment variable overriding :data:`ADMISSION_BUDGET_S` in every worker (0: no
+admission control)."""
 ADMITTED_PATHS = ("/api/route", "/api/compare", "/api/reliability")
 """Path prefixes under admission control (the CPU-bound GET endpoints)."""
 RETRY_AFTER_S = 1
@@ -127,13 +130,18 @@ class Admission:
         )
 
 
-def prepare_app(app: Any, *, budget_s: float = ADMISSION_BUDGET_S) -> Admission:
+def prepare_app(app: Any, *, budget_s: float | None = None) -> Any:
     """Warm a freshly built app (kernels, per-network lookups), freeze its heap for the
-    garbage collector and wrap it in :class:`Admission`."""
+    garbage collector and wrap it in :class:`Admission`.
+
+    ``budget_s`` defaults to ``$CORRIDORS_ADMISSION_BUDGET_S``, else
+    :data:`ADMISSION_BUDGET_S`; 0 returns the app without admission control."""
+    if budget_s is None:
+        budget_s = float(os.environ.get(ADMISSION_ENV) or ADMISSION_BUDGET_S)
     warm_up(app)
     gc.collect()
     gc.freeze()
-    return Admission(app, budget_s=budget_s)
+    return Admission(app, budget_s=budget_s) if budget_s > 0 else app
 
 
 def warm_up(app: Any) -> int:
