@@ -382,7 +382,7 @@ def service_row() -> Row:
         (
             r
             for r in doc["rows"]
-            if r["mix"] == "unique" and r["clients"] == 64 and r["config"].startswith("2 workers")
+            if r["mix"] == "unique" and r["clients"] == 64 and r["config"] == "2 workers + cache"
         ),
         None,
     )
@@ -414,8 +414,39 @@ def service_row() -> Row:
         "met" if not miss else "distance: " + "; ".join(miss),
         f"{r.get('load_before', float('nan')):.1f}",
         str(doc.get("started", ""))[:16],
-        cmd,
+        str(doc.get("command", cmd)),
     )
+
+
+def admission_rows() -> list[Row]:
+    """Uncached 64-client rows of the admission-control comparison runs (same run each)."""
+    out = []
+    for name in ("api_admission_a", "api_admission_b"):
+        doc = _load(name)
+        if doc is None:
+            continue
+        for r in doc["rows"]:
+            if r["clients"] != 64:
+                continue
+            refused = r.get("refused_503", 0) + r.get("refused_429", 0)
+            out.append(
+                _row(
+                    f"service, admission peer: {r['config']} (uncached, 64 clients)",
+                    f"{r['ok_rps']:.0f} answered req/s, p99 of 200s {r['p99_ok_ms']:.0f} ms, "
+                    f"{refused} refused",
+                    "other rows of the same run",
+                    "",
+                    "≥ 500 req/s, p99 < 200 ms",
+                    "met"
+                    if r["ok_rps"] >= 500 and r["p99_ok_ms"] < 200
+                    else f"distance: {500 / r['ok_rps']:.1f}× req/s, p99 "
+                    f"{r['p99_ok_ms'] / 200:.1f}× over",
+                    f"{r.get('load_before', float('nan')):.1f}",
+                    str(doc.get("started", ""))[:16],
+                    str(doc.get("command", "")),
+                )
+            )
+    return out
 
 
 def sweep_row() -> Row:
@@ -451,6 +482,7 @@ SECTIONS: list[tuple[str, Callable[[], Row | list[Row]]]] = [
     ("3 Pareto", pareto_row),
     ("4 command", cli_rows),
     ("5 service", service_row),
+    ("5 service", admission_rows),
     ("6 scale-out", sweep_row),
 ]
 
