@@ -40,8 +40,12 @@ HEADER_TIMEOUT_S = 10.0
 """A request's line and headers must arrive within this many seconds."""
 KEEP_ALIVE_S = 5
 MAX_HEADER_BYTES = 64 * 1024
-ADMISSION_BUDGET_S = 0.15
-"""Longest expected wait (s) a compute request is admitted with; refused (503) above it."""
+ADMISSION_BUDGET_S = 0.05
+"""Longest expected wait (s) a compute request is admitted with; refused (503) above it.
+
+The estimate (requests in flight × time between completions) runs below the real wait on a
+busy machine; 0.05 s kept the p99 of admitted uncached route requests at 64 clients under
+200 ms in ``benchmarks/results/api_admission_*.md`` where 0.15 s did not."""
 ADMISSION_ENV = "CORRIDORS_ADMISSION_BUDGET_S"
 """Environment variable overriding :data:`ADMISSION_BUDGET_S` in every worker (0: no
 admission control)."""
