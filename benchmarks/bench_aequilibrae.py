@@ -217,18 +217,7 @@ def main() -> None:
     )
     a = ap.parse_args()
     if a.merge:
-        docs = [json.loads(Path(f).read_text()) for f in a.merge]
-        meta = dict(docs[0]["meta"])
-        meta["command"] = "; ".join(d["meta"]["command"] for d in docs)
-        meta["date"] = " … ".join(sorted({d["meta"]["date"] for d in docs}))
-        meta["skipped_networks"] = sorted({n for d in docs for n in d["meta"]["skipped_networks"]})
-        rows = [r for d in docs for r in d["rows"]]
-        for r in rows:  # best-known objectives added since a part was run
-            best = BEST_OBJECTIVE.get(r["network"])
-            r["objective_rel_to_best"] = (r["objective"] - best) / best if best else None
-        (RESULTS / f"{a.out}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
-        write_markdown(RESULTS / f"{a.out}.md", meta, rows)
-        plot(RESULTS / f"{a.out}_convergence.png", rows)
+        merge(a.merge, a.out)
         return
     if not a.aequilibrae_python or not Path(a.aequilibrae_python).exists():
         sys.exit(
@@ -252,7 +241,6 @@ def main() -> None:
     (run_dir / "net").mkdir(parents=True)
     rows: list[dict[str, Any]] = []
     skipped: list[str] = []
-    algos = ["bfw", "auto", "bush"]
     for name in a.networks:
         if not (TNTP / name / f"{name}_net.tntp").exists():
             skipped.append(name)
@@ -260,35 +248,7 @@ def main() -> None:
             continue
         for f in ("net", "trips"):
             shutil.copy(TNTP / name / f"{name}_{f}.tntp", run_dir / "net")
-        npz = tmp / f"{name}.npz"
-        case = write_case(name, npz)
-        for al in algos:  # warm-ups: numba cache and .pyc files on both sides
-            run_cor(name, al, 1e-2, a.max_iter, tmp)
-        run_aeq(a.aequilibrae_python, npz, 1e-2, a.max_iter, tmp)
-        for gap in a.gaps:
-            load0 = os.getloadavg()[0]
-            runs: dict[str, list[dict[str, Any]]] = {
-                "corridors-bfw": [],
-                "aequilibrae-bfw": [],
-                "corridors-auto": [],
-                "corridors-bush": [],
-                "tap-b": [],
-            }
-            for _ in range(a.repeat):
-                runs["corridors-bfw"].append(run_cor(name, "bfw", gap, a.max_iter, tmp))
-                runs["aequilibrae-bfw"].append(
-                    run_aeq(a.aequilibrae_python, npz, gap, a.max_iter, tmp)
-                )
-                for al in ("auto", "bush"):
-                    runs[f"corridors-{al}"].append(run_cor(name, al, gap, a.max_iter, tmp))
-                runs["tap-b"].append(run_tapb(tap, run_dir, name, 1.0, gap))
-            load1 = os.getloadavg()[0]
-            for solver, rs in runs.items():
-                row = _row(name, gap, solver, rs, case)
-                row["load_avg_1min"] = [load0, load1]
-                rows.append(row)
-                brief = {k: v for k, v in row.items() if k != "history"}
-                print(json.dumps(brief), flush=True)
+        rows += run_network(name, a, tap, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
     if not rows:
         return
@@ -304,6 +264,54 @@ def main() -> None:
     (RESULTS / f"{a.out}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
     write_markdown(RESULTS / f"{a.out}.md", meta, rows)
     plot(RESULTS / f"{a.out}_convergence.png", rows)
+
+
+def run_network(name: str, a: argparse.Namespace, tap: Path, tmp: Path) -> list[dict[str, Any]]:
+    """Every solver at every target gap on one network, repeats interleaved."""
+    npz = tmp / f"{name}.npz"
+    case = write_case(name, npz)
+    for al in ("bfw", "auto", "bush"):  # warm-ups: numba cache and .pyc files on both sides
+        run_cor(name, al, 1e-2, a.max_iter, tmp)
+    run_aeq(a.aequilibrae_python, npz, 1e-2, a.max_iter, tmp)
+    rows = []
+    for gap in a.gaps:
+        load0 = os.getloadavg()[0]
+        runs: dict[str, list[dict[str, Any]]] = {
+            "corridors-bfw": [],
+            "aequilibrae-bfw": [],
+            "corridors-auto": [],
+            "corridors-bush": [],
+            "tap-b": [],
+        }
+        for _ in range(a.repeat):
+            runs["corridors-bfw"].append(run_cor(name, "bfw", gap, a.max_iter, tmp))
+            runs["aequilibrae-bfw"].append(run_aeq(a.aequilibrae_python, npz, gap, a.max_iter, tmp))
+            for al in ("auto", "bush"):
+                runs[f"corridors-{al}"].append(run_cor(name, al, gap, a.max_iter, tmp))
+            runs["tap-b"].append(run_tapb(tap, tmp / "run", name, 1.0, gap))
+        load1 = os.getloadavg()[0]
+        for solver, rs in runs.items():
+            row = _row(name, gap, solver, rs, case)
+            row["load_avg_1min"] = [load0, load1]
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k != "history"}), flush=True)
+    return rows
+
+
+def merge(files: list[str], out: str) -> None:
+    """Combine the JSON results of earlier runs (e.g. one per network) into ``out``."""
+    docs = [json.loads(Path(f).read_text()) for f in files]
+    meta = dict(docs[0]["meta"])
+    meta["command"] = "; ".join(d["meta"]["command"] for d in docs)
+    meta["date"] = " … ".join(sorted({d["meta"]["date"] for d in docs}))
+    meta["skipped_networks"] = sorted({n for d in docs for n in d["meta"]["skipped_networks"]})
+    rows = [r for d in docs for r in d["rows"]]
+    for r in rows:  # best-known objectives added since a part was run
+        best = BEST_OBJECTIVE.get(r["network"])
+        r["objective_rel_to_best"] = (r["objective"] - best) / best if best else None
+    (RESULTS / f"{out}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    write_markdown(RESULTS / f"{out}.md", meta, rows)
+    plot(RESULTS / f"{out}_convergence.png", rows)
 
 
 def _cell(r: dict[str, Any] | None, key: str = "solve_cpu_s") -> str:
@@ -379,6 +387,12 @@ def write_markdown(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]])
                 f"| {'' if obj is None else f'{obj:.1e}'} "
                 f"| {r['load_avg_1min'][0]:.1f}/{r['load_avg_1min'][1]:.1f} |"
             )
+    lines += _notes(meta, rows)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _notes(meta: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
     bad = [r for r in rows if r.get("conservation_error", 0.0) >= 1e-6]
     if bad:
         lines += [
@@ -397,7 +411,7 @@ def write_markdown(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]])
         ]
     if meta["skipped_networks"]:
         lines += ["", f"Not in the data folder, skipped: {', '.join(meta['skipped_networks'])}."]
-    path.write_text("\n".join(lines) + "\n")
+    return lines
 
 
 def plot(path: Path, rows: list[dict[str, Any]]) -> None:
