@@ -325,8 +325,9 @@ def pareto_row() -> Row:
     best = min(rows, key=lambda r: r["p95_ms"])
     return _row(
         f"{goal} ({big:.0f}× vertices)",
-        f"p95 {best['p95_ms']:.1f} ms ({best['mode']}; capped queries "
-        f"{best['capped_queries']}/{best['queries']})",
+        f"p95 {best['p95_ms']:.1f} ms ({best['mode']}; label cap "
+        f"{doc['meta'].get('max_labels', '?')} reached in {best['capped_queries']}/"
+        f"{best['queries']} queries, so those answers are capped, not exact)",
         f"exact {exact['p95_ms']:.1f} ms" if exact else "",
         "",
         "p95 ≤ 50 ms",
@@ -399,22 +400,32 @@ def service_row() -> Row:
         ),
         None,
     )
-    miss = []
-    if ok_rps < 500:
-        miss.append(f"req/s needs {500 / ok_rps:.1f}× more")
-    if p99 >= 200:
-        miss.append(f"p99 {p99 / 200:.1f}× over")
+    peer_rps = peer.get("ok_rps", peer["rps"]) if peer else float("nan")
+    peer_p99 = peer.get("p99_ok_ms", peer["p99_ms"]) if peer else float("nan")
     return _row(
         goal,
         f"{ok_rps:.0f} answered req/s, p99 {p99:.0f} ms (all answers {r['p99_ms']:.0f} ms), "
         f"{refused} refused with Retry-After, {r['dropped']} dropped",
-        f"1 worker, no cache: {peer['rps']:.0f} req/s, p99 {peer['p99_ms']:.0f} ms" if peer else "",
-        f"{ok_rps / peer['rps']:.1f}× req/s" if peer else "",
+        f"1 worker, no cache: {peer_rps:.0f} req/s, p99 {peer_p99:.0f} ms" if peer else "",
+        f"{ok_rps / peer_rps:.1f}× req/s" if peer else "",
         "≥ 500 req/s, p99 < 200 ms",
-        "met" if not miss else "distance: " + "; ".join(miss),
+        _service_status(ok_rps, p99),
         f"{r.get('load_before', float('nan')):.1f}",
         str(doc.get("started", ""))[:16],
         str(doc.get("command", cmd)),
+    )
+
+
+def _service_status(ok_rps: float, p99_ms: float) -> str:
+    miss = []
+    if ok_rps < 500:
+        miss.append(f"req/s needs {500 / ok_rps:.1f}× more")
+    if p99_ms >= 200:
+        miss.append(f"p99 {p99_ms / 200:.1f}× over")
+    return (
+        "met"
+        if not miss
+        else "distance: " + "; ".join(miss) + ("" if p99_ms >= 200 else " (p99 met)")
     )
 
 
@@ -437,10 +448,7 @@ def admission_rows() -> list[Row]:
                     "other rows of the same run",
                     "",
                     "≥ 500 req/s, p99 < 200 ms",
-                    "met"
-                    if r["ok_rps"] >= 500 and r["p99_ok_ms"] < 200
-                    else f"distance: {500 / r['ok_rps']:.1f}× req/s, p99 "
-                    f"{r['p99_ok_ms'] / 200:.1f}× over",
+                    _service_status(r["ok_rps"], r["p99_ok_ms"]),
                     f"{r.get('load_before', float('nan')):.1f}",
                     str(doc.get("started", ""))[:16],
                     str(doc.get("command", "")),
