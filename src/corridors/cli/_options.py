@@ -48,7 +48,11 @@ ScenarioOpt = Annotated[
     str | None,
     typer.Option(help="Apply this scenario first: a shipped name (see 'scenario list') or a file."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Existing Dask scheduler address, e.g. tcp://host:8786.")
+]
+Workers = Annotated[int, typer.Option(help="Local Dask cluster workers.", min=1, max=64)]
 
 
 def find_options(

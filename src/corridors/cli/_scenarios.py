@@ -16,6 +16,7 @@ from corridors.cli._app import (
     compiling_notice,
     console,
     console_err,
+    drawn_progress,
     error,
     finite,
     load_net,
@@ -38,27 +39,6 @@ app.add_typer(scenario_app, name="scenario")
 
 _FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 MAX_SAMPLES = 10_000_000
-
-
-def _bar(task: str) -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn(f"[bold]{task}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=state.quiet,
-    )
 
 
 def _figure_path(path: Path | None, option: str) -> None:
@@ -118,7 +98,7 @@ def compare_cmd(
     chart: Annotated[
         Path | None, typer.Option(help="Write a chart here (.png, .svg or .pdf).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: opt.JsonOpt = False,
 ) -> None:
     """Compare BASE with SCENARIO(s): routes, utilization, system totals, corridor shifts."""
     _figure_path(chart, "--chart")
@@ -129,12 +109,7 @@ def compare_cmd(
     od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
     loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
     compiling_notice("assignment", "_kernels", "aon", "gp_columns")
-    with _bar("compare") as bar:
-        task = bar.add_task("", total=len(scenarios) + 1)
-
-        def tick(u: Any) -> None:
-            bar.update(task, completed=u.done, description=u.message)
-
+    with drawn_progress("compare", total=len(scenarios) + 1, counted=True) as tick:
         cmp = compare_scenarios(net, loaded, pairs=od_pairs, progress=tick)
     if chart is not None:
         from corridors.scenarios.chart import plot_comparison
@@ -328,10 +303,8 @@ def sweep_cmd(
             help="Sweep file (YAML) or a shipped sweep name (see --list).", metavar="SWEEP"
         ),
     ] = "",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Existing Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
-    workers: Annotated[int, typer.Option(help="Local cluster workers.", min=1, max=64)] = 2,
+    scheduler: opt.Scheduler = None,
+    workers: opt.Workers = 2,
     out: Annotated[
         Path, typer.Option(help="Results table: Parquet, or CSV for a .csv name.")
     ] = Path("sweep.parquet"),
@@ -360,15 +333,7 @@ def sweep_cmd(
         import os
 
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
-    done = 0
-    with _bar("sweep") as bar:
-        task = bar.add_task("", total=len(spec.runs))
-
-        def tick(u: Any) -> None:
-            nonlocal done
-            done = int(u.done)
-            bar.update(task, completed=u.done, description=u.message)
-
+    with drawn_progress("sweep", total=len(spec.runs), counted=True) as tick:
         try:
             table_ = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
         except (OSError, TimeoutError) as exc:
