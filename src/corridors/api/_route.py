@@ -13,10 +13,11 @@ from fastapi.responses import Response
 
 from corridors.api._json import json_safe
 from corridors.api._state import BASE, ApiState, get_state
-from corridors.errors import ContradictoryOptionsError, CorridorsError, explain
+from corridors.errors import CorridorsError
 from corridors.io.geojson import itineraries_to_geojson
 from corridors.network.model import Network
-from corridors.routing import RouteOptions, pareto_routes
+from corridors.routing.request import route_options
+from corridors.routing.search import RouteOptions
 
 router = APIRouter(tags=["routing"])
 
@@ -97,30 +98,16 @@ class RouteQuery:
         self.top, self.eps = top, eps
 
     def run(self, net: Network, *, congested: bool = False) -> RouteOptions:
-        cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
-        if cargo in ("grain", "bulk", "dry_bulk", "liquid_bulk") and teu is not None:
-            raise ContradictoryOptionsError(
-                explain(f"teu was given for {cargo} cargo.", fix="Give tonnes for bulk cargo.")
-            )
-        if tonnes is not None and teu is not None:
-            raise ContradictoryOptionsError(
-                explain("Both teu and tonnes were given.", fix="Give one of them.")
-            )
-        if tonnes is not None and cargo == "container":
-            cargo = "bulk"
-        find = pareto_routes
-        if congested:
-            from corridors.routing.congested import congested_routes
-
-            find = congested_routes
-        return find(
+        """The options on ``net`` (cargo and quantity rules: :mod:`corridors.routing.request`)."""
+        return route_options(
             net,
             self.origin,
             self.destination,
-            cargo=cargo,
-            teu=teu,
+            cargo=self.cargo,
+            teu=self.teu,
             feu=self.feu,
-            tonnes=tonnes,
+            tonnes=self.tonnes,
+            congested=congested,
             carbon_price_usd_per_t=self.carbon_price,
             avoid_countries=self.avoid.replace(" ", "").upper(),
             avoid_modes=self.no,
@@ -129,7 +116,7 @@ class RouteQuery:
             max_transshipments=self.max_transshipments,
             eps=self.eps,
             max_options=self.top,
-        )
+        )[1]
 
 
 async def route_query(**kwargs: Any) -> RouteQuery:
@@ -295,20 +282,11 @@ async def reliability(
     def build() -> bytes:
         import numpy as np
 
-        from corridors.reliability import simulate_itinerary
+        from corridors.reliability.option import simulate_option
 
         net = state.network_for(scenario)
-        opts = q.run(net)
-        if option > len(opts.options):
-            raise ContradictoryOptionsError(
-                explain(
-                    f"Option {option} asked, but the query has {len(opts.options)} option(s).",
-                    fix=f"Use option between 1 and {len(opts.options)}.",
-                )
-            )
-        it = opts.options[option - 1]
-        res = simulate_itinerary(
-            net, it, n=n, seed=seed, departure=q.depart, deadline_days=deadline_days
+        it, res = simulate_option(
+            net, q.run(net), option, n=n, seed=seed, departure=q.depart, deadline_days=deadline_days
         )
         counts, edges = np.histogram(res.samples_days, bins=30)
         out = res.to_dict() | {

@@ -91,7 +91,7 @@ def install() -> None:
         from typer._click.exceptions import BadParameter
     except ImportError:  # older typer: converts through click, no pydantic
         return
-    original = getattr(core, "build_runtime_param", None)
+    original: Any = getattr(core, "build_runtime_param", None)
     base = getattr(_coercion, "RuntimeParam", None)
     if original is None or base is None or getattr(original, "corridors_plain", False):
         return
@@ -122,4 +122,4 @@ def install() -> None:
         return Plain(parameter_info=info, annotation=ann, kind=kind, many=many)
 
     build.corridors_plain = True  # type: ignore[attr-defined]
-    core.build_runtime_param = build
+    core.build_runtime_param = build  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from corridors.cli._app import (
 )
 from corridors.cli._options import find_options
 from corridors.cli._render import fmt, link_labels, place_name, table
-from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
+from corridors.errors import InvalidSpecError, explain
 
 if TYPE_CHECKING:
     from corridors.scenarios.compare import Comparison
@@ -258,18 +258,12 @@ def reliability_cmd(
         avoid_countries=avoid,
         avoid_modes=no or (),
     )
-    from corridors.reliability import simulate_itinerary
+    from corridors.reliability.option import simulate_option
 
-    if option > len(opts.options):
-        raise ContradictoryOptionsError(
-            explain(
-                f"Option {option} asked, but there are {len(opts.options)}.",
-                fix=f"Use --option between 1 and {len(opts.options)}.",
-            )
-        )
-    it = opts.options[option - 1]
     compiling_notice("reliability", "_kernel", "simulate_events")
-    res = simulate_itinerary(net, it, n=n, seed=seed, departure=when, deadline_days=deadline)
+    it, res = simulate_option(
+        net, opts, option, n=n, seed=seed, departure=when, deadline_days=deadline
+    )
     if plot is not None:
         res.plot_histogram(plot)
     if as_json:
