@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -173,24 +174,30 @@ Scenario = Annotated[
 OK = {200: {"description": "Successful Response", "content": {"application/json": {}}}}
 
 
-@router.get(
-    "/route",
-    summary="Pareto route options (days, USD, CO2) between two places",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+Handler = Callable[..., Awaitable[Response]]
+Query_ = Annotated[RouteQuery, Depends(route_query)]
+State = Annotated[ApiState, Depends(get_state)]
+Congested = Annotated[
+    bool,
+    Query(
+        description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
+        "demand (or the scenario's) on this network (first call per network takes seconds)."
+    ),
+]
+
+
+def _get_json(path: str, summary: str) -> Callable[[Handler], Handler]:
+    """``GET path`` answering pre-encoded JSON bytes (documented as JSON in OpenAPI)."""
+    return router.get(path, summary=summary, response_class=Response, responses=OK)  # type: ignore[arg-type]
+
+
+@_get_json("/route", "Pareto route options (days, USD, CO2) between two places")
 async def route(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
+    q: Query_,
+    state: State,
     request: Request,
     scenario: Scenario = BASE,
-    congested: Annotated[
-        bool,
-        Query(
-            description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
-            "demand on this network (first call per network takes seconds)."
-        ),
-    ] = False,
+    congested: Congested = False,
 ) -> Response:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net, version = await _network(state, scenario)
@@ -215,20 +222,13 @@ async def _network(state: ApiState, scenario: str) -> tuple[Network, tuple[str, 
     return await state.compute.run(state.network_and_key, scenario)
 
 
-@router.get(
-    "/compare",
-    summary="Route options in the base network and in a scenario",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+@_get_json("/compare", "Route options in the base network and in a scenario")
 async def compare(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
     scenario: Scenario,
+    q: Query_,
+    state: State,
     base: Scenario = BASE,
-    congested: Annotated[
-        bool, Query(description="Add each network's equilibrium waits (see /api/route).")
-    ] = False,
+    congested: Congested = False,
 ) -> Response:
     """Both option sets side by side, plus the change of the fastest and cheapest option."""
 
@@ -260,15 +260,10 @@ def _delta(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return delta
 
 
-@router.get(
-    "/reliability",
-    summary="Monte Carlo door-to-door days of one route option",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+@_get_json("/reliability", "Monte Carlo door-to-door days of one route option")
 async def reliability(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
+    q: Query_,
+    state: State,
     option: Annotated[int, Query(ge=1, le=50, description="Rank of the option (1 = best).")] = 1,
     n: Annotated[
         int, Query(ge=100, le=MAX_API_SAMPLES, description="Simulated shipments.")

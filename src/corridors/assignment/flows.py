@@ -224,21 +224,43 @@ def run_flows(
     if model not in MODELS:
         raise InvalidSpecError(explain(f"Unknown flows model {model!r}.", fix="Use choice or ue."))
     t0 = time.perf_counter()
-    scaling = {"factor": factor, "classes": classes, "country_pairs": country_pairs}
+    req = _Request(
+        network, demand, scenario, {"factor": factor, "classes": classes,
+        "country_pairs": country_pairs}, target_gap, max_iterations, progress,
+    )  # fmt: skip
     if model == "choice":
-        res, ref, net, provenance = _choice(
-            network, demand, scenario, scaling, target_gap, max_iterations, progress
-        )
+        res, ref, net, provenance = _choice(req)
     else:
-        res, ref, net = _ue(
-            network, demand, scenario, scaling, target_gap, max_iterations, algorithm, progress
-        )
+        res, ref, net = _ue(req, algorithm)
         provenance = ""
     return FlowRun(model, net, res, ref, round(time.perf_counter() - t0, 2), provenance)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What :func:`run_flows` was asked, for the model functions."""
+
+    network: Network
+    demand: ODMatrices | str | Path | None
+    scenario: Any
+    scaling: dict[str, Any]
+    target_gap: float
+    max_iterations: int | None
+    progress: ProgressCallback | None
+
+
 def _given(scenario: Any) -> bool:
     return scenario is not None and not (isinstance(scenario, str) and not scenario)
+
+
+def _with_scenario(network: Network, scenario: Any, demand: ODMatrices) -> tuple[Network, Any]:
+    """The network and demand after ``scenario`` (both unchanged without one)."""
+    if not _given(scenario):
+        return network, demand
+    from corridors.scenarios import apply_scenario
+
+    net, changed = apply_scenario(network, scenario, demand=demand)
+    return net, changed if changed is not None else demand
 
 
 def _read_demand(demand: ODMatrices | str | Path, zones: list[str]) -> ODMatrices:
@@ -249,47 +271,26 @@ def _read_demand(demand: ODMatrices | str | Path, zones: list[str]) -> ODMatrice
     return demand
 
 
-def _choice(
-    network: Network,
-    demand: ODMatrices | str | Path | None,
-    scenario: Any,
-    scaling: dict[str, Any],
-    target_gap: float,
-    max_iterations: int | None,
-    progress: ProgressCallback | None,
-) -> tuple[Any, Any, Network, str]:
+def _choice(req: _Request) -> tuple[Any, Any, Network, str]:
     from corridors.assignment.choice import load_parameters
     from corridors.assignment.sue import SUESpec, base_demand, equilibrium
 
+    network = req.network
     zones = list(network.nodes.index.astype(str))
-    base = base_demand(network) if demand is None else _read_demand(demand, zones)
-    net, before = network, base
-    if _given(scenario):
-        from corridors.scenarios import apply_scenario
-
-        net, scen_od = apply_scenario(network, scenario, demand=base)
-        before = scen_od if scen_od is not None else base
-    od = scale_demand(net, before, **scaling)
+    base = base_demand(network) if req.demand is None else _read_demand(req.demand, zones)
+    net, before = _with_scenario(network, req.scenario, base)
+    od = scale_demand(net, before, **req.scaling)
     params = load_parameters()
-    spec = SUESpec(target_gap=max(target_gap, 1e-12))
-    if max_iterations is not None:
-        spec = SUESpec(target_gap=spec.target_gap, max_iterations=max_iterations)
-    res = equilibrium(net, od, params=params, spec=spec, progress=progress)
-    changed = _given(scenario) or od is not before
+    spec = SUESpec(target_gap=max(req.target_gap, 1e-12))
+    if req.max_iterations is not None:
+        spec = SUESpec(target_gap=spec.target_gap, max_iterations=req.max_iterations)
+    res = equilibrium(net, od, params=params, spec=spec, progress=req.progress)
+    changed = _given(req.scenario) or od is not before
     ref = equilibrium(network, base, params=params, spec=spec) if changed else None
     return res, ref, net, str(params.provenance.get("run_date", "defaults (not calibrated)"))
 
 
-def _ue(
-    network: Network,
-    demand: ODMatrices | str | Path | None,
-    scenario: Any,
-    scaling: dict[str, Any],
-    target_gap: float,
-    max_iterations: int | None,
-    algorithm: str,
-    progress: ProgressCallback | None,
-) -> tuple[Any, Any, Network]:
+def _ue(req: _Request, algorithm: str) -> tuple[Any, Any, Network]:
     from corridors.assignment import AssignmentSpec
     from corridors.assignment._from_network import assign_network, baseline_demand, corridor_graph
 
@@ -297,20 +298,17 @@ def _ue(
         raise InvalidSpecError(
             explain(f"Unknown algorithm {algorithm!r}.", fix=f"Use one of {UE_ALGORITHMS}.")
         )
-    net, cg = network, corridor_graph(network)
-    od = baseline_demand(net) if demand is None else _read_demand(demand, list(cg.zones))
-    if _given(scenario):
-        from corridors.scenarios import apply_scenario
-
-        net, scen_od = apply_scenario(network, scenario, demand=od)
-        od = scen_od if scen_od is not None else od
-        cg = corridor_graph(net)
+    network, demand = req.network, req.demand
+    cg = corridor_graph(network)
+    od = baseline_demand(network) if demand is None else _read_demand(demand, list(cg.zones))
+    net, od = _with_scenario(network, req.scenario, od)
+    cg = cg if net is network else corridor_graph(net)
     base = od
-    od = scale_demand(net, od, **scaling)
+    od = scale_demand(net, od, **req.scaling)
     spec = AssignmentSpec(
-        algorithm=algorithm, target_gap=target_gap, max_iterations=max_iterations or 2000
+        algorithm=algorithm, target_gap=req.target_gap, max_iterations=req.max_iterations or 2000
     )
-    res = assign_network(net, od, spec=spec, progress=progress, corridor=cg)
+    res = assign_network(net, od, spec=spec, progress=req.progress, corridor=cg)
     ref = None if od is base else assign_network(net, base, spec=spec, corridor=cg)
     return res, ref, net
 

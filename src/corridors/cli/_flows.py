@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from corridors.cli import _options as opt
 from corridors.cli._app import (
     app,
     compiling_notice,
@@ -65,69 +66,76 @@ def _parse_pairs(items: list[str]) -> list[tuple[str, str, float]]:
     return pairs
 
 
+_ScaleClass = Annotated[
+    list[str], typer.Option(help="Scale one class, e.g. containers=2.6 or grain=0.5 (repeatable).")
+]
+_ScaleOd = Annotated[
+    list[str],
+    typer.Option(
+        help="Scale container cells by origin:destination ISO country code, e.g. CN:KZ=2.6 "
+        "or CN:*=2.6 (repeatable)."
+    ),
+]
+_Scenario = Annotated[
+    str | None,
+    typer.Option(help="Apply this scenario first (shipped name or file): network and demand."),
+]
+_Out = Annotated[
+    Path | None,
+    typer.Option(help="Write links, skims, bottlenecks (CSV/Parquet/GeoJSON) into this folder."),
+]
+_OutFormat = Annotated[
+    list[str],
+    typer.Option(
+        "--format",
+        help="File format(s) for --out: parquet, csv (tables), geojson, gpkg (links on "
+        "their drawn shapes; gpkg needs the geo extra). Repeatable.",
+    ),
+]
+_Omx = Annotated[
+    Path | None,
+    typer.Option("--omx", help="Write the skims (time h, cost USD, km) to this OMX file."),
+]
+_SelectLink = Annotated[
+    str | None,
+    typer.Option(
+        "--select-link",
+        help="Also list the OD pairs (per class, in its unit) whose routes use this "
+        "link_id (e.g. rail-alashankou-dostyk; both directions count).",
+    ),
+]
+_Model = Annotated[
+    str,
+    typer.Option(
+        help="choice: mode, corridor and route choice in equilibrium on the 2024 base year "
+        "(calibrated; default); ue: fixed 2021 overland demand, user-equilibrium routes."
+    ),
+]
+
+
 @app.command("flows")
 def flows(
     demand_factor: Annotated[
         float, typer.Option(help="Multiply all demand.", min=0.0, callback=finite)
     ] = 1.0,
-    scale_class: Annotated[
-        list[str],
-        typer.Option(help="Scale one class, e.g. containers=2.6 or grain=0.5 (repeatable)."),
-    ] = [],  # noqa: B006 - typer needs a literal default
-    scale_od: Annotated[
-        list[str],
-        typer.Option(
-            help="Scale container cells by origin:destination ISO country code, e.g. CN:KZ=2.6 "
-            "or CN:*=2.6 (repeatable)."
-        ),
-    ] = [],  # noqa: B006
+    scale_class: _ScaleClass = [],  # noqa: B006 - typer needs a literal default
+    scale_od: _ScaleOd = [],  # noqa: B006
     demand: Annotated[
         Path | None, typer.Option(help="Demand file (.csv/.parquet/.omx) instead of baseline.")
     ] = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option(help="Apply this scenario first (shipped name or file): network and demand."),
-    ] = None,
+    scenario: _Scenario = None,
     algorithm: Annotated[str, typer.Option(help="gp, bfw, cfw, fw, msa or aon.")] = "gp",
     gap: Annotated[
         float,
         typer.Option(help="Target relative gap (e.g. 1e-6).", min=0.0, max=1.0, callback=finite),
     ] = 1e-6,
     top: Annotated[int, typer.Option(help="Rows of the bottleneck table.", min=1)] = 15,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Write links, skims, bottlenecks (CSV/Parquet/GeoJSON) into this folder."
-        ),
-    ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    out_format: Annotated[
-        list[str],
-        typer.Option(
-            "--format",
-            help="File format(s) for --out: parquet, csv (tables), geojson, gpkg (links on "
-            "their drawn shapes; gpkg needs the geo extra). Repeatable.",
-        ),
-    ] = [],  # noqa: B006
-    omx: Annotated[
-        Path | None,
-        typer.Option("--omx", help="Write the skims (time h, cost USD, km) to this OMX file."),
-    ] = None,
-    select_link: Annotated[
-        str | None,
-        typer.Option(
-            "--select-link",
-            help="Also list the OD pairs (per class, in its unit) whose routes use this "
-            "link_id (e.g. rail-alashankou-dostyk; both directions count).",
-        ),
-    ] = None,
-    model: Annotated[
-        str,
-        typer.Option(
-            help="choice: mode, corridor and route choice in equilibrium on the 2024 base year "
-            "(calibrated; default); ue: fixed 2021 overland demand, user-equilibrium routes."
-        ),
-    ] = "choice",
+    out: _Out = None,
+    json_out: opt.JsonOpt = False,
+    out_format: _OutFormat = [],  # noqa: B006
+    omx: _Omx = None,
+    select_link: _SelectLink = None,
+    model: _Model = "choice",
 ) -> None:
     """Equilibrium freight flows: bottlenecks, mode and corridor shares (vs base when changed).
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from corridors.cli._app import compiling_notice, finite, load_net
+from corridors.cli._app import compiling_notice, finite, load_net, parse_date
 
 Origin = Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")]
 Destination = Annotated[
@@ -61,16 +61,22 @@ def find_options(
     *,
     network: Path | None,
     scenario: str | None,
+    avoid: str = "",
+    no: list[str] | None = None,
+    depart: str | None = None,
     congested: bool = False,
     **query: Any,
 ) -> tuple[Any, Any]:
     """Load the network (cached, scenario applied) and run the Pareto query.
 
-    Returns the network the options are on and the :class:`~corridors.routing.RouteOptions`
+    ``avoid``, ``no`` and ``depart`` are the raw ``--avoid``, ``--no`` and ``--depart``
+    values; ``query`` holds the cargo, quantity and other search options. Returns the network
+    the options are on and the :class:`~corridors.routing.RouteOptions`
     (:func:`corridors.routing.request.route_options` decides what cargo and quantity mean;
     with ``congested`` the query runs on the equilibrium times of the base year or of
     ``scenario``).
     """
+    query.update(avoid_countries=avoid, avoid_modes=no or (), departure=parse_date(depart))
     if congested:  # the equilibrium of the base year or of the scenario (network and demand)
         base = load_net(network, None, one_query=True)
         from corridors.routing.request import route_options

@@ -219,10 +219,11 @@ def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
 def reliability_cmd(
     origin: opt.Origin,
     destination: opt.Destination,
-    teu: opt.Teu = None,
-    tonnes: opt.Tonnes = None,
-    cargo: opt.CargoOpt = "container",
     option: Annotated[int, typer.Option(help="Route option rank (1 = best).", min=1)] = 1,
+    cargo: opt.CargoOpt = "container",
+    teu: opt.Teu = None,
+    feu: opt.Feu = None,
+    tonnes: opt.Tonnes = None,
     avoid: opt.Avoid = "",
     no: opt.NoModes = None,
     deadline: Annotated[
@@ -243,21 +244,12 @@ def reliability_cmd(
     as_json: opt.JsonOpt = False,
 ) -> None:
     """Monte Carlo door-to-door days (P50/P90/P95, on-time share) of one route option."""
-    when = parse_date(depart)
     _figure_path(plot, "--plot")
     net, opts = find_options(
-        origin,
-        destination,
-        teu=teu,
-        tonnes=tonnes,
-        cargo=cargo,
-        network=network,
-        scenario=scenario,
-        departure=when,
-        eps=0.02,
-        avoid_countries=avoid,
-        avoid_modes=no or (),
-    )
+        origin, destination, network=network, scenario=scenario, avoid=avoid, no=no,
+        depart=depart, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, eps=0.02,
+    )  # fmt: skip
+    when = parse_date(depart)
     from corridors.reliability.option import simulate_option
 
     compiling_notice("reliability", "_kernel", "simulate_events")
