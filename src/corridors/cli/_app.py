@@ -252,15 +252,22 @@ def drawn_progress(
         yield tick
 
 
-def compiling_notice(package: str, module: str, *functions: str) -> None:
-    """Say "compiling kernels (first run only)" when numba's cache lacks these kernels."""
+def compiling_notice(*kernels: str) -> None:
+    """Say "compiling kernels (first run only)" when numba's cache lacks any of ``kernels``.
+
+    Each kernel is ``package.module.function`` below ``corridors`` (e.g.
+    ``"assignment._kernels.dijkstra"``): the ones the command is about to run.
+    """
     from corridors._cache import kernels_compiled
     from corridors._jit import interpreted
 
-    if interpreted(f"corridors.{package}.{module}"):
-        return
-    if not kernels_compiled(package, module, *functions):
-        note("compiling kernels (first run only; later runs reuse them) ...")
+    for kernel in kernels:
+        package, module, function = kernel.split(".")
+        if interpreted(f"corridors.{package}.{module}"):
+            continue
+        if not kernels_compiled(package, module, function):
+            note("compiling kernels (first run only; later runs reuse them) ...")
+            return
 
 
 INTERPRET_MAX_ARCS = 5_000

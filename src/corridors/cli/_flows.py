@@ -150,7 +150,7 @@ def flows(
     classes, pairs = dict(_parse_factors(scale_class, "--scale-class")), _parse_pairs(scale_od)
     from corridors.assignment.flows import flows_report, run_flows
 
-    compiling_notice("assignment", "_kernels", *_KERNELS[model])
+    compiling_notice(*_KERNELS[model])
     with drawn_progress(
         "equilibrium" if model == "choice" else "assignment", disable=json_out
     ) as cb:
@@ -184,7 +184,10 @@ def flows(
         note(f"wrote {f}")
 
 
-_KERNELS = {"choice": ("dijkstra",), "ue": ("aon", "gp_columns")}
+_KERNELS = {  # what each model runs (only those compile on a first run)
+    "choice": ("assignment._kernels.dijkstra",),
+    "ue": ("assignment._kernels.aon", "assignment._kernels.gp_columns"),
+}
 
 
 def _check_options(model: str, algorithm: str, out_format: list[str]) -> None:

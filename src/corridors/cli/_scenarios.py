@@ -108,7 +108,7 @@ def compare_cmd(
     net = load_net(None if base == "bundled" else base)
     od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
     loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
-    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
+    compiling_notice("assignment._kernels.dijkstra", "routing._kernels.pareto_search")
     with drawn_progress("compare", total=len(scenarios) + 1, counted=True) as tick:
         cmp = compare_scenarios(net, loaded, pairs=od_pairs, progress=tick)
     if chart is not None:
@@ -252,7 +252,7 @@ def reliability_cmd(
     when = parse_date(depart)
     from corridors.reliability.option import simulate_option
 
-    compiling_notice("reliability", "_kernel", "simulate_events")
+    compiling_notice("reliability._kernel.simulate_events")
     it, res = simulate_option(
         net, opts, option, n=n, seed=seed, departure=when, deadline_days=deadline
     )
@@ -319,6 +319,7 @@ def sweep_cmd(
         import os
 
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    compiling_notice("assignment._kernels.dijkstra")  # each run is a choice equilibrium
     with drawn_progress("sweep", total=len(spec.runs), counted=True) as tick:
         try:
             table_ = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
