@@ -39,13 +39,19 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load a public name (and its module) on first access."""
+    """Load a public name, or a sub-module (``corridors.routing.search``), on first access."""
     module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corridors.routing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"corridors.routing.{module}"), name)
-    globals()[name] = value
-    return value
+    if module is not None:
+        value = getattr(importlib.import_module(f"corridors.routing.{module}"), name)
+        globals()[name] = value
+        return value
+    if not name.startswith("__"):
+        try:
+            return importlib.import_module(f"corridors.routing.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"corridors.routing.{name}":
+                raise
+    raise AttributeError(f"module 'corridors.routing' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
