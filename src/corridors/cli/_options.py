@@ -83,7 +83,7 @@ def find_options(
 
         return route_options(base, origin, destination, scenario=scenario, congested=True, **query)
     net = load_net(network, scenario, one_query=True)
-    compiling_notice("routing._pareto.pareto_search")
+    compiling_notice("routing._pareto.pareto_core")
     from corridors.routing.request import route_options  # after load_net: it picks the kernel mode
 
     return route_options(net, origin, destination, **query)

@@ -108,7 +108,7 @@ def compare_cmd(
     net = load_net(None if base == "bundled" else base)
     od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
     loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
-    compiling_notice("assignment._kernels.dijkstra", "routing._pareto.pareto_search")
+    compiling_notice("assignment._kernels.dijkstra", "routing._pareto.pareto_core")
     with drawn_progress("compare", total=len(scenarios) + 1, counted=True) as tick:
         cmp = compare_scenarios(net, loaded, pairs=od_pairs, progress=tick)
     if chart is not None:
