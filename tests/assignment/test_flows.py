@@ -64,3 +64,10 @@ def test_ue_run_report_and_bottlenecks(bundled: Network) -> None:
     assert all(r["flow_teu_equiv"] > 0 and ":" not in r["link_id"] for r in rows)
     with pytest.raises(InvalidSpecError, match="choice or ue"):
         run_flows(bundled, model="logit")
+
+
+def test_cli_checks_the_same_algorithms_and_models() -> None:
+    from corridors.assignment.flows import MODELS, UE_ALGORITHMS
+    from corridors.cli._flows import _ALGORITHMS, _KERNELS
+
+    assert _ALGORITHMS == UE_ALGORITHMS and set(_KERNELS) == set(MODELS)

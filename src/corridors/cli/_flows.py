@@ -21,7 +21,8 @@ from corridors.cli._app import (
 from corridors.cli._render import fmt, table
 from corridors.errors import InvalidSpecError, explain
 
-_ALGORITHMS = ("gp", "bfw", "cfw", "fw", "msa", "aon")  # corridors.assignment.flows.UE_ALGORITHMS
+# = corridors.assignment.flows.UE_ALGORITHMS, typed here so a usage error loads no library
+_ALGORITHMS = ("gp", "bfw", "cfw", "fw", "msa", "aon")
 _FORMATS = ("parquet", "csv", "geojson", "gpkg")
 
 
