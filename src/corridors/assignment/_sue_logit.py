@@ -21,8 +21,13 @@ import scipy.sparse as sp
 
 from corridors._progress import Progress, ProgressCallback
 from corridors.assignment._sue_problem import ChoiceProblem
-from corridors.assignment._sue_routes import ALT_NEST, NEST_NAMES
-from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters, load_parameters
+from corridors.assignment.choice import (
+    ALT_NEST,
+    ALTERNATIVES,
+    NEST_NAMES,
+    ChoiceParameters,
+    load_parameters,
+)
 from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, explain
 

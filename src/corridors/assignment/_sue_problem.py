@@ -18,12 +18,11 @@ import scipy.sparse as sp
 
 from corridors.assignment._from_network import CorridorGraph, corridor_graph
 from corridors.assignment._sue_routes import (
-    ALT_NEST,
     arc_attributes,
     class_arrays,
     generate_routes,
 )
-from corridors.assignment.choice import ChoiceParameters, load_parameters
+from corridors.assignment.choice import ALT_NEST, ChoiceParameters, load_parameters
 from corridors.assignment.classes import ClassProfile, class_profile, load_class_profiles
 from corridors.assignment.demand import ODMatrices
 from corridors.errors import ConvergenceWarning, explain

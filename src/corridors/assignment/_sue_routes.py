@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from corridors.assignment import _kernels as kern
 from corridors.assignment._from_network import CorridorGraph
-from corridors.assignment.choice import ALTERNATIVES, NEST_OF, NESTS
+from corridors.assignment.choice import ALTERNATIVES
 from corridors.assignment.classes import ClassProfile
 from corridors.network.enums import Mode
 
@@ -31,9 +31,7 @@ if TYPE_CHECKING:
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-NEST_NAMES = tuple(NESTS)
 ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
-ALT_NEST = np.array([NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
 _MODES = tuple(m.value for m in Mode)  # index = Mode.code; len(_MODES) = "no mode"
 _RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0

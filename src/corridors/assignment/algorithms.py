@@ -45,7 +45,7 @@ from corridors.assignment._ue_bush import run_bush
 from corridors.assignment._ue_gp import run_gp
 from corridors.assignment.results import AssignmentResult, IterationRecord
 from corridors.assignment.spec import AUTO_BUSH_GAP, Algorithm, AssignmentSpec, DemandClass
-from corridors.assignment.vdf import link_slopes_into
+from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, explain
 
 __all__ = ["assign"]
@@ -223,7 +223,7 @@ def _fw_target(
         return aon_c
     flow = x.sum(axis=0)
     H = np.empty(prob.graph.n_links)
-    link_slopes_into(*prob.vdf_args, flow, H)
+    link_times_into(*prob.vdf_args, flow, H, True)
     d_aon = (aon_c - x).sum(axis=0)
     dbar1 = (prev1 - x).sum(axis=0)
     target: F64
