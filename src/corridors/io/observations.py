@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.errors import DataFileError, explain
+from corridors.network.enums import Cargo, CargoClass
 
 __all__ = [
     "COUNT_UNITS",
@@ -37,16 +38,8 @@ __all__ = [
 
 COUNT_UNITS = ("t/year", "TEU/year", "trains/year")
 TIME_UNITS = ("days", "h")
-CLASSES = (
-    "all",
-    "container",
-    "bulk",
-    "container_std",
-    "container_hv",
-    "grain",
-    "dry_bulk",
-    "liquid_bulk",
-)
+CLASSES = ("all", *(c.value for c in Cargo), *(c.value for c in CargoClass))
+"""Classes an observation may be of: ``all``, a cargo or a cargo class."""
 DIRECTIONS = ("forward", "reverse", "both")
 SPLITS = ("fit", "holdout")
 
