@@ -81,19 +81,10 @@ def alternative_costs(result: ChoiceResult) -> pd.DataFrame:
         column per alternative of :data:`~corridors.assignment.choice.ALTERNATIVES` holding
         ``ln G_a`` (``ln`` of USD per unit; ``inf`` where the market has no such route).
     """
+    from corridors.assignment._sue_logit import alternative_log_costs
+
     pr = result.problem
-    mu = result.params.route_scale
-    key = pr.path_mkt * len(ALTERNATIVES) + pr.path_alt
-    s = -mu * np.log(np.maximum(result.path_gc, 1e-9))
-    df = pd.DataFrame({"key": key, "s": s})
-    m = df.groupby("key")["s"].max()
-    e = np.exp(df["s"].to_numpy() - m.reindex(df["key"]).to_numpy())
-    tot = pd.Series(e).groupby(df["key"].to_numpy()).sum()
-    lg = -(m + np.log(tot.reindex(m.index))) / mu
-    n_m = pr.mkt_demand.shape[0]
-    mat = np.full((n_m, len(ALTERNATIVES)), np.inf)
-    k = lg.index.to_numpy()
-    mat[k // len(ALTERNATIVES), k % len(ALTERNATIVES)] = lg.to_numpy()
+    mat = alternative_log_costs(pr, result.path_gc, result.params.route_scale)
     z = np.asarray(pr.corridor.zones)
     idx = pd.MultiIndex.from_arrays(
         [np.asarray(pr.class_names)[pr.mkt_cls], z[pr.mkt_o], z[pr.mkt_d]],

@@ -85,6 +85,16 @@ class ChoiceProblem:
         """Demand classes, in demand order."""
         return tuple(p.name for p in self.profiles)
 
+    @property
+    def class_pce(self) -> F64:
+        """TEU-equivalent capacity one demand unit of each class loads, in demand order."""
+        return np.array([p.pce_teu_per_unit for p in self.profiles])
+
+    @property
+    def demand_teu_eq(self) -> float:
+        """Total demand over all markets in TEU-equivalent per year."""
+        return float(np.sum(self.mkt_demand * self.class_pce[self.mkt_cls]))
+
 
 def _markets(demand: ODMatrices) -> tuple[tuple[I64, I64, I64], F64]:
     """Every (class, origin, destination) with positive demand, and its demand (unit/yr)."""

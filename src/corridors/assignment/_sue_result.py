@@ -328,7 +328,7 @@ class ChoiceResult(GapHistory):
         if unit == "t":
             w = self._tonnes_per_unit()[pc]
         elif unit == "teu_eq":
-            w = np.array([p.pce_teu_per_unit for p in pr.profiles])[pc]
+            w = pr.class_pce[pc]
         else:
             raise InvalidSpecError(explain(f"unit={unit!r}.", fix="Use 't' or 'teu_eq'."))
         if classes is not None:
