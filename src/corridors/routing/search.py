@@ -26,9 +26,9 @@ from corridors.routing._arcs import closed_passages as closed_passages
 from corridors.routing._arcs import warm_figures as warm_figures
 from corridors.routing._kernels import (
     DijkstraWorkspace,
+    ParetoReport,
     bucket_plan,
-    lower_bounds,
-    pareto_search,
+    pareto_bounded,
 )
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
 from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
@@ -36,7 +36,9 @@ from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
 __all__ = ["RouteOptions", "pareto_routes", "route"]
 
 log = logging.getLogger(__name__)
-MAX_LABELS = 2_000_000
+MAX_LABELS = 10_000
+"""Label cap of a Pareto search: the bundled network needs at most ~530 (measured on 264
+queries); a search cut here returns what it found and says so (``RouteOptions.search``)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class RouteOptions:
         Node ids.
     consignment, spec
         The query.
+    search
+        How the search ended (:class:`~corridors.routing._kernels.ParetoReport`): labels,
+        whether the label cap cut it and what it dropped, the ε guaranteed.
     """
 
     origin: str
@@ -59,6 +64,7 @@ class RouteOptions:
     consignment: Consignment
     spec: RouteSpec
     options: list[Itinerary]
+    search: ParetoReport | None = None
 
     @property
     def fastest(self) -> Itinerary:
@@ -208,6 +214,7 @@ def pareto_routes(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     graph: CompiledGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -247,6 +254,9 @@ def pareto_routes(
     graph
         The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
         equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
+    cost_model
+        The cost model pricing the arcs (e.g. with cost terms of its own); a
+        ``carbon_price_usd_per_t`` given as well replaces the model's.
 
     Returns
     -------
@@ -283,7 +293,7 @@ def pareto_routes(
     True
     """
     consignment = _consignment(cargo, teu, tonnes, commodity, feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
@@ -296,7 +306,7 @@ def pareto_routes(
         raise InvalidSpecError("max_options must be at least 1.")
     q = _query(network, origin, destination, consignment, spec, cost_model, graph)
     how = hour_of_week(spec.departure)
-    pred, arc, labels = _pareto_labels(network, q, how)
+    pred, arc, labels, report = _pareto_labels(network, q, how)
     its = [
         build_itinerary(
             network, q.g, arcs_from_labels(pred, arc, int(k)), consignment, how, figures=q.fig
@@ -307,7 +317,12 @@ def pareto_routes(
     if max_options is not None:
         its = its[:max_options]
     return RouteOptions(
-        origin=q.o, destination=q.d, consignment=consignment, spec=spec, options=its
+        origin=q.o,
+        destination=q.d,
+        consignment=consignment,
+        spec=spec,
+        options=its,
+        search=report,
     )
 
 
@@ -357,42 +372,25 @@ def _query(
 
 def _pareto_labels(
     network: Network, q: _Query, how: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Label setting for ``q`` departing at hour of week ``how`` (-1: none): the label
-    predecessors and arcs, and the destination's Pareto labels."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, ParetoReport]:
+    """Bounded label setting for ``q`` departing at hour of week ``how`` (-1: none): the
+    label predecessors and arcs, the destination's Pareto labels and the search report."""
     g, fig, spec = q.g, q.fig, q.spec
-    lb_t, lb_c, lb_e = lower_bounds(
-        g.indptr, g.head, (g.time_h, fig.cost_usd, fig.co2_wtw_kg), q.ok, q.dst
-    )
-    if not np.isfinite(lb_t[q.src]):
-        raise q.no_route(network)
-    labels, pred, arc, n_lab = pareto_search(
-        g.indptr,
-        g.head,
-        g.time_h,
-        fig.cost_usd,
-        fig.co2_wtw_kg,
-        g.headway_h,
-        g.sailing_mask,
-        g.kind,
-        q.ok,
-        g.n_nodes,
-        q.src,
-        q.dst,
-        how,
+    res = pareto_bounded(
+        g.indptr, g.head, g.time_h, fig.cost_usd, fig.co2_wtw_kg, g.headway_h, g.sailing_mask,
+        g.kind, q.ok, g.n_nodes, q.src, q.dst, how,
         -1 if spec.max_transshipments is None else spec.max_transshipments,
         np.inf if spec.max_days is None else spec.max_days * 24.0,
-        spec.eps,
-        MAX_LABELS,
-        lb_t,
-        lb_c,
-        lb_e,
-    )
-    if n_lab < 0:
-        log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
+        spec.eps, MAX_LABELS, g.node_ids[g.vertex_node],
+    )  # fmt: skip
+    if res is None:
+        raise q.no_route(network)
+    labels, pred, arc, report = res
+    if report.capped:
+        log.warning("label limit %d reached: %s", MAX_LABELS, report)
     if len(labels) == 0:
         raise q.no_route(network)
-    return pred, arc, labels
+    return pred, arc, labels, report
 
 
 def _split(value: Iterable[Any] | str | None) -> list[Any]:
@@ -440,6 +438,7 @@ def route(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     departure: dt.date | dt.datetime | str | None = None,
+    cost_model: CostModel | None = None,
 ) -> Itinerary:
     """The single best itinerary for one objective (fast Dijkstra, no timetable).
 
@@ -453,6 +452,8 @@ def route(
         ``"days"``, ``"cost"`` (USD), ``"co2"`` (kg) or ``"generalized"`` (USD + value of time
         × hours, with the network's ``value_of_time_*`` parameter).
     cargo, teu, tonnes, avoid_countries, avoid_modes, feu, cargo_class, carbon_price_usd_per_t
+        As in :func:`pareto_routes`.
+    cost_model
         As in :func:`pareto_routes`.
     departure
         Date whose sea/air index level prices the route (no timetable waits are modelled here).
@@ -479,7 +480,7 @@ def route(
             )
         )
     consignment = _consignment(cargo, teu, tonnes, "", feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
