@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numba as nb
 import numpy as np
 import numpy.typing as npt
 
@@ -121,19 +120,6 @@ def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     if south:
         return "rail_southern"
     return "rail_direct"
-
-
-@nb.njit(cache=True)
-def trace(pred: np.ndarray, from_node: np.ndarray, o: int, d: int, out: np.ndarray) -> int:
-    """Links of the tree path o → d written backwards into ``out``; returns the count."""
-    n = 0
-    v = d
-    while v != o:
-        a = pred[v]
-        out[n] = a
-        n += 1
-        v = from_node[a]
-    return n
 
 
 def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
@@ -297,7 +283,7 @@ class ShortestPaths:
 
     def path(self, origin: int, destination: int) -> I64:
         """Links of the last tree's path ``origin → destination``, in travel order."""
-        k = trace(self.pred, self.from_node, origin, destination, self.buf)
+        k = kern._trace(destination, origin, self.pred, self.from_node, self.buf)
         return self.buf[:k][::-1].copy()
 
 
