@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from corridors._progress import Progress, ProgressCallback
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
@@ -123,6 +124,30 @@ def record(
         seconds=_time.perf_counter() - t_start[0],
         cpu_seconds=_time.process_time() - t_start[1],
     )
+
+
+class IterationLog:
+    """One run's iteration records, progress reports and stopping test (each algorithm's loop).
+
+    Seconds in the records count from the log's creation (the start of the run).
+    """
+
+    def __init__(self, spec: AssignmentSpec, progress: ProgressCallback) -> None:
+        self.spec = spec
+        self.progress = progress
+        self.t_start = clock()
+        self.history: list[IterationRecord] = []
+        self.converged = False
+
+    def record(self, it: int, gap: float, obj: float, step: float) -> None:
+        """Keep iteration ``it``: its relative gap, objective and step."""
+        self.history.append(record(it, gap, obj, step, self.t_start))
+
+    def report(self, it: int, gap: float) -> bool:
+        """Report iteration ``it``'s gap; whether it reaches the target (the run converged)."""
+        self.progress(Progress("assignment", it, self.spec.max_iterations, f"gap {gap:.3e}"))
+        self.converged = gap <= self.spec.target_gap
+        return self.converged
 
 
 def warn_lost(prob: UEProblem, lost: float) -> None:

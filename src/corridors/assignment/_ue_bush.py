@@ -13,20 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from corridors._progress import Progress, ProgressCallback
+from corridors._progress import ProgressCallback
 from corridors.assignment import _bush
 from corridors.assignment import _kernels as kern
 from corridors.assignment._ue import (
+    IterationLog,
     UEProblem,
-    clock,
     dot_nonzero,
     make_result,
-    record,
     relative_gap,
     warn_lost,
     warn_unconverged,
 )
-from corridors.assignment.results import AssignmentResult, BushState, IterationRecord
+from corridors.assignment.results import AssignmentResult, BushState
 from corridors.assignment.spec import AssignmentSpec
 from corridors.assignment.vdf import beckmann, link_times_into
 from corridors.errors import InvalidSpecError, explain
@@ -179,7 +178,7 @@ def run_bush(
     warm: AssignmentResult | None,
 ) -> AssignmentResult:
     """Bush-based equilibrium to ``spec.target_gap``, from ``warm``'s bushes where given."""
-    t_start = clock()
+    log = IterationLog(spec, progress)
     g = prob.graph
     ho = _HeadOrder.of(prob)
     indptr, heads, lidx, rptr, rlinks = ho.indptr, ho.heads, ho.lidx, ho.rptr, ho.rlinks
@@ -192,8 +191,6 @@ def run_bush(
     time = np.empty(g.n_links)
     lost = _start_bushes(prob, ho, bushes, flow_c, warm)
     warn_lost(prob, lost)
-    history: list[IterationRecord] = []
-    converged = False
     b_order = np.empty((n_b, g.n_nodes), np.int32)
     b_nord = _bush.topo_all(indptr, heads, lidx, to, b_org, inb, b_order)
     active = np.ones(n_b, np.bool_)
@@ -210,10 +207,8 @@ def run_bush(
         )  # fmt: skip
         gap = relative_gap(tstt, sptt)
         obj = float(beckmann(vk, vt0, vcap, va, vb, flow)) + dot_nonzero(flow_c, offset)
-        history.append(record(it, gap, obj, np.nan, t_start))
-        progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
-        if gap <= spec.target_gap:
-            converged = True
+        log.record(it, gap, obj, np.nan)
+        if log.report(it, gap):
             break
         thr = BUSH_THRESHOLD * gap * tstt / total
         active[:] = True
@@ -226,12 +221,12 @@ def run_bush(
             if worked == 0:
                 break
     else:
-        warn_unconverged(spec, history)
+        warn_unconverged(spec, log.history)
     _bush_sum(b_cls, x, flow_c)
     np.maximum(flow_c, 0.0, out=flow_c)
     inv = ho.inv
     final = BushState(b_cls=b_cls, b_org=b_org, inb=inb[:, inv], x=x[:, inv])
-    return make_result(prob, spec, flow_c[:, inv], history, converged, lost, None, final)
+    return make_result(prob, spec, flow_c[:, inv], log.history, log.converged, lost, None, final)
 
 
 def _bush_sum(b_cls: npt.NDArray[np.int32], x: F64, flow_c: F64) -> None:
