@@ -20,6 +20,12 @@ Liu, He and He (2009). Convergence is the relative gap
 ``Σ_p pce_p |y_p − h_p| / Σ_markets pce · demand``: the share of demand (TEU-equivalent) that
 the logit would still move at the current times (0 at the equilibrium).
 
+The parts live in private modules, all re-exported here: route generation (probes,
+classification, per-class arc costs) in ``_sue_routes``; the problem and its route sets
+(:class:`ChoiceProblem`, :func:`build_problem`) in ``_sue_problem``; the nested-logit loading,
+the averaging loop and warm starts (:class:`SUESpec`, :class:`WarmStart`) in ``_sue_logit``;
+:class:`ChoiceResult` and its tables in ``_sue_result``.
+
 References
 ----------
 .. [1] Daganzo, C. F., Sheffi, Y. (1977). On stochastic models of traffic assignment.
