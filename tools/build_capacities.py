@@ -212,11 +212,13 @@ def rows() -> list[dict[str, object]]:
     r.append(
         trains(
             "rail-sarahs-sarakhs",
-            2,
+            mt_per_year(7.5),
             "S415",
             "2022",
-            "M43",
-            "200 wagons/day at Sarahs (up to 400): 100 each way = 2 trains of 50 wagons",
+            "M44",
+            "Sarahs-Sarakhs transshipment capacity 7.5 Mt/yr (S415), half each way (every train "
+            "changes gauge there); the 200 wagons/day of S415 was the 2022 operating level after "
+            "the reopening, which could rise to 400 (was used as the capacity before)",
         )
     )
     r.append(
@@ -261,19 +263,24 @@ def rows() -> list[dict[str, object]]:
             "30 % of the ~4.5 Mt/yr Caspian ferry system (K18, L); vessels serve both ways",
         )
     )
+    # Kuryk-Alat (M141): the K18 share (30 % of 4.5 Mt = 1.35 Mt/yr) is below what Kuryk
+    # handled in 2024 (2.2 Mt, K14/S12); the line takes the Kuryk railway berth capacity,
+    # 4.1 Mt/yr, 5-8 ferries a day (S1011; K14 "4 Mt/yr", S80e), which a vessel pool serves
+    # both ways.
     r.append(
         facility(
             "link",
             "ferry-kuryk-alat",
             "",
             None,
-            system_t * 0.3,
+            4.1e6,
             True,
-            "S82;S426",
-            "2023",
-            "M47",
-            "rail ferries (flat wagons and bulk wagons share the decks): 30 % of the ~4.5 Mt/yr "
-            "Caspian ferry system (K18, L)",
+            "S1011;S80e;S12",
+            "2021",
+            "M141",
+            "rail ferries (flat wagons and bulk wagons share the decks): Kuryk railway berth "
+            "4.1 Mt/yr, 5-8 ferries a day (S1011; K14 4 Mt/yr, S80e); was 30 % of the ~4.5 Mt/yr "
+            "Caspian ferry system (K18, L), below Kuryk's 2.2 Mt of 2024 (K14, S12)",
         )
     )
     for link, share in (("ferry-alat-turkmenbashi", 0.35), ("ferry-aktau-turkmenbashi", 0.05)):
@@ -382,8 +389,6 @@ def rows() -> list[dict[str, object]]:
     )
     # -- Main line sections (M45 single track, M46 double track) -----------------------------
     single = [
-        ("rail-dostyk-aktogay", "single track until the 2025 second track (D08, K07)"),
-        ("rail-aktogay-moyynty", "single track until the 2025 second track (D08, K07)"),
         ("rail-altynkol-zhetygen", "single-track line opened 2012 (D04)"),
         ("rail-moyynty-zharyk", "single track"),
         ("rail-zharyk-zhezkazgan", "single track"),
@@ -406,6 +411,21 @@ def rows() -> list[dict[str, object]]:
                 "",
                 "M45",
                 f"{what}: 24 train paths/day each way (single track with passing loops)",
+            )
+        )
+    # Dostyk-Moyynty (M43): 12 pairs of freight trains a day on the single track, 60 after the
+    # second track (S1003); the second track opened from January 2025 (Moyynty-Balkhash), so the
+    # 2024 base year has the single-track figure, half the M45 estimate.
+    for link in ("rail-dostyk-aktogay", "rail-aktogay-moyynty"):
+        r.append(
+            trains(
+                link,
+                12.0,
+                "S1003",
+                "2023",
+                "M43",
+                "single track until the second track opened from January 2025 (D08, K07): 12 pairs "
+                "of freight trains a day, 60 after doubling (S1003); M45 estimated 24",
             )
         )
     double = [
@@ -442,12 +462,18 @@ def rows() -> list[dict[str, object]]:
         ("rail-berlin-hamburg", "double-track electrified (DE)"),
         ("rail-hannover-hamburg", "double-track electrified (DE)"),
         ("rail-hannover-duisburg", "double-track electrified (DE)"),
-        ("rail-duisburg-rotterdam", "double-track electrified Betuweroute (NL-DE)"),
         ("rail-berlin-hannover", "double-track electrified (DE)"),
         ("rail-poznan-berlin", "double-track electrified E20 (PL-DE)"),
         ("rail-warsaw-poznan", "double-track electrified E20 (PL)"),
         ("rail-malaszewicze-warsaw", "double-track electrified E20 (PL)"),
         ("rail-duisburg-nurnberg", "double-track electrified (DE)"),
+        # Northern corridor trunk lines in Russia and Belarus (M140: same M46 line figure as
+        # the Kazakh and Chinese double-track trunk lines instead of the rail_ru class default)
+        ("rail-orenburg-samara", "double-track electrified (RU)"),
+        ("rail-samara-moscow", "double-track electrified Kuibyshev line (RU)"),
+        ("rail-moscow-smolensk", "double-track electrified Moscow-Brest line (RU)"),
+        ("rail-smolensk-minsk", "double-track electrified Moscow-Brest line (RU-BY)"),
+        ("rail-minsk-brest", "double-track electrified Moscow-Brest line (BY)"),
     ]
     for link, what in double:
         r.append(
@@ -460,6 +486,22 @@ def rows() -> list[dict[str, object]]:
                 f"{what}: 60 freight train paths/day each way (double track)",
             )
         )
+    # Rotterdam-Duisburg: the freight-only Betuweroute (double track, ETCS) is limited by its
+    # mixed two-track German continuation to Oberhausen; the Dutch ministry put that limit at
+    # no less than 100 freight trains per day and direction (S1000, 2008), the line itself is
+    # built for up to 150 a day (S1001). The third track Emmerich-Oberhausen is not finished.
+    r.append(
+        trains(
+            "rail-duisburg-rotterdam",
+            100.0,
+            "S1000;S1001;S1002",
+            "2008",
+            "M43",
+            "Betuweroute (freight-only, double track) + German continuation: at least 100 freight "
+            "trains/day per direction until the Emmerich-Oberhausen third track (S1000, 2008); "
+            "line built for up to 150 trains/day (S1001); 60 trains/day ran on average in 2013 (S1002)",
+        )
+    )
     return r
 
 

@@ -645,8 +645,20 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         ("ca-ru", ca_d2, ru_o2, 0.24),
     )
     classes = (("grain", 0.30), ("dry_bulk", 0.40), ("liquid_bulk", 0.30))
+    # M145: Russian grain in transit through Kazakhstan was 372,000 t in Jan-Oct 2022 (KTZ,
+    # S1007), x 12/10 = 446,000 t/yr, and fell after KTZ's 2022-23 tariff rise (S1008), so the
+    # 0.30 grain share of M41 (~4 Mt) is replaced by 446,000 t (an upper bound for 2024); the
+    # rest of the southbound transit keeps the dry and liquid bulk proportions 0.40 : 0.30.
+    ru_grain_t = 372_000 * 12 / 10
+    south = other_transit * (0.70 + 0.06)
+    g_share = ru_grain_t / south
+    south_classes = (
+        ("grain", g_share),
+        ("dry_bulk", 0.40 + (0.30 - g_share) * 0.40 / 0.70),
+        ("liquid_bulk", 0.30 + (0.30 - g_share) * 0.30 / 0.70),
+    )
     for name, o, d, ms in split:
-        for cls, cs in classes:
+        for cls, cs in south_classes if name != "ca-ru" else classes:
             if name == "ca-ru" and cls == "grain":
                 continue
             out.append(
@@ -654,16 +666,57 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     f"{name}-transit",
                     cls,
                     other_transit * ms * cs,
-                    "S404;S132",
+                    "S404;S132" if name == "ca-ru" else "S404;S132;S1007;S1008",
                     2024,
-                    "M41",
+                    "M41;M145" if name != "ca-ru" else "M41",
                     o,
                     d,
                     f"non-Chinese transit via KZ 34.6 - 15.3 Mt (2024) minus Russia<->Central Asia "
                     f"containers (M36) x 10 t = {other_transit / 1e6:.1f} Mt x market {ms} x "
-                    f"class {cs}",
+                    f"class {cs:.4f}"
+                    + (
+                        " (grain: KTZ Russian grain transit 372,000 t Jan-Oct 2022 x 12/10, S1007; "
+                        "M145)"
+                        if name != "ca-ru"
+                        else ""
+                    ),
                 )
             )
+
+    # ---- 9a. Iran <-> Central Asia through Sarakhs (M144) -------------------------------------
+    # S1005 (IRNA via nCa): 1.05 Mt crossed the Sarakhs rail border in the first five months of
+    # the Iranian year 1403 (21 Mar - 21 Aug 2024): ~0.6 Mt transit, of which 526,000 t came in
+    # from the Turkmen side for the Sarakhs-Bandar Abbas corridor (mostly sulphur, S1006), and
+    # 400,000 t of Iranian exports (cement, building materials) loaded in Razavi Khorasan for
+    # Turkmenistan, Tajikistan and the rest of Central Asia. x 12/5 for a year.
+    out += [
+        Market(
+            "ca-ir-transit",
+            "dry_bulk",
+            526_000 * 12 / 5,
+            "S1005;S1006",
+            2024,
+            "M144",
+            {"TMMYP": 0.5, "uz-bukhara": 0.5},
+            {"IRSRP": 1.0},
+            "Central Asian transit through Sarakhs to Bandar Abbas: 526,000 t in Mar-Aug 2024 "
+            "(S1005) x 12/5, mostly sulphur (S1006); origins Turkmen and Uzbek gas-processing "
+            "regions (Mary, Bukhara) half each (estimate)",
+        ),
+        Market(
+            "ir-ca",
+            "dry_bulk",
+            400_000 * 12 / 5,
+            "S1005",
+            2024,
+            "M144",
+            {"ir-mashhad": 1.0},
+            {"TMAGT": 0.4, "uz-tashkent": 0.3, "UZTER": 0.3},
+            "Iranian rail exports through Sarakhs (cement, building materials): 400,000 t in "
+            "Mar-Aug 2024 (S1005) x 12/5; Turkmenistan 0.4, Uzbekistan 0.3, Tajikistan 0.3 "
+            "(node: Termez) (estimate)",
+        ),
+    ]
 
     # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60) ---------
     tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
