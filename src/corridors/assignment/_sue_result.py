@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corridors.assignment._from_network import UNCONGESTED
 from corridors.assignment._sue_logit import SUERecord
 from corridors.assignment._sue_problem import ChoiceProblem
 from corridors.assignment.choice import ALTERNATIVES, LABELS, NEST_OF, ChoiceParameters
@@ -186,6 +187,7 @@ class ChoiceResult(GapHistory):
         """
         g = self.problem.corridor.graph
         cap = np.asarray(g.capacity, float)
+        limited = cap < UNCONGESTED  # links without a capacity carry the UNCONGESTED sentinel
         df = pd.DataFrame(
             {
                 "link_id": g.link_ids,
@@ -193,7 +195,7 @@ class ChoiceResult(GapHistory):
                 "to_node": np.asarray(g.node_ids)[g.to_node],
                 "link_type": g.link_type,
                 "length_km": g.length,
-                "capacity_teu_eq_per_yr": np.where(cap < 1e11, cap, np.nan),
+                "capacity_teu_eq_per_yr": np.where(limited, cap, np.nan),
                 "flow_teu_eq_per_yr": self.link_flow,
             }
         )
@@ -203,7 +205,7 @@ class ChoiceResult(GapHistory):
             df[f"flow_{p.name}_{p.unit}_per_yr"] = f
             tonnes += f * tpu
         df["flow_t_per_yr"] = tonnes
-        df["volume_capacity"] = np.where(cap < 1e11, self.link_flow / cap, np.nan)
+        df["volume_capacity"] = np.where(limited, self.link_flow / cap, np.nan)
         df["free_flow_h"] = g.free_flow_time
         df["time_h"] = self.link_time
         df["delay_h"] = self.link_time - np.asarray(g.free_flow_time)
