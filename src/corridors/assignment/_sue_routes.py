@@ -11,6 +11,7 @@ far dearer than the market's best (:data:`MARKET_LIMIT`) are dropped.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -153,37 +154,8 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     return out
 
 
-_COST_CACHE: dict[tuple[int, str], tuple[CorridorGraph, F64]] = {}
-
-
-def arc_map(net: Network, cg: CorridorGraph, cargo: str) -> npt.NDArray[np.int64]:
-    """For every arc of ``net.graph(cargo)``, its arc in the merged graph (-1 if none)."""
-    from corridors.network.enums import Cargo
-
-    g = net.graph(Cargo(cargo))
-    ag = cg.graph
-    labels = np.asarray(ag.node_ids).astype(str)
-    types = np.asarray(ag.link_type).astype(str)
-    ids = np.asarray(ag.link_ids).astype(str)
-    key = {}
-    for a in range(ag.n_links):
-        lid = "" if types[a] in ("gauge_change", "transfer", "handling") else ids[a]
-        key[(labels[ag.from_node[a]], labels[ag.to_node[a]], lid)] = a
-    node_ids = np.asarray(net.nodes.index).astype(str)
-    n = len(node_ids)
-
-    def vlabel(v: int) -> str:
-        port = str(g.vertex_port[v])
-        nid = node_ids[int(g.vertex_node[v])]
-        return nid if port == "access" or v < n else f"{nid}:{port}"
-
-    link_dir = np.asarray(net.links.index).astype(str)
-    out = np.full(g.n_arcs, -1, np.int64)
-    for a in range(g.n_arcs):
-        lk = int(g.link[a])
-        lid = link_dir[lk] if (int(g.kind[a]) == 0 and lk >= 0) else ""
-        out[a] = key.get((vlabel(int(g.tail[a])), vlabel(int(g.head[a])), lid), -1)
-    return out
+_COST_CACHE: weakref.WeakKeyDictionary[CorridorGraph, dict[str, F64]] = weakref.WeakKeyDictionary()
+"""Per merged graph (while it lives): each class's arc costs."""
 
 
 def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
@@ -192,19 +164,19 @@ def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
     from corridors.network.costs import CostModel, default_unit
     from corridors.network.enums import Cargo, CargoClass
 
-    hit = _COST_CACHE.get((id(cg), prof.name))
-    if hit is not None and hit[0] is cg:
-        return hit[1]
+    cached = _COST_CACHE.setdefault(cg, {})
+    if prof.name in cached:
+        return cached[prof.name]
     cost = cg.cargo_cost[prof.cargo]
     if prof.name in {c.value for c in CargoClass}:
         cargo = Cargo(prof.cargo)
         g = net.graph(cargo)
         fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
-        amap = arc_map(net, cg, prof.cargo)
+        amap = cg.arc_of[prof.cargo]
         cost = cost.copy()
         ok = amap >= 0
         cost[amap[ok]] = np.asarray(fig.cost_usd, float)[ok]
-    _COST_CACHE[(id(cg), prof.name)] = (cg, cost)
+    cached[prof.name] = cost
     return cost
 
 

@@ -63,7 +63,6 @@ from corridors.assignment._sue_routes import (
     ALT_INDEX,
     ShortestPaths,
     arc_attributes,
-    arc_map,
     class_weights,
     classify,
     probe_masks,
@@ -290,13 +289,27 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
     The delay (congested minus free-flow hours) of every merged-graph link of ``result`` —
     queue waits at crossings, ports and ferries and slower lines — is added to the fixed
     hours of the matching arc of ``net.graph(cargo)``.
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        When ``net`` is not the network ``result`` was solved on (its arcs are matched through
+        that network's merged graph).
     """
     from corridors.network.enums import Cargo
 
+    if net is not result.problem.net:
+        raise InvalidSpecError(
+            explain(
+                "congested_graph needs the network the equilibrium was solved on.",
+                why="Arcs are matched to the equilibrium's links through that network's graph.",
+                fix="Pass result.problem.net, or solve the equilibrium on this network.",
+            )
+        )
     g = net.graph(Cargo(cargo))
     ag = result.problem.corridor.graph
     delay = np.maximum(result.link_time - np.asarray(ag.free_flow_time, float), 0.0)
-    amap = arc_map(net, result.problem.corridor, Cargo(cargo).value)
+    amap = result.problem.corridor.arc_of[Cargo(cargo).value]
     add = np.where(amap >= 0, delay[np.maximum(amap, 0)], 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
 
