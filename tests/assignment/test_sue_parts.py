@@ -3,7 +3,9 @@ classes, the route-level log-sum the appraisal reuses, the vdf slope kernel."""
 
 from __future__ import annotations
 
+import gc
 import pickle
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -14,6 +16,7 @@ from corridors.assignment._sue_logit import alternative_log_costs
 from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters
 from corridors.assignment.demand import ODMatrices
 from corridors.assignment.vdf import VDF, link_times_into
+from corridors.errors import InvalidSpecError
 from corridors.network import Network
 
 
@@ -75,3 +78,22 @@ def test_link_times_into_with_slope_is_the_derivative_of_time() -> None:
     link_times_into(kinds, t0, cap, alpha, beta, flow - h, lo)
     np.testing.assert_allclose(slope, (hi - lo) / (2 * h), rtol=1e-5)
     assert (slope > 0).all()
+
+
+def test_congested_graph_needs_the_network_of_the_result(tiny: Callable[[str], Network]) -> None:
+    r = _solved(tiny("two_corridors"))
+    g = sue.congested_graph(r.problem.net, r, "container")
+    assert g.n_arcs == r.problem.net.graph("container").n_arcs
+    with pytest.raises(InvalidSpecError, match="network the equilibrium was solved on"):
+        sue.congested_graph(tiny("two_corridors"), r, "container")
+
+
+def test_class_costs_do_not_keep_merged_graphs_alive(tiny: Callable[[str], Network]) -> None:
+    from corridors.assignment import _sue_routes
+
+    r = _solved(tiny("two_corridors"))
+    ref = weakref.ref(r.problem.corridor)
+    assert ref() in _sue_routes._COST_CACHE  # the class costs were computed and cached
+    del r
+    gc.collect()
+    assert ref() is None
