@@ -32,7 +32,6 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
-_MODES = tuple(m.value for m in Mode)  # index = Mode.code; len(_MODES) = "no mode"
 _RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0
 """A generated route is dropped when it costs more than this multiple of its alternative's best
@@ -52,7 +51,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 
     ``mode``, ``via`` (sea passage), ``caspian`` (a Caspian ferry), ``ca``/``cb`` (country of
     tail and head), ``length`` (km), ``is_link`` (a physical link, not a transfer),
-    ``code`` (index in the mode list; the last = no mode) and ``flags`` (bits for
+    ``code`` (the mode's code in the live mode table; ``no_mode`` for transfers and
+    handling), ``mode_code`` (name → code) and ``flags`` (bits for
     Russia/Belarus, Azerbaijan/Georgia, Turkmenistan/Iran, Caspian, Suez, Cape).
     """
     g = cg.graph
@@ -70,8 +70,10 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
     ca = np.array([node_country.get(n, "") for n in tail_node])
     cb = np.array([node_country.get(n, "") for n in head_node])
     length = np.nan_to_num(np.asarray(g.length, float))
-    code = np.full(mode.shape[0], len(_MODES), np.int64)
-    for k, m in enumerate(_MODES):
+    mode_code = {m.value: m.code for m in Mode}  # read now: modes may be registered later
+    no_mode = max(mode_code.values()) + 1
+    code = np.full(mode.shape[0], no_mode, np.int64)
+    for m, k in mode_code.items():
         code[mode == m] = k
     flags = np.zeros(mode.shape[0], np.int64)
     for bit, cs in ((_RU, {"RU", "BY"}), (_AZ, {"AZ", "GE"}), (_TM, {"TM", "IR"})):
@@ -88,6 +90,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
         "length": length,
         "is_link": is_link,
         "code": code,
+        "mode_code": mode_code,
+        "no_mode": no_mode,
         "flags": flags,
     }
 
@@ -100,18 +104,21 @@ def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
     without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
     """
-    km = np.bincount(attr["code"][arcs], weights=attr["length"][arcs], minlength=len(_MODES) + 1)
+    mc = attr["mode_code"]
+    km = np.bincount(
+        attr["code"][arcs], weights=attr["length"][arcs], minlength=attr["no_mode"] + 1
+    )
     total = float(km.sum()) or 1.0
     f = int(np.bitwise_or.reduce(attr["flags"][arcs])) if arcs.size else 0
-    if km[_MODES.index("air")] > 0:
+    if km[mc["air"]] > 0:
         return "air"
     if f & _SUEZ:
         return "sea_suez"
     if f & _CAPE:
         return "sea_cape"
-    if km[_MODES.index("sea")] > 0.5 * total:
+    if km[mc["sea"]] > 0.5 * total:
         return "sea_other"
-    if km[_MODES.index("road")] > 0.5 * total:
+    if km[mc["road"]] > 0.5 * total:
         return "road"
     if f & _RU:
         return "rail_northern"
