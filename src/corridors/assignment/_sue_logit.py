@@ -24,6 +24,7 @@ from corridors.assignment._sue_problem import ChoiceProblem
 from corridors.assignment.choice import (
     ALT_NEST,
     ALTERNATIVES,
+    CARGO_GROUPS,
     NEST_NAMES,
     ChoiceParameters,
     load_parameters,
@@ -208,12 +209,10 @@ class LogitModel:
             lam=params.cost_scale,
             mu=params.route_scale,
             theta=np.array([params.nest_scale[n] for n in NEST_NAMES]),
-            asc=np.array(
-                [[params.asc_of(a, g) for a in ALTERNATIVES] for g in ("container", "bulk")]
-            ),
+            asc=np.array([[params.asc_of(a, g) for a in ALTERNATIVES] for g in CARGO_GROUPS]),
             inc_t=problem.incidence.T.tocsr(),
             time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
-            ma_group=np.array([int(p.cargo == "bulk") for p in problem.profiles], np.int64)[
+            ma_group=np.array([CARGO_GROUPS.index(p.cargo) for p in problem.profiles], np.int64)[
                 problem.mkt_cls[grp.ma_mkt]
             ],
         )
