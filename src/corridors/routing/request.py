@@ -143,14 +143,14 @@ def search_note(
     if not report.capped:
         return (
             f"Approximate Pareto set: every Pareto-optimal route is within "
-            f"{report.eps:.1%} (days, cost, CO2) of an option shown; {exact_hint} gives "
+            f"{report.eps:.1%} (days, cost, CO2) of an option found; {exact_hint} gives "
             "the exact set."
         )
     where = ", ".join(f"{p} {k:,}" for p, k in _by_place(report, name))
     if math.isfinite(report.eps_bound):
         bound = (
             f"every Pareto-optimal route is within {report.eps_bound:.1%} "
-            "(days, cost, CO2) of an option shown"
+            "(days, cost, CO2) of an option found"
         )
     else:
         bound = "no bound holds on what was missed"
