@@ -166,9 +166,10 @@ _COST_CACHE: weakref.WeakKeyDictionary[CorridorGraph, dict[str, F64]] = weakref.
 
 
 def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
-    """USD per unit of the class on every merged arc, from the cost model with the class's
-    own wagon type and tariffs (the cargo's default figures for other class names)."""
-    from corridors.network.costs import CostModel, default_unit
+    """USD per unit of the class on every merged arc, from the graph's cost model
+    (``cg.cost_model``) with the class's own wagon type and tariffs (the cargo's figures for
+    other class names)."""
+    from corridors.network.costs import default_unit
     from corridors.network.enums import Cargo, CargoClass
 
     cached = _COST_CACHE.setdefault(cg, {})
@@ -178,7 +179,7 @@ def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
     if prof.name in {c.value for c in CargoClass}:
         cargo = Cargo(prof.cargo)
         g = net.graph(cargo)
-        fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
+        fig = cg.cost_model.arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
         amap = cg.arc_of[prof.cargo]
         cost = cost.copy()
         ok = amap >= 0
