@@ -81,6 +81,9 @@ def test_bundled_baseline_converges_and_conserves(bundled: Network) -> None:
         assert ms[ms["class"] == c]["flow"].sum() == pytest.approx(od.total(c), rel=1e-9)
     # grain never flies
     assert "air" not in set(ms[ms["class"] == "grain"]["alternative"])
+    tpu = dict(zip(r.class_names, r.tonnes_per_unit, strict=True))
+    assert tpu["grain"] == 1.0 and tpu["containers"] == bundled.parameter("global", "t_per_teu")
+    np.testing.assert_allclose(ms["tonnes"], ms["flow"] * ms["class"].map(tpu))
     lt = r.link_table()
     assert {"flow_t_per_yr", "volume_capacity", "delay_h"} <= set(lt.columns)
     assert np.isfinite(lt["time_h"]).all()

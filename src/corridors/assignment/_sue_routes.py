@@ -141,7 +141,8 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     ones = np.ones(n)
     sea = mode == "sea"
     air = mode == "air"
-    linehaul = np.isin(mode, ["rail", "ferry", "road"])
+    surface = [m.value for m in Mode if m not in (Mode.SEA, Mode.AIR)]  # registered ones too
+    linehaul = np.isin(mode, surface)
     out: list[tuple[str, F64]] = [("free", ones.copy())]
     no_sea = np.where(sea | air, np.inf, 1.0)
     out.append(("land", no_sea))
@@ -156,7 +157,7 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     out.append(("cape", np.where(sea & (attr["via"] == "Suez"), np.inf, push_sea)))
     out.append(("road", np.where(mode == "road", 1.0, np.where(air, np.inf, 20.0))))
     out.append(
-        ("air", np.where(air, 1.0, np.where(np.isin(mode, ["rail", "sea", "ferry"]), 50.0, 1.0)))
+        ("air", np.where(air, 1.0, np.where(sea | (linehaul & (mode != "road")), 50.0, 1.0)))
     )
     return out
 
