@@ -132,13 +132,25 @@ def berlin_row() -> Row:
     tb = next(r for r in cell if r["solver"] == "tap-b")
     best = min((r for r in cell if r["solver"] != "tap-b"), key=_program)
     t = _program(best)
+    mem = best.get("peak_rss_mb")
+    mem_txt = "memory not measured" if mem is None else f"peak memory {mem:,.0f} MB"
+    tb_mem = tb.get("peak_rss_mb")
+    if t > 60:
+        verdict = f"distance: {t / 60:.2f}× over"
+    elif mem is None:
+        verdict = "met (time; memory not measured)"
+    elif mem <= 2048:
+        verdict = "met"
+    else:
+        verdict = f"time met; memory {mem / 2048:.2f}× over"
     return _row(
         goal,
-        f"{t:.1f} s CPU ({best['solver']}, gap {best['recomputed_gap']:.1e}); memory not measured",
-        f"tap-b {_program(tb):.1f} s",
+        f"{t:.1f} s CPU ({best['solver']}, gap {best['recomputed_gap']:.1e}); {mem_txt}",
+        f"tap-b {_program(tb):.1f} s"
+        + ("" if tb_mem is None else f", peak memory {tb_mem:,.0f} MB"),
         f"{t / _program(tb):.2f}×",
         "≤ 60 s CPU, ≤ 2 GB",
-        ("met (time; memory not measured)" if t <= 60 else f"distance: {t / 60:.2f}× over"),
+        verdict,
         _load_txt(best.get("load_avg_1min")),
         doc["meta"]["date"][:16],
         cmd,
