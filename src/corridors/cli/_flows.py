@@ -249,7 +249,7 @@ def _assign(net: Any, cg: Any, od: Any, base: Any, spec: Any, *, quiet: bool) ->
     """Equilibrium on ``od`` (and on ``base`` to compare, when given), with a progress bar."""
     from corridors.assignment._from_network import assign_network
 
-    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
+    compiling_notice("assignment", "_kernels", "gp_columns")
     with task_bar(disable=quiet or state.quiet) as bar:
         task = bar.add_task("assignment", total=None, msg="")
 

@@ -128,7 +128,7 @@ def compare_cmd(
     net = load_net(None if base == "bundled" else base)
     od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
     loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
-    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
+    compiling_notice("assignment", "_kernels", "gp_columns")
     with _bar("compare") as bar:
         task = bar.add_task("", total=len(scenarios) + 1)
 
