@@ -114,21 +114,19 @@ def _tree_dial(
     smallest link cost, so a vertex cannot improve another of its bucket and the vertices of
     the lowest non-empty bucket are all final: each distance is the minimum of the same sums
     as in the heap search. Only the settling order within a bucket differs, so only where two
-    routes tie exactly may ``pred`` name the other one. ``links`` rows are the bucket lists'
-    ``next``, ``prev`` and the vertex's bucket (-1 not queued, -2 settled), all -1 on entry;
+    routes tie exactly may ``pred`` name the other one. ``links[v]`` holds vertex ``v``'s
+    ``next`` and ``prev`` in its bucket's list and its bucket (-1 not queued, -2 settled),
+    all -1 on entry;
     ``bhead`` (a power of two, above the largest link cost / ``w`` + 1, circular) all -1.
     Both are left so again.
     """
-    nxt = links[0]
-    prv = links[1]
-    pos = links[2]
     mask = bhead.shape[0] - 1
     dist[origin] = 0.0
     pred[origin] = -1
     bhead[0] = origin
-    nxt[origin] = -1
-    prv[origin] = -1
-    pos[origin] = 0
+    links[origin, 0] = -1
+    links[origin, 1] = -1
+    links[origin, 2] = 0
     count = 1
     cur = 0
     n_set = 0
@@ -139,12 +137,12 @@ def _tree_dial(
             cur += 1
             slot = cur & mask
         v = bhead[slot]
-        nv = nxt[v]
+        nv = links[v, 0]
         bhead[slot] = nv
         if nv >= 0:
-            prv[nv] = -1
+            links[nv, 1] = -1
         count -= 1
-        pos[v] = -2
+        links[v, 2] = -2
         order[n_set] = v
         n_set += 1
         if v < n_zones:
@@ -160,52 +158,48 @@ def _tree_dial(
             if nd < dist[w]:  # never true for a settled vertex (dist <= d <= nd)
                 dist[w] = nd
                 pred[w] = k
-                count += _requeue(w, int(nd * inv_w) & mask, nxt, prv, pos, bhead)
-    _clear(count, cur, mask, nxt, pos, bhead)
+                count += _requeue(w, int(nd * inv_w) & mask, links, bhead)
+    _clear(count, cur, mask, links, bhead)
     for i in range(n_set):
-        pos[order[i]] = -1
+        links[order[i], 2] = -1
     return n_set
 
 
 @nb.njit(cache=True, inline="always")
-def _requeue(
-    w: int, s: int, nxt: np.ndarray, prv: np.ndarray, pos: np.ndarray, bhead: np.ndarray
-) -> int:
+def _requeue(w: int, s: int, links: np.ndarray, bhead: np.ndarray) -> int:
     """Move vertex ``w`` to bucket ``s`` (out of its bucket if queued); 1 if newly queued."""
-    pw = pos[w]
+    pw = links[w, 2]
     new = 1
     if pw >= 0:  # unlink from its bucket
         new = 0
-        pp = prv[w]
-        nn = nxt[w]
+        pp = links[w, 1]
+        nn = links[w, 0]
         if pp >= 0:
-            nxt[pp] = nn
+            links[pp, 0] = nn
         else:
             bhead[pw] = nn
         if nn >= 0:
-            prv[nn] = pp
+            links[nn, 1] = pp
     h = bhead[s]
-    nxt[w] = h
-    prv[w] = -1
+    links[w, 0] = h
+    links[w, 1] = -1
     if h >= 0:
-        prv[h] = w
+        links[h, 1] = w
     bhead[s] = w
-    pos[w] = s
+    links[w, 2] = s
     return new
 
 
 @nb.njit(cache=True, inline="always")
-def _clear(
-    count: int, cur: int, mask: int, nxt: np.ndarray, pos: np.ndarray, bhead: np.ndarray
-) -> None:
+def _clear(count: int, cur: int, mask: int, links: np.ndarray, bhead: np.ndarray) -> None:
     """Empty the buckets after an early stop (``count`` vertices queued from bucket ``cur``)."""
     while count > 0:
         slot = cur & mask
         v = bhead[slot]
         bhead[slot] = -1
         while v >= 0:
-            pos[v] = -1
-            v = nxt[v]
+            links[v, 2] = -1
+            v = links[v, 0]
             count -= 1
         cur += 1
 
@@ -410,7 +404,7 @@ class AonWorkspace:
         self.hv = np.empty((nt, nl + 1), np.int32)
         # bucket queue: at most max(n, 1024) buckets (largest / smallest link cost below that)
         nbk = max(1024, 1 << max(0, n - 1).bit_length()) if buckets else 0
-        self.links = np.empty((nt, 3, n if buckets else 0), np.int32)
+        self.links = np.empty((nt, n if buckets else 0, 4), np.int32)
         self.bhead = np.empty((nt, nbk), np.int32)
         self.acc = np.empty((nt, nl))
 
