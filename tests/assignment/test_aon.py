@@ -147,7 +147,7 @@ def test_zero_cost_links_still_exact() -> None:
     cost = g.free_flow_time.copy()
     cost[rng.random(g.n_links) < 0.1] = 0.0
     no_through = np.zeros(g.n_nodes, np.bool_)
-    want, w_sptt, _, _ = _reference(g, cost, no_through, demand)
+    _, w_sptt, _, _ = _reference(g, cost, no_through, demand)
     flow, sptt, _ = _run(g, cost, no_through, demand, threads=2)
     assert sptt == pytest.approx(w_sptt, rel=1e-12)
     assert float(flow @ cost) == pytest.approx(w_sptt, rel=1e-12)
