@@ -132,13 +132,25 @@ def berlin_row() -> Row:
     tb = next(r for r in cell if r["solver"] == "tap-b")
     best = min((r for r in cell if r["solver"] != "tap-b"), key=_program)
     t = _program(best)
+    mem = best.get("peak_rss_mb")
+    mem_txt = "memory not measured" if mem is None else f"peak memory {mem:,.0f} MB"
+    tb_mem = tb.get("peak_rss_mb")
+    if t > 60:
+        verdict = f"distance: {t / 60:.2f}× over"
+    elif mem is None:
+        verdict = "met (time; memory not measured)"
+    elif mem <= 2048:
+        verdict = "met"
+    else:
+        verdict = f"time met; memory {mem / 2048:.2f}× over"
     return _row(
         goal,
-        f"{t:.1f} s CPU ({best['solver']}, gap {best['recomputed_gap']:.1e}); memory not measured",
-        f"tap-b {_program(tb):.1f} s",
+        f"{t:.1f} s CPU ({best['solver']}, gap {best['recomputed_gap']:.1e}); {mem_txt}",
+        f"tap-b {_program(tb):.1f} s"
+        + ("" if tb_mem is None else f", peak memory {tb_mem:,.0f} MB"),
         f"{t / _program(tb):.2f}×",
         "≤ 60 s CPU, ≤ 2 GB",
-        ("met (time; memory not measured)" if t <= 60 else f"distance: {t / 60:.2f}× over"),
+        verdict,
         _load_txt(best.get("load_avg_1min")),
         doc["meta"]["date"][:16],
         cmd,
@@ -322,16 +334,29 @@ def pareto_row() -> Row:
     big = max(r["x_bundled_vertices"] for r in doc["rows"])
     rows = [r for r in doc["rows"] if r["x_bundled_vertices"] == big]
     exact = next((r for r in rows if r["mode"] == "exact"), None)
-    best = min(rows, key=lambda r: r["p95_ms"])
+    # Only modes that answer count: the unbounded search returns nothing when capped.
+    useful = [r for r in rows if r["median_front"] > 0 and r["eps_bound_median"] < float("inf")]
+    if not useful:
+        return _missing(goal, "p95 ≤ 50 ms with a stated approximation", cmd)
+    best = next((r for r in useful if r["mode"] == "exact_bounds"), useful[0])
+    cap = doc["meta"].get("max_labels", "?")
     return _row(
         f"{goal} ({big:.0f}× vertices)",
-        f"p95 {best['p95_ms']:.1f} ms ({best['mode']}; label cap "
-        f"{doc['meta'].get('max_labels', '?')} reached in {best['capped_queries']}/"
-        f"{best['queries']} queries, so those answers are capped, not exact)",
-        f"exact {exact['p95_ms']:.1f} ms" if exact else "",
+        f"p95 {best['p95_ms']:.1f} ms ({best['mode']}, the library default; median "
+        f"{best['median_front']:.0f} options; label cap {cap} reached in "
+        f"{best['capped_queries']}/{best['queries']} queries, guaranteed ε median "
+        f"{best['eps_bound_median']:.2f}, max {best['eps_bound_max']:.2f}); other modes "
+        + ", ".join(f"{r['mode']} {r['p95_ms']:.1f} ms" for r in useful if r is not best),
+        (
+            f"unbounded search {exact['p95_ms']:.1f} ms, returns nothing in "
+            f"{exact['capped_queries']}/{exact['queries']}"
+            if exact
+            else ""
+        ),
         "",
-        "p95 ≤ 50 ms",
-        _ratio_goal(best["p95_ms"], 50.0, higher_is_better=False),
+        "p95 ≤ 50 ms with a stated approximation",
+        _ratio_goal(best["p95_ms"], 50.0, higher_is_better=False)
+        + " (time; the guaranteed ε is loose)",
         _load_txt(doc["meta"].get("load_avg_1min")),
         str(doc["meta"]["date"])[:16],
         cmd,
