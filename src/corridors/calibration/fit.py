@@ -119,7 +119,7 @@ def predict(result: ChoiceResult, obs: Observations) -> pd.DataFrame:
     """
     pr = result.problem
     names = pr.class_names
-    tpu = dict(zip(names, result._tonnes_per_unit(), strict=True))
+    tpu = dict(zip(names, result.tonnes_per_unit, strict=True))
     unit = {p.name: p.unit for p in pr.profiles}
     pce = {p.name: p.pce_teu_per_unit for p in pr.profiles}
     zones = set(pr.corridor.zones)
