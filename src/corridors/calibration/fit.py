@@ -298,6 +298,7 @@ def _finish(
         objective_parts=parts,
         prior_weight=obj.spec.prior_weight,
         congestion_weight=obj.spec.congestion_weight,
+        time_weight=obj.spec.time_weight,
         evaluations=ev.n,
         routes=final.problem.n_paths,
         relative_gap=final.relative_gap,

@@ -8,10 +8,13 @@ Objective
 ``J_counts = Σ_i w_i ln²((M_i + 0.1 O_i) / (1.1 O_i))``
     over the fit counts; ``M``/``O`` modelled/observed volume (the 0.1 O floor keeps a zero
     model count finite: it costs ln²(11) ≈ 5.7).
-``J_times = Σ_j w_j d_j²``
+``J_times = τ Σ_j w_j d_j²``
     over the fit times and waits; ``d`` is the log distance of the modelled value from the
     published range (0 inside, ``ln(M/low)`` below, ``ln(M/high)`` above; a single figure
-    is ±10 %; no route at all costs 3², the same as a factor e³ ≈ 20).
+    is ±10 %; no route at all costs 3², the same as a factor e³ ≈ 20). ``τ =``
+    :data:`TIME_WEIGHT` (10): a time 10 % outside its range costs 0.09, as much as a count
+    35 % over — without it the log distances of times (a few per cent) would weigh nothing
+    against the counts.
 ``J_congestion = κ Σ_e max(0, v/c_e − 0.95)²``
     over every capacity-limited element (link direction) where **no** congestion is
     observed (all but the links of the wait observations), with ``κ =``
@@ -49,6 +52,7 @@ __all__ = [
     "BOUNDS",
     "CONGESTION_WEIGHT",
     "DEFAULT_FREE",
+    "TIME_WEIGHT",
     "Objective",
     "ObjectiveSpec",
     "prior",
@@ -58,6 +62,9 @@ F64 = npt.NDArray[np.float64]
 
 COUNT_FLOOR = 0.1
 """Counts compare ``ln((M + 0.1 O) / (1.1 O))``."""
+
+TIME_WEIGHT = 10.0
+"""``τ``: weight of the squared log distance of a time or wait from its published range."""
 
 CONGESTION_WEIGHT = 100.0
 """``κ`` of the congestion penalty (per element, on the squared excess of v/c over 0.95)."""
@@ -95,11 +102,11 @@ PRIOR_SD: dict[str, float] = {
     "log_vot_scale": 0.5,
     "log_queue_scale": 0.7,
     "log_cost_scale": 0.3,
-    "log_time": 0.15,
+    "log_time": 0.25,
 }
 """Prior standard deviations: a constant moves by one utility unit (a factor e^(1/λ) ≈ 2 in
 cost) for one unit of J; the scales by a factor e^0.5 ≈ 1.6 (value of time) or e^0.7 ≈ 2
-(queues); λ by ±30 %; running-time factors by ±15 %."""
+(queues); λ by ±30 %; running-time factors by ±25 %."""
 
 
 def bounds_of(name: str) -> tuple[float, float]:
@@ -136,7 +143,7 @@ def prior(free: Sequence[str], centre: ChoiceParameters) -> tuple[F64, F64]:
 
     >>> m, s = prior(("asc_rail_middle", "log_time_kz"), ChoiceParameters(asc={"rail_middle": -2}))
     >>> m.tolist(), s.tolist()
-    ([-2.0, 0.0], [1.0, 0.15])
+    ([-2.0, 0.0], [1.0, 0.25])
     """
     x = centre.vector(tuple(free))
     means, sds = [], []
@@ -160,6 +167,8 @@ class ObjectiveSpec:
         Multiplies ``J_prior`` (1 = the stated standard deviations; 0 = no prior).
     congestion_weight
         ``κ`` (0 switches the congestion penalty off).
+    time_weight
+        ``τ``, the weight of times and waits relative to counts.
     congested
         Link ids (``rail-a-b`` both directions, or ``:f``/``:r``) where congestion is
         observed and allowed; default: the links of the wait observations.
@@ -168,9 +177,10 @@ class ObjectiveSpec:
     prior_weight: float = 1.0
     congestion_weight: float = CONGESTION_WEIGHT
     congested: tuple[str, ...] | None = None
+    time_weight: float = TIME_WEIGHT
 
     def __post_init__(self) -> None:
-        for k in ("prior_weight", "congestion_weight"):
+        for k in ("prior_weight", "congestion_weight", "time_weight"):
             v = getattr(self, k)
             if not (math.isfinite(v) and v >= 0):
                 raise DemandError(explain(f"{k}={v!r} must be a number ≥ 0."))
@@ -224,7 +234,8 @@ class Objective:
         return cls(
             predictor=predictor,
             fit_mask=(t["split"] == "fit").to_numpy(),
-            weight=t["weight"].to_numpy(float),
+            weight=t["weight"].to_numpy(float)
+            * np.where(t["kind"] == "count", 1.0, spec.time_weight),
             kind=t["kind"].to_numpy(str),
             low=np.array([b[0] for b in bands]),
             high=np.array([b[1] for b in bands]),

@@ -19,8 +19,9 @@ The model is `docs/developer/decisions/0002-mode-route-choice-equilibrium.md`; t
 `J = J_counts + J_times + J_congestion + J_prior`, where
 
 - `J_counts = Σ w ln²((M + 0.1 O) / (1.1 O))` over the fit counts (modelled M, observed O);
-- `J_times = Σ w d²` over the fit times and waits, `d` the log distance of the equilibrium
-  value from the published range (0 inside; a single published figure counts as ±10 %);
+- `J_times = 10 Σ w d²` over the fit times and waits, `d` the log distance of the equilibrium
+  value from the published range (0 inside; a single published figure counts as ±10 %); the
+  weight 10 makes a time 10 % outside its range cost as much as a count 35 % over;
 - `J_congestion = 100 Σ max(0, v/c − 0.95)²` over every capacity-limited element (link
   direction) where no congestion is observed — all but the links of the wait observations
   (Alashankou–Dostyk, Horgos–Altynkol, Brest–Małaszewicze, the Aktau–Alat ferry). The hinge
@@ -28,7 +29,7 @@ The model is `docs/developer/decisions/0002-mode-route-choice-equilibrium.md`; t
 - `J_prior = Σ ((x − m) / s)²`, a Gaussian prior: corridor constants centred on the previous
   calibration with s = 1 utility unit (a factor ≈ 2 in cost at λ = 1.5), the value-of-time
   scale (log) with s = 0.5, the queue scale (log) with s = 0.7, and the six running-time
-  factors centred on 1 (the network's line speeds) with s = 0.15 in log.
+  factors centred on 1 (the network's line speeds) with s = 0.25 in log.
 
 Hard bounds: constants ±6; value of time 1–30 × the inventory cost (M50); queue parameters
 0.1–10 × M/M/1; running-time factors 0.7–1.6.
