@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from corridors._progress import Progress
 from corridors.assignment.choice import ChoiceParameters
 from corridors.assignment.demand import ODMatrices
-from corridors._progress import Progress
 from corridors.assignment.sue import build_problem, corridor_times, solve
 from corridors.calibration import (
     ObjectiveSpec,

@@ -121,12 +121,15 @@ TIME_GROUPS: Mapping[str, tuple[str, ...]] = {
     "eu": ("rail_eu",),
     "caucasus": ("rail_caucasus", "rail_tr"),
     "south": ("rail_tm", "rail_uz", "rail_ir"),
+    "caspian": ("ferry_caspian",),
 }
-"""Region → the rail ``link_class`` values whose running time one factor scales
-(``ChoiceParameters.time_factor``). Only line links (not crossings, ports or ferries, whose
-time is a dwell plus a queue) are scaled: the factor is the ratio of the commercial time of
-trains on that region's lines (stops, crew and locomotive changes, marshalling, waiting for
-paths) to the running time at the network's line speeds."""
+"""Region → the ``link_class`` values whose free-flow time one factor scales
+(``ChoiceParameters.time_factor``). Rail: only line links (not crossings, ports or
+terminals, whose time is a dwell plus a queue); the factor is the ratio of the commercial
+time of trains on that region's lines (stops, crew and locomotive changes, marshalling,
+waiting for paths) to the running time at the network's line speeds. Caspian ferries: the
+whole free-flow time of the ferry link (sailing plus the wait for a sailing; the queue on
+top of it has its own scale)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,8 @@ class ChoiceParameters:
 
     def link_time_factors(self, link_class: npt.ArrayLike, queue: npt.ArrayLike) -> F64:
         """Factor on each link's free-flow time: ``time_factor`` of the link's region for
-        rail line links, 1 for queue elements (``queue`` true) and everything else.
+        rail line links and Caspian ferries, 1 for rail queue elements (``queue`` true:
+        crossings, ports, terminals) and everything else.
 
         >>> p = ChoiceParameters(time_factor={"kz": 1.2})
         >>> p.link_time_factors(["rail_kz", "rail_kz", "sea_container"], [False, True, False])
@@ -305,7 +309,11 @@ class ChoiceParameters:
             return out
         line = ~np.asarray(queue, dtype=bool)
         for group, f in self.time_factor.items():
-            out[np.isin(cls, TIME_GROUPS[group]) & line] = f
+            classes = TIME_GROUPS[group]
+            sel = np.isin(cls, classes)
+            if not all(c.startswith("ferry_") for c in classes):
+                sel &= line
+            out[sel] = f
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def calibrate(
     start: ChoiceParameters | None = None,
     free: Sequence[str] = DEFAULT_FREE,
     objective: ObjectiveSpec | None = None,
-    max_evaluations: int = 400,
+    max_evaluations: int = 800,
     progress: ProgressCallback | None = None,
     route_rounds: int = 1,
 ) -> CalibrationResult:
@@ -260,6 +260,7 @@ def calibrate(
     x0 = np.clip(start.vector(free), lo + 1e-6 * (hi - lo), hi - 1e-6 * (hi - lo))
     f0 = ev(x0)
     x = x0
+    stops: list[str] = []
     for rnd in range(max(route_rounds, 1)):
         if rnd > 0:
             progress(Progress("route set", rnd, route_rounds, "column generation at the fit"))
@@ -269,7 +270,8 @@ def calibrate(
             max_nfev=max(max_evaluations // (len(free) + 1), 2), xtol=1e-5, ftol=1e-6,
         )  # fmt: skip
         x = sol.x
-    return _finish(ev, observations, start, free, x, float(f0 @ f0), t0, history)
+        stops.append(f"round {rnd + 1}: {sol.nfev} steps, {sol.message}")
+    return _finish(ev, observations, start, free, x, float(f0 @ f0), t0, history, stops)
 
 
 def _finish(
@@ -281,6 +283,7 @@ def _finish(
     j0: float,
     t0: float,
     history: list[float],
+    stops: list[str],
 ) -> CalibrationResult:
     params = start.with_vector(x, free)
     with warnings.catch_warnings():
@@ -300,6 +303,7 @@ def _finish(
         congestion_weight=obj.spec.congestion_weight,
         time_weight=obj.spec.time_weight,
         evaluations=ev.n,
+        optimizer=stops,
         routes=final.problem.n_paths,
         relative_gap=final.relative_gap,
     )

@@ -80,8 +80,8 @@ TIME_PARAMETERS: tuple[str, ...] = tuple(f"log_time_{g}" for g in TIME_GROUPS)
 
 DEFAULT_FREE: tuple[str, ...] = FREE_PARAMETERS + TIME_PARAMETERS
 """What ``corridors calibrate`` fits: 8 corridor constants, the value-of-time and queue
-scales and 6 running-time factors. ``log_cost_scale`` (λ) may be added; the nest and route
-scales are fixed (see ``docs/calibration.md``)."""
+scales and 7 time factors (6 rail regions, the Caspian ferries). ``log_cost_scale`` (λ)
+may be added; the nest and route scales are fixed (see ``docs/calibration.md``)."""
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "log_vot_scale": (0.0, math.log(30.0)),
@@ -91,8 +91,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
 }
 """Hard bounds: values of time at least the inventory cost of M50 and at most 30 times it;
 queue parameters within a factor 10 of the M/M/1 train-service figure; λ between 0.5 and 4;
-commercial running times between 0.7 and 1.6 times those at the line speeds. Corridor
-constants: ±6 (:data:`ASC_BOUND`)."""
+commercial running times (and Caspian ferry times) between 0.7 and 1.6 times the
+network's. Corridor constants: ±6 (:data:`ASC_BOUND`)."""
 
 ASC_BOUND = 6.0
 """Hard bound on every corridor constant (utility units)."""

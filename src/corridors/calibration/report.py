@@ -203,12 +203,14 @@ def done_when(cal: CalibrationResult) -> list[tuple[str, str, bool | None]]:
                 )
     g = grain_for_iran(cal)
     if len(g):
-        south = float(g.loc[g["alternative"] == "rail_southern", "share"].sum())
-        casp = float(g["via_caspian_t_per_yr"].sum() / g["t_per_yr"].sum())
+        total = float(g["t_per_yr"].sum())
+        is_south = g["alternative"] == "rail_southern"
+        south = float(g.loc[is_south, "t_per_yr"].sum())
+        casp = float(g.loc[~is_south, "via_caspian_t_per_yr"].sum())
         how = (
-            f"Southern {south:.0%}, via a Caspian ferry {casp:.0%} of {g['t_per_yr'].sum():,.0f} t"
+            f"Southern {south / total:.0%}, other corridors via a Caspian ferry "
+            f"{casp / total:.0%} of {total:,.0f} t"
         )
-        out.append(
-            ("grain for Iran by the Southern corridor or the Caspian", how, south + casp >= 0.5)
-        )
+        ok = (south + casp) / total >= 0.5
+        out.append(("grain for Iran by the Southern corridor or the Caspian", how, ok))
     return out

@@ -60,7 +60,7 @@ def _fit(
     return cal, stored
 
 
-def _write_docs(cal: Any, docs: Path, notes: str) -> list[str]:
+def _write_docs(cal: Any, docs: Path, notes: str, before: Any) -> list[str]:
     from corridors.assignment.sue import elasticities
     from corridors.calibration import calibration_markdown, plot_calibration
 
@@ -74,8 +74,26 @@ def _write_docs(cal: Any, docs: Path, notes: str) -> list[str]:
         cal.result, attribute="cost", delta=0.05, classes=boxes
     )
     page = docs / "calibration.md"
-    page.write_text(calibration_markdown(cal, elasticities=el, notes=notes))
+    page.write_text(calibration_markdown(cal, elasticities=el, notes=notes, before=before))
     return [*files, str(page)]
+
+
+def _json_report(cal: Any, stored: Any, ok: bool, why: str, files: list[str]) -> dict[str, Any]:
+    return {
+        "objective_start": cal.objective_start,
+        "objective": cal.objective,
+        "objective_parts": cal.parts,
+        "stored_objective": stored.objective,
+        "accepted": ok,
+        "decision": why,
+        "evaluations": cal.evaluations,
+        "seconds": round(cal.seconds, 1),
+        "parameters": cal.parameter_table().to_dict(orient="records"),
+        "summary": cal.summary().to_dict(orient="records"),
+        "over_capacity": cal.over_capacity.to_dict(orient="records"),
+        "observations": cal.table.to_dict(orient="records"),
+        "files": files,
+    }
 
 
 def _print_report(cal: Any, stored: Any, decision: str) -> None:
@@ -133,7 +151,7 @@ def calibrate_cmd(
     ] = None,
     max_evaluations: Annotated[
         int, typer.Option(help="Most equilibria per route round.", min=2)
-    ] = 400,
+    ] = 800,
     prior: Annotated[float, typer.Option(help="Weight of the prior (1 = stated s.d.).")] = 1.0,
     congestion_weight: Annotated[
         float, typer.Option(help="Weight of the v/c > 0.95 penalty (0 = off).")
@@ -162,6 +180,7 @@ def calibrate_cmd(
     from corridors.assignment.choice import CALIBRATION_FILE
     from corridors.calibration import load_observations, plot_calibration
     from corridors.calibration.fit import accept
+    from corridors.calibration.page import NOTES
 
     if start not in ("stored", "defaults"):
         raise typer.BadParameter(f"--start {start!r}: use stored or defaults.")
@@ -182,25 +201,11 @@ def calibrate_cmd(
         files.append(str(cal.params.save(CALIBRATION_FILE)))
     decision = f"{'accepted' if ok else 'not accepted'} ({why})"
     if docs is not None:
-        files += _write_docs(cal, docs, notes=f"Acceptance of this run: {decision}.")
+        notes = f"Acceptance of this run: {decision}.\n\n{NOTES}"
+        before = None if report_only else stored
+        files += _write_docs(cal, docs, notes=notes, before=before)
     if json_out:
-        print_json(
-            {
-                "objective_start": cal.objective_start,
-                "objective": cal.objective,
-                "objective_parts": cal.parts,
-                "stored_objective": stored.objective,
-                "accepted": ok,
-                "decision": why,
-                "evaluations": cal.evaluations,
-                "seconds": round(cal.seconds, 1),
-                "parameters": cal.parameter_table().to_dict(orient="records"),
-                "summary": cal.summary().to_dict(orient="records"),
-                "over_capacity": cal.over_capacity.to_dict(orient="records"),
-                "observations": cal.table.to_dict(orient="records"),
-                "files": files,
-            }
-        )
+        print_json(_json_report(cal, stored, ok, why, files))
         return
     _print_report(cal, stored, decision)
     for f in files:
