@@ -37,6 +37,10 @@ LANES = [
     ("sea-qingdao-rotterdam-suez", "CNQIN", "NLRTM", "sea_container", "Suez", [], 4),
     ("sea-qingdao-hamburg-suez", "CNQIN", "DEHAM", "sea_container", "Suez", [], 3),
     ("sea-lianyungang-rotterdam-suez", "CNLYG", "NLRTM", "sea_container", "Suez", [], 1),
+    # Qingdao's own Mediterranean calls (issue 9): without them its boxes for Turkey rode the
+    # rail to Shanghai via Zhengzhou (method M142)
+    ("sea-qingdao-istanbul-suez", "CNQIN", "TRIST", "sea_container", "Suez", [], 1),
+    ("sea-qingdao-mersin-suez", "CNQIN", "TRMER", "sea_container", "Suez", [], 1),
     ("sea-shanghai-mersin-suez", "CNSGH", "TRMER", "sea_container", "Suez", [], 2),
     ("sea-shanghai-istanbul-suez", "CNSGH", "TRIST", "sea_container", "Suez", [], 2),
     ("sea-shanghai-constanta-suez", "CNSGH", "ROCND", "sea_container", "Suez", [], 2),
