@@ -13,8 +13,9 @@ Procedure
    columns) or the last one (trial steps), so most take a few averaging iterations.
 3. **Route rounds.** Routes the fitted equilibrium makes attractive join the route set and the
    fit restarts from the fitted values (``route_rounds`` − 1 more times).
-4. **Report.** The final parameters are evaluated as the model runs them (routes
-   regenerated, gap 1e-6): the observed-vs-modelled table of every observation, fit and
+4. **Report.** The final parameters are evaluated as the model runs them
+   (:func:`~corridors.assignment.sue.equilibrium`: routes built at them and regenerated,
+   gap 1e-6): the observed-vs-modelled table of every observation, fit and
    holdout, and the elements above capacity without observed congestion.
 """
 
@@ -31,7 +32,7 @@ import pandas as pd
 
 from corridors._progress import Progress, ProgressCallback, no_progress
 from corridors.assignment.choice import ChoiceParameters, provenance
-from corridors.assignment.sue import ChoiceProblem, ChoiceResult, SUESpec, solve
+from corridors.assignment.sue import ChoiceProblem, ChoiceResult, SUESpec, build_problem, solve
 from corridors.calibration.objective import (
     DEFAULT_FREE,
     Objective,
@@ -288,7 +289,9 @@ def _finish(
     params = start.with_vector(x, free)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        final = solve(ev.problem, params, spec=REPORT_SPEC, warm=ev.last)
+        # as the model runs it (corridors.assignment.sue.equilibrium): fresh routes at params
+        fresh = build_problem(ev.problem.net, ev.problem.demand, params=params)
+        final = solve(fresh, params, spec=REPORT_SPEC)
     obj = ev.objective
     parts = obj.parts(final, x)
     j = sum(v for k, v in parts.items() if k != "holdout")
