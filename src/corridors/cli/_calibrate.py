@@ -201,9 +201,11 @@ def calibrate_cmd(
         files.append(str(cal.params.save(CALIBRATION_FILE)))
     decision = f"{'accepted' if ok else 'not accepted'} ({why})"
     if docs is not None:
-        notes = f"Acceptance of this run: {decision}.\n\n{NOTES}"
-        before = None if report_only else stored
-        files += _write_docs(cal, docs, notes=notes, before=before)
+        # with --write the page shows what is stored afterwards: a rejected refit is only noted
+        shown = stored if (write and not ok) else cal
+        notes = f"Refit of this run: {decision}.\n\n{NOTES}"
+        before = None if report_only or shown is stored else stored
+        files += _write_docs(shown, docs, notes=notes, before=before)
     if json_out:
         print_json(_json_report(cal, stored, ok, why, files))
         return
