@@ -214,10 +214,10 @@ class YearBenefits:
 
 def _link_attributes(result: ChoiceResult) -> dict[str, Any]:
     """Per merged-graph link: countries (tail, head), WTW g/tkm, km, P90−P50 dwell hours."""
-    from corridors.assignment.sue import _arc_attributes
+    from corridors.assignment._sue_routes import arc_attributes
 
     pr = result.problem
-    attr = _arc_attributes(pr.net, pr.corridor)
+    attr = arc_attributes(pr.net, pr.corridor)
     ids = np.asarray(pr.corridor.graph.link_ids).astype(str)
     lk = pr.net.links.reindex(ids)
     col = "co2_wtw_g_per_tkm" if "co2_wtw_g_per_tkm" in lk.columns else "co2_g_per_tkm"

@@ -36,36 +36,38 @@ from __future__ import annotations
 import dataclasses
 import time as _time
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numba as nb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import scipy.sparse as sp
 
-from corridors._progress import Progress, ProgressCallback, no_progress
-from corridors.assignment import _kernels as kern
-from corridors.assignment._from_network import CorridorGraph, corridor_graph
-from corridors.assignment.choice import (
-    ALTERNATIVES,
-    LABELS,
-    NEST_OF,
-    NESTS,
-    ChoiceParameters,
-    load_parameters,
+from corridors._progress import ProgressCallback, no_progress
+from corridors.assignment._sue_logit import (
+    LogitModel,
+    SUERecord,
+    SUESpec,
+    WarmStart,
+    average,
 )
-from corridors.assignment.classes import ClassProfile, class_profile, load_class_profiles
+from corridors.assignment._sue_problem import ChoiceProblem, build_problem, extend_problem
+from corridors.assignment._sue_result import ChoiceResult
+from corridors.assignment._sue_routes import (
+    ALT_INDEX,
+    ShortestPaths,
+    arc_attributes,
+    arc_map,
+    class_weights,
+    classify,
+    probe_masks,
+)
+from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters, load_parameters
+from corridors.assignment.classes import class_profile, load_class_profiles
 from corridors.assignment.demand import ODMatrices
-from corridors.assignment.vdf import link_times_into
 from corridors.errors import ConvergenceWarning, InvalidSpecError, explain
-from corridors.network.enums import Mode
 
 if TYPE_CHECKING:
-    from corridors.assignment._graph import AssignmentGraph
     from corridors.network._csr import CompiledGraph
     from corridors.network.model import Network
 
@@ -73,6 +75,7 @@ __all__ = [
     "BASE_YEAR",
     "ChoiceProblem",
     "ChoiceResult",
+    "SUERecord",
     "SUESpec",
     "WarmStart",
     "base_demand",
@@ -84,63 +87,10 @@ __all__ = [
     "solve",
 ]
 
+for _cls in (ChoiceProblem, ChoiceResult, SUERecord, SUESpec, WarmStart):
+    _cls.__module__ = __name__  # their public home: reprs, pickles and docs name this module
+
 F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-
-_NEST_NAMES = tuple(NESTS)
-_ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
-_ALT_NEST = np.array([_NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
-_MODES = tuple(m.value for m in Mode)  # index = Mode.code; len(_MODES) = "no mode"
-_RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
-DETOUR_LIMIT = 2.0
-"""A generated route is dropped when it costs more than this multiple of its alternative's best
-(the route level's scale makes such a route carry nothing anyway)."""
-CROSSING_PENALTY = 3.0
-"""Route diversity: the corridor probes run a second time with the border crossings, ferries
-and ports their first routes used costing this many times more, so every corridor offers its
-next-best crossing (Dostyk or Altynkol or Bakhty, Aktau or Kuryk) to the route choice."""
-_DIVERSIFY = ("free", "land", "northern", "middle", "southern")
-MARKET_LIMIT = 10.0
-"""An alternative is dropped when its best route costs more than this multiple of the market's
-best (kept otherwise, so that small cost changes do not make alternatives appear or vanish)."""
-
-
-@dataclass(frozen=True)
-class SUESpec:
-    """Stopping rule of the equilibrium. Validated when built.
-
-    Parameters
-    ----------
-    target_gap
-        Stop at this relative gap (share of demand the choice would still move; default 1e-6).
-    max_iterations
-        Averaging iterations per route set (default 3000); hitting it warns.
-    column_rounds
-        Times routes are regenerated at equilibrium times (default 2).
-    averaging
-        ``"sra"`` (self-regulated averaging, default) or ``"msa"`` (step ``1/k``, for
-        comparison).
-    """
-
-    target_gap: float = 1e-6
-    max_iterations: int = 3000
-    column_rounds: int = 2
-    averaging: str = "sra"
-
-    def __post_init__(self) -> None:
-        if self.averaging not in ("sra", "msa"):
-            raise InvalidSpecError(
-                explain(f"averaging={self.averaging!r} is not known.", fix="Use 'sra' or 'msa'.")
-            )
-        if not (isinstance(self.target_gap, int | float) and 0 < self.target_gap < 1):
-            raise InvalidSpecError(
-                explain(f"target_gap={self.target_gap!r} must be in (0, 1).", fix="Use 1e-6.")
-            )
-        for n in ("max_iterations", "column_rounds"):
-            v = getattr(self, n)
-            if not isinstance(v, int) or v < (1 if n == "max_iterations" else 0):
-                raise InvalidSpecError(explain(f"{n}={v!r} must be a non-negative integer."))
-
 
 BASE_YEAR = 2024
 """The base year of the choice model's default demand."""
@@ -156,1145 +106,6 @@ def base_demand(net: Network, *, year: int = BASE_YEAR) -> ODMatrices:
 
     base_nodes = list(net.nodes.index.astype(str))
     return load_demand(year=year, zones=base_nodes, nodes=base_nodes)
-
-
-# -- the problem ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class ChoiceProblem:
-    """Markets, their alternatives and routes on one merged corridor graph.
-
-    Paths are sorted by market, nest, alternative so that every group is contiguous.
-
-    Attributes
-    ----------
-    net, corridor
-        The network and its merged graph (zones = network nodes).
-    demand
-        The demand (zones = ``corridor.zones``).
-    profiles
-        One :class:`ClassProfile` per demand class, in demand order.
-    mkt_cls, mkt_o, mkt_d, mkt_demand
-        Per market: class index, origin and destination zone, demand in the class unit/yr.
-    path_mkt, path_alt
-        Per path: market and alternative (index in :data:`ALTERNATIVES`).
-    incidence
-        ``paths × links`` 0/1 matrix (CSR).
-    path_cost, path_time_adj, path_length
-        Per path: USD per unit (tariffs, fees, handling); hours the class spends beyond the
-        graph's free-flow time (its own transfer and handling times); km.
-    """
-
-    net: Network
-    corridor: CorridorGraph
-    demand: ODMatrices
-    profiles: tuple[ClassProfile, ...]
-    mkt_cls: I64
-    mkt_o: I64
-    mkt_d: I64
-    mkt_demand: F64
-    path_mkt: I64
-    path_alt: I64
-    incidence: sp.csr_matrix
-    path_cost: F64
-    path_time_adj: F64
-    path_length: F64
-    path_keys: tuple[tuple[int, ...], ...]
-
-    @property
-    def n_paths(self) -> int:
-        return int(self.path_mkt.shape[0])
-
-    @property
-    def class_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.profiles)
-
-
-def _arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
-    g = cg.graph
-    links = net.links
-    ids = np.asarray(g.link_ids).astype(str)
-    is_link = np.isin(ids, links.index.astype(str))
-    lk = links.reindex(ids)
-    node_country = net.nodes["country"].astype(str).to_dict()
-    mode = np.where(is_link, lk["mode"].fillna("").to_numpy(str), "")
-    via = np.where(is_link, lk["via"].fillna("").astype(str).to_numpy(), "")
-    lclass = np.where(is_link, lk["link_class"].fillna("").astype(str).to_numpy(), "")
-    labels = np.asarray(g.node_ids).astype(str)
-    tail_node = np.array([lab.split(":")[0] for lab in labels])[g.from_node]
-    head_node = np.array([lab.split(":")[0] for lab in labels])[g.to_node]
-    ca = np.array([node_country.get(n, "") for n in tail_node])
-    cb = np.array([node_country.get(n, "") for n in head_node])
-    length = np.nan_to_num(np.asarray(g.length, float))
-    code = np.full(mode.shape[0], len(_MODES), np.int64)
-    for k, m in enumerate(_MODES):
-        code[mode == m] = k
-    flags = np.zeros(mode.shape[0], np.int64)
-    for bit, cs in ((_RU, {"RU", "BY"}), (_AZ, {"AZ", "GE"}), (_TM, {"TM", "IR"})):
-        flags[np.isin(ca, list(cs)) | np.isin(cb, list(cs))] |= bit
-    flags[lclass == "ferry_caspian"] |= _CASPIAN
-    flags[(mode == "sea") & (via == "Suez")] |= _SUEZ
-    flags[(mode == "sea") & (via == "Cape")] |= _CAPE
-    return {
-        "mode": mode,
-        "via": via,
-        "caspian": lclass == "ferry_caspian",
-        "ca": ca,
-        "cb": cb,
-        "length": length,
-        "is_link": is_link,
-        "code": code,
-        "flags": flags,
-    }
-
-
-def _classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
-    """Alternative of a route from the modes, sea passages and countries it uses.
-
-    Any air leg → air; a deep-sea lane via Suez or the Cape → that sea alternative (whatever
-    the land legs); more than half the distance at sea → ``sea_other``; more than half by
-    road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
-    without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
-    """
-    km = np.bincount(attr["code"][arcs], weights=attr["length"][arcs], minlength=len(_MODES) + 1)
-    total = float(km.sum()) or 1.0
-    f = int(np.bitwise_or.reduce(attr["flags"][arcs])) if arcs.size else 0
-    if km[_MODES.index("air")] > 0:
-        return "air"
-    if f & _SUEZ:
-        return "sea_suez"
-    if f & _CAPE:
-        return "sea_cape"
-    if km[_MODES.index("sea")] > 0.5 * total:
-        return "sea_other"
-    if km[_MODES.index("road")] > 0.5 * total:
-        return "road"
-    if f & _RU:
-        return "rail_northern"
-    south = bool(f & _TM)
-    if f & _AZ or (f & _CASPIAN and not south):
-        return "rail_middle"
-    if south:
-        return "rail_southern"
-    return "rail_direct"
-
-
-@nb.njit(cache=True)
-def _trace(pred: np.ndarray, from_node: np.ndarray, o: int, d: int, out: np.ndarray) -> int:
-    """Links of the tree path o → d written backwards into ``out``; returns the count."""
-    n = 0
-    v = d
-    while v != o:
-        a = pred[v]
-        out[n] = a
-        n += 1
-        v = from_node[a]
-    return n
-
-
-def _probes(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
-    """Route-generation probes: name and per-arc weight factor (inf = banned)."""
-    mode, ca, cb = attr["mode"], attr["ca"], attr["cb"]
-    n = mode.shape[0]
-
-    def touches(cs: set[str]) -> npt.NDArray[np.bool_]:
-        return np.isin(ca, list(cs)) | np.isin(cb, list(cs))
-
-    ones = np.ones(n)
-    sea = mode == "sea"
-    air = mode == "air"
-    linehaul = np.isin(mode, ["rail", "ferry", "road"])
-    out: list[tuple[str, F64]] = [("free", ones.copy())]
-    no_sea = np.where(sea | air, np.inf, 1.0)
-    out.append(("land", no_sea))
-    out.append(
-        ("northern", np.where(touches({"AZ", "GE", "TM", "IR"}) | attr["caspian"], np.inf, no_sea))
-    )
-    out.append(("middle", np.where(touches({"RU", "BY", "TM", "IR"}), np.inf, no_sea)))
-    out.append(("southern", np.where(touches({"RU", "BY", "AZ", "GE"}), np.inf, no_sea)))
-    out.append(("no_russia", np.where(touches({"RU", "BY"}), np.inf, no_sea)))
-    push_sea = np.where(linehaul, 50.0, 1.0) * np.where(air, np.inf, 1.0)
-    out.append(("suez", np.where(sea & (attr["via"] == "Cape"), np.inf, push_sea)))
-    out.append(("cape", np.where(sea & (attr["via"] == "Suez"), np.inf, push_sea)))
-    out.append(("road", np.where(mode == "road", 1.0, np.where(air, np.inf, 20.0))))
-    out.append(
-        ("air", np.where(air, 1.0, np.where(np.isin(mode, ["rail", "sea", "ferry"]), 50.0, 1.0)))
-    )
-    return out
-
-
-_COST_CACHE: dict[tuple[int, str], tuple[CorridorGraph, F64]] = {}
-
-
-def _arc_map(net: Network, cg: CorridorGraph, cargo: str) -> npt.NDArray[np.int64]:
-    """For every arc of ``net.graph(cargo)``, its arc in the merged graph (-1 if none)."""
-    from corridors.network.enums import Cargo
-
-    g = net.graph(Cargo(cargo))
-    ag = cg.graph
-    labels = np.asarray(ag.node_ids).astype(str)
-    types = np.asarray(ag.link_type).astype(str)
-    ids = np.asarray(ag.link_ids).astype(str)
-    key = {}
-    for a in range(ag.n_links):
-        lid = "" if types[a] in ("gauge_change", "transfer", "handling") else ids[a]
-        key[(labels[ag.from_node[a]], labels[ag.to_node[a]], lid)] = a
-    node_ids = np.asarray(net.nodes.index).astype(str)
-    n = len(node_ids)
-
-    def vlabel(v: int) -> str:
-        port = str(g.vertex_port[v])
-        nid = node_ids[int(g.vertex_node[v])]
-        return nid if port == "access" or v < n else f"{nid}:{port}"
-
-    link_dir = np.asarray(net.links.index).astype(str)
-    out = np.full(g.n_arcs, -1, np.int64)
-    for a in range(g.n_arcs):
-        lk = int(g.link[a])
-        lid = link_dir[lk] if (int(g.kind[a]) == 0 and lk >= 0) else ""
-        out[a] = key.get((vlabel(int(g.tail[a])), vlabel(int(g.head[a])), lid), -1)
-    return out
-
-
-def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
-    """USD per unit of the class on every merged arc, from the cost model with the class's
-    own wagon type and tariffs (the cargo's default figures for other class names)."""
-    from corridors.network.costs import CostModel, default_unit
-    from corridors.network.enums import Cargo, CargoClass
-
-    hit = _COST_CACHE.get((id(cg), prof.name))
-    if hit is not None and hit[0] is cg:
-        return hit[1]
-    cost = cg.cargo_cost[prof.cargo]
-    if prof.name in {c.value for c in CargoClass}:
-        cargo = Cargo(prof.cargo)
-        g = net.graph(cargo)
-        fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
-        amap = _arc_map(net, cg, prof.cargo)
-        cost = cost.copy()
-        ok = amap >= 0
-        cost[amap[ok]] = np.asarray(fig.cost_usd, float)[ok]
-    _COST_CACHE[(id(cg), prof.name)] = (cg, cost)
-    return cost
-
-
-def _class_arrays(
-    cg: CorridorGraph, prof: ClassProfile, attr: Mapping[str, Any], net: Network | None = None
-) -> tuple[F64, F64, npt.NDArray[np.bool_]]:
-    cost = cg.cargo_cost[prof.cargo] if net is None else _class_cost(net, cg, prof)
-    t = cg.cargo_time[prof.cargo]
-    ok = np.isfinite(cost) & np.isfinite(t)
-    ok &= ~(attr["is_link"] & ~np.isin(attr["mode"], list(prof.modes)))
-    if not prof.deep_sea:
-        ok &= (attr["flags"] & (_SUEZ | _CAPE)) == 0
-    return np.nan_to_num(cost), np.nan_to_num(t), ok
-
-
-def _generate(
-    net: Network,
-    cg: CorridorGraph,
-    attr: Mapping[str, Any],
-    profiles: Sequence[ClassProfile],
-    markets: tuple[I64, I64, I64],
-    link_time: F64,
-    vot_scale: float,
-) -> dict[tuple[int, int], set[tuple[int, ...]]]:
-    """Routes per (market, alternative) from the probes at ``link_time``."""
-    g = cg.graph
-    indptr, heads, lidx = g.csr
-    no_through = g.no_through()
-    nv = g.n_nodes
-    dist = np.empty(nv)
-    pred = np.empty(nv, np.int64)
-    order = np.empty(nv, np.int64)
-    done = np.empty(nv, np.bool_)
-    hk = np.empty(g.n_links + nv + 1)
-    hv = np.empty(g.n_links + nv + 1, np.int64)
-    t0 = np.asarray(g.free_flow_time, float)
-    probes = _probes(attr)
-    mkt_cls, mkt_o, mkt_d = markets
-    found: dict[tuple[int, int], dict[tuple[int, ...], float]] = {}
-    best: dict[int, float] = {}
-    alt_of: dict[tuple[int, ...], int] = {}
-    buf = np.empty(nv + 1, np.int64)
-    from_node = np.asarray(g.from_node, np.int64)
-    border = np.asarray(g.link_type).astype(str) == "border"
-    for ci, prof in enumerate(profiles):
-        cost, tc, ok = _class_arrays(cg, prof, attr, net)
-        vot = prof.value_of_time * vot_scale
-        gc = cost + vot * (tc - t0 + link_time)
-        gc = np.where(ok, np.maximum(gc, 1e-9), np.inf)
-        sel = np.flatnonzero(mkt_cls == ci)
-        for o in np.unique(mkt_o[sel]):
-            mk = sel[mkt_o[sel] == o]
-            for name, factor in probes:
-                w = gc * factor
-                used = np.zeros(g.n_links, np.bool_)
-                for rep in range(2 if name in _DIVERSIFY else 1):
-                    if rep == 1:  # the same probe with the crossings just used made dearer
-                        if not used.any():
-                            break
-                        w = w * np.where(used, CROSSING_PENALTY, 1.0)
-                    kern.dijkstra(
-                        indptr,
-                        heads,
-                        lidx,
-                        w,
-                        no_through,
-                        g.n_zones,
-                        int(o),
-                        dist,
-                        pred,
-                        order,
-                        done,
-                        hk,
-                        hv,
-                    )
-                    for m in mk:
-                        d = int(mkt_d[m])
-                        if not np.isfinite(dist[d]):
-                            continue
-                        k = _trace(pred, from_node, int(o), d, buf)
-                        arr = buf[:k][::-1].copy()
-                        if rep == 0:
-                            used[arr[border[arr]]] = True
-                        path = tuple(arr.tolist())
-                        alt = alt_of.get(path)
-                        if alt is None:
-                            alt = alt_of[path] = _ALT_INDEX[_classify(arr, attr)]
-                        true_cost = float(gc[arr].sum())
-                        best[int(m)] = min(best.get(int(m), np.inf), true_cost)
-                        found.setdefault((int(m), alt), {})[path] = true_cost
-    out: dict[tuple[int, int], set[tuple[int, ...]]] = {}
-    for (m, a), paths in found.items():
-        alt_best = min(paths.values())
-        if alt_best > MARKET_LIMIT * best[m]:
-            continue
-        out[(m, a)] = {p for p, c in paths.items() if c <= DETOUR_LIMIT * alt_best}
-    return out
-
-
-def build_problem(
-    net: Network,
-    demand: ODMatrices,
-    *,
-    params: ChoiceParameters | None = None,
-    profiles: Mapping[str, ClassProfile] | None = None,
-    corridor: CorridorGraph | None = None,
-) -> ChoiceProblem:
-    """Markets and their first route sets (generated at free-flow times).
-
-    Parameters
-    ----------
-    net
-        The network.
-    demand
-        Demand per class (names of :class:`~corridors.network.enums.CargoClass`, or the 2021
-        ``containers``/``grain``), zones = network nodes.
-    params
-        Choice parameters (their ``vot_scale`` weighs time in route generation); default
-        :func:`~corridors.assignment.choice.load_parameters`.
-    profiles
-        Class profiles; default the bundled ``classes.csv``.
-    corridor
-        A prebuilt merged graph with every mode open (``corridor_graph(net,
-        excluded_modes={})``).
-
-    Raises
-    ------
-    corridors.errors.DemandError
-        For a class without a profile.
-    """
-    params = load_parameters() if params is None else params
-    prof_all = load_class_profiles() if profiles is None else profiles
-    cg = corridor_graph(net, excluded_modes={}) if corridor is None else corridor
-    if tuple(demand.zones) != cg.zones:
-        demand = ODMatrices.from_long(demand.to_long(), zones=list(cg.zones), source="demand")
-    profs = tuple(class_profile(c, prof_all) for c in demand.classes)
-    cls, org, dst, dem = [], [], [], []
-    for ci, name in enumerate(demand.classes):
-        o, d = np.nonzero(demand.matrices[name] > 0)
-        cls.append(np.full(o.shape, ci))
-        org.append(o)
-        dst.append(d)
-        dem.append(demand.matrices[name][o, d])
-    markets = (
-        np.concatenate(cls).astype(np.int64),
-        np.concatenate(org).astype(np.int64),
-        np.concatenate(dst).astype(np.int64),
-    )
-    mkt_demand = np.concatenate(dem).astype(float)
-    attr = _arc_attributes(net, cg)
-    found = _generate(
-        net, cg, attr, profs, markets, np.asarray(cg.graph.free_flow_time, float), params.vot_scale
-    )
-    routed = np.zeros(mkt_demand.shape[0], np.bool_)
-    routed[[m for m, _ in found]] = True
-    if not routed.all():
-        lost = ~routed
-        z = np.asarray(cg.zones)
-        ex = [
-            f"{profs[int(markets[0][i])].name} {z[markets[1][i]]}→{z[markets[2][i]]}"
-            for i in np.flatnonzero(lost)[:3]
-        ]
-        warnings.warn(
-            explain(
-                f"{int(lost.sum())} market(s) have no route and carry nothing, e.g. "
-                + "; ".join(ex)
-                + ".",
-                why="No link sequence joins them with the modes their class may use "
-                "(data/model/classes.csv).",
-                fix="Check the network's links near these places or the class's modes.",
-            ),
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-    return _assemble(net, cg, demand, profs, markets, mkt_demand, attr, found)
-
-
-def _assemble(
-    net: Network,
-    cg: CorridorGraph,
-    demand: ODMatrices,
-    profs: tuple[ClassProfile, ...],
-    markets: tuple[I64, I64, I64],
-    mkt_demand: F64,
-    attr: Mapping[str, Any],
-    found: Mapping[tuple[int, int], set[tuple[int, ...]]],
-) -> ChoiceProblem:
-    g = cg.graph
-    t0 = np.asarray(g.free_flow_time, float)
-    rows = []
-    for (m, a), paths in found.items():
-        for p in sorted(paths):
-            rows.append((m, _ALT_NEST[a], a, p))
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-    n_p = len(rows)
-    indptr = np.zeros(n_p + 1, np.int64)
-    indptr[1:] = np.cumsum([len(r[3]) for r in rows])
-    idx = np.fromiter((a for r in rows for a in r[3]), np.int64, count=int(indptr[-1]))
-    inc = sp.csr_matrix((np.ones(idx.shape[0]), idx, indptr), shape=(n_p, g.n_links))
-    path_mkt = np.array([r[0] for r in rows], np.int64)
-    path_alt = np.array([r[2] for r in rows], np.int64)
-    cost = np.empty(n_p)
-    adj = np.empty(n_p)
-    for ci, prof in enumerate(profs):
-        c, tc, _ = _class_arrays(cg, prof, attr, net)
-        sel = np.flatnonzero(markets[0][path_mkt] == ci)
-        if sel.size:
-            sub = inc[sel]
-            cost[sel] = sub @ c
-            adj[sel] = sub @ (tc - t0)
-    length = inc @ attr["length"]
-    return ChoiceProblem(
-        net=net,
-        corridor=cg,
-        demand=demand,
-        profiles=profs,
-        mkt_cls=markets[0],
-        mkt_o=markets[1],
-        mkt_d=markets[2],
-        mkt_demand=mkt_demand,
-        path_mkt=path_mkt,
-        path_alt=path_alt,
-        incidence=inc,
-        path_cost=cost,
-        path_time_adj=adj,
-        path_length=np.asarray(length, float),
-        path_keys=tuple(r[3] for r in rows),
-    )
-
-
-def _extend(problem: ChoiceProblem, link_time: F64, vot_scale: float) -> tuple[ChoiceProblem, int]:
-    """Add the routes the probes find at ``link_time``; returns the problem and the count."""
-    attr = _arc_attributes(problem.net, problem.corridor)
-    markets = (problem.mkt_cls, problem.mkt_o, problem.mkt_d)
-    new = _generate(
-        problem.net, problem.corridor, attr, problem.profiles, markets, link_time, vot_scale
-    )
-    found: dict[tuple[int, int], set[tuple[int, ...]]] = {}
-    for m, a, key in zip(problem.path_mkt, problem.path_alt, problem.path_keys, strict=True):
-        found.setdefault((int(m), int(a)), set()).add(key)
-    before = sum(len(v) for v in found.values())
-    for k, v in new.items():
-        found.setdefault(k, set()).update(v)
-    after = sum(len(v) for v in found.values())
-    if after == before:
-        return problem, 0
-    return (
-        _assemble(
-            problem.net,
-            problem.corridor,
-            problem.demand,
-            problem.profiles,
-            markets,
-            problem.mkt_demand,
-            attr,
-            found,
-        ),
-        after - before,
-    )
-
-
-# -- the solver ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class _Groups:
-    ma_start: I64
-    ma_of_path: I64
-    ma_alt: I64
-    ma_mkt: I64
-    mn_start: I64
-    mn_of_ma: I64
-    mn_nest: I64
-    mk_start: I64
-    mk_of_mn: I64
-
-
-def _groups(problem: ChoiceProblem) -> _Groups:
-    pm, pa = problem.path_mkt, problem.path_alt
-    n = pm.shape[0]
-    new_ma = np.r_[True, (pm[1:] != pm[:-1]) | (pa[1:] != pa[:-1])]
-    ma_start = np.flatnonzero(new_ma)
-    ma_of_path = np.cumsum(new_ma) - 1
-    ma_alt = pa[ma_start]
-    ma_mkt = pm[ma_start]
-    ma_nest = _ALT_NEST[ma_alt]
-    new_mn = np.r_[True, (ma_mkt[1:] != ma_mkt[:-1]) | (ma_nest[1:] != ma_nest[:-1])]
-    mn_start = np.flatnonzero(new_mn)
-    mn_of_ma = np.cumsum(new_mn) - 1
-    mn_mkt = ma_mkt[mn_start]
-    new_mk = np.r_[True, mn_mkt[1:] != mn_mkt[:-1]]
-    del n
-    return _Groups(
-        ma_start,
-        ma_of_path,
-        ma_alt,
-        ma_mkt,
-        mn_start,
-        mn_of_ma,
-        ma_nest[mn_start],
-        np.flatnonzero(new_mk),
-        np.cumsum(new_mk) - 1,
-    )
-
-
-def _softmax_groups(s: F64, start: I64, of: I64) -> tuple[F64, F64]:
-    """Within-group probabilities and log-sum of ``s`` (groups contiguous)."""
-    m = np.maximum.reduceat(s, start)
-    e = np.exp(s - m[of])
-    tot = np.add.reduceat(e, start)
-    return e / tot[of], m + np.log(tot)
-
-
-@dataclass
-class _Model:
-    problem: ChoiceProblem
-    params: ChoiceParameters
-    grp: _Groups
-    vdf: tuple[npt.NDArray[np.int8], F64, F64, F64, F64]
-    cost: F64
-    adj: F64
-    vot: F64
-    pce: F64
-    demand: F64
-    lam: float
-    mu: float
-    theta: F64
-    asc: F64
-    inc_t: sp.csr_matrix
-    time_factor: F64
-    ma_group: npt.NDArray[np.int64]
-
-    @classmethod
-    def make(
-        cls,
-        problem: ChoiceProblem,
-        params: ChoiceParameters,
-        cost_factor: F64 | None = None,
-        time_factor: F64 | None = None,
-    ) -> _Model:
-        g = problem.corridor.graph
-        alpha = np.asarray(g.alpha, float).copy()
-        alpha[np.asarray(g.vdf) == 2] *= params.queue_scale
-        lcls = problem.net.links["link_class"].reindex(np.asarray(g.link_ids).astype(str))
-        tf = params.link_time_factors(lcls.to_numpy(object), np.asarray(g.vdf) == 2)
-        vdf = (
-            np.asarray(g.vdf, np.int8),
-            np.asarray(g.free_flow_time, float) * tf,  # calibrated running-time factors
-            np.asarray(g.capacity, float),
-            alpha,
-            np.asarray(g.beta, float),
-        )
-        pc = problem.mkt_cls[problem.path_mkt]
-        vot = np.array([p.value_of_time for p in problem.profiles])[pc] * params.vot_scale
-        pce = np.array([p.pce_teu_per_unit for p in problem.profiles])[pc]
-        cost = problem.path_cost * (1.0 if cost_factor is None else cost_factor)
-        grp = _groups(problem)
-        return cls(
-            problem=problem,
-            params=params,
-            grp=grp,
-            vdf=vdf,
-            cost=cost,
-            adj=problem.path_time_adj,
-            vot=vot,
-            pce=pce,
-            demand=problem.mkt_demand[problem.path_mkt],
-            lam=params.cost_scale,
-            mu=params.route_scale,
-            theta=np.array([params.nest_scale[n] for n in _NEST_NAMES]),
-            asc=np.array(
-                [[params.asc_of(a, g) for a in ALTERNATIVES] for g in ("container", "bulk")]
-            ),
-            inc_t=problem.incidence.T.tocsr(),
-            time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
-            ma_group=np.array([int(p.cargo == "bulk") for p in problem.profiles], np.int64)[
-                problem.mkt_cls[grp.ma_mkt]
-            ],
-        )
-
-    def link_flow(self, h: F64) -> F64:
-        return np.asarray(self.inc_t @ (h * self.pce), float)
-
-    def link_time(self, x: F64) -> F64:
-        out = np.empty_like(x)
-        link_times_into(*self.vdf, x, out)
-        return out
-
-    def path_time(self, t: F64) -> F64:
-        return (np.asarray(self.problem.incidence @ t, float) + self.adj) * self.time_factor
-
-    def probabilities(self, t: F64) -> tuple[F64, F64, F64]:
-        """Path probability within its market, path time and path generalized cost."""
-        gr = self.grp
-        tp = self.path_time(t)
-        gc = np.maximum(self.cost + self.vot * tp, 1e-9)
-        lgc = np.log(gc)
-        p_route, ls = _softmax_groups(-self.mu * lgc, gr.ma_start, gr.ma_of_path)
-        l_alt = -ls / self.mu
-        v = self.asc[self.ma_group, gr.ma_alt] - self.lam * l_alt
-        th = self.theta[_ALT_NEST[gr.ma_alt]]
-        p_alt, ls2 = _softmax_groups(v / th, gr.mn_start, gr.mn_of_ma)
-        incl = self.theta[gr.mn_nest] * ls2
-        p_nest, _ = _softmax_groups(incl, gr.mk_start, gr.mk_of_mn)
-        p = p_route * p_alt[gr.ma_of_path] * p_nest[gr.mn_of_ma[gr.ma_of_path]]
-        return p, tp, gc
-
-    def load(self, h: F64) -> tuple[F64, F64, F64, F64]:
-        x = self.link_flow(h)
-        t = self.link_time(x)
-        p, tp, _ = self.probabilities(t)
-        return self.demand * p, x, t, tp
-
-
-@dataclass(frozen=True)
-class SUERecord:
-    """One averaging iteration: route-set round, iteration, relative gap, step, seconds."""
-
-    round: int
-    iteration: int
-    relative_gap: float
-    step: float
-    seconds: float
-
-
-def _average(
-    model: _Model,
-    h: F64 | None,
-    spec: SUESpec,
-    progress: ProgressCallback,
-    rnd: int,
-    t_start: float,
-    history: list[SUERecord],
-) -> tuple[F64, bool]:
-    dem_pcu = float(
-        np.sum(
-            model.problem.mkt_demand
-            * np.array([p.pce_teu_per_unit for p in model.problem.profiles])[model.problem.mkt_cls]
-        )
-    )
-    total = dem_pcu if dem_pcu > 0 else 1.0
-    if h is None:
-        h = model.load(np.zeros(model.problem.n_paths))[0]
-    eta = 1.0
-    prev = np.inf
-    gamma_up, gamma_down = 1.5, 0.2
-    for it in range(1, spec.max_iterations + 1):
-        y = model.load(h)[0]
-        r = y - h
-        gap = float(np.sum(model.pce * np.abs(r))) / total
-        if gap <= spec.target_gap:
-            history.append(SUERecord(rnd, it, gap, 0.0, _time.perf_counter() - t_start))
-            progress(Progress("equilibrium", it, spec.max_iterations, f"gap {gap:.2e}"))
-            return h, True
-        # self-regulated averaging (Liu et al. 2009): shrink the step when the residual grows
-        eta = eta + (gamma_up if gap >= prev else gamma_down)
-        step = 1.0 / eta if spec.averaging == "sra" else 1.0 / (it + 1)
-        history.append(SUERecord(rnd, it, gap, step, _time.perf_counter() - t_start))
-        if it % 25 == 0:
-            progress(Progress("equilibrium", it, spec.max_iterations, f"gap {gap:.2e}"))
-        prev = gap
-        h = h + step * r
-    return h, False
-
-
-def _route_keys(
-    problem: ChoiceProblem,
-) -> list[tuple[str, str, str, int, tuple[int, ...]]]:
-    z, names = problem.corridor.zones, problem.class_names
-    m = problem.path_mkt
-    cls, o, d = problem.mkt_cls[m], problem.mkt_o[m], problem.mkt_d[m]
-    return [
-        (names[int(cls[i])], str(z[int(o[i])]), str(z[int(d[i])]), int(problem.path_alt[i]), k)
-        for i, k in enumerate(problem.path_keys)
-    ]
-
-
-@dataclass(frozen=True, eq=False)
-class WarmStart:
-    """Route shares of a solved problem, to start another problem's averaging from them.
-
-    Compact and picklable (no network): a sweep broadcasts the base's once to every worker.
-    A route is identified by its market (class name, origin and destination zone), its
-    alternative and its links; a market's matched routes get its new demand in the base's
-    proportions. Build with :meth:`from_result`.
-
-    Attributes
-    ----------
-    shares
-        ``(class, origin, destination, alternative, links) → share`` of the market's demand.
-    """
-
-    shares: Mapping[tuple[str, str, str, int, tuple[int, ...]], float]
-
-    @classmethod
-    def from_result(cls, result: ChoiceResult) -> WarmStart:
-        """The route shares of ``result`` (routes carrying a positive share only)."""
-        pr = result.problem
-        dem = pr.mkt_demand[pr.path_mkt]
-        share = np.divide(result.path_flow, dem, out=np.zeros_like(dem), where=dem > 0)
-        keys = _route_keys(pr)
-        return cls({keys[i]: float(share[i]) for i in np.flatnonzero(share > 0)})
-
-    def path_flow(self, problem: ChoiceProblem, params: ChoiceParameters | None = None) -> F64:
-        """Starting path flows on ``problem`` (units/yr); free-flow logit where unmatched."""
-        params = load_parameters() if params is None else params
-        h = _Model.make(problem, params).load(np.zeros(problem.n_paths))[0]
-        got = np.array([self.shares.get(k, 0.0) for k in _route_keys(problem)], float)
-        if not got.size:
-            return np.asarray(h, float)
-        tot = np.bincount(problem.path_mkt, weights=got, minlength=problem.mkt_demand.shape[0])
-        t_p = tot[problem.path_mkt]
-        ok = t_p > 0
-        h[ok] = problem.mkt_demand[problem.path_mkt][ok] * got[ok] / t_p[ok]
-        return np.asarray(h, float)
-
-
-@dataclass(frozen=True, eq=False)
-class ChoiceResult:
-    """Equilibrium of the mode/corridor/route choice: path and link flows, times, shares.
-
-    Attributes
-    ----------
-    problem, params
-        What was solved, with which parameters.
-    path_flow
-        Demand units per year on each path.
-    link_flow
-        TEU-equivalent per year on each link of ``problem.corridor.graph``.
-    link_time
-        Hours per link at ``link_flow``.
-    path_time, path_gc
-        Hours and generalized cost (USD per unit) of each path.
-    history
-        One :class:`SUERecord` per averaging iteration.
-    converged
-        Whether the final route set reached the target gap.
-    """
-
-    problem: ChoiceProblem
-    params: ChoiceParameters
-    path_flow: F64
-    link_flow: F64
-    link_time: F64
-    path_time: F64
-    path_gc: F64
-    history: tuple[SUERecord, ...]
-    converged: bool
-
-    @property
-    def relative_gap(self) -> float:
-        """Relative gap of the final flows."""
-        return self.history[-1].relative_gap if self.history else float("nan")
-
-    @property
-    def iterations(self) -> int:
-        return len(self.history)
-
-    @property
-    def graph(self) -> AssignmentGraph:
-        """The merged corridor graph the flows are on (zones first, as ``corridor.zones``)."""
-        return self.problem.corridor.graph
-
-    @property
-    def class_names(self) -> tuple[str, ...]:
-        """Demand classes, in demand order."""
-        return self.problem.class_names
-
-    @property
-    def t_per_teu(self) -> float:
-        return float(self.problem.net.parameter("global", "t_per_teu"))
-
-    def select_link(self, links: Sequence[Any] | Any) -> pd.DataFrame:
-        """Which markets (class and OD pair) route flow over the given links, and how much.
-
-        The same contract as :meth:`AssignmentResult.select_link`, from the equilibrium path
-        flows: a path counts once if it uses any of the links.
-
-        Parameters
-        ----------
-        links
-            One label of ``graph.link_ids`` or several (e.g. ``"a-r:f"``).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``class``, ``unit`` (the class's demand unit), ``origin``, ``destination``,
-            ``flow`` (demand units per year through the links) and ``share`` (of the
-            market's demand, 0–1), largest flow first. Empty when nothing uses the links.
-
-        Raises
-        ------
-        corridors.errors.UnknownPlaceError
-            For a label that is not a link.
-        """
-        pr = self.problem
-        sel = np.zeros(self.graph.n_links, np.float64)
-        sel[self.graph.link_index(links)] = 1.0
-        uses = np.asarray(pr.incidence @ sel).ravel() > 0
-        per_mkt = np.bincount(
-            pr.path_mkt, weights=np.where(uses, self.path_flow, 0.0), minlength=pr.mkt_o.shape[0]
-        )
-        m = np.flatnonzero(per_mkt > 0)
-        z = np.asarray(pr.corridor.zones)
-        dem = pr.mkt_demand[m]
-        df = pd.DataFrame(
-            {
-                "class": np.asarray(pr.class_names)[pr.mkt_cls[m]],
-                "unit": np.asarray([p.unit for p in pr.profiles])[pr.mkt_cls[m]],
-                "origin": z[pr.mkt_o[m]],
-                "destination": z[pr.mkt_d[m]],
-                "flow": per_mkt[m],
-                "share": per_mkt[m] / np.where(dem > 0, dem, 1.0),
-            }
-        )
-        return df.sort_values("flow", ascending=False).reset_index(drop=True)
-
-    def skims(self, name: str) -> dict[str, F64]:
-        """Zone-to-zone skims of one class from the choice: expected over its alternatives.
-
-        Flow-weighted means of :meth:`skim_table` (what the class's shippers experience at
-        equilibrium), as ``zones × zones`` matrices in ``corridor.zones`` order; ``nan`` for
-        pairs without demand of the class.
-
-        Returns
-        -------
-        dict
-            ``{"time", "cost", "distance"}``: hours, USD per demand unit, km.
-
-        Raises
-        ------
-        corridors.errors.InvalidSpecError
-            For a class that is not in the demand.
-        """
-        if name not in self.class_names:
-            raise InvalidSpecError(
-                explain(
-                    f"Unknown demand class {name!r}.",
-                    fix=f"Use one of {', '.join(self.class_names)}.",
-                )
-            )
-        st = self.skim_table()
-        st = st[st["class"] == name]
-        zi = {z: i for i, z in enumerate(self.problem.corridor.zones)}
-        o = st["origin"].map(zi).to_numpy(np.int64)
-        d = st["destination"].map(zi).to_numpy(np.int64)
-        n = len(zi)
-        out = {}
-        for measure, col in (("time", "time_h"), ("cost", "cost_usd"), ("distance", "distance_km")):
-            mat = np.full((n, n), np.nan)
-            mat[o, d] = st[col].to_numpy(float)
-            out[measure] = mat
-        return out
-
-    def to_geodataframe(self, net: Network | None = None) -> Any:
-        """Physical links with flows per class, v/c and delay as a GeoDataFrame (EPSG:4326).
-
-        See :func:`corridors.io.geo.flows_to_geojson`; ``net`` defaults to the network solved.
-
-        Raises
-        ------
-        corridors.errors.MissingDependencyError
-            Without the ``geo`` extra (``pip install 'corridors[geo]'``).
-        """
-        from corridors.io.geo import flows_to_geodataframe
-
-        return flows_to_geodataframe(self.problem.net if net is None else net, self)
-
-    def _tonnes_per_unit(self) -> F64:
-        tpu = self.t_per_teu
-        return np.array([tpu if p.unit == "TEU" else 1.0 for p in self.problem.profiles])
-
-    def class_link_flow(self, name: str) -> F64:
-        """Link flow of one class in its unit per year."""
-        ci = self.problem.class_names.index(name)
-        sel = self.problem.mkt_cls[self.problem.path_mkt] == ci
-        return np.asarray(self.problem.incidence.T @ np.where(sel, self.path_flow, 0.0), float)
-
-    def link_table(self) -> pd.DataFrame:
-        """One row per link: flows per class (own unit), tonnes, v/c, times and delay.
-
-        Columns ``link_id, from_node, to_node, link_type, length_km,
-        capacity_teu_eq_per_yr, flow_teu_eq_per_yr, flow_<class>_<unit>_per_yr,
-        flow_t_per_yr, volume_capacity, free_flow_h, time_h, delay_h``.
-        """
-        g = self.problem.corridor.graph
-        cap = np.asarray(g.capacity, float)
-        df = pd.DataFrame(
-            {
-                "link_id": g.link_ids,
-                "from_node": np.asarray(g.node_ids)[g.from_node],
-                "to_node": np.asarray(g.node_ids)[g.to_node],
-                "link_type": g.link_type,
-                "length_km": g.length,
-                "capacity_teu_eq_per_yr": np.where(cap < 1e11, cap, np.nan),
-                "flow_teu_eq_per_yr": self.link_flow,
-            }
-        )
-        tonnes = np.zeros(g.n_links)
-        for p, tpu in zip(self.problem.profiles, self._tonnes_per_unit(), strict=True):
-            f = self.class_link_flow(p.name)
-            df[f"flow_{p.name}_{p.unit}_per_yr"] = f
-            tonnes += f * tpu
-        df["flow_t_per_yr"] = tonnes
-        df["volume_capacity"] = np.where(cap < 1e11, self.link_flow / cap, np.nan)
-        df["free_flow_h"] = g.free_flow_time
-        df["time_h"] = self.link_time
-        df["delay_h"] = self.link_time - np.asarray(g.free_flow_time)
-        return df
-
-    def share_table(self) -> pd.DataFrame:
-        """Corridor and mode shares per market.
-
-        Columns ``class, unit, origin, destination, demand, mode, alternative, corridor,
-        share, flow, time_h, cost_usd, generalized_cost_usd, distance_km`` (time, cost and
-        distance flow-weighted over the alternative's routes, per unit).
-        """
-        pr = self.problem
-        key = pr.path_mkt * len(ALTERNATIVES) + pr.path_alt
-        df = pd.DataFrame(
-            {
-                "key": key,
-                "mkt": pr.path_mkt,
-                "alt": pr.path_alt,
-                "flow": self.path_flow,
-                "w_time": self.path_flow * self.path_time,
-                "w_cost": self.path_flow * pr.path_cost,
-                "w_gc": self.path_flow * self.path_gc,
-                "w_km": self.path_flow * pr.path_length,
-                "min_gc": self.path_gc,
-            }
-        )
-        agg = df.groupby(["mkt", "alt"], sort=True).agg(
-            flow=("flow", "sum"),
-            w_time=("w_time", "sum"),
-            w_cost=("w_cost", "sum"),
-            w_gc=("w_gc", "sum"),
-            w_km=("w_km", "sum"),
-        )
-        agg = agg.reset_index()
-        m = agg["mkt"].to_numpy()
-        z = np.asarray(pr.corridor.zones)
-        dem = pr.mkt_demand[m]
-        fl = agg["flow"].to_numpy()
-        safe = np.where(fl > 0, fl, np.nan)
-        alt = np.asarray(ALTERNATIVES)[agg["alt"].to_numpy()]
-        return pd.DataFrame(
-            {
-                "class": np.asarray(pr.class_names)[pr.mkt_cls[m]],
-                "unit": np.asarray([p.unit for p in pr.profiles])[pr.mkt_cls[m]],
-                "origin": z[pr.mkt_o[m]],
-                "destination": z[pr.mkt_d[m]],
-                "demand": dem,
-                "mode": [NEST_OF[a] for a in alt],
-                "alternative": alt,
-                "corridor": [LABELS[a] for a in alt],
-                "share": fl / dem,
-                "flow": fl,
-                "time_h": agg["w_time"].to_numpy() / safe,
-                "cost_usd": agg["w_cost"].to_numpy() / safe,
-                "generalized_cost_usd": agg["w_gc"].to_numpy() / safe,
-                "distance_km": agg["w_km"].to_numpy() / safe,
-            }
-        )
-
-    def skim_table(self) -> pd.DataFrame:
-        """Per class and OD: expected time (h), cost (USD/unit), distance (km), demand."""
-        s = self.share_table()
-        s = s.assign(
-            wt=s["flow"] * s["time_h"].fillna(0),
-            wc=s["flow"] * s["cost_usd"].fillna(0),
-            wg=s["flow"] * s["generalized_cost_usd"].fillna(0),
-            wd=s["flow"] * s["distance_km"].fillna(0),
-        )
-        g = s.groupby(["class", "unit", "origin", "destination"], sort=False).agg(
-            demand=("demand", "first"),
-            flow=("flow", "sum"),
-            wt=("wt", "sum"),
-            wc=("wc", "sum"),
-            wg=("wg", "sum"),
-            wd=("wd", "sum"),
-        )
-        f = g["flow"].where(g["flow"] > 0)
-        return pd.DataFrame(
-            {
-                "demand": g["demand"],
-                "time_h": g["wt"] / f,
-                "cost_usd": g["wc"] / f,
-                "generalized_cost_usd": g["wg"] / f,
-                "distance_km": g["wd"] / f,
-            }
-        ).reset_index()
-
-    def mode_shares(self, *, by: str = "corridor") -> pd.DataFrame:
-        """Volume and share of each corridor (or mode) per class over all markets.
-
-        Parameters
-        ----------
-        by
-            ``"corridor"`` (alternatives) or ``"mode"`` (nests).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``class, unit, <by>, flow, tonnes, share`` (share of the class's demand).
-        """
-        if by not in ("corridor", "mode"):
-            raise InvalidSpecError(explain(f"by={by!r}.", fix="Use 'corridor' or 'mode'."))
-        s = self.share_table()
-        col = "alternative" if by == "corridor" else "mode"
-        g = s.groupby(["class", "unit", col], sort=False)["flow"].sum().reset_index()
-        tot = g.groupby("class")["flow"].transform("sum")
-        g["share"] = g["flow"] / tot
-        tpu = dict(zip(self.problem.class_names, self._tonnes_per_unit(), strict=True))
-        g["tonnes"] = g["flow"] * g["class"].map(tpu)
-        if by == "corridor":
-            g["corridor"] = g["alternative"].map(LABELS)
-        return g
-
-    def alternative_volume(
-        self, *, unit: str = "t", classes: Sequence[str] | None = None
-    ) -> pd.Series:
-        """Total volume per alternative over all classes (or ``classes``), in tonnes
-        (``"t"``) or TEU-equivalent (``"teu_eq"``)."""
-        pr = self.problem
-        pc = pr.mkt_cls[pr.path_mkt]
-        if unit == "t":
-            w = self._tonnes_per_unit()[pc]
-        elif unit == "teu_eq":
-            w = np.array([p.pce_teu_per_unit for p in pr.profiles])[pc]
-        else:
-            raise InvalidSpecError(explain(f"unit={unit!r}.", fix="Use 't' or 'teu_eq'."))
-        if classes is not None:
-            keep = np.isin(np.asarray(pr.class_names)[pc], list(classes))
-            w = np.where(keep, w, 0.0)
-        v = np.bincount(pr.path_alt, weights=self.path_flow * w, minlength=len(ALTERNATIVES))
-        return pd.Series(v, index=list(ALTERNATIVES))
-
-    def gap_table(self) -> pd.DataFrame:
-        return pd.DataFrame([dataclasses.asdict(r) for r in self.history])
-
-    def bottlenecks(self, *, top: int = 10) -> pd.DataFrame:
-        """The most loaded capacity-limited links, highest volume/capacity first."""
-        lt = self.link_table()
-        lt = lt[lt["flow_teu_eq_per_yr"] > 0].dropna(subset=["volume_capacity"])
-        return lt.sort_values("volume_capacity", ascending=False).head(top).reset_index(drop=True)
-
-    def write(self, out_dir: str | Path, *, formats: Sequence[str] = ("csv",)) -> list[Path]:
-        """Write the result's tables and link flows to ``out_dir`` (created).
-
-        Parameters
-        ----------
-        out_dir
-            The folder.
-        formats
-            Any of ``"csv"`` and ``"parquet"`` (tables ``links``, ``skims``, ``shares``,
-            ``mode_shares``, ``bottlenecks``, ``gap_history``), ``"geojson"`` and ``"gpkg"``
-            (``links``: physical links on their drawn shapes with flows per class, see
-            :func:`corridors.io.geo.flows_to_geojson`; gpkg needs the ``geo`` extra, Parquet
-            the ``parquet`` extra). Default CSV.
-
-        Returns
-        -------
-        list of pathlib.Path
-            The files written.
-
-        Raises
-        ------
-        corridors.errors.InvalidSpecError
-            For an unknown format.
-        """
-        wanted = [str(f).lower() for f in formats]
-        bad = sorted(set(wanted) - {"csv", "parquet", "geojson", "gpkg"})
-        if bad:
-            raise InvalidSpecError(
-                explain(
-                    f"Unknown output format(s) {', '.join(bad)}.",
-                    fix="Use csv, parquet, geojson or gpkg.",
-                )
-            )
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        if "parquet" in wanted:
-            from corridors._deps import require
-
-            require("pyarrow", extra="parquet", purpose="Writing Parquet results")
-        tables = {
-            "links": self.link_table(),
-            "skims": self.skim_table(),
-            "shares": self.share_table(),
-            "mode_shares": self.mode_shares(by="corridor").merge(
-                self.mode_shares(by="mode")[["class", "mode", "share"]].rename(
-                    columns={"share": "mode_share"}
-                ),
-                how="left",
-                left_on=["class", self.mode_shares(by="corridor")["alternative"].map(NEST_OF)],
-                right_on=["class", "mode"],
-            ),
-            "bottlenecks": self.bottlenecks(top=20),
-            "gap_history": self.gap_table(),
-        }
-        written = []
-        for name, df in tables.items():
-            for fmt in ("parquet", "csv"):
-                if fmt in wanted:
-                    p = out / f"{name}.{fmt}"
-                    if fmt == "csv":
-                        df.to_csv(p, index=False)
-                    else:
-                        df.to_parquet(p, index=False)
-                    written.append(p)
-        geo = [f for f in ("geojson", "gpkg") if f in wanted]
-        if geo:
-            from corridors.io.geo import flows_to_geojson, write_features
-
-            fc = flows_to_geojson(self.problem.net, self)
-            for fmt in geo:
-                written.append(write_features(fc, out / f"links.{fmt}", format=fmt, layer="links"))
-        return written
 
 
 def solve(
@@ -1344,32 +155,21 @@ def solve(
         h = warm.path_flow.copy()
     elif start is not None:
         h = start.path_flow(problem, params)
+    fixed_routes = cost_factor is not None or time_factor is not None
     rnd = 0
     while True:
-        model = _Model.make(problem, params, cost_factor, time_factor)
-        h, ok = _average(model, h, spec, progress, rnd, t_start, history)
-        if rnd >= spec.column_rounds or cost_factor is not None or time_factor is not None:
+        model = LogitModel.make(problem, params, cost_factor, time_factor)
+        h, ok = average(model, h, spec, progress, rnd, t_start, history)
+        if rnd >= spec.column_rounds or fixed_routes:
             break
-        t = model.link_time(model.link_flow(h))
-        old_keys = problem.path_keys
-        old_mkt, old_alt = problem.path_mkt, problem.path_alt
-        problem, n_new = _extend(problem, t, params.vot_scale)
+        bigger, n_new = extend_problem(
+            problem, model.link_time(model.link_flow(h)), params.vot_scale
+        )
         rnd += 1
         if n_new == 0:
             break
-        pos = {
-            (int(m), int(a), k): i
-            for i, (m, a, k) in enumerate(zip(old_mkt, old_alt, old_keys, strict=True))
-        }
-        h_new = np.zeros(problem.n_paths)
-        for i, (m, a, k) in enumerate(
-            zip(problem.path_mkt, problem.path_alt, problem.path_keys, strict=True)
-        ):
-            j = pos.get((int(m), int(a), k))
-            if j is not None:
-                h_new[i] = h[j]
-        h = h_new
-    model = _Model.make(problem, params, cost_factor, time_factor)
+        h, problem = _carry_flows(problem, h, bigger), bigger
+    model = LogitModel.make(problem, params, cost_factor, time_factor)
     x = model.link_flow(h)
     t = model.link_time(x)
     _, tp, gc = model.probabilities(t)
@@ -1385,6 +185,20 @@ def solve(
             stacklevel=2,
         )
     return ChoiceResult(problem, params, h, x, t, tp, gc, tuple(history), ok)
+
+
+def _carry_flows(old: ChoiceProblem, h: F64, new: ChoiceProblem) -> F64:
+    """Path flows ``h`` on ``old`` moved to the same routes of ``new`` (0 on new routes)."""
+    pos = {
+        (int(m), int(a), k): i
+        for i, (m, a, k) in enumerate(zip(old.path_mkt, old.path_alt, old.path_keys, strict=True))
+    }
+    out = np.zeros(new.n_paths)
+    for i, (m, a, k) in enumerate(zip(new.path_mkt, new.path_alt, new.path_keys, strict=True)):
+        j = pos.get((int(m), int(a), k))
+        if j is not None:
+            out[i] = h[j]
+    return out
 
 
 def equilibrium(
@@ -1450,7 +264,7 @@ def elasticities(
     for j in alts:
         vols = []
         for sgn in (1.0, -1.0):
-            f = np.where((pr.path_alt == _ALT_INDEX[j]) & in_cls, 1.0 + sgn * delta, 1.0)
+            f = np.where((pr.path_alt == ALT_INDEX[j]) & in_cls, 1.0 + sgn * delta, 1.0)
             kw = {"cost_factor": f} if attribute == "cost" else {"time_factor": f}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -1476,7 +290,7 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
     g = net.graph(Cargo(cargo))
     ag = result.problem.corridor.graph
     delay = np.maximum(result.link_time - np.asarray(ag.free_flow_time, float), 0.0)
-    amap = _arc_map(net, result.problem.corridor, Cargo(cargo).value)
+    amap = arc_map(net, result.problem.corridor, Cargo(cargo).value)
     add = np.where(amap >= 0, delay[np.maximum(amap, 0)], 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
 
@@ -1520,21 +334,13 @@ def corridor_times(
     """
     pr = result.problem
     cg = pr.corridor
-    g = cg.graph
-    attr = _arc_attributes(pr.net, cg)
-    probes = dict(_probes(attr))
+    attr = arc_attributes(pr.net, cg)
+    masks = dict(probe_masks(attr))
     profiles = {p.name: p for p in pr.profiles}
     every = load_class_profiles()
     zones = {z: i for i, z in enumerate(cg.zones)}
-    indptr, heads, lidx = g.csr
-    no_through = g.no_through()
-    nv = g.n_nodes
-    dist, pred = np.empty(nv), np.empty(nv, np.int64)
-    order, done = np.empty(nv, np.int64), np.empty(nv, np.bool_)
-    hk, hv = np.empty(g.n_links + nv + 1), np.empty(g.n_links + nv + 1, np.int64)
-    buf = np.empty(nv + 1, np.int64)
-    t0 = np.asarray(g.free_flow_time, float)
-    from_node = np.asarray(g.from_node, np.int64)
+    paths = ShortestPaths(cg.graph)
+    t0 = np.asarray(cg.graph.free_flow_time, float)
     out = []
     for o, d, alt, cls in queries:
         if o not in zones or d not in zones:
@@ -1542,19 +348,13 @@ def corridor_times(
                 explain(f"Unknown place {o if o not in zones else d!r}.", fix="Use node ids.")
             )
         prof = profiles.get(cls) or class_profile(cls, every)
-        cost, tc, ok = _class_arrays(cg, prof, attr, pr.net)
-        vot = prof.value_of_time * result.params.vot_scale
-        gc = np.where(ok, np.maximum(cost + vot * (tc - t0 + result.link_time), 1e-9), np.inf)
-        w = gc * probes[_PROBE_OF_ALT.get(alt, "free")]
+        gc, tc = class_weights(pr.net, cg, prof, attr, result.link_time, result.params.vot_scale)
         oi, di = zones[o], zones[d]
-        kern.dijkstra(
-            indptr, heads, lidx, w, no_through, g.n_zones, oi, dist, pred, order, done, hk, hv
-        )
+        dist = paths.tree(gc * masks[_PROBE_OF_ALT.get(alt, "free")], oi)
         if not np.isfinite(dist[di]):
             out.append((float("nan"), ""))
             continue
-        k = _trace(pred, from_node, oi, di, buf)
-        arr = buf[:k][::-1].copy()
+        arr = paths.path(oi, di)
         hours = float(np.sum(result.link_time[arr] + tc[arr] - t0[arr]))
-        out.append((hours, _classify(arr, attr)))
+        out.append((hours, classify(arr, attr)))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -226,49 +227,85 @@ def build_itinerary(
         from corridors.network.costs import CostModel
 
         figures = CostModel().arc_figures(net, g, unit=consignment.unit)
-    # time is the graph's own (callers may add equilibrium waits to it); money and CO2 are the
-    # cost model's for the consignment's unit, class and date
-    f_time, f_cost, f_co2 = g.time_h, figures.cost_usd, figures.co2_wtw_kg
-    f_ttw, parts = figures.co2_ttw_kg, figures.cost_parts
-    links = net.link_records
-    q = consignment.units
-    t = 0.0
-    tb = {
-        "running": 0.0,
-        "border_dwell": 0.0,
-        "gauge_change": 0.0,
-        "transshipment": 0.0,
-        "handling": 0.0,
-        "sailing_wait": 0.0,
-    }
-    cb = dict.fromkeys(COST_PARTS, 0.0)
-    ttw_total = hub_total = 0.0
-    legs: list[Leg] = []
-    cur: dict[str, Any] | None = None
-    countries: list[str] = []
-    borders = gauges = transfers = 0
-    km_by_mode: dict[str, float] = {}
-    classes: set[str] = set()
-    via: list[str] = []
-    co2_total = 0.0
-    steps: list[dict[str, Any]] = []
+    walk = _Walk(net, g, figures, consignment.units, start_hour_of_week)
     for e in arcs:
+        walk.arc(e)
+    return walk.itinerary(net, arcs, consignment)
+
+
+_TIME_PARTS = (
+    "running",
+    "border_dwell",
+    "gauge_change",
+    "transshipment",
+    "handling",
+    "sailing_wait",
+)
+
+
+class _Walk:
+    """An itinerary added up arc by arc: hours, money, CO2, legs, countries and steps.
+
+    Time is the graph's own (callers may add equilibrium waits to it); money and CO2 are the
+    cost model's ``figures`` per unit, times the consignment's ``q`` units.
+    """
+
+    def __init__(
+        self, net: Network, g: CompiledGraph, figures: ArcFigures, q: float, start_how: float
+    ) -> None:
+        self.g, self.links, self.q, self.start_how = g, net.link_records, q, start_how
+        self.f_time, self.f_cost, self.f_co2 = g.time_h, figures.cost_usd, figures.co2_wtw_kg
+        self.f_ttw, self.parts = figures.co2_ttw_kg, figures.cost_parts
+        self.t = 0.0
+        self.tb = dict.fromkeys(_TIME_PARTS, 0.0)
+        self.cb = dict.fromkeys(COST_PARTS, 0.0)
+        self.co2_total = self.ttw_total = self.hub_total = 0.0
+        self.legs: list[Leg] = []
+        self.cur: dict[str, Any] | None = None
+        self.countries: list[str] = []
+        self.borders = self.gauges = self.transfers = 0
+        self.km_by_mode: dict[str, float] = {}
+        self.classes: set[str] = set()
+        self.via: list[str] = []
+        self.steps: list[dict[str, Any]] = []
+
+    def arc(self, e: int) -> None:
+        """Add arc ``e``: its sailing wait, hours, money and CO2, its step, and its kind's."""
+        g, q = self.g, self.q
         kind = int(g.kind[e])
         wait = 0.0
         if g.headway_h[e] > 0:
-            how = -1.0 if start_hour_of_week < 0 else start_hour_of_week + t
+            how = -1.0 if self.start_how < 0 else self.start_how + self.t
             wait = float(wait_hours(g.headway_h[e], int(g.sailing_mask[e]), how))
-        t += wait + float(f_time[e])
-        co2_total += float(f_co2[e]) * q
-        ttw_total += float(f_ttw[e]) * q
+        self.t += wait + float(self.f_time[e])
+        self.co2_total += float(self.f_co2[e]) * q
+        self.ttw_total += float(self.f_ttw[e]) * q
         for p in COST_PARTS:
-            cb[p] += float(parts[p][e]) * q
+            self.cb[p] += float(self.parts[p][e]) * q
+        step = self._step(e, kind, wait)
+        self.steps.append(step)
+        if kind == ARC_LINK:
+            self._link(e, step, wait)
+        elif kind in (ARC_GAUGE, ARC_MODE):
+            self.transfers += 1
+            self.gauges += kind == ARC_GAUGE
+            self.tb["gauge_change" if kind == ARC_GAUGE else "transshipment"] += float(
+                self.f_time[e]
+            )
+            self.hub_total += float(self.f_co2[e]) * q
+        elif kind == ARC_ACCESS:
+            self.tb["handling"] += float(self.f_time[e])
+            self.hub_total += float(self.f_co2[e]) * q
+
+    def _step(self, e: int, kind: int, wait: float) -> dict[str, Any]:
+        """The step record of arc ``e`` (see ``Itinerary.steps``); links fill in the rest."""
+        g = self.g
         op = int(g.op[e]) if len(g.op) else -1
-        step = {
+        return {
             "kind": _STEP_KIND[kind],
             "operation": list(Operation)[op].value if op >= 0 else "",
             "id": "",
-            "hours": float(f_time[e]),
+            "hours": float(self.f_time[e]),
             "wait_h": wait,
             "headway_h": float(g.headway_h[e]),
             "sailing_mask": int(g.sailing_mask[e]),
@@ -277,90 +314,92 @@ def build_itinerary(
             "border_dwell_p90_h": 0.0,
             "link_class": "",
         }
-        steps.append(step)
-        if kind == ARC_LINK:
-            row = links[int(g.link[e])]
-            dwell = float(row["border_dwell_h"])
-            step.update(
-                id=str(row["link_id_dir"]),
-                border_dwell_h=dwell,
-                border_dwell_p90_h=float(row["border_dwell_p90_h"]),
-                link_class=str(row["link_class"]),
-            )
-            tb["running"] += float(f_time[e]) - dwell
-            tb["border_dwell"] += dwell
-            tb["sailing_wait"] += wait
-            borders += int(row["is_border"])
-            km_by_mode[row["mode"]] = km_by_mode.get(row["mode"], 0.0) + float(row["length_km"])
-            classes.add(str(row["link_class"]))
-            if row["via"]:
-                via.append(str(row["via"]))
-            for c in (row["from_country"], row["to_country"]):
-                if not countries or countries[-1] != c:
-                    countries.append(c)
-            if cur is None or cur["port"] != row["port"]:
-                if cur is not None:
-                    legs.append(Leg(**cur))
-                cur = {
-                    "mode": row["mode"],
-                    "port": row["port"],
-                    "nodes": [row["from_node"]],
-                    "links": [],
-                    "distance_km": 0.0,
-                    "running_h": 0.0,
-                    "border_dwell_h": 0.0,
-                    "wait_h": 0.0,
-                    "cost_usd": 0.0,
-                    "co2_kg": 0.0,
-                    "co2_wtw_kg": 0.0,
-                    "co2_ttw_kg": 0.0,
-                }
-            cur["nodes"].append(row["to_node"])
-            cur["links"].append(str(row["link_id_dir"]))
-            cur["distance_km"] += float(row["length_km"])
-            cur["running_h"] += float(f_time[e]) - dwell
-            cur["border_dwell_h"] += dwell
-            cur["wait_h"] += wait
-            cur["cost_usd"] += float(f_cost[e]) * q
-            cur["co2_kg"] += float(f_co2[e]) * q
-            cur["co2_wtw_kg"] += float(f_co2[e]) * q
-            cur["co2_ttw_kg"] += float(f_ttw[e]) * q
-        elif kind in (ARC_GAUGE, ARC_MODE):
-            transfers += 1
-            gauges += kind == ARC_GAUGE
-            tb["gauge_change" if kind == ARC_GAUGE else "transshipment"] += float(f_time[e])
-            hub_total += float(f_co2[e]) * q
-        elif kind == ARC_ACCESS:
-            tb["handling"] += float(f_time[e])
-            hub_total += float(f_co2[e]) * q
-    if cur is not None:
-        legs.append(Leg(**cur))
-    origin = str(g.node_ids[g.vertex_node[g.tail[arcs[0]]]])
-    dest = str(g.node_ids[g.vertex_node[g.head[arcs[-1]]]])
-    cost = float(sum(cb.values()))
-    return Itinerary(
-        origin=origin,
-        destination=dest,
-        corridor=corridor_of(net, countries, km_by_mode, classes, via),
-        days=t / 24.0,
-        cost_usd=cost,
-        co2_kg=co2_total,
-        distance_km=float(sum(km_by_mode.values())),
-        countries=countries,
-        border_crossings=borders,
-        gauge_changes=int(gauges),
-        transshipments=transfers,
-        legs=legs,
-        time_breakdown_h={k: round(v, 3) for k, v in tb.items()},
-        cost_breakdown_usd={k: round(v, 2) for k, v in cb.items()},
-        quantity=q,
-        unit=consignment.unit_name,
-        via=sorted(set(via)),
-        steps=steps,
-        co2_wtw_kg=co2_total,
-        co2_ttw_kg=ttw_total,
-        co2_hub_kg=hub_total,
-    )
+
+    def _link(self, e: int, step: dict[str, Any], wait: float) -> None:
+        """What a link arc adds: its row's dwell, class, km, countries, passage and leg."""
+        row = self.links[int(self.g.link[e])]
+        dwell = float(row["border_dwell_h"])
+        step.update(
+            id=str(row["link_id_dir"]),
+            border_dwell_h=dwell,
+            border_dwell_p90_h=float(row["border_dwell_p90_h"]),
+            link_class=str(row["link_class"]),
+        )
+        self.tb["running"] += float(self.f_time[e]) - dwell
+        self.tb["border_dwell"] += dwell
+        self.tb["sailing_wait"] += wait
+        self.borders += int(row["is_border"])
+        km = self.km_by_mode
+        km[row["mode"]] = km.get(row["mode"], 0.0) + float(row["length_km"])
+        self.classes.add(str(row["link_class"]))
+        if row["via"]:
+            self.via.append(str(row["via"]))
+        for c in (row["from_country"], row["to_country"]):
+            if not self.countries or self.countries[-1] != c:
+                self.countries.append(c)
+        self._leg(e, row, dwell, wait)
+
+    def _leg(self, e: int, row: Mapping[str, Any], dwell: float, wait: float) -> None:
+        """Extend the current leg by link arc ``e``, or start a new one on a new port."""
+        cur = self.cur
+        if cur is None or cur["port"] != row["port"]:
+            if cur is not None:
+                self.legs.append(Leg(**cur))
+            cur = self.cur = {
+                "mode": row["mode"],
+                "port": row["port"],
+                "nodes": [row["from_node"]],
+                "links": [],
+                "distance_km": 0.0,
+                "running_h": 0.0,
+                "border_dwell_h": 0.0,
+                "wait_h": 0.0,
+                "cost_usd": 0.0,
+                "co2_kg": 0.0,
+                "co2_wtw_kg": 0.0,
+                "co2_ttw_kg": 0.0,
+            }
+        q = self.q
+        cur["nodes"].append(row["to_node"])
+        cur["links"].append(str(row["link_id_dir"]))
+        cur["distance_km"] += float(row["length_km"])
+        cur["running_h"] += float(self.f_time[e]) - dwell
+        cur["border_dwell_h"] += dwell
+        cur["wait_h"] += wait
+        cur["cost_usd"] += float(self.f_cost[e]) * q
+        cur["co2_kg"] += float(self.f_co2[e]) * q
+        cur["co2_wtw_kg"] += float(self.f_co2[e]) * q
+        cur["co2_ttw_kg"] += float(self.f_ttw[e]) * q
+
+    def itinerary(self, net: Network, arcs: list[int], consignment: Consignment) -> Itinerary:
+        """The :class:`Itinerary` of the arcs walked (``arcs``, in travel order)."""
+        g = self.g
+        if self.cur is not None:
+            self.legs.append(Leg(**self.cur))
+            self.cur = None
+        return Itinerary(
+            origin=str(g.node_ids[g.vertex_node[g.tail[arcs[0]]]]),
+            destination=str(g.node_ids[g.vertex_node[g.head[arcs[-1]]]]),
+            corridor=corridor_of(net, self.countries, self.km_by_mode, self.classes, self.via),
+            days=self.t / 24.0,
+            cost_usd=float(sum(self.cb.values())),
+            co2_kg=self.co2_total,
+            distance_km=float(sum(self.km_by_mode.values())),
+            countries=self.countries,
+            border_crossings=self.borders,
+            gauge_changes=int(self.gauges),
+            transshipments=self.transfers,
+            legs=self.legs,
+            time_breakdown_h={k: round(v, 3) for k, v in self.tb.items()},
+            cost_breakdown_usd={k: round(v, 2) for k, v in self.cb.items()},
+            quantity=self.q,
+            unit=consignment.unit_name,
+            via=sorted(set(self.via)),
+            steps=self.steps,
+            co2_wtw_kg=self.co2_total,
+            co2_ttw_kg=self.ttw_total,
+            co2_hub_kg=self.hub_total,
+        )
 
 
 def arcs_from_labels(lab_pred: np.ndarray, lab_arc: np.ndarray, label: int) -> list[int]:

@@ -371,6 +371,52 @@ def pareto_routes(
     )
     if max_options is not None and max_options < 1:
         raise InvalidSpecError("max_options must be at least 1.")
+    q = _query(network, origin, destination, consignment, spec, cost_model, graph)
+    how = _hour_of_week(spec.departure)
+    pred, arc, labels = _pareto_labels(network, q, how)
+    its = [
+        build_itinerary(
+            network, q.g, arcs_from_labels(pred, arc, int(k)), consignment, how, figures=q.fig
+        )
+        for k in labels
+    ]
+    its = _rank(network, its, consignment, cost_model)
+    if max_options is not None:
+        its = its[:max_options]
+    return RouteOptions(
+        origin=q.o, destination=q.d, consignment=consignment, spec=spec, options=its
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Query:
+    """A checked query: its end nodes, the graph searched, per-arc figures and arc mask."""
+
+    o: str
+    d: str
+    consignment: Consignment
+    spec: RouteSpec
+    g: CompiledGraph
+    fig: ArcFigures
+    ok: np.ndarray
+    src: int
+    dst: int
+
+    def no_route(self, network: Network) -> NoRouteError:
+        """The error for a query without a route (naming its constraints)."""
+        return _no_route(network, self.o, self.d, self.spec, self.consignment.cargo)
+
+
+def _query(
+    network: Network,
+    origin: str,
+    destination: str,
+    consignment: Consignment,
+    spec: RouteSpec,
+    cost_model: CostModel,
+    graph: CompiledGraph | None = None,
+) -> _Query:
+    """Resolve the places, and take the graph (``graph`` or the cargo's), figures and mask."""
     o, d = network.find_place(origin), network.find_place(destination)
     if o == d:
         raise ContradictoryOptionsError(
@@ -383,12 +429,20 @@ def pareto_routes(
     fig = arc_figures(network, g, consignment, spec.departure, cost_model)
     ok = _arc_mask(network, g, spec, (o, d))
     src, dst = network.node_position(o), network.node_position(d)
-    how = _hour_of_week(spec.departure)
+    return _Query(o, d, consignment, spec, g, fig, ok, src, dst)
+
+
+def _pareto_labels(
+    network: Network, q: _Query, how: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Label setting for ``q`` departing at hour of week ``how`` (-1: none): the label
+    predecessors and arcs, and the destination's Pareto labels."""
+    g, fig, spec = q.g, q.fig, q.spec
     lb_t, lb_c, lb_e = lower_bounds(
-        g.indptr, g.head, (g.time_h, fig.cost_usd, fig.co2_wtw_kg), ok, dst
+        g.indptr, g.head, (g.time_h, fig.cost_usd, fig.co2_wtw_kg), q.ok, q.dst
     )
-    if not np.isfinite(lb_t[src]):
-        raise _no_route(network, o, d, spec, consignment.cargo)
+    if not np.isfinite(lb_t[q.src]):
+        raise q.no_route(network)
     labels, pred, arc, n_lab = pareto_search(
         g.indptr,
         g.head,
@@ -398,10 +452,10 @@ def pareto_routes(
         g.headway_h,
         g.sailing_mask,
         g.kind,
-        ok,
+        q.ok,
         g.n_nodes,
-        src,
-        dst,
+        q.src,
+        q.dst,
         how,
         -1 if spec.max_transshipments is None else spec.max_transshipments,
         np.inf if spec.max_days is None else spec.max_days * 24.0,
@@ -414,17 +468,8 @@ def pareto_routes(
     if n_lab < 0:
         log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
     if len(labels) == 0:
-        raise _no_route(network, o, d, spec, consignment.cargo)
-    its = [
-        build_itinerary(
-            network, g, arcs_from_labels(pred, arc, int(k)), consignment, how, figures=fig
-        )
-        for k in labels
-    ]
-    its = _rank(network, its, consignment, cost_model)
-    if max_options is not None:
-        its = its[:max_options]
-    return RouteOptions(origin=o, destination=d, consignment=consignment, spec=spec, options=its)
+        raise q.no_route(network)
+    return pred, arc, labels
 
 
 def _split(value: Iterable[Any] | str | None) -> list[Any]:
@@ -517,27 +562,24 @@ def route(
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
         departure=departure,  # type: ignore[arg-type]  # normalised in __post_init__
     )
-    o, d = network.find_place(origin), network.find_place(destination)
-    if o == d:
-        raise ContradictoryOptionsError(f"Origin and destination are the same place ({o}).")
-    g = network.graph(consignment.cargo)
-    fig = arc_figures(network, g, consignment, spec.departure, cost_model)
-    ok = _arc_mask(network, g, spec, (o, d))
+    q = _query(network, origin, destination, consignment, spec, cost_model)
+    g = q.g
     weight = arc_weights(
-        network, g, objective, figures=fig, consignment=consignment, cost_model=cost_model
+        network, g, objective, figures=q.fig, consignment=consignment, cost_model=cost_model
     )
-    src, dst = network.node_position(o), network.node_position(d)
     ws = _workspace(len(g.indptr) - 1)
-    dist, pred = ws.run(g.indptr, g.head, weight, ok, g.n_nodes, src, dst, bucket_plan(weight, ok))
-    if not np.isfinite(dist[dst]):
-        raise _no_route(network, o, d, spec, consignment.cargo)
+    dist, pred = ws.run(
+        g.indptr, g.head, weight, q.ok, g.n_nodes, q.src, q.dst, bucket_plan(weight, q.ok)
+    )
+    if not np.isfinite(dist[q.dst]):
+        raise q.no_route(network)
     arcs = []
-    v = dst
-    while v != src:
+    v = q.dst
+    while v != q.src:
         e = int(pred[v])
         arcs.append(e)
         v = int(g.tail[e])
-    it = build_itinerary(network, g, arcs[::-1], consignment, -1.0, figures=fig)
+    it = build_itinerary(network, g, arcs[::-1], consignment, -1.0, figures=q.fig)
     it.tags.append(objective)
     return it
 

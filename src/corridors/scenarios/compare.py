@@ -67,23 +67,19 @@ class Comparison:
         """Mode share per class, one column per scenario, plus the change (points) vs base."""
         if self.modes.empty:
             return pd.DataFrame()
-        wide = self.modes.pivot_table(
-            index=["class", "mode"],
-            columns="scenario",
-            values="share",
-            aggfunc="sum",
-            fill_value=0.0,
-        )[list(self.names)]
-        for n in self.names[1:]:
-            wide[f"Δ {n}"] = wide[n] - wide[self.names[0]]
-        return wide.reset_index()
+        return self._wide(self.modes, "mode", "share")
 
     def shifts(self) -> pd.DataFrame:
         """Demand by corridor, one column per scenario, plus the change against the base."""
-        wide = self.corridors.pivot_table(
-            index=["class", "corridor"],
+        return self._wide(self.corridors, "corridor", "demand")
+
+    def _wide(self, df: pd.DataFrame, item: str, values: str) -> pd.DataFrame:
+        """``values`` per class and ``item``, one column per scenario, then ``Δ <scenario>``
+        columns (the scenario minus the base)."""
+        wide = df.pivot_table(
+            index=["class", item],
             columns="scenario",
-            values="demand",
+            values=values,
             aggfunc="sum",
             fill_value=0.0,
         )[list(self.names)]
@@ -92,6 +88,7 @@ class Comparison:
         return wide.reset_index()
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready tables: totals, routes, crossings, corridor shifts and mode shares."""
         return {
             "names": list(self.names),
             "totals": self.totals.to_dict(orient="records"),
@@ -103,6 +100,7 @@ class Comparison:
 
 
 def _countries(net: Network, label: str) -> str:
+    """Country of the node a graph label (``node`` or ``node:port``) belongs to."""
     return str(net.nodes.at[label.split(":")[0], "country"])
 
 
@@ -121,56 +119,11 @@ def run_scenario(
     and air, not only between routes. ``start`` (route shares of a solved base) starts the
     averaging near the answer (:func:`corridors.assignment.sue.solve`)."""
     from corridors.assignment.sue import SUESpec, equilibrium
-    from corridors.routing import pareto_routes
 
-    rows = []
-    for o, d in pairs:
-        try:
-            opts = pareto_routes(net, o, d, eps=0.02, max_options=3)
-        except CorridorsError as exc:  # a closed corridor may leave no route
-            rows.append(
-                {
-                    "scenario": name,
-                    "origin": o,
-                    "destination": d,
-                    "rank": 0,
-                    "corridor": f"no route ({type(exc).__name__})",
-                    "days": np.nan,
-                    "cost_usd": np.nan,
-                    "co2_kg": np.nan,
-                }
-            )
-            continue
-        for k, it in enumerate(opts.options[:3], start=1):
-            rows.append(
-                {
-                    "scenario": name,
-                    "origin": o,
-                    "destination": d,
-                    "rank": k,
-                    "corridor": it.corridor,
-                    "days": it.days,
-                    "cost_usd": it.cost_usd,
-                    "co2_kg": it.co2_kg,
-                }
-            )
+    routes = _route_rows(net, pairs, name)
     res = equilibrium(net, demand, spec=SUESpec(target_gap=1e-5), start=start)
     lt = res.link_table()
-    border = lt[lt["link_type"] == "border"].copy()
-    ca = border["from_node"].map(lambda v: _countries(net, v))
-    cb = border["to_node"].map(lambda v: _countries(net, v))
-    border["countries"] = ca + "→" + cb
-    cnkz = ((ca == "CN") & (cb == "KZ")) | ((ca == "KZ") & (cb == "CN"))
-    finite = border["capacity_teu_eq_per_yr"].notna()
-    cross = border[(border["flow_teu_eq_per_yr"] > 0) | cnkz].assign(scenario=name)
-    cross = cross.rename(
-        columns={"flow_teu_eq_per_yr": "flow_teu", "capacity_teu_eq_per_yr": "capacity_teu"}
-    )
-    cross = cross[
-        ["scenario", "link_id", "countries", "flow_teu", "capacity_teu", "volume_capacity"]
-    ]
-    cap_cnkz = float(border.loc[cnkz & finite, "capacity_teu_eq_per_yr"].sum())
-    flow_cnkz = float(border.loc[cnkz & finite, "flow_teu_eq_per_yr"].sum())
+    cross, flow_cnkz, cap_cnkz = _crossings(net, lt, name)
     vc = lt["volume_capacity"].dropna()
     pce = np.array([p.pce_teu_per_unit for p in res.problem.profiles])
     totals = pd.DataFrame(
@@ -190,31 +143,59 @@ def run_scenario(
     )
     ms = res.mode_shares(by="corridor")
     corr = pd.DataFrame(
-        {
-            "scenario": name,
-            "class": ms["class"],
-            "corridor": ms["corridor"],
-            "demand": ms["flow"],
-        }
+        {"scenario": name, "class": ms["class"], "corridor": ms["corridor"], "demand": ms["flow"]}
     )
     mo = res.mode_shares(by="mode")
-    modes = pd.DataFrame(
-        {
-            "scenario": name,
-            "class": mo["class"],
-            "mode": mo["mode"],
-            "flow": mo["flow"],
-            "tonnes": mo["tonnes"],
-            "share": mo["share"],
-        }
-    )
+    modes = pd.DataFrame({"scenario": name, **{c: mo[c] for c in _MODE_COLUMNS}})
     return {
-        "routes": pd.DataFrame(rows),
+        "routes": routes,
         "crossings": cross,
         "totals": totals,
         "corridors": corr,
         "modes": modes,
     }
+
+
+_MODE_COLUMNS = ("class", "mode", "flow", "tonnes", "share")
+
+
+def _route_rows(net: Network, pairs: Sequence[tuple[str, str]], name: str) -> pd.DataFrame:
+    """The three best-ranked options per pair (rank 0 with ``no route (…)`` where none)."""
+    from corridors.routing import pareto_routes
+
+    nan = float("nan")
+    rows = []
+    for o, d in pairs:
+        try:
+            opts = pareto_routes(net, o, d, eps=0.02, max_options=3)
+        except CorridorsError as exc:  # a closed corridor may leave no route
+            rows.append((o, d, 0, f"no route ({type(exc).__name__})", nan, nan, nan))
+            continue
+        for k, it in enumerate(opts.options[:3], start=1):
+            rows.append((o, d, k, it.corridor, it.days, it.cost_usd, it.co2_kg))
+    cols = ["origin", "destination", "rank", "corridor", "days", "cost_usd", "co2_kg"]
+    return pd.DataFrame([{"scenario": name, **dict(zip(cols, r, strict=True))} for r in rows])
+
+
+def _crossings(net: Network, lt: pd.DataFrame, name: str) -> tuple[pd.DataFrame, float, float]:
+    """Border links with flow (and every China–Kazakhstan one) from the equilibrium's link
+    table, and the China–Kazakhstan flow and capacity (TEU-equivalent per year)."""
+    border = lt[lt["link_type"] == "border"].copy()
+    ca = border["from_node"].map(lambda v: _countries(net, v))
+    cb = border["to_node"].map(lambda v: _countries(net, v))
+    border["countries"] = ca + "→" + cb
+    cnkz = ((ca == "CN") & (cb == "KZ")) | ((ca == "KZ") & (cb == "CN"))
+    finite = border["capacity_teu_eq_per_yr"].notna()
+    cross = border[(border["flow_teu_eq_per_yr"] > 0) | cnkz].assign(scenario=name)
+    cross = cross.rename(
+        columns={"flow_teu_eq_per_yr": "flow_teu", "capacity_teu_eq_per_yr": "capacity_teu"}
+    )
+    cross = cross[
+        ["scenario", "link_id", "countries", "flow_teu", "capacity_teu", "volume_capacity"]
+    ]
+    cap_cnkz = float(border.loc[cnkz & finite, "capacity_teu_eq_per_yr"].sum())
+    flow_cnkz = float(border.loc[cnkz & finite, "flow_teu_eq_per_yr"].sum())
+    return cross, flow_cnkz, cap_cnkz
 
 
 def compare_scenarios(
