@@ -212,11 +212,13 @@ def rows() -> list[dict[str, object]]:
     r.append(
         trains(
             "rail-sarahs-sarakhs",
-            2,
+            mt_per_year(7.5),
             "S415",
             "2022",
-            "M43",
-            "200 wagons/day at Sarahs (up to 400): 100 each way = 2 trains of 50 wagons",
+            "M44",
+            "Sarahs-Sarakhs transshipment capacity 7.5 Mt/yr (S415), half each way (every train "
+            "changes gauge there); the 200 wagons/day of S415 was the 2022 operating level after "
+            "the reopening, which could rise to 400 (was used as the capacity before)",
         )
     )
     r.append(

@@ -665,6 +665,41 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 )
             )
 
+    # ---- 9a. Iran <-> Central Asia through Sarakhs (M144) -------------------------------------
+    # S1005 (IRNA via nCa): 1.05 Mt crossed the Sarakhs rail border in the first five months of
+    # the Iranian year 1403 (21 Mar - 21 Aug 2024): ~0.6 Mt transit, of which 526,000 t came in
+    # from the Turkmen side for the Sarakhs-Bandar Abbas corridor (mostly sulphur, S1006), and
+    # 400,000 t of Iranian exports (cement, building materials) loaded in Razavi Khorasan for
+    # Turkmenistan, Tajikistan and the rest of Central Asia. x 12/5 for a year.
+    out += [
+        Market(
+            "ca-ir-transit",
+            "dry_bulk",
+            526_000 * 12 / 5,
+            "S1005;S1006",
+            2024,
+            "M144",
+            {"TMMYP": 0.5, "uz-bukhara": 0.5},
+            {"IRSRP": 1.0},
+            "Central Asian transit through Sarakhs to Bandar Abbas: 526,000 t in Mar-Aug 2024 "
+            "(S1005) x 12/5, mostly sulphur (S1006); origins Turkmen and Uzbek gas-processing "
+            "regions (Mary, Bukhara) half each (estimate)",
+        ),
+        Market(
+            "ir-ca",
+            "dry_bulk",
+            400_000 * 12 / 5,
+            "S1005",
+            2024,
+            "M144",
+            {"ir-mashhad": 1.0},
+            {"TMAGT": 0.4, "uz-tashkent": 0.3, "UZTER": 0.3},
+            "Iranian rail exports through Sarakhs (cement, building materials): 400,000 t in "
+            "Mar-Aug 2024 (S1005) x 12/5; Turkmenistan 0.4, Uzbekistan 0.3, Tajikistan 0.3 "
+            "(node: Termez) (estimate)",
+        ),
+    ]
+
     # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60) ---------
     tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
     ca_w = {
