@@ -252,7 +252,7 @@ def observations_from_tables(
                     "destination": r["destination"],
                     "alternative": _CORRIDOR_ALT.get(corridor, corridor),
                     "classes": _CLASS_GROUP.get(cls, cls) if cls != "all" else "",
-                    "label": f"{r['origin']}→{r['destination']} ({corridor})",
+                    "label": f"{r['origin']}→{r['destination']} ({corridor or 'any'})",
                 }
             )
         else:
