@@ -388,8 +388,6 @@ def rows() -> list[dict[str, object]]:
     )
     # -- Main line sections (M45 single track, M46 double track) -----------------------------
     single = [
-        ("rail-dostyk-aktogay", "single track until the 2025 second track (D08, K07)"),
-        ("rail-aktogay-moyynty", "single track until the 2025 second track (D08, K07)"),
         ("rail-altynkol-zhetygen", "single-track line opened 2012 (D04)"),
         ("rail-moyynty-zharyk", "single track"),
         ("rail-zharyk-zhezkazgan", "single track"),
@@ -412,6 +410,21 @@ def rows() -> list[dict[str, object]]:
                 "",
                 "M45",
                 f"{what}: 24 train paths/day each way (single track with passing loops)",
+            )
+        )
+    # Dostyk-Moyynty (M43): 12 pairs of freight trains a day on the single track, 60 after the
+    # second track (S1003); the second track opened from January 2025 (Moyynty-Balkhash), so the
+    # 2024 base year has the single-track figure, half the M45 estimate.
+    for link in ("rail-dostyk-aktogay", "rail-aktogay-moyynty"):
+        r.append(
+            trains(
+                link,
+                12.0,
+                "S1003",
+                "2023",
+                "M43",
+                "single track until the second track opened from January 2025 (D08, K07): 12 pairs "
+                "of freight trains a day, 60 after doubling (S1003); M45 estimated 24",
             )
         )
     double = [

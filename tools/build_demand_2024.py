@@ -645,8 +645,20 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         ("ca-ru", ca_d2, ru_o2, 0.24),
     )
     classes = (("grain", 0.30), ("dry_bulk", 0.40), ("liquid_bulk", 0.30))
+    # M145: Russian grain in transit through Kazakhstan was 372,000 t in Jan-Oct 2022 (KTZ,
+    # S1007), x 12/10 = 446,000 t/yr, and fell after KTZ's 2022-23 tariff rise (S1008), so the
+    # 0.30 grain share of M41 (~4 Mt) is replaced by 446,000 t (an upper bound for 2024); the
+    # rest of the southbound transit keeps the dry and liquid bulk proportions 0.40 : 0.30.
+    ru_grain_t = 372_000 * 12 / 10
+    south = other_transit * (0.70 + 0.06)
+    g_share = ru_grain_t / south
+    south_classes = (
+        ("grain", g_share),
+        ("dry_bulk", 0.40 + (0.30 - g_share) * 0.40 / 0.70),
+        ("liquid_bulk", 0.30 + (0.30 - g_share) * 0.30 / 0.70),
+    )
     for name, o, d, ms in split:
-        for cls, cs in classes:
+        for cls, cs in south_classes if name != "ca-ru" else classes:
             if name == "ca-ru" and cls == "grain":
                 continue
             out.append(
@@ -654,14 +666,20 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                     f"{name}-transit",
                     cls,
                     other_transit * ms * cs,
-                    "S404;S132",
+                    "S404;S132" if name == "ca-ru" else "S404;S132;S1007;S1008",
                     2024,
-                    "M41",
+                    "M41;M145" if name != "ca-ru" else "M41",
                     o,
                     d,
                     f"non-Chinese transit via KZ 34.6 - 15.3 Mt (2024) minus Russia<->Central Asia "
                     f"containers (M36) x 10 t = {other_transit / 1e6:.1f} Mt x market {ms} x "
-                    f"class {cs}",
+                    f"class {cs:.4f}"
+                    + (
+                        " (grain: KTZ Russian grain transit 372,000 t Jan-Oct 2022 x 12/10, S1007; "
+                        "M145)"
+                        if name != "ca-ru"
+                        else ""
+                    ),
                 )
             )
 

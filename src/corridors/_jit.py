@@ -14,9 +14,16 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-__all__ = ["interpret", "interpreted", "njit"]
+__all__ = ["compiled", "interpret", "interpreted", "njit"]
 
 _INTERPRETED: set[str] = set()
+_PLAIN: dict[Callable[..., Any], dict[str, Any]] = {}  # interpreted kernel -> its njit options
+_TWINS: dict[Callable[..., Any], Any] = {}  # interpreted kernel -> compiled twin
+_WITH = {
+    "corridors._kernels": "corridors.routing._kernels",
+    "corridors.routing._pareto": "corridors.routing._kernels",
+}
+"""Modules interpreted whenever another is: the shared kernels the routing kernel calls."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -30,7 +37,37 @@ def interpret(*modules: str) -> None:
 
 def interpreted(module: str) -> bool:
     """Whether kernels defined in ``module`` run as plain Python."""
-    return module in _INTERPRETED or os.environ.get("CORRIDORS_JIT", "") == "0"
+    return (
+        module in _INTERPRETED
+        or _WITH.get(module, "") in _INTERPRETED
+        or os.environ.get("CORRIDORS_JIT", "") == "0"
+    )
+
+
+def compiled(fn: F) -> F:
+    """``fn`` as a numba dispatcher, even when its module runs interpreted.
+
+    For compiled kernels that call a shared kernel (numba cannot call plain Python): the
+    identity when ``fn`` is compiled already; else ``fn``'s code compiled with the options
+    it was declared with, the interpreted kernels it calls swapped for compiled twins.
+    """
+    opts = _PLAIN.get(fn)
+    if opts is None:
+        return fn
+    twin = _TWINS.get(fn)
+    if twin is None:
+        import types
+
+        import numba
+
+        env = dict(fn.__globals__)
+        for name, value in env.items():
+            if isinstance(value, types.FunctionType) and value is not fn and value in _PLAIN:
+                env[name] = compiled(value)
+        clone = types.FunctionType(fn.__code__, env, fn.__name__, fn.__defaults__)
+        clone.__kwdefaults__ = fn.__kwdefaults__
+        twin = _TWINS[fn] = numba.njit(**{k: v for k, v in opts.items() if k != "cache"})(clone)
+    return twin  # type: ignore[no-any-return]
 
 
 @overload
@@ -46,6 +83,7 @@ def njit(*args: Any, **kwargs: Any) -> Any:
     def decorate(fn: Callable[..., Any]) -> Any:
         if interpreted(fn.__module__):
             fn.py_func = fn  # type: ignore[attr-defined]
+            _PLAIN[fn] = kwargs
             return fn
         import numba
 

@@ -12,6 +12,7 @@ from corridors.routing._kernels import (
     bucket_plan,
     dijkstra,
     lower_bounds,
+    pareto_bounded,
     pareto_search,
 )
 
@@ -156,3 +157,55 @@ def test_bounded_pareto_keeps_the_exact_set_and_eps_keeps_its_guarantee(seed: in
         assert len(approx) <= len(exact)
         for p in exact:  # every exact point is covered within 1 + eps in each criterion
             assert (approx <= p * (1 + eps) + 1e-9).all(axis=1).any()
+
+
+def _vectors(labels, pred, arc, w):  # type: ignore[no-untyped-def]
+    out = []
+    for k in labels:
+        vec = np.zeros(3)
+        while arc[k] >= 0:
+            vec += w[:, arc[k]]
+            k = pred[k]
+        out.append(vec)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_capped_search_returns_its_routes_and_a_guarantee_that_holds(seed: int) -> None:
+    indptr, head, _tail, w = _grid(8, seed=seed)
+    rng = np.random.default_rng(seed)
+    w[1] = 11.0 - w[0] + rng.uniform(0, 1, w.shape[1])  # anti-correlated: a large front
+    m, n = len(head), len(indptr) - 1
+    ok = np.ones(m, np.bool_)
+    exact, n_exact = _front(indptr, head, w, ok, 0, n - 1, 0.0, False)
+    args = (w[0], w[1], w[2], np.zeros(m), np.zeros(m, np.int64), np.zeros(m, np.int8), ok, 0)
+    full = pareto_bounded(indptr, head, *args, 0, n - 1, -1.0, -1, np.inf, 0.0, 10_000_000)
+    assert full is not None and not full[3].capped and full[3].eps_bound == 0.0
+    key = lambda a: sorted(map(tuple, np.round(a, 9)))  # noqa: E731
+    assert key(_vectors(full[0], full[1], full[2], w)) == key(exact)
+    cap = max(60, n_exact // 20)
+    res = pareto_bounded(indptr, head, *args, 0, n - 1, -1.0, -1, np.inf, 0.0, cap)
+    assert res is not None
+    labels, pred, arc, rep = res
+    assert rep.capped and rep.labels <= cap and rep.dropped > 0
+    assert rep.dropped_at and sum(k for _, k in rep.dropped_at) <= rep.dropped
+    got = _vectors(labels, pred, arc, w)
+    assert len(got) >= 1  # before: nothing at all once the cap was hit
+    for j in range(3):  # the single-criterion optima were labelled first and returned
+        assert np.isclose(got[:, j].min(), exact[:, j].min())
+    assert 0.0 <= rep.eps_bound < np.inf
+    for p in exact:  # the stated guarantee holds for every exact Pareto route
+        assert (got <= p * (1 + rep.eps_bound) + 1e-9).all(axis=1).any()
+    for i, p in enumerate(got):  # and the routes returned do not dominate each other
+        others = np.delete(got, i, axis=0)
+        assert not ((others <= p + 1e-9).all(axis=1) & (others < p - 1e-9).any(axis=1)).any()
+
+
+def test_a_bundled_query_reports_an_uncapped_search() -> None:
+    from corridors.network import load_network
+    from corridors.routing.search import MAX_LABELS, pareto_routes
+
+    opts = pareto_routes(load_network(), "Xi'an", "Duisburg", teu=1, eps=0.01)
+    rep = opts.search
+    assert rep is not None and not rep.capped and rep.dropped == 0 and rep.dropped_at == ()
+    assert 1 < rep.labels < MAX_LABELS and rep.eps_bound == rep.eps == 0.01

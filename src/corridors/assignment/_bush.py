@@ -24,297 +24,17 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridors.assignment._kernels import _pop, _push, dijkstra
+from corridors.assignment._bush_graph import _scan, _search, _topo, _update_bush
+from corridors.assignment._kernels import (
+    _load_tree,
+    class_cost,
+    dijkstra,
+    tree_scratch,
+    zone_demand,
+)
 from corridors.assignment.vdf import vdf_slope, vdf_time
 
 INF = np.inf
-
-
-@nb.njit(cache=True)
-def _topo(
-    origin: int,
-    inb: np.ndarray,
-    indptr: np.ndarray,
-    heads: np.ndarray,
-    lidx: np.ndarray,
-    to_node: np.ndarray,
-    indeg: np.ndarray,
-    order: np.ndarray,
-    pos: np.ndarray,
-) -> int:
-    """Topological order of the bush's nodes (Kahn); returns the count, or -1 on a cycle."""
-    n = indeg.shape[0]
-    for v in range(n):
-        indeg[v] = 0
-        pos[v] = -1
-    n_in = 0
-    for a in range(inb.shape[0]):
-        if inb[a]:
-            v = to_node[a]
-            if indeg[v] == 0:
-                n_in += 1
-            indeg[v] += 1
-    order[0] = origin
-    pos[origin] = 0
-    head = 0
-    tail = 1
-    while head < tail:
-        u = order[head]
-        head += 1
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if inb[a]:
-                v = heads[k]
-                indeg[v] -= 1
-                if indeg[v] == 0:
-                    pos[v] = tail
-                    order[tail] = v
-                    tail += 1
-    if tail != n_in + (1 if indeg[origin] == 0 else 0):
-        return -1
-    return tail
-
-
-@nb.njit(cache=True)
-def _scan(
-    origin: int,
-    order: np.ndarray,
-    n_order: int,
-    inb: np.ndarray,
-    x: np.ndarray,
-    used_only: bool,
-    rptr: np.ndarray,
-    rlinks: np.ndarray,
-    from_node: np.ndarray,
-    time: np.ndarray,
-    off: np.ndarray,
-    lab_min: np.ndarray,
-    lab_max: np.ndarray,
-    pred_min: np.ndarray,
-    pred_max: np.ndarray,
-    flowless_min: bool = False,
-    full_init: bool = True,
-    used_eps: float = 0.0,
-) -> None:
-    """Shortest and longest (over used links when ``used_only``) bush paths, in topological order.
-
-    Nodes outside the bush keep ``lab_min = inf``, ``lab_max = -inf`` and predecessor -1. With
-    ``flowless_min``, nodes without a used link in get ``lab_max = lab_min``. Links count as
-    used when their flow exceeds ``used_eps``.
-    """
-    if full_init:
-        for v in range(lab_min.shape[0]):
-            lab_min[v] = INF
-            lab_max[v] = -INF
-            pred_min[v] = -1
-            pred_max[v] = -1
-    lab_min[origin] = 0.0
-    pred_min[origin] = -1
-    pred_max[origin] = -1
-    lab_max[origin] = 0.0
-    for idx in range(1, n_order):
-        j = order[idx]
-        lm = INF
-        lu = -INF
-        pm = -1
-        pu = -1
-        for k in range(rptr[j], rptr[j + 1]):
-            a = rlinks[k]
-            if not inb[a]:
-                continue
-            i = from_node[a]
-            ca = time[a] + off[a]
-            d = lab_min[i] + ca
-            if d < lm:
-                lm = d
-                pm = a
-            if used_only and x[a] <= used_eps:
-                continue
-            if lab_max[i] == -INF:
-                continue
-            d = lab_max[i] + ca
-            if d > lu:
-                lu = d
-                pu = a
-        lab_min[j] = lm
-        lab_max[j] = lm if (flowless_min and pu < 0) else lu
-        pred_min[j] = pm
-        pred_max[j] = pu
-
-
-@nb.njit(cache=True)
-def _update_bush(  # noqa: C901 - one bush update kept whole for numba
-    origin: int,
-    inb: np.ndarray,
-    x: np.ndarray,
-    order: np.ndarray,
-    pos: np.ndarray,
-    indeg: np.ndarray,
-    new: np.ndarray,
-    n_order: int,
-    indptr: np.ndarray,
-    heads: np.ndarray,
-    lidx: np.ndarray,
-    rptr: np.ndarray,
-    rlinks: np.ndarray,
-    from_node: np.ndarray,
-    to_node: np.ndarray,
-    no_through: np.ndarray,
-    time: np.ndarray,
-    off: np.ndarray,
-    lab_min: np.ndarray,
-    lab_max: np.ndarray,
-    pred_min: np.ndarray,
-    pred_max: np.ndarray,
-    hk: np.ndarray,
-    hv: np.ndarray,
-    demand_b: float,
-) -> int:
-    """Drop unused links off the shortest-path tree, add shortcuts; returns links added."""
-    _scan(origin, order, n_order, inb, x, False, rptr, rlinks, from_node, time, off,
-          lab_min, lab_max, pred_min, pred_max)  # fmt: skip
-    # residues below 1e-11 of the bush's demand (rounding left-overs of full shifts) count as
-    # no flow: they would keep a backward link in the bush, whose cycle check then refuses
-    # the shortcut that equilibrium needs, while no sweep moves them (too small to matter)
-    tiny = 1e-11 * demand_b
-    for a in range(inb.shape[0]):
-        if inb[a] and x[a] <= tiny and pred_min[to_node[a]] != a:
-            inb[a] = False
-            x[a] = 0.0
-    # Candidates are the shortcuts L_i + c_ij < L_j. A topological order that follows the
-    # shortest-path labels where it can makes most of them point forward (pos_i < pos_j);
-    # those cannot close a cycle. The others are added when the longest-used-path labels
-    # rise along them (Dial's rule, flowless nodes at their shortest label) and kept only if
-    # the bush stays acyclic.
-    n_order = _topo_by_label(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos,
-                             lab_min, hk, hv)  # fmt: skip
-    # flows of a billionth of the bush's demand do not count as use: a long path left with
-    # such a residue would block shortcuts while the sweeps' threshold never clears it
-    _scan(origin, order, n_order, inb, x, True, rptr, rlinks, from_node, time, off,
-          lab_min, lab_max, pred_min, pred_max, True, True, 1e-9 * demand_b)  # fmt: skip
-    nl = inb.shape[0]
-    added = 0
-    risky = 0
-    for a in range(nl):
-        if inb[a]:
-            continue
-        i = from_node[a]
-        li = lab_min[i]
-        if li == INF or (i != origin and no_through[i]):
-            continue
-        ca = time[a] + off[a]
-        if ca == INF:
-            continue
-        j = to_node[a]
-        if not li + ca < lab_min[j]:
-            continue
-        if pos[j] < 0 or pos[i] < pos[j]:
-            inb[a] = True
-            added += 1
-        elif lab_max[i] < lab_max[j]:
-            inb[a] = True
-            new[risky] = a
-            risky += 1
-    if risky == 0:
-        return added
-    if _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos) >= 0:
-        return added + risky
-    # together they close a cycle: try the best few one by one, each checked by a search
-    # from its head for its tail over bush links (bounded by the topological position)
-    gain = np.empty(risky)
-    for k in range(risky):
-        a = new[k]
-        inb[a] = False
-        gain[k] = lab_min[to_node[a]] - lab_min[from_node[a]] - time[a] - off[a]
-    cand = new[:risky][np.argsort(-gain)].copy()
-    n_order = _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos)
-    for k in range(min(risky, MAX_CHECKED)):
-        a = cand[k]
-        if not _reaches(to_node[a], from_node[a], inb, indptr, heads, lidx, pos, indeg):
-            inb[a] = True
-            added += 1
-            n_order = _topo(origin, inb, indptr, heads, lidx, to_node, indeg, order, pos)
-    return added
-
-
-MAX_CHECKED = 8
-"""Candidate links per bush update checked one by one for cycles when a batch fails."""
-
-
-@nb.njit(cache=True)
-def _reaches(
-    src: int,
-    dst: int,
-    inb: np.ndarray,
-    indptr: np.ndarray,
-    heads: np.ndarray,
-    lidx: np.ndarray,
-    pos: np.ndarray,
-    stack: np.ndarray,
-) -> bool:
-    """Whether ``dst`` is reachable from ``src`` over bush links (``pos``: a valid order)."""
-    limit = pos[dst]
-    if pos[src] < 0 or limit < 0 or pos[src] > limit:
-        return False
-    seen = np.zeros(pos.shape[0], np.bool_)
-    stack[0] = src
-    top = 1
-    seen[src] = True
-    while top > 0:
-        top -= 1
-        u = stack[top]
-        if u == dst:
-            return True
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if inb[a]:
-                v = heads[k]
-                if not seen[v] and 0 <= pos[v] <= limit:
-                    seen[v] = True
-                    stack[top] = v
-                    top += 1
-    return False
-
-
-@nb.njit(cache=True)
-def _topo_by_label(
-    origin: int,
-    inb: np.ndarray,
-    indptr: np.ndarray,
-    heads: np.ndarray,
-    lidx: np.ndarray,
-    to_node: np.ndarray,
-    indeg: np.ndarray,
-    order: np.ndarray,
-    pos: np.ndarray,
-    key: np.ndarray,
-    hk: np.ndarray,
-    hv: np.ndarray,
-) -> int:
-    """Topological order of the bush taking, among ready nodes, the one of least ``key``."""
-    n = indeg.shape[0]
-    for v in range(n):
-        indeg[v] = 0
-        pos[v] = -1
-    for a in range(inb.shape[0]):
-        if inb[a]:
-            indeg[to_node[a]] += 1
-    size = _push(hk, hv, 0, 0.0, origin)
-    tail = 0
-    while size > 0:
-        u = hv[0]
-        size = _pop(hk, hv, size)
-        pos[u] = tail
-        order[tail] = u
-        tail += 1
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if inb[a]:
-                v = heads[k]
-                indeg[v] -= 1
-                if indeg[v] == 0:
-                    size = _push(hk, hv, size, key[v], v)
-    return tail
 
 
 @nb.njit(cache=True)
@@ -353,33 +73,11 @@ def _shift_pass(
         pm = pred_min[j]
         if pu == pm or lab_max[j] - lab_min[j] <= tol:
             continue
-        u = from_node[pm]
-        v = from_node[pu]
-        while u != v:
-            if pos[u] > pos[v]:
-                u = from_node[pred_min[u]]
-            else:
-                v = from_node[pred_max[v]]
-        div = u
-        c_min = 0.0
-        d_min = 0.0
-        w = j
-        while w != div:
-            a = pred_min[w]
-            c_min += time[a] + off[a]
-            d_min += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-            w = from_node[a]
-        c_max = 0.0
-        d_max = 0.0
-        x_min = INF
-        w = j
-        while w != div:
-            a = pred_max[w]
-            c_max += time[a] + off[a]
-            d_max += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-            if x[a] < x_min:
-                x_min = x[a]
-            w = from_node[a]
+        div = _divergence(from_node[pm], from_node[pu], pos, from_node, pred_min, pred_max)
+        c_min, d_min, _ = _segment(j, div, pred_min, x, from_node, off, kind, t0, cap, alpha,
+                                   beta, flow, time)  # fmt: skip
+        c_max, d_max, x_min = _segment(j, div, pred_max, x, from_node, off, kind, t0, cap, alpha,
+                                       beta, flow, time)  # fmt: skip
         dc = c_max - c_min
         if dc > worst:
             worst = dc
@@ -409,6 +107,55 @@ def _shift_pass(
     return worst
 
 
+@nb.njit(cache=True, inline="always")
+def _divergence(
+    u: int,
+    v: int,
+    pos: np.ndarray,
+    from_node: np.ndarray,
+    pred_min: np.ndarray,
+    pred_max: np.ndarray,
+) -> int:
+    """Where the shortest path back from ``u`` meets the longest used path back from ``v``."""
+    while u != v:
+        if pos[u] > pos[v]:
+            u = from_node[pred_min[u]]
+        else:
+            v = from_node[pred_max[v]]
+    return u
+
+
+@nb.njit(cache=True, inline="always")
+def _segment(
+    j: int,
+    div: int,
+    pred: np.ndarray,
+    x: np.ndarray,
+    from_node: np.ndarray,
+    off: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+    time: np.ndarray,
+) -> tuple[float, float, float]:
+    """Cost, sum of dt/dv and least bush flow along ``pred`` links from ``j`` back to ``div``."""
+    c = 0.0
+    d = 0.0
+    x_min = INF
+    w = j
+    while w != div:
+        a = pred[w]
+        c += time[a] + off[a]
+        d += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+        if x[a] < x_min:
+            x_min = x[a]
+        w = from_node[a]
+    return c, d, x_min
+
+
 @nb.njit(cache=True)
 def bush_init(
     indptr: np.ndarray,
@@ -433,12 +180,7 @@ def bush_init(
     """
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     nf = np.zeros(n)
     lost = 0.0
@@ -447,8 +189,7 @@ def bush_init(
             continue
         c = b_cls[b]
         o = b_org[b]
-        for a in range(nl):
-            cost[a] = time[a] + offset[c, a]
+        class_cost(cost, time, offset, c)
         # full tree (no early stop at the last zone): every reachable node joins the bush
         n_order = dijkstra(indptr, heads, lidx, cost, no_through, n, o, dist, pred, order,
                            done, hk, hv)  # fmt: skip
@@ -461,29 +202,16 @@ def bush_init(
             a = pred[order[i]]
             if a >= 0:
                 ib[a] = True
-        row = demand[c, o]
-        for z in range(n_zones):
-            q = row[z]
-            if q > 0.0 and z != o:
-                if dist[z] == INF:
-                    lost += q
-                else:
-                    nf[z] += q
-        for i in range(n_order - 1, -1, -1):
-            u = order[i]
-            f = nf[u]
-            if f != 0.0:
-                a = pred[u]
-                if a >= 0:
-                    xb[a] += f
-                    flow_c[c, a] += f
-                    nf[from_node[a]] += f
-                nf[u] = 0.0
+        lost += zone_demand(demand[c, o], o, dist, nf)[1]
+        _load_tree(order, n_order, pred, from_node, nf, xb)
+        fc = flow_c[c]
+        for a in range(nl):
+            fc[a] += xb[a]
     return lost
 
 
 @nb.njit(cache=True)
-def bush_reload(  # noqa: C901 - one pass per bush kept whole for numba
+def bush_reload(
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray,
@@ -529,27 +257,7 @@ def bush_reload(  # noqa: C901 - one pass per bush kept whole for numba
         off = offset[c]
         ib = inb[b]
         xb = x[b]
-        for a in range(nl):
-            if off[a] == INF:
-                ib[a] = False
-        # reachability from the origin over bush links
-        for v in range(n):
-            seen[v] = False
-        seen[o] = True
-        stack[0] = o
-        top = 1
-        while top > 0:
-            top -= 1
-            u = stack[top]
-            for k in range(indptr[u], indptr[u + 1]):
-                a = lidx[k]
-                if ib[a] and not seen[heads[k]]:
-                    seen[heads[k]] = True
-                    stack[top] = heads[k]
-                    top += 1
-        for a in range(nl):
-            if ib[a] and not seen[from_node[a]]:
-                ib[a] = False
+        _prune_unreached(o, ib, off, indptr, heads, lidx, from_node, seen, stack)
         row = demand[c, o]
         for z in range(n_zones):
             if row[z] > 0.0 and z != o and not seen[z]:
@@ -562,38 +270,88 @@ def bush_reload(  # noqa: C901 - one pass per bush kept whole for numba
             continue
         _scan(o, order, n_order, ib, xb, False, rptr, rlinks, from_node, time, off,
               lab_min, lab_max, pred_min, pred_max)  # fmt: skip
-        for a in range(nl):
-            old[a] = xb[a] if ib[a] else 0.0
-            xb[a] = 0.0
-        for z in range(n_zones):
-            if z != o:
-                nf[z] = row[z]
-        for idx in range(n_order - 1, 0, -1):
-            j = order[idx]
-            f = nf[j]
-            nf[j] = 0.0
-            if f <= 0.0:
-                continue
-            tot = 0.0
+        _reload(o, row, order, n_order, ib, xb, old, nf, rptr, rlinks, from_node, pred_min,
+                flow_c[c])  # fmt: skip
+    return redo
+
+
+@nb.njit(cache=True)
+def _prune_unreached(
+    o: int,
+    ib: np.ndarray,
+    off: np.ndarray,
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    from_node: np.ndarray,
+    seen: np.ndarray,
+    stack: np.ndarray,
+) -> None:
+    """Drop the links a class may not use and those whose tail the bush no longer reaches.
+
+    ``seen`` is left flagging the nodes reached from the origin ``o`` over bush links.
+    """
+    for a in range(ib.shape[0]):
+        if off[a] == INF:
+            ib[a] = False
+    for v in range(seen.shape[0]):
+        seen[v] = False
+    _search(o, -1, ib, indptr, heads, lidx, seen, stack, seen, -1)
+    for a in range(ib.shape[0]):
+        if ib[a] and not seen[from_node[a]]:
+            ib[a] = False
+
+
+@nb.njit(cache=True)
+def _reload(
+    o: int,
+    row: np.ndarray,
+    order: np.ndarray,
+    n_order: int,
+    ib: np.ndarray,
+    xb: np.ndarray,
+    old: np.ndarray,
+    nf: np.ndarray,
+    rptr: np.ndarray,
+    rlinks: np.ndarray,
+    from_node: np.ndarray,
+    pred_min: np.ndarray,
+    fc: np.ndarray,
+) -> None:
+    """Load demand ``row`` onto one bush by its old approach proportions (see bush_reload)."""
+    nl = ib.shape[0]
+    n_zones = row.shape[0]
+    for a in range(nl):
+        old[a] = xb[a] if ib[a] else 0.0
+        xb[a] = 0.0
+    for z in range(n_zones):
+        if z != o:
+            nf[z] = row[z]
+    for idx in range(n_order - 1, 0, -1):
+        j = order[idx]
+        f = nf[j]
+        nf[j] = 0.0
+        if f <= 0.0:
+            continue
+        tot = 0.0
+        for k in range(rptr[j], rptr[j + 1]):
+            a = rlinks[k]
+            if ib[a]:
+                tot += old[a]
+        if tot > 0.0:
             for k in range(rptr[j], rptr[j + 1]):
                 a = rlinks[k]
-                if ib[a]:
-                    tot += old[a]
-            if tot > 0.0:
-                for k in range(rptr[j], rptr[j + 1]):
-                    a = rlinks[k]
-                    if ib[a] and old[a] > 0.0:
-                        q = f * (old[a] / tot)
-                        xb[a] += q
-                        flow_c[c, a] += q
-                        nf[from_node[a]] += q
-            else:
-                a = pred_min[j]
-                xb[a] += f
-                flow_c[c, a] += f
-                nf[from_node[a]] += f
-        nf[o] = 0.0
-    return redo
+                if ib[a] and old[a] > 0.0:
+                    q = f * (old[a] / tot)
+                    xb[a] += q
+                    fc[a] += q
+                    nf[from_node[a]] += q
+        else:
+            a = pred_min[j]
+            xb[a] += f
+            fc[a] += f
+            nf[from_node[a]] += f
+    nf[o] = 0.0
 
 
 @nb.njit(cache=True)
@@ -676,14 +434,7 @@ def bush_iteration(
             pred_max[z] = -1
         _scan(o, order, n_order, ib, xb, True, rptr, rlinks, from_node, time, off,
               lab_min, lab_max, pred_min, pred_max, False, False)  # fmt: skip
-        row = demand[c, o]
-        exc = 0.0
-        tot = 0.0
-        for z in range(nz):
-            q = row[z]
-            if q > 0.0 and pred_max[z] >= 0:
-                exc += q * (lab_max[z] - lab_min[z])
-                tot += q
+        exc, tot = _excess(demand[c, o], lab_min, lab_max, pred_max)
         if tot > 0.0 and exc <= thr * tot:
             active[b] = False
             continue
@@ -692,6 +443,21 @@ def bush_iteration(
         _shift_pass(c, order, pos, n_order, xb, from_node, pred_min, pred_max, lab_min,
                     lab_max, off, kind, t0, cap, alpha, beta, flow, flow_c, time, 0.0)  # fmt: skip
     return added, worked
+
+
+@nb.njit(cache=True, inline="always")
+def _excess(
+    row: np.ndarray, lab_min: np.ndarray, lab_max: np.ndarray, pred_max: np.ndarray
+) -> tuple[float, float]:
+    """``(Σ demand × (longest used − shortest path cost), Σ demand)`` over routed zones."""
+    exc = 0.0
+    tot = 0.0
+    for z in range(row.shape[0]):
+        q = row[z]
+        if q > 0.0 and pred_max[z] >= 0:
+            exc += q * (lab_max[z] - lab_min[z])
+            tot += q
+    return exc, tot
 
 
 @nb.njit(cache=True)
@@ -733,12 +499,7 @@ def sptt(
     """Shortest-path total cost: Σ demand × cheapest route cost over the (class, origin) groups."""
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     s = 0.0
     last_c = -1
@@ -746,8 +507,7 @@ def sptt(
         c = g_cls[g]
         o = g_org[g]
         if c != last_c:
-            for a in range(nl):
-                cost[a] = time[a] + offset[c, a]
+            class_cost(cost, time, offset, c)
             last_c = c
         dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done,
                  hk, hv)  # fmt: skip

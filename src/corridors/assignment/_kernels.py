@@ -1,8 +1,9 @@
 """Numba kernels on the forward-star (CSR) arrays of an :class:`AssignmentGraph`.
 
-Shortest-path trees (Dijkstra with a binary heap), all-or-nothing loading, skims, the
-Frank-Wolfe line search and the path-based gradient-projection sweeps. Everything here works
-on plain arrays; the Python layer in :mod:`corridors.assignment.algorithms` owns the loop.
+Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), all-or-nothing
+loading, skims, the Frank-Wolfe line search and the path-based gradient-projection sweeps.
+Everything here works on plain arrays; the Python layer in
+:mod:`corridors.assignment.algorithms` owns the loop.
 Link costs of ``inf`` mark links a class may not use.
 """
 
@@ -11,51 +12,13 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from corridors._jit import compiled
+from corridors._kernels import dijkstra_core
 from corridors.assignment.vdf import vdf_slope, vdf_time
 
 INF = np.inf
 
-# --------------------------------------------------------------------------------------------
-# binary heap (lazy deletion)
-
-
-@nb.njit(cache=True, inline="always")
-def _push(hk: np.ndarray, hv: np.ndarray, size: int, key: float, val: int) -> int:
-    i = size
-    hk[i] = key
-    hv[i] = val
-    while i > 0:
-        p = (i - 1) >> 1
-        if hk[p] <= key:
-            break
-        hk[i] = hk[p]
-        hv[i] = hv[p]
-        i = p
-    hk[i] = key
-    hv[i] = val
-    return size + 1
-
-
-@nb.njit(cache=True, inline="always")
-def _pop(hk: np.ndarray, hv: np.ndarray, size: int) -> int:
-    size -= 1
-    key = hk[size]
-    val = hv[size]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and hk[c + 1] < hk[c]:
-            c += 1
-        if hk[c] >= key:
-            break
-        hk[i] = hk[c]
-        hv[i] = hv[c]
-        i = c
-    hk[i] = key
-    hv[i] = val
-    return size
+_core = compiled(dijkstra_core)
 
 
 @nb.njit(cache=True)
@@ -78,46 +41,54 @@ def dijkstra(
 
     Stops once every zone is settled. ``pred[v]`` is the link entering ``v`` (-1 at the root
     and at unreached nodes); nodes flagged ``no_through`` are not expanded unless they are the
-    origin.
+    origin. ``hk``, ``hv`` (at least one slot per node) hold the heap; ``done`` is unused
+    (kept for callers). :func:`corridors._kernels.dijkstra_core` does the search.
     """
     n = dist.shape[0]
     for i in range(n):
         dist[i] = INF
         pred[i] = -1
-        done[i] = False
-    dist[origin] = 0.0
-    size = _push(hk, hv, 0, 0.0, origin)
-    n_order = 0
-    zones_left = n_zones
-    while size > 0:
-        d = hk[0]
-        u = hv[0]
-        size = _pop(hk, hv, size)
-        if done[u]:
-            continue
-        done[u] = True
-        order[n_order] = u
-        n_order += 1
-        if u < n_zones:
-            zones_left -= 1
-            if zones_left == 0:
-                break
-            if u != origin and no_through[u]:
-                continue
-        elif no_through[u]:
-            continue
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            c = cost[a]
-            if c == INF:
-                continue
-            v = heads[k]
-            nd = d + c
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = a
-                size = _push(hk, hv, size, nd, v)
+    pos = np.full(n, -1, np.int32)
+    _, n_order = _core(indptr, heads, lidx, cost, None, no_through, 0, origin, -1, n_zones,
+                       dist, pred, pos, hv, hk, None, 0, order)  # fmt: skip
     return n_order
+
+
+@nb.njit(cache=True)
+def tree_scratch(
+    n: int, nl: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(dist, pred, order, done, hk, hv)`` for :func:`dijkstra` on ``n`` nodes, ``nl`` links."""
+    return (np.empty(n), np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.bool_),
+            np.empty(nl + 1), np.empty(nl + 1, np.int32))  # fmt: skip
+
+
+@nb.njit(cache=True, inline="always")
+def class_cost(cost: np.ndarray, time: np.ndarray, offset: np.ndarray, c: int) -> None:
+    """``cost = time + offset[c]`` (the generalized link cost of class ``c``), in place."""
+    for a in range(cost.shape[0]):
+        cost[a] = time[a] + offset[c, a]
+
+
+@nb.njit(cache=True)
+def zone_demand(
+    row: np.ndarray, o: int, dist: np.ndarray, node_flow: np.ndarray
+) -> tuple[float, float]:
+    """Put origin ``o``'s demand ``row`` at its reached zones (``node_flow``).
+
+    Returns ``(Σ demand × shortest cost, demand without a route)``.
+    """
+    sptt = 0.0
+    lost = 0.0
+    for z in range(row.shape[0]):
+        q = row[z]
+        if q > 0.0 and z != o:
+            if dist[z] == INF:
+                lost += q
+            else:
+                node_flow[z] += q
+                sptt += q * dist[z]
+    return sptt, lost
 
 
 @nb.njit(cache=True)
@@ -157,12 +128,7 @@ def aon(
     """
     n = indptr.shape[0] - 1
     nz = demand.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(lidx.shape[0] + 1)
-    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     node_flow = np.zeros(n)
     sptt = 0.0
     lost = 0.0
@@ -173,14 +139,9 @@ def aon(
         n_order = dijkstra(
             indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order, done, hk, hv
         )
-        for z in range(nz):
-            q = row[z]
-            if q > 0.0 and z != o:
-                if dist[z] == INF:
-                    lost += q
-                else:
-                    node_flow[z] += q
-                    sptt += q * dist[z]
+        s, lo = zone_demand(row, o, dist, node_flow)
+        sptt += s
+        lost += lo
         _load_tree(order, n_order, pred, tails, node_flow, flow)
     return sptt, lost
 
@@ -203,12 +164,7 @@ def skims(
     """
     n = indptr.shape[0] - 1
     k = attrs.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(lidx.shape[0] + 1)
-    hv = np.empty(lidx.shape[0] + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     acc = np.zeros((k, n))
     out_c = np.full((n_zones, n_zones), INF)
     out_a = np.full((k, n_zones, n_zones), np.nan)
@@ -282,8 +238,46 @@ def _grow_int(a: np.ndarray, need: int) -> np.ndarray:
     return b
 
 
+@nb.njit(cache=True, inline="always")
+def _trace(d: int, o: int, pred: np.ndarray, tails: np.ndarray, buf: np.ndarray) -> int:
+    """Links of the tree path from ``o`` to ``d`` into ``buf``, last link first; the count."""
+    m = 0
+    u = d
+    while u != o:
+        a = pred[u]
+        buf[m] = a
+        m += 1
+        u = tails[a]
+    return m
+
+
 @nb.njit(cache=True)
-def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
+def _in_set(
+    p: int,
+    buf: np.ndarray,
+    m: int,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_next: np.ndarray,
+) -> bool:
+    """Whether the path ``buf[:m]`` (reversed) is in the set starting at path ``p``."""
+    while p >= 0:
+        if p_len[p] == m:
+            s = p_start[p]
+            same = True
+            for j in range(m):
+                if p_links[s + j] != buf[m - 1 - j]:
+                    same = False
+                    break
+            if same:
+                return True
+        p = p_next[p]
+    return False
+
+
+@nb.njit(cache=True)
+def gp_columns(
     indptr: np.ndarray,
     heads: np.ndarray,
     lidx: np.ndarray,
@@ -315,12 +309,7 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
     """
     n = indptr.shape[0] - 1
     nl = lidx.shape[0]
-    dist = np.empty(n)
-    pred = np.empty(n, np.int32)
-    order = np.empty(n, np.int32)
-    done = np.empty(n, np.bool_)
-    hk = np.empty(nl + 1)
-    hv = np.empty(nl + 1, np.int32)
+    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
     cost = np.empty(nl)
     buf = np.empty(n, np.int32)
     sptt = 0.0
@@ -328,8 +317,7 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
     for g in range(grp_cls.shape[0]):
         c = grp_cls[g]
         o = grp_o[g]
-        for a in range(nl):
-            cost[a] = time[a] + offset[c, a]
+        class_cost(cost, time, offset, c)
         dijkstra(indptr, heads, lidx, cost, no_through, n_zones, o, dist, pred, order, done, hk, hv)
         for od in range(grp_ptr[g], grp_ptr[g + 1]):
             d = od_d[od]
@@ -337,29 +325,8 @@ def gp_columns(  # noqa: C901 - one tight loop kept whole for numba
                 lost += od_dem[od]
                 continue
             sptt += od_dem[od] * dist[d]
-            m = 0
-            u = d
-            while u != o:
-                a = pred[u]
-                buf[m] = a
-                m += 1
-                u = tails[a]
-            # already in the set?
-            p = od_head[od]
-            found = False
-            while p >= 0:
-                if p_len[p] == m:
-                    s = p_start[p]
-                    same = True
-                    for j in range(m):
-                        if p_links[s + j] != buf[m - 1 - j]:
-                            same = False
-                            break
-                    if same:
-                        found = True
-                        break
-                p = p_next[p]
-            if found:
+            m = _trace(d, o, pred, tails, buf)
+            if _in_set(od_head[od], buf, m, p_links, p_start, p_len, p_next):
                 continue
             npth = pool_i[0]
             ne = pool_i[1]
@@ -404,7 +371,125 @@ def _path_cost(
 
 
 @nb.njit(cache=True)
-def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
+def _cheapest(
+    h: int,
+    c: int,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    p_next: np.ndarray,
+    time: np.ndarray,
+    offset: np.ndarray,
+) -> int:
+    """The cheapest path of the set starting at path ``h`` (class ``c``)."""
+    pm = h
+    cm = _path_cost(h, c, p_links, p_start, p_len, time, offset)
+    p = p_next[h]
+    while p >= 0:
+        cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
+        if cp < cm:
+            cm = cp
+            pm = p
+        p = p_next[p]
+    return pm
+
+
+@nb.njit(cache=True)
+def _drop_empty(
+    od: int, pm: int, od_head: np.ndarray, p_flow: np.ndarray, p_next: np.ndarray
+) -> None:
+    """Unlink the OD's paths without flow, except its cheapest ``pm``."""
+    prev = -1
+    p = od_head[od]
+    while p >= 0:
+        nxt = p_next[p]
+        if p != pm and p_flow[p] <= 0.0:
+            if prev < 0:
+                od_head[od] = nxt
+            else:
+                p_next[prev] = nxt
+        else:
+            prev = p
+        p = nxt
+
+
+@nb.njit(cache=True, inline="always")
+def _gp_den(
+    p: int,
+    pm: int,
+    stamp: int,
+    mark_min: np.ndarray,
+    mark_p: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+) -> float:
+    """Σ dt/dv over the links not shared by paths ``p`` and ``pm``; marks ``p``'s links."""
+    sp = p_start[p]
+    sm = p_start[pm]
+    den = 0.0
+    for j in range(p_len[p]):
+        a = p_links[sp + j]
+        mark_p[a] = stamp
+        if mark_min[a] != stamp:
+            den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[pm]):
+        a = p_links[sm + j]
+        if mark_p[a] != stamp:
+            den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    return den
+
+
+@nb.njit(cache=True, inline="always")
+def _gp_move(
+    p: int,
+    pm: int,
+    c: int,
+    delta: float,
+    stamp: int,
+    mark_min: np.ndarray,
+    mark_p: np.ndarray,
+    p_links: np.ndarray,
+    p_start: np.ndarray,
+    p_len: np.ndarray,
+    kind: np.ndarray,
+    t0: np.ndarray,
+    cap: np.ndarray,
+    alpha: np.ndarray,
+    beta: np.ndarray,
+    flow: np.ndarray,
+    flow_c: np.ndarray,
+    time: np.ndarray,
+) -> None:
+    """Move ``delta`` from path ``p``'s own links to ``pm``'s; times follow; unmarks ``p``."""
+    sp = p_start[p]
+    sm = p_start[pm]
+    for j in range(p_len[p]):
+        a = p_links[sp + j]
+        if mark_min[a] != stamp:
+            flow[a] -= delta
+            flow_c[c, a] -= delta
+            if flow[a] < 0.0:
+                flow[a] = 0.0
+            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[pm]):
+        a = p_links[sm + j]
+        if mark_p[a] != stamp:
+            flow[a] += delta
+            flow_c[c, a] += delta
+            time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    for j in range(p_len[p]):
+        mark_p[p_links[sp + j]] = 0
+
+
+@nb.njit(cache=True)
+def gp_equilibrate(
     kind: np.ndarray,
     t0: np.ndarray,
     cap: np.ndarray,
@@ -441,15 +526,7 @@ def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
             if h < 0 or p_next[h] < 0:
                 continue
             c = od_cls[od]
-            pm = h
-            cm = _path_cost(h, c, p_links, p_start, p_len, time, offset)
-            p = p_next[h]
-            while p >= 0:
-                cp = _path_cost(p, c, p_links, p_start, p_len, time, offset)
-                if cp < cm:
-                    cm = cp
-                    pm = p
-                p = p_next[p]
+            pm = _cheapest(h, c, p_links, p_start, p_len, p_next, time, offset)
             stamp += 1
             sm = p_start[pm]
             for j in range(p_len[pm]):
@@ -465,51 +542,16 @@ def gp_equilibrate(  # noqa: C901 - one tight loop kept whole for numba
                 if dc <= 0.0:
                     p = p_next[p]
                     continue
-                sp = p_start[p]
-                den = 0.0
-                for j in range(p_len[p]):
-                    a = p_links[sp + j]
-                    mark_p[a] = stamp
-                    if mark_min[a] != stamp:
-                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[pm]):
-                    a = p_links[sm + j]
-                    if mark_p[a] != stamp:
-                        den += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+                den = _gp_den(p, pm, stamp, mark_min, mark_p, p_links, p_start, p_len, kind, t0,
+                              cap, alpha, beta, flow)  # fmt: skip
                 fp = p_flow[p]
                 delta = fp if den <= 0.0 else min(fp, dc / den)
-                for j in range(p_len[p]):
-                    a = p_links[sp + j]
-                    if mark_min[a] != stamp:
-                        flow[a] -= delta
-                        flow_c[c, a] -= delta
-                        if flow[a] < 0.0:
-                            flow[a] = 0.0
-                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[pm]):
-                    a = p_links[sm + j]
-                    if mark_p[a] != stamp:
-                        flow[a] += delta
-                        flow_c[c, a] += delta
-                        time[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-                for j in range(p_len[p]):
-                    mark_p[p_links[sp + j]] = 0
+                _gp_move(p, pm, c, delta, stamp, mark_min, mark_p, p_links, p_start, p_len, kind,
+                         t0, cap, alpha, beta, flow, flow_c, time)  # fmt: skip
                 p_flow[p] = fp - delta if delta < fp else 0.0
                 p_flow[pm] += delta
                 p = p_next[p]
-            # drop paths without flow (never the cheapest)
-            prev = -1
-            p = od_head[od]
-            while p >= 0:
-                nxt = p_next[p]
-                if p != pm and p_flow[p] <= 0.0:
-                    if prev < 0:
-                        od_head[od] = nxt
-                    else:
-                        p_next[prev] = nxt
-                else:
-                    prev = p
-                p = nxt
+            _drop_empty(od, pm, od_head, p_flow, p_next)
 
 
 @nb.njit(cache=True)

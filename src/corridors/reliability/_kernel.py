@@ -30,7 +30,10 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np
 from numba import njit, prange
 
-from corridors.routing._kernels import wait_hours
+from corridors import _kernels
+from corridors._jit import compiled
+
+wait_hours = compiled(_kernels.wait_hours)
 
 EV_CONST = 0
 EV_SCALED = 1
@@ -95,22 +98,15 @@ def simulate_events(
             k = kind[e]
             if k == EV_CONST:
                 t += a[e]
-            elif k == EV_SCALED:
+            elif k in (EV_SCALED, EV_LOGNORMAL):
                 if have:
                     z = spare
                     have = False
                 else:
                     state, z, spare = _normal_pair(state)
                     have = True
-                t += a[e] * np.exp(b[e] * z - 0.5 * b[e] * b[e])
-            elif k == EV_LOGNORMAL:
-                if have:
-                    z = spare
-                    have = False
-                else:
-                    state, z, spare = _normal_pair(state)
-                    have = True
-                t += a[e] * np.exp(b[e] * z)
+                # F = exp(b z - b²/2) has mean 1; exp(b z) has median 1
+                t += a[e] * np.exp(b[e] * z - (0.5 * b[e] * b[e] if k == EV_SCALED else 0.0))
             elif k == EV_EXP:
                 state, u = _uniform(state)
                 t += -a[e] * np.log(u)

@@ -18,9 +18,9 @@ from corridors.network.enums import Cargo, CargoClass, Mode
 from corridors.network.model import Network
 from corridors.routing._kernels import (
     DijkstraWorkspace,
+    ParetoReport,
     bucket_plan,
-    lower_bounds,
-    pareto_search,
+    pareto_bounded,
 )
 from corridors.routing.itinerary import Itinerary, arcs_from_labels, build_itinerary
 from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
@@ -28,7 +28,9 @@ from corridors.routing.spec import OBJECTIVES, Consignment, RouteSpec
 __all__ = ["RouteOptions", "pareto_routes", "route"]
 
 log = logging.getLogger(__name__)
-MAX_LABELS = 2_000_000
+MAX_LABELS = 10_000
+"""Label cap of a Pareto search: the bundled network needs at most ~530 (measured on 264
+queries); a search cut here returns what it found and says so (``RouteOptions.search``)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class RouteOptions:
         Node ids.
     consignment, spec
         The query.
+    search
+        How the search ended (:class:`~corridors.routing._kernels.ParetoReport`): labels,
+        whether the label cap cut it and what it dropped, the ε guaranteed.
     """
 
     origin: str
@@ -51,6 +56,7 @@ class RouteOptions:
     consignment: Consignment
     spec: RouteSpec
     options: list[Itinerary]
+    search: ParetoReport | None = None
 
     @property
     def fastest(self) -> Itinerary:
@@ -373,7 +379,7 @@ def pareto_routes(
         raise InvalidSpecError("max_options must be at least 1.")
     q = _query(network, origin, destination, consignment, spec, cost_model, graph)
     how = _hour_of_week(spec.departure)
-    pred, arc, labels = _pareto_labels(network, q, how)
+    pred, arc, labels, report = _pareto_labels(network, q, how)
     its = [
         build_itinerary(
             network, q.g, arcs_from_labels(pred, arc, int(k)), consignment, how, figures=q.fig
@@ -384,7 +390,12 @@ def pareto_routes(
     if max_options is not None:
         its = its[:max_options]
     return RouteOptions(
-        origin=q.o, destination=q.d, consignment=consignment, spec=spec, options=its
+        origin=q.o,
+        destination=q.d,
+        consignment=consignment,
+        spec=spec,
+        options=its,
+        search=report,
     )
 
 
@@ -434,42 +445,25 @@ def _query(
 
 def _pareto_labels(
     network: Network, q: _Query, how: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Label setting for ``q`` departing at hour of week ``how`` (-1: none): the label
-    predecessors and arcs, and the destination's Pareto labels."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, ParetoReport]:
+    """Bounded label setting for ``q`` departing at hour of week ``how`` (-1: none): the
+    label predecessors and arcs, the destination's Pareto labels and the search report."""
     g, fig, spec = q.g, q.fig, q.spec
-    lb_t, lb_c, lb_e = lower_bounds(
-        g.indptr, g.head, (g.time_h, fig.cost_usd, fig.co2_wtw_kg), q.ok, q.dst
-    )
-    if not np.isfinite(lb_t[q.src]):
-        raise q.no_route(network)
-    labels, pred, arc, n_lab = pareto_search(
-        g.indptr,
-        g.head,
-        g.time_h,
-        fig.cost_usd,
-        fig.co2_wtw_kg,
-        g.headway_h,
-        g.sailing_mask,
-        g.kind,
-        q.ok,
-        g.n_nodes,
-        q.src,
-        q.dst,
-        how,
+    res = pareto_bounded(
+        g.indptr, g.head, g.time_h, fig.cost_usd, fig.co2_wtw_kg, g.headway_h, g.sailing_mask,
+        g.kind, q.ok, g.n_nodes, q.src, q.dst, how,
         -1 if spec.max_transshipments is None else spec.max_transshipments,
         np.inf if spec.max_days is None else spec.max_days * 24.0,
-        spec.eps,
-        MAX_LABELS,
-        lb_t,
-        lb_c,
-        lb_e,
-    )
-    if n_lab < 0:
-        log.warning("label limit %d reached; the Pareto set may be incomplete", MAX_LABELS)
+        spec.eps, MAX_LABELS, g.node_ids[g.vertex_node],
+    )  # fmt: skip
+    if res is None:
+        raise q.no_route(network)
+    labels, pred, arc, report = res
+    if report.capped:
+        log.warning("label limit %d reached: %s", MAX_LABELS, report)
     if len(labels) == 0:
         raise q.no_route(network)
-    return pred, arc, labels
+    return pred, arc, labels, report
 
 
 def _split(value: Iterable[Any] | str | None) -> list[Any]:
