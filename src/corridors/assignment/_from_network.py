@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,16 +29,22 @@ from corridors.assignment.demand import ODMatrices
 from corridors.assignment.results import AssignmentResult
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.errors import DemandError, explain
+from corridors.network._capacity import BULK_TEU_EQ_PER_T
+from corridors.network._csr import compile_graph
+from corridors.network.costs import CostModel, default_unit
 from corridors.network.enums import (
     ARC_LINK,
     VDF,
     VDF_ALPHA_DEFAULT,
     VDF_BETA_DEFAULT,
     ArcKind,
+    Cargo,
+    CargoClass,
     Mode,
 )
 
 if TYPE_CHECKING:
+    from corridors.network._csr import CompiledGraph
     from corridors.network.model import Network
 
 __all__ = [
@@ -50,7 +56,7 @@ __all__ = [
     "corridor_graph",
 ]
 
-BULK_PCE_TEU_PER_T = 114.0 / 3900.0
+BULK_PCE_TEU_PER_T = BULK_TEU_EQ_PER_T
 """Line capacity one tonne of grain takes, in TEU-equivalent: a 57-wagon container train
 carries ~114 TEU, a grain train of ~60 hoppers ~3,900 t on the same path (estimate, DEMAND.md
 method M9)."""
@@ -70,6 +76,7 @@ CLASS_CARGO = {
 
 DAYS_PER_YEAR = 365.0
 UNCONGESTED = 1e12
+I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,6 +99,8 @@ class CorridorGraph:
     cargo_cost, cargo_time
         Cargo → the cargo's own USD per unit and fixed hours per arc (``nan`` where the
         cargo's graph lacks the arc), for models that value time per class.
+    arc_of
+        Cargo → the arc of :attr:`graph` of every arc of ``net.graph(cargo)``.
     """
 
     graph: AssignmentGraph
@@ -101,6 +110,7 @@ class CorridorGraph:
     value_of_time: Mapping[str, float]
     cargo_cost: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     cargo_time: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    arc_of: Mapping[str, npt.NDArray[np.int64]] = field(default_factory=dict)
 
 
 OVERLAND_ONLY: Mapping[str, tuple[str, ...]] = {"container": ("sea", "air"), "bulk": ("air",)}
@@ -112,12 +122,112 @@ short-sea legs (e.g. Baltic ports to Norway) but never flies."""
 
 def _value_of_time(net: Network, cargo: str) -> float:
     """USD per unit-hour of the cargo's default class, from the one cost model."""
-    from corridors.network.costs import CostModel, default_unit
-    from corridors.network.enums import Cargo, CargoClass
-
     unit = default_unit(Cargo(cargo))
     cls = CargoClass.GRAIN if unit.cargo is Cargo.BULK else CargoClass.CONTAINER_STD
     return CostModel().value_of_time(net, cls, unit)
+
+
+@dataclass(frozen=True, eq=False)
+class _Merged:
+    """The cargos' compiled graphs merged by key, arrays in merged-arc order.
+
+    A vertex is ``(node, port)``; an arc ``(tail, head, kind, link row)``. Each merged arc
+    takes its fixed figures (``arcs``) from the first cargo graph that has it; ``arc_of``
+    maps every cargo's arcs to merged ones.
+    """
+
+    vertex_node: I64
+    vertex_port: npt.NDArray[np.object_]
+    arcs: dict[str, npt.NDArray[np.float64]]
+    arc_of: dict[str, I64]
+
+
+def _merge(compiled: Mapping[str, CompiledGraph], n_nodes: int) -> _Merged:
+    """Merge compiled graphs by vertex and arc key, in order of first appearance."""
+    vkey: dict[tuple[int, str], int] = {(i, "access"): i for i in range(n_nodes)}
+    cols: dict[str, list[npt.NDArray[np.float64]]] = {}
+    wait = CostModel().expected_wait_h  # average sailing wait without a timetable
+    for g in compiled.values():
+        vid = np.asarray(
+            [
+                vkey.setdefault((int(nd), str(p)), len(vkey))
+                for nd, p in zip(g.vertex_node, g.vertex_port, strict=True)
+            ],
+            np.int64,
+        )
+        for name, arr in (
+            ("tail", vid[g.tail]),
+            ("head", vid[g.head]),
+            ("kind", g.kind),
+            ("link", g.link),
+            ("time_h", g.time_h + wait(g.headway_h)),
+            ("length_km", g.length_km),
+            ("capacity", g.capacity_teu_per_day),
+            ("vdf", g.vdf),
+            ("alpha", g.vdf_alpha),
+            ("beta", g.vdf_beta),
+            ("mode", g.mode),
+            ("border", g.border),
+        ):
+            cols.setdefault(name, []).append(np.asarray(arr, dtype=float))
+    stacked = {k: np.concatenate(v) for k, v in cols.items()}
+    key = np.stack([stacked[k] for k in ("tail", "head", "kind", "link")], axis=1)
+    _, first, inverse = np.unique(
+        key.astype(np.int64), axis=0, return_index=True, return_inverse=True
+    )
+    order = np.argsort(first, kind="stable")  # merged arcs in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    merged, arc_of, start = rank[inverse.ravel()], {}, 0
+    for c, g in compiled.items():
+        arc_of[c] = merged[start : start + g.n_arcs].astype(np.int64)
+        start += g.n_arcs
+    vertex_node = np.zeros(len(vkey), np.int64)
+    vertex_port = np.empty(len(vkey), dtype=object)
+    for (node, port), v in vkey.items():
+        vertex_node[v], vertex_port[v] = node, port
+    arcs = {k: v[first[order]] for k, v in stacked.items()}
+    return _Merged(vertex_node, vertex_port, arcs, arc_of)
+
+
+def _vdf_arrays(a: Mapping[str, npt.NDArray[np.float64]]) -> dict[str, npt.NDArray[Any]]:
+    """Capacity per year and VDF parameters; arcs without a capacity are uncongested BPR."""
+    cap = a["capacity"]
+    congested = np.isfinite(cap) & (cap > 0)
+    vdf = np.where(congested, np.nan_to_num(a["vdf"], nan=0.0), 0).astype(np.int8)
+    alpha = np.where(congested, np.nan_to_num(a["alpha"], nan=VDF_ALPHA_DEFAULT), 0.0)
+    beta = np.where(congested, np.nan_to_num(a["beta"], nan=VDF_BETA_DEFAULT), VDF_BETA_DEFAULT)
+    return {
+        "capacity": np.where(congested, cap * DAYS_PER_YEAR, UNCONGESTED),
+        "vdf": vdf,
+        "alpha": np.where(vdf == VDF.CONICAL, np.maximum(alpha, 1.01), alpha),
+        "beta": np.where(vdf == VDF.QUEUE, np.maximum(beta, 1.0), beta),
+    }
+
+
+def _labels(net: Network, m: _Merged) -> tuple[npt.NDArray[np.str_], ...]:
+    """Arc ids (directed link id, or ``<kind>:<node>:<port>><port>``), arc types (mode,
+    ``border`` or the arc kind's label) and vertex labels (``node`` or ``node:port``)."""
+    a, vnode, vport = m.arcs, m.vertex_node, m.vertex_port
+    node_ids = net.nodes.index.to_numpy().astype(str)
+    link_dir = net.links["link_id_dir"].to_numpy().astype(str)
+    ids, types = [], []
+    for k, lk, mode, border, t, h in zip(
+        *(a[c].astype(np.int64) for c in ("kind", "link", "mode", "border", "tail", "head")),
+        strict=True,
+    ):
+        if k == ARC_LINK and lk >= 0:
+            ids.append(link_dir[lk])
+            types.append("border" if border else Mode.from_code(int(mode)).value)
+        else:
+            label = ArcKind(int(k)).label
+            ids.append(f"{label}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
+            types.append(label)
+    vertex = [
+        node_ids[n] if p == "access" else f"{node_ids[n]}:{p}"
+        for n, p in zip(vnode, vport, strict=True)
+    ]
+    return np.array(ids), np.array(types), np.array(vertex)
 
 
 def corridor_graph(
@@ -125,8 +235,9 @@ def corridor_graph(
     *,
     cargos: tuple[str, ...] = ("container", "bulk"),
     excluded_modes: Mapping[str, tuple[str, ...]] = OVERLAND_ONLY,
+    cost_model: CostModel | None = None,
 ) -> CorridorGraph:
-    """Merge the cargos' port-level graphs of ``net`` into one :class:`CorridorGraph`.
+    """Merge the cargos' compiled graphs (``net.graph(cargo)``) into one :class:`CorridorGraph`.
 
     Parameters
     ----------
@@ -137,117 +248,50 @@ def corridor_graph(
     excluded_modes
         Cargo → modes its class may not use (default :data:`OVERLAND_ONLY`); a name that is
         no :class:`~corridors.network.enums.Mode` raises ``InvalidSpecError``.
+    cost_model
+        The cost model pricing the arcs (default: the network's compiled figures, i.e.
+        ``CostModel()``), e.g. with a carbon price or cost terms of its own.
     """
-    compiled = {c: net.graph(c) for c in cargos}
+    if cost_model is None:
+        compiled = {c: net.graph(c) for c in cargos}
+    else:
+        compiled = {c: compile_graph(net, Cargo(c), cost_model=cost_model) for c in cargos}
     nodes = net.nodes
-    n = len(nodes)
-    vkey: dict[tuple[int, str], int] = {(i, "access"): i for i in range(n)}
-    arcs: dict[tuple[int, int, int, int], int] = {}
-    rows: list[dict[str, object]] = []
-    per_cargo: dict[str, dict[int, tuple[float, float]]] = {c: {} for c in cargos}
-    for c, g in compiled.items():
-        vid = []
-        for v in range(g.n_vertices):
-            k = (int(g.vertex_node[v]), str(g.vertex_port[v]))
-            if k not in vkey:
-                vkey[k] = len(vkey)
-            vid.append(vkey[k])
-        for a in range(g.n_arcs):
-            key = (vid[int(g.tail[a])], vid[int(g.head[a])], int(g.kind[a]), int(g.link[a]))
-            if key not in arcs:
-                arcs[key] = len(rows)
-                rows.append(
-                    {
-                        "tail": key[0],
-                        "head": key[1],
-                        "kind": key[2],
-                        "link": key[3],
-                        "time_h": float(g.time_h[a]) + 0.5 * float(g.headway_h[a]),
-                        "length_km": float(g.length_km[a]),
-                        "capacity": float(g.capacity_teu_per_day[a]),
-                        "vdf": float(g.vdf[a]),
-                        "alpha": float(g.vdf_alpha[a]),
-                        "beta": float(g.vdf_beta[a]),
-                        "mode": int(g.mode[a]),
-                        "border": bool(g.border[a]),
-                    }
-                )
-            i = arcs[key]
-            per_cargo[c][i] = (
-                float(g.cost_usd[a]),
-                float(g.time_h[a]) + 0.5 * float(g.headway_h[a]),
-            )
-    df = pd.DataFrame(rows)
-    cap = df["capacity"].to_numpy()
-    congested = np.isfinite(cap) & (cap > 0)
-    vdf = np.where(congested, np.nan_to_num(df["vdf"].to_numpy(), nan=0.0), 0).astype(np.int8)
-    alpha = np.where(congested, np.nan_to_num(df["alpha"].to_numpy(), nan=VDF_ALPHA_DEFAULT), 0.0)
-    beta = np.where(
-        congested, np.nan_to_num(df["beta"].to_numpy(), nan=VDF_BETA_DEFAULT), VDF_BETA_DEFAULT
-    )
-    beta = np.where(vdf == VDF.QUEUE, np.maximum(beta, 1.0), beta)
-    alpha = np.where(vdf == VDF.CONICAL, np.maximum(alpha, 1.01), alpha)
-    links = net.links.reset_index(drop=True)
-    vnode = np.zeros(len(vkey), np.int64)
-    vport = np.empty(len(vkey), dtype=object)
-    for (node, port), v in vkey.items():
-        vnode[v], vport[v] = node, port
-    node_ids = nodes.index.to_numpy().astype(str)
-    ids, types = [], []
-    for r in rows:
-        k, lk = int(r["kind"]), int(r["link"])  # type: ignore[call-overload]
-        if k == ARC_LINK and lk >= 0:
-            row = links.iloc[lk]
-            ids.append(str(row.get("link_id_dir", row["link_id"])))
-            mode = Mode.from_code(int(r["mode"]))  # type: ignore[call-overload]
-            types.append("border" if r["border"] else mode.value)
-        else:
-            t, h = int(r["tail"]), int(r["head"])  # type: ignore[call-overload]
-            label = ArcKind(k).label
-            ids.append(f"{label}:{node_ids[vnode[t]]}:{vport[t]}>{vport[h]}")
-            types.append(label)
-    xy = nodes[["lon_deg", "lat_deg"]].to_numpy(dtype=float)[vnode]
-    vertex_labels = np.array(
-        [
-            node_ids[vnode[v]] if vport[v] == "access" else f"{node_ids[vnode[v]]}:{vport[v]}"
-            for v in range(len(vkey))
-        ]
-    )
+    m = _merge(compiled, len(nodes))
+    a = m.arcs
+    ids, types, vertex_labels = _labels(net, m)
+    v = _vdf_arrays(a)
     graph = AssignmentGraph(
-        from_node=df["tail"].to_numpy(),
-        to_node=df["head"].to_numpy(),
-        n_nodes=len(vkey),
-        n_zones=n,
-        free_flow_time=df["time_h"].to_numpy(),
-        capacity=np.where(congested, cap * DAYS_PER_YEAR, UNCONGESTED),
-        vdf=vdf,
-        alpha=alpha,
-        beta=beta,
-        length=np.nan_to_num(df["length_km"].to_numpy()),
+        from_node=a["tail"].astype(np.int64),
+        to_node=a["head"].astype(np.int64),
+        n_nodes=len(m.vertex_node),
+        n_zones=len(nodes),
+        free_flow_time=a["time_h"],
+        capacity=v["capacity"],
+        vdf=v["vdf"],
+        alpha=v["alpha"],
+        beta=v["beta"],
+        length=np.nan_to_num(a["length_km"]),
         zone_through=False,
-        link_ids=np.array(ids),
+        link_ids=ids,
         node_ids=vertex_labels,
-        link_type=np.array(types),
-        node_xy=xy,
+        link_type=types,
+        node_xy=nodes[["lon_deg", "lat_deg"]].to_numpy(dtype=float)[m.vertex_node],
     )
     vot = {c: _value_of_time(net, c) for c in ("container", "bulk")}
+    is_link = a["kind"] == ARC_LINK
     fixed, mask, c_cost, c_time = {}, {}, {}, {}
-    base_t = df["time_h"].to_numpy()
-    for c in cargos:
-        f = np.zeros(len(rows))
-        m = np.zeros(len(rows), np.bool_)
-        cc, ct = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
-        for i, (cost, t) in per_cargo[c].items():
-            f[i] = max(cost + vot[c] * (t - base_t[i]), 0.0)
-            m[i] = True
-            cc[i], ct[i] = cost, t
-        c_cost[c], c_time[c] = cc, ct
+    for c, g in compiled.items():
+        i = m.arc_of[c]
+        c_cost[c], c_time[c] = np.full(len(ids), np.nan), np.full(len(ids), np.nan)
+        c_cost[c][i], c_time[c][i] = g.cost_usd, g.time_h + CostModel().expected_wait_h(g.headway_h)
+        fixed[c] = np.nan_to_num(np.maximum(c_cost[c] + vot[c] * (c_time[c] - a["time_h"]), 0.0))
         banned = Mode.codes(excluded_modes.get(c, ()))
-        m &= ~((df["kind"].to_numpy() == ARC_LINK) & np.isin(df["mode"].to_numpy(), banned))
-        fixed[c], mask[c] = f, m
+        mask[c] = np.isin(np.arange(len(ids)), i) & ~(is_link & np.isin(a["mode"], banned))
     return CorridorGraph(
-        graph, tuple(node_ids), fixed, mask, {c: vot[c] for c in cargos}, c_cost, c_time
-    )
+        graph, tuple(nodes.index.astype(str)), fixed, mask, {c: vot[c] for c in cargos},
+        c_cost, c_time, m.arc_of,
+    )  # fmt: skip
 
 
 def baseline_demand(net: Network) -> ODMatrices:
@@ -288,6 +332,7 @@ def assign_network(
     class_cargo: Mapping[str, str] | None = None,
     pce: Mapping[str, float] | None = None,
     corridor: CorridorGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> AssignmentResult:
     """Equilibrium assignment of ``demand`` on ``net`` (cost in USD per unit).
 
@@ -308,6 +353,8 @@ def assign_network(
         :data:`BULK_PCE_TEU_PER_T` for bulk classes).
     corridor
         A prebuilt :func:`corridor_graph` to reuse.
+    cost_model
+        Cost model for :func:`corridor_graph` (when ``corridor`` is not given).
 
     Raises
     ------
@@ -316,7 +363,7 @@ def assign_network(
     """
     cmap = dict(CLASS_CARGO if class_cargo is None else class_cargo)
     check_demand_units(demand, cmap)
-    cg = corridor_graph(net) if corridor is None else corridor
+    cg = corridor_graph(net, cost_model=cost_model) if corridor is None else corridor
     if tuple(demand.zones) != cg.zones:
         demand = ODMatrices.from_long(demand.to_long(), zones=list(cg.zones), source="demand")
     classes = []

@@ -31,7 +31,7 @@ from corridors.network.enums import Cargo
 from corridors.network.model import Network, bundled_network_path, load_network
 
 if TYPE_CHECKING:
-    from corridors.network._validate import Tables
+    from corridors.network._protocol import Tables
 
 __all__ = ["load_network_cached", "network_digest"]
 

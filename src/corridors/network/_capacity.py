@@ -24,6 +24,7 @@ transfers queue like border links (``vdf`` 2, service time one train of ``teu_pe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,8 @@ import pandas as pd
 from corridors.network.enums import ARC_GAUGE, ARC_MODE, PORTS, VDF
 
 if TYPE_CHECKING:
-    from corridors.network.model import Network
+    from corridors.network._arcs import ArcBlock
+    from corridors.network._protocol import NetworkTables
 
 __all__ = [
     "BULK_TEU_EQ_PER_T",
@@ -140,7 +142,7 @@ def teu_equivalent(row: pd.Series) -> float:
     return teu + t * BULK_TEU_EQ_PER_T
 
 
-def validate_capacities(  # noqa: C901 (a flat list of row checks)
+def validate_capacities(
     cap: pd.DataFrame,
     links: pd.DataFrame,
     nodes: pd.DataFrame,
@@ -160,85 +162,101 @@ def validate_capacities(  # noqa: C901 (a flat list of row checks)
     seen: set[tuple[str, str, str]] = set()
     for i, r in cap.iterrows():
         where = f"{FILE} line {int(i) + 2} ({r['element_type']} {r['element_id']!r})"
-        et, eid, d = str(r["element_type"]), str(r["element_id"]), str(r["direction"])
-        if et == "link":
-            if eid not in link_bidir:
-                problems.append(f"{where}: link_id {eid!r} is not in links.csv. Fix the id.")
-                continue
-            if d not in ("forward", "reverse", "both"):
-                problems.append(f"{where}: direction {d!r} must be forward, reverse or both.")
-                continue
-            if d in ("reverse", "both") and not link_bidir[eid]:
-                problems.append(f"{where}: the link is one-way; use direction forward.")
-        elif et == "transfer":
-            if eid not in node_ids:
-                problems.append(f"{where}: node {eid!r} is not in nodes.csv. Fix the id.")
-                continue
-            pairs = (
-                [str(r["ports"]).partition("|")[::2]] if d == "both" else [d.partition(">")[::2]]
-            )
-            bad = [p for pa in pairs for p in pa if p not in PORTS]
-            if bad:
-                problems.append(
-                    f"{where}: ports {bad} unknown. Write direction as 'rail1435>rail1520' or "
-                    f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(PORTS)})."
-                )
-                continue
-        else:
-            problems.append(f"{where}: element_type {et!r} must be link or transfer.")
-            continue
+        found, known = _element_problems(where, r, link_bidir, node_ids)
+        problems += found
+        if not known:
+            continue  # an unknown element's figures cannot be checked
         for dd in _directions(r):
-            key = (et, eid, dd)
+            key = (str(r["element_type"]), str(r["element_id"]), dd)
             if key in seen:
                 problems.append(f"{where}: direction {dd} given twice. Keep one row.")
             seen.add(key)
-        teu, t = r["capacity_teu_per_day"], r["capacity_t_per_day"]
-        if np.isnan(teu) and np.isnan(t):
-            problems.append(
-                f"{where}: no capacity. Give capacity_teu_per_day and/or capacity_t_per_day."
-            )
-        for col, v in (("capacity_teu_per_day", teu), ("capacity_t_per_day", t)):
-            if not np.isnan(v) and not (np.isfinite(v) and v > 0):
-                problems.append(f"{where}: {col} = {v} must be a finite number > 0.")
-        trains = r["trains_per_day"]
-        for col, load in (
-            ("capacity_teu_per_day", r["net_load_teu_per_train"]),
-            ("capacity_t_per_day", r["net_load_t_per_train"]),
-        ):
-            v = r[col]
-            given = not (np.isnan(trains) or np.isnan(load) or np.isnan(v))
-            if given and abs(trains * load - v) > 0.01 * max(v, 1.0):
-                problems.append(
-                    f"{where}: {col} = {v:g} differs from trains_per_day x net load = "
-                    f"{trains * load:g}. Make them agree."
-                )
-        src, year = str(r["source"]), str(r["year"])
-        note = f"{r['method']} {r['note']}".strip()
-        if src == "":
-            problems.append(
-                f"{where}: the capacity has no source. Give a source_id from sources.csv and "
-                "a year, or 'estimate' with a method."
-            )
-        elif src == "estimate":
-            if not note:
-                problems.append(f"{where}: an estimate without a method. Name it in method.")
-        else:
-            unknown = [s for s in src.replace(",", ";").split(";") if s.strip() not in source_ids]
-            if unknown:
-                problems.append(
-                    f"{where}: cites unknown source(s) {', '.join(unknown)}. Add them to "
-                    "sources.csv or fix the id."
-                )
-            elif year == "":
-                problems.append(f"{where}: cites {src} but gives no year. Add the year.")
+        problems += _figure_problems(where, r)
+        problems += _source_problems(where, r, source_ids)
     return problems
 
 
-def _table(net: Network) -> pd.DataFrame:
+def _element_problems(
+    where: str, r: pd.Series, link_bidir: dict[str, bool], node_ids: set[str]
+) -> tuple[list[str], bool]:
+    """Unknown element, direction or ports of a row (a one-way link's reverse row too), and
+    whether the element is known (its figures can then be checked)."""
+    et, eid, d = str(r["element_type"]), str(r["element_id"]), str(r["direction"])
+    if et == "link":
+        if eid not in link_bidir:
+            return [f"{where}: link_id {eid!r} is not in links.csv. Fix the id."], False
+        if d not in ("forward", "reverse", "both"):
+            return [f"{where}: direction {d!r} must be forward, reverse or both."], False
+        if d in ("reverse", "both") and not link_bidir[eid]:
+            return [f"{where}: the link is one-way; use direction forward."], True
+        return [], True
+    if et != "transfer":
+        return [f"{where}: element_type {et!r} must be link or transfer."], False
+    if eid not in node_ids:
+        return [f"{where}: node {eid!r} is not in nodes.csv. Fix the id."], False
+    pairs = [str(r["ports"]).partition("|")[::2]] if d == "both" else [d.partition(">")[::2]]
+    bad = [p for pa in pairs for p in pa if p not in PORTS]
+    if bad:
+        return [
+            f"{where}: ports {bad} unknown. Write direction as 'rail1435>rail1520' or "
+            f"'both' with ports 'rail1435|rail1520' (ports: {', '.join(PORTS)})."
+        ], False
+    return [], True
+
+
+def _figure_problems(where: str, r: pd.Series) -> list[str]:
+    """Missing or non-positive capacities; trains x load that disagrees with the capacity."""
+    problems = []
+    teu, t = r["capacity_teu_per_day"], r["capacity_t_per_day"]
+    if np.isnan(teu) and np.isnan(t):
+        problems.append(
+            f"{where}: no capacity. Give capacity_teu_per_day and/or capacity_t_per_day."
+        )
+    for col, v in (("capacity_teu_per_day", teu), ("capacity_t_per_day", t)):
+        if not np.isnan(v) and not (np.isfinite(v) and v > 0):
+            problems.append(f"{where}: {col} = {v} must be a finite number > 0.")
+    trains = r["trains_per_day"]
+    for col, load in (
+        ("capacity_teu_per_day", r["net_load_teu_per_train"]),
+        ("capacity_t_per_day", r["net_load_t_per_train"]),
+    ):
+        v = r[col]
+        given = not (np.isnan(trains) or np.isnan(load) or np.isnan(v))
+        if given and abs(trains * load - v) > 0.01 * max(v, 1.0):
+            problems.append(
+                f"{where}: {col} = {v:g} differs from trains_per_day x net load = "
+                f"{trains * load:g}. Make them agree."
+            )
+    return problems
+
+
+def _source_problems(where: str, r: pd.Series, source_ids: set[str]) -> list[str]:
+    """A capacity without a source, an estimate without a method, unknown sources, no year."""
+    src, year = str(r["source"]), str(r["year"])
+    note = f"{r['method']} {r['note']}".strip()
+    if src == "":
+        return [
+            f"{where}: the capacity has no source. Give a source_id from sources.csv and "
+            "a year, or 'estimate' with a method."
+        ]
+    if src == "estimate":
+        return [] if note else [f"{where}: an estimate without a method. Name it in method."]
+    unknown = [s for s in src.replace(",", ";").split(";") if s.strip() not in source_ids]
+    if unknown:
+        return [
+            f"{where}: cites unknown source(s) {', '.join(unknown)}. Add them to "
+            "sources.csv or fix the id."
+        ]
+    if year == "":
+        return [f"{where}: cites {src} but gives no year. Add the year."]
+    return []
+
+
+def _table(net: NetworkTables) -> pd.DataFrame:
     return net.tables.get("capacities", empty_capacities())
 
 
-def link_capacities(net: Network) -> dict[tuple[str, str], float]:
+def link_capacities(net: NetworkTables) -> dict[tuple[str, str], float]:
     """``(link_id, forward|reverse)`` -> capacity in TEU-equivalent per day, from the table."""
     out: dict[tuple[str, str], float] = {}
     cap = _table(net)
@@ -249,7 +267,7 @@ def link_capacities(net: Network) -> dict[tuple[str, str], float]:
     return out
 
 
-def transfer_capacities(net: Network) -> dict[tuple[str, str, str], float]:
+def transfer_capacities(net: NetworkTables) -> dict[tuple[str, str, str], float]:
     """``(node_id, from_port, to_port)`` -> capacity in TEU-equivalent per day."""
     out: dict[tuple[str, str, str], float] = {}
     cap = _table(net)
@@ -261,7 +279,7 @@ def transfer_capacities(net: Network) -> dict[tuple[str, str, str], float]:
     return out
 
 
-def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
+def apply_link_capacities(net: NetworkTables, links: pd.DataFrame) -> None:
     """Replace ``capacity_teu_per_day`` of directed links that have a row (in place)."""
     caps = link_capacities(net)
     if not caps:
@@ -275,31 +293,29 @@ def apply_link_capacities(net: Network, links: pd.DataFrame) -> None:
 
 
 def apply_transfer_capacities(
-    net: Network,
-    arr: dict[str, np.ndarray],
+    net: NetworkTables,
+    arcs: ArcBlock,
     vertex_node: np.ndarray,
     vertex_port: np.ndarray,
-) -> None:
-    """Give transfer arcs with a table row their capacity and a queue delay (in place).
+) -> ArcBlock:
+    """``arcs`` with transfer arcs that have a table row given their capacity and a queue.
 
-    ``arr`` holds the compiled graph's per-arc columns (``tail``, ``head``, ``kind``, ``cap``,
-    ``vdf``, ``alpha``, ``beta``) before CSR ordering. The queue is that of border links: ``vdf``
-    2, service time one train of ``teu_per_train`` (``alpha = 24 h x teu_per_train / cap``).
+    The queue is that of border links: ``vdf`` 2, service time one train of ``teu_per_train``
+    (``vdf_alpha = 24 h x teu_per_train / capacity``, ``vdf_beta = 1``).
     """
     caps = transfer_capacities(net)
     if not caps:
-        return
+        return arcs
     node_ids = np.asarray(net.nodes.index, dtype=object)
-    kind = np.asarray(arr["kind"])
     tpt = net.parameter("global", "teu_per_train", default=86.0)
-    for a in np.flatnonzero((kind == ARC_GAUGE) | (kind == ARC_MODE)):
-        t, h = int(arr["tail"][a]), int(arr["head"][a])
+    cap, vdf = arcs.capacity_teu_per_day.copy(), arcs.vdf.copy()
+    alpha, beta = arcs.vdf_alpha.copy(), arcs.vdf_beta.copy()
+    for a in np.flatnonzero((arcs.kind == ARC_GAUGE) | (arcs.kind == ARC_MODE)):
+        t, h = int(arcs.tail[a]), int(arcs.head[a])
         c = caps.get((str(node_ids[vertex_node[t]]), str(vertex_port[t]), str(vertex_port[h])))
         if c is not None and np.isfinite(c) and c > 0:
-            arr["cap"][a] = c
-            arr["vdf"][a] = float(VDF.QUEUE)
-            arr["alpha"][a] = 24.0 * tpt / c
-            arr["beta"][a] = 1.0
+            cap[a], vdf[a], alpha[a], beta[a] = c, float(VDF.QUEUE), 24.0 * tpt / c, 1.0
+    return replace(arcs, capacity_teu_per_day=cap, vdf=vdf, vdf_alpha=alpha, vdf_beta=beta)
 
 
 def scale_link_capacities(

@@ -10,7 +10,7 @@ import pandas as pd
 from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT, Mode
 
 if TYPE_CHECKING:
-    from corridors.network.model import Network
+    from corridors.network._protocol import NetworkTables
 
 _CLASS_COLUMNS = {
     "speed_kmh": np.nan,
@@ -24,7 +24,7 @@ _CLASS_COLUMNS = {
 }
 
 
-def resolve_links(net: Network) -> pd.DataFrame:
+def resolve_links(net: NetworkTables) -> pd.DataFrame:
     """Directed link table of ``net`` (see docs/data-model.md, "Derived, directed link table").
 
     Per-link figures override class figures; tariffs are turned into per-link totals.
@@ -48,11 +48,9 @@ def resolve_links(net: Network) -> pd.DataFrame:
     links["from_country"] = links["from_node"].map(nodes["country"])
     links["to_country"] = links["to_node"].map(nodes["country"])
     links["is_border"] = links["from_country"] != links["to_country"]
-    links["port"] = np.where(
-        links["mode"] == Mode.RAIL.value,
-        Mode.RAIL.value + links["gauge_mm"].fillna(0).astype(int).astype(str),
-        links["mode"],
-    )
+    gauged = links["mode"].map(lambda m: bool(Mode(m).spec.gauges_mm)).to_numpy(bool)
+    gauge = links["gauge_mm"].fillna(0).astype(int).astype(str)
+    links["port"] = np.where(gauged, links["mode"] + gauge, links["mode"])  # see ModeSpec.ports
     links["run_time_h"] = links["length_km"] / links["speed_kmh"]
     links["tariff_usd_per_teu"] = links["tariff_usd_per_teu_km"] * links["length_km"]
     links["tariff_usd_per_t"] = links["tariff_usd_per_t_km"] * links["length_km"]
@@ -81,7 +79,7 @@ def resolve_links(net: Network) -> pd.DataFrame:
     return links.set_index("link_id_dir", drop=False)
 
 
-def _queue_delay_parameters(net: Network, links: pd.DataFrame) -> None:
+def _queue_delay_parameters(net: NetworkTables, links: pd.DataFrame) -> None:
     """Border crossings, ferries and other queue links (``vdf`` 2) wait like a queue.
 
     Capacities per direction from ``capacities.csv`` (if any) replace the link figure first.

@@ -2,7 +2,9 @@
 
 Graph compilation (:func:`corridors.network._csr.compile_graph`), routing, itineraries,
 assignment and reliability all take their figures from :class:`CostModel`, so a new cost term
-is added in one place (:meth:`CostModel.arc_figures`) plus its data.
+is added in one place: a :class:`CostTerm` given to ``CostModel(terms=...)`` (or, for a
+built-in term, :meth:`CostModel.arc_figures`) plus its data. Routing, itineraries (cost
+breakdowns) and assignment take the cost model as it is given.
 
 How freight is priced (see docs/data-model.md, "Costs and CO2"):
 
@@ -32,12 +34,13 @@ Terminals add hub emissions (``hub_co2e_kg_per_teu`` / ``_per_t``) per lift.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.cost_terms import ArcContext, CostTerm, arc_context, term_values
 from corridors.network.enums import (
     ARC_ACCESS,
     ARC_GAUGE,
@@ -46,6 +49,7 @@ from corridors.network.enums import (
     Cargo,
     CargoClass,
     CargoColumns,
+    Mode,
     Operation,
     Unit,
     Wagon,
@@ -54,34 +58,24 @@ from corridors.network.enums import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridors.network.model import Network
+    from corridors.network._protocol import ArcStructure, NetworkTables
 
-__all__ = ["COST_PARTS", "FACTOR_SET", "ArcFigures", "CostModel", "rate_reading"]
+__all__ = [
+    "COST_PARTS",
+    "FACTOR_SET",
+    "ArcContext",
+    "ArcFigures",
+    "CostModel",
+    "CostTerm",
+    "rate_reading",
+]
 
 FACTOR_SET = "GLEC Framework v3 / ISO 14083:2023 default factors (bundled, see SOURCES.md M90)"
 """Name of the CO2 factor set reported with every itinerary."""
 
 COST_PARTS = ("freight", "border", "transfer", "handling", "carbon")
-"""Cost terms, in the order itineraries break costs down."""
-
-
-class _ArcStructure(Protocol):
-    """What :meth:`CostModel.arc_figures` needs of a compiled graph (or its skeleton)."""
-
-    @property
-    def kind(self) -> np.ndarray: ...
-    @property
-    def link(self) -> np.ndarray: ...
-    @property
-    def transfer(self) -> np.ndarray: ...
-    @property
-    def tail(self) -> np.ndarray: ...
-    @property
-    def head(self) -> np.ndarray: ...
-    @property
-    def vertex_node(self) -> np.ndarray: ...
-    @property
-    def vertex_port(self) -> np.ndarray: ...
+"""Built-in cost terms, in the order itineraries break costs down (a model's own
+:class:`CostTerm` s follow them: :attr:`CostModel.parts`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +92,7 @@ class ArcFigures:
     co2_wtw_kg, co2_ttw_kg
         Well-to-wheel and tank-to-wheel kg CO2e per unit (hub emissions included in both).
     cost_parts
-        The cost terms of :data:`COST_PARTS`, USD per unit each.
+        The cost terms (:attr:`CostModel.parts`), USD per unit each.
     unit
         The unit the figures are for.
     """
@@ -112,7 +106,7 @@ class ArcFigures:
 
 
 def rate_reading(
-    net: Network, link_class: str, when: dt.date | dt.datetime | None
+    net: NetworkTables, link_class: str, when: dt.date | dt.datetime | None
 ) -> dict[str, Any] | None:
     """The ``rates.csv`` reading that prices ``link_class`` at ``when``.
 
@@ -146,6 +140,8 @@ class CostModel:
     carbon_price_usd_per_t
         USD per tonne CO2e (well-to-wheel) added to every arc's cost; ``None`` takes the
         network's ``carbon_price_usd_per_t`` parameter (0 when absent).
+    terms
+        Cost terms of their own (:class:`CostTerm`), added after the built-in ones.
 
     Examples
     --------
@@ -159,8 +155,19 @@ class CostModel:
 
     carbon_price_usd_per_t: float | None = None
     factor_set: str = field(default=FACTOR_SET)
+    terms: tuple[CostTerm, ...] = ()
 
     def __post_init__(self) -> None:
+        names = [t.name for t in self.terms]
+        clash = sorted({n for n in names if n in COST_PARTS or names.count(n) > 1})
+        if clash:
+            raise InvalidSpecError(
+                explain(
+                    f"Cost term name(s) {', '.join(clash)} repeat a built-in or another term.",
+                    fix="Give every term of CostModel(terms=...) a name of its own "
+                    f"(built-in: {', '.join(COST_PARTS)}).",
+                )
+            )
         c = self.carbon_price_usd_per_t
         if c is not None and not (np.isfinite(c) and 0 <= c <= 2000):
             raise InvalidSpecError(
@@ -170,19 +177,37 @@ class CostModel:
                 )
             )
 
+    def priced_at(self, carbon_price_usd_per_t: float | None) -> CostModel:
+        """This model with its carbon price replaced (the model itself for ``None``).
+
+        Examples
+        --------
+        >>> cm = CostModel()
+        >>> cm.priced_at(None) is cm, cm.priced_at(80.0).carbon_price_usd_per_t
+        (True, 80.0)
+        """
+        if carbon_price_usd_per_t is None:
+            return self
+        return replace(self, carbon_price_usd_per_t=carbon_price_usd_per_t)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Names of the cost terms: :data:`COST_PARTS`, then the model's own terms."""
+        return COST_PARTS + tuple(t.name for t in self.terms)
+
     # -- scalar lookups ---------------------------------------------------------------------
-    def carbon_price(self, net: Network) -> float:
+    def carbon_price(self, net: NetworkTables) -> float:
         """USD per t CO2e in use."""
         if self.carbon_price_usd_per_t is not None:
             return float(self.carbon_price_usd_per_t)
         return net.parameter("global", "carbon_price_usd_per_t", default=0.0)
 
-    def value_of_time(self, net: Network, cargo_class: CargoClass, unit: Unit) -> float:
+    def value_of_time(self, net: NetworkTables, cargo_class: CargoClass, unit: Unit) -> float:
         """USD per unit-hour for a cargo class (``cargo:<class>`` row, else the global one).
 
         An FEU carries twice the cargo value of a TEU, so its value of time is twice as high.
         """
-        name = "value_of_time_usd_per_t_h" if unit is Unit.TONNE else "value_of_time_usd_per_teu_h"
+        name = unit.cargo.columns.value_of_time
         v = net.parameter(f"cargo:{cargo_class.value}", name, default=-1.0)
         if v < 0:
             v = net.parameter("global", name)
@@ -197,7 +222,7 @@ class CostModel:
         the routing kernels wait for the actual next sailing instead."""
         return 0.5 * headway_h
 
-    def tonnes_per_unit(self, net: Network, unit: Unit) -> float:
+    def tonnes_per_unit(self, net: NetworkTables, unit: Unit) -> float:
         """Cargo tonnes per unit for CO2 (``t_per_teu`` per TEU; an FEU twice that)."""
         if unit is Unit.TONNE:
             return 1.0
@@ -206,7 +231,7 @@ class CostModel:
     # -- per-link figures -------------------------------------------------------------------
     def link_rates_usd_per_km(
         self,
-        net: Network,
+        net: NetworkTables,
         links: pd.DataFrame,
         unit: Unit,
         cargo_class: CargoClass,
@@ -224,7 +249,7 @@ class CostModel:
 
     def _class_rate(
         self,
-        net: Network,
+        net: NetworkTables,
         cls: str,
         rows: pd.DataFrame,
         unit: Unit,
@@ -258,7 +283,7 @@ class CostModel:
         if unit is Unit.FEU:
             return feu if np.isfinite(feu) else teu / share
         wagon = cargo_class.wagon
-        rail = bool((rows["mode"] == "rail").all())
+        rail = all(Mode(m).spec.family == "rail" for m in set(rows["mode"]))  # wagon tariffs
         if rail and wagon is not Wagon.FLAT:
             own = par(f"tariff_{wagon.value}_usd_per_t_km")
             if np.isfinite(own):
@@ -268,7 +293,7 @@ class CostModel:
                 return teu / t_per_teu * ratio
         return par("tariff_usd_per_t_km")
 
-    def priced_km(self, net: Network, links: pd.DataFrame) -> np.ndarray:
+    def priced_km(self, net: NetworkTables, links: pd.DataFrame) -> np.ndarray:
         """Km a link is priced on: its length, or for classes priced from an index series the
         shortest lane of the class between the same two ports (a Cape diversion costs the
         trade's price, not more per km)."""
@@ -292,7 +317,7 @@ class CostModel:
                 km[i] = shortest[p]
         return km
 
-    def border_fee_waived(self, net: Network, links: pd.DataFrame) -> np.ndarray:
+    def border_fee_waived(self, net: NetworkTables, links: pd.DataFrame) -> np.ndarray:
         """True where a border link lies inside all-in through-tariff networks (no stacking)."""
         all_in = {
             c
@@ -327,7 +352,7 @@ class CostModel:
         return waived
 
     def link_co2_g_per_tkm(
-        self, net: Network, links: pd.DataFrame
+        self, net: NetworkTables, links: pd.DataFrame
     ) -> tuple[np.ndarray, np.ndarray]:
         """Well-to-wheel and tank-to-wheel g CO2e per tonne-km of every row of ``links``.
 
@@ -348,6 +373,7 @@ class CostModel:
                 return fallback, fallback
             return (1 - e) * d_wtw + e * kwh * grid, (1 - e) * d_ttw
 
+        rail_family = {m.value for m in Mode if m.spec.family == "rail"}
         for i, (mode, cls, ca, cb, legacy) in enumerate(
             zip(
                 links["mode"],
@@ -358,7 +384,7 @@ class CostModel:
                 strict=True,
             )
         ):
-            if mode == "rail":
+            if mode in rail_family:
                 a, b = rail_country(str(ca), legacy), rail_country(str(cb), legacy)
                 wtw[i], ttw[i] = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
             else:
@@ -370,8 +396,8 @@ class CostModel:
     # -- per-arc figures --------------------------------------------------------------------
     def arc_figures(
         self,
-        net: Network,
-        g: _ArcStructure,
+        net: NetworkTables,
+        g: ArcStructure,
         *,
         unit: Unit | str,
         cargo_class: CargoClass | str | None = None,
@@ -402,34 +428,17 @@ class CostModel:
                     fix="Give containers in TEU or FEU and bulk classes in tonnes.",
                 )
             )
-        bulk = unit is Unit.TONNE
         cols = unit.cargo.columns
         share = net.parameter("global", "teu_price_share_of_feu", default=0.5)
         box = 1.0 / share if unit is Unit.FEU else 1.0  # per-lift charges for a 40-ft box
-        t_unit = self.tonnes_per_unit(net, unit)
-        hub = (
-            net.parameter("global", "hub_co2e_kg_per_t", default=0.0)
-            if bulk
-            else net.parameter("global", "hub_co2e_kg_per_teu", default=0.0) * unit.teu
-        )
+        hub = net.parameter("global", cols.hub_co2, default=0.0) * (unit.teu or 1.0)  # t: 1
         m = len(g.kind)
         time_h, co2_w, co2_t = np.zeros(m), np.zeros(m), np.zeros(m)
         parts = {p: np.zeros(m) for p in COST_PARTS}
 
-        # Links.
         sel = np.flatnonzero(g.kind == ARC_LINK)
         if len(sel):
-            links = net.links.reset_index(drop=True)
-            rows = g.link[sel]
-            lk = links.iloc[rows]
-            rate = self.link_rates_usd_per_km(net, lk, unit, cargo_class, when)
-            parts["freight"][sel] = rate * self.priced_km(net, lk)
-            fee = lk[cols.border_cost].to_numpy(float)
-            parts["border"][sel] = np.where(self.border_fee_waived(net, lk), 0.0, fee)
-            time_h[sel] = (lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float)
-            km = lk["length_km"].to_numpy(float)
-            co2_w[sel] = lk["co2_wtw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
-            co2_t[sel] = lk["co2_ttw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
+            self._links(net, g.link[sel], sel, unit, cargo_class, when, time_h, co2_w, co2_t, parts)
 
         # Transfers (gauge and mode changes).
         sel = np.flatnonzero((g.kind == ARC_GAUGE) | (g.kind == ARC_MODE))
@@ -451,7 +460,10 @@ class CostModel:
             co2_t[sel] += hubs
 
         parts["carbon"] = co2_w * self.carbon_price(net) / 1000.0
-        cost_usd = sum(parts[p] for p in COST_PARTS)
+        if self.terms:
+            ctx = arc_context(net, g, unit, cargo_class, when, time_h, co2_w)
+            parts |= {t.name: term_values(t, ctx) for t in self.terms}
+        cost_usd = sum(parts[p] for p in self.parts)
         return ArcFigures(
             time_h=time_h,
             cost_usd=np.asarray(cost_usd, dtype=float),
@@ -461,10 +473,35 @@ class CostModel:
             unit=unit,
         )
 
+    def _links(
+        self,
+        net: NetworkTables,
+        rows: np.ndarray,
+        sel: np.ndarray,
+        unit: Unit,
+        cargo_class: CargoClass,
+        when: dt.date | dt.datetime | None,
+        time_h: np.ndarray,
+        co2_w: np.ndarray,
+        co2_t: np.ndarray,
+        parts: dict[str, np.ndarray],
+    ) -> None:
+        """Fill the link arcs ``sel`` (link rows ``rows``): freight, border fees, running time
+        plus border dwell, CO2 (in place)."""
+        lk = net.links.reset_index(drop=True).iloc[rows]
+        rate = self.link_rates_usd_per_km(net, lk, unit, cargo_class, when)
+        parts["freight"][sel] = rate * self.priced_km(net, lk)
+        fee = lk[unit.cargo.columns.border_cost].to_numpy(float)
+        parts["border"][sel] = np.where(self.border_fee_waived(net, lk), 0.0, fee)
+        time_h[sel] = (lk["run_time_h"] + lk["border_dwell_h"]).to_numpy(float)
+        km, t_unit = lk["length_km"].to_numpy(float), self.tonnes_per_unit(net, unit)
+        co2_w[sel] = lk["co2_wtw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
+        co2_t[sel] = lk["co2_ttw_g_per_tkm"].to_numpy(float) * km * t_unit / 1000.0
+
     def _access(
         self,
-        net: Network,
-        g: _ArcStructure,
+        net: NetworkTables,
+        g: ArcStructure,
         sel: np.ndarray,
         cols: CargoColumns,
         box: float,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -11,8 +10,10 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.modes import GAUGES_MM, PORTS, Mode, ModeSpec, register_mode
 
 __all__ = [
+    "GAUGES_MM",
     "PORTS",
     "VDF",
     "ArcKind",
@@ -20,11 +21,13 @@ __all__ = [
     "CargoClass",
     "CargoColumns",
     "Mode",
+    "ModeSpec",
     "NodeKind",
     "Operation",
     "TransferKind",
     "Unit",
     "Wagon",
+    "register_mode",
 ]
 
 
@@ -47,87 +50,6 @@ class _StrEnum(StrEnum):
 
     def __str__(self) -> str:
         return str(self.value)
-
-
-class Mode(_StrEnum):
-    """Transport mode of a link.
-
-    Each mode has a small integer :attr:`code`, the one stored in compiled-graph arrays
-    (``CompiledGraph.mode``); :meth:`from_code` and :meth:`codes` translate back and forth and
-    raise on anything unknown. Codes follow the order of the members: add a new mode at the end.
-
-    Examples
-    --------
-    >>> Mode("ferry").code, Mode.from_code(4)
-    (2, <Mode.AIR: 'air'>)
-    >>> Mode.codes(["rail", "sea"]).tolist()
-    [0, 3]
-
-    Rail has one port (graph layer) per gauge, every other mode one (:data:`PORTS`):
-
-    >>> PORTS
-    ('rail1435', 'rail1520', 'rail1668', 'road', 'ferry', 'sea', 'air')
-    >>> Mode.of_port("rail1520"), Mode.of_port("ferry")
-    (<Mode.RAIL: 'rail'>, <Mode.FERRY: 'ferry'>)
-    """
-
-    RAIL = "rail"
-    ROAD = "road"
-    FERRY = "ferry"
-    SEA = "sea"
-    AIR = "air"
-
-    @property
-    def code(self) -> int:
-        """Small integer code stored in compiled-graph arrays (rail 0, road 1, ferry 2, …)."""
-        return list(Mode).index(self)
-
-    @classmethod
-    def from_code(cls, code: int) -> Mode:
-        """The mode with integer ``code``.
-
-        Raises
-        ------
-        corridors.errors.InvalidSpecError
-            For a code that is no mode's.
-        """
-        modes = list(cls)
-        if isinstance(code, bool) or not 0 <= int(code) < len(modes) or int(code) != code:
-            raise InvalidSpecError(
-                explain(
-                    f"{code!r} is not a mode code.",
-                    fix="Use one of: " + ", ".join(f"{m.code}={m.value}" for m in modes) + ".",
-                )
-            )
-        return modes[int(code)]
-
-    @classmethod
-    def codes(cls, values: Iterable[str]) -> npt.NDArray[np.int64]:
-        """Integer codes of mode names (one per value; case-insensitive like ``Mode(value)``).
-
-        Raises
-        ------
-        corridors.errors.InvalidSpecError
-            For a value that is no mode (never a silent default).
-        """
-        table = {m.value: m.code for m in cls}
-        out = [table[v] if v in table else cls(v).code for v in values]
-        return np.asarray(out, dtype=np.int64)
-
-    @classmethod
-    def of_port(cls, port: str) -> Mode:
-        """The mode of a port (:data:`PORTS`): ``"rail1520"`` → rail, ``"ferry"`` → ferry.
-
-        Raises
-        ------
-        corridors.errors.InvalidSpecError
-            For a name that is no port.
-        """
-        if port not in PORTS:
-            raise InvalidSpecError(
-                explain(f"{port!r} is not a port.", fix="Use one of: " + ", ".join(PORTS) + ".")
-            )
-        return cls.RAIL if port.startswith(cls.RAIL.value) else cls(port)
 
 
 class NodeKind(_StrEnum):
@@ -180,6 +102,8 @@ class CargoColumns:
         Hours and USD per unit of a gauge or mode change, in ``transfers.csv``.
     handling_cost
         Terminal handling USD per unit, in ``nodes.csv`` and ``parameters.csv``.
+    value_of_time, hub_co2
+        ``parameters.csv`` names of USD per unit-hour and of hub kg CO2e per unit and lift.
     """
 
     tariff: str
@@ -187,6 +111,8 @@ class CargoColumns:
     transfer_time: str
     transfer_cost: str
     handling_cost: str
+    value_of_time: str
+    hub_co2: str
 
 
 _CARGO_COLUMNS = {
@@ -196,6 +122,8 @@ _CARGO_COLUMNS = {
         transfer_time="time_container_h",
         transfer_cost="cost_usd_per_teu",
         handling_cost="handling_usd_per_teu",
+        value_of_time="value_of_time_usd_per_teu_h",
+        hub_co2="hub_co2e_kg_per_teu",
     ),
     Cargo.BULK: CargoColumns(
         tariff="tariff_usd_per_t",
@@ -203,6 +131,8 @@ _CARGO_COLUMNS = {
         transfer_time="time_bulk_h",
         transfer_cost="cost_usd_per_t",
         handling_cost="handling_usd_per_t",
+        value_of_time="value_of_time_usd_per_t_h",
+        hub_co2="hub_co2e_kg_per_t",
     ),
 }
 
@@ -346,46 +276,45 @@ class Operation(_StrEnum):
 
     @classmethod
     def access(cls, port: str) -> Operation:
-        """Access (first/last-mile) operation for a consignment loaded on ``port``."""
-        return cls(f"{_port_family(port)}_terminal")
+        """Access (first/last-mile) operation for a consignment loaded on ``port`` (the
+        :attr:`~corridors.network.modes.ModeSpec.terminal` of its mode)."""
+        return cls(Mode.of_port(port).spec.terminal)
 
     @classmethod
     def transfer(cls, port_a: str, port_b: str) -> Operation:
-        """Operation of a transfer between two ports of one node."""
-        fam = {_port_family(port_a), _port_family(port_b)}
-        ship = {"sea", "ferry"}
+        """Operation of a transfer between two ports of one node (from their modes'
+        :attr:`~corridors.network.modes.ModeSpec.family`).
+
+        Examples
+        --------
+        >>> Operation.transfer("rail1435", "rail1520"), Operation.transfer("road", "ferry")
+        (<Operation.GAUGE_CHANGE: 'gauge_change'>, <Operation.ROAD_SHIP: 'road_ship'>)
+        """
+        fam = frozenset((Mode.of_port(port_a).spec.family, Mode.of_port(port_b).spec.family))
         if fam == {"rail"}:
             return cls.GAUGE_CHANGE if port_a != port_b else cls.RAIL_THROUGH
-        if fam <= ship:
-            return cls.SHIP_SHIP
-        if "rail" in fam and fam & ship:
-            return cls.RAIL_SHIP
-        if fam == {"road", "rail"}:
-            return cls.ROAD_RAIL
-        if "road" in fam and fam & ship:
-            return cls.ROAD_SHIP
-        if fam == {"road", "air"}:
-            return cls.ROAD_AIR
-        raise InvalidSpecError(
-            explain(
-                f"No terminal operation moves cargo between ports {port_a!r} and {port_b!r}.",
-                fix="Use ports rail1435/rail1520/rail1668, road, ferry, sea or air.",
+        op = _TRANSFER_OPS.get(fam)
+        if op is None:
+            raise InvalidSpecError(
+                explain(
+                    f"No terminal operation moves cargo between ports {port_a!r} and {port_b!r}.",
+                    why="Transfers exist between ship, rail and road, and road and air.",
+                    fix="Use a rail, road or ship port on one side (ports: "
+                    + ", ".join(PORTS)
+                    + ").",
+                )
             )
-        )
+        return cls(op)
 
 
-def _port_family(port: str) -> str:
-    return "rail" if port.startswith("rail") else port
-
-
-GAUGES_MM = (1435, 1520, 1668)
-"""Track gauges (mm) the data model knows: standard, Russian broad, Iberian broad."""
-
-PORTS = tuple(f"{Mode.RAIL.value}{g}" for g in GAUGES_MM) + tuple(
-    m.value for m in Mode if m is not Mode.RAIL
-)
-"""Ports, the layers of the port-level graph: one per rail gauge (``rail1520``), then one per
-other :class:`Mode` (``road``, ``ferry``, ``sea``, ``air``)."""
+_TRANSFER_OPS = {
+    frozenset({"ship"}): "ship_ship",
+    frozenset({"rail", "ship"}): "rail_ship",
+    frozenset({"road", "rail"}): "road_rail",
+    frozenset({"road", "ship"}): "road_ship",
+    frozenset({"road", "air"}): "road_air",
+}
+"""Transfer operation by the terminal families of its two modes (rail-rail: gauge change)."""
 
 
 class ArcKind(IntEnum):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from corridors.network._csr import CompiledGraph
-    from corridors.network._validate import Tables
+    from corridors.network._protocol import Tables
 
 # pandas and the validator load on first use: a network read from the compiled cache answers
 # route queries through the plain-Python indexes below without importing them.

@@ -11,7 +11,7 @@ import pandas as pd
 from corridors.network import _schema as schema
 
 if TYPE_CHECKING:
-    from corridors.network.model import Network
+    from corridors.network._protocol import NetworkTables
 
 __all__ = ["data_quality", "plot_data_quality"]
 
@@ -19,7 +19,7 @@ NO_COUNTRY = "-"
 """Country label of figures that belong to no country (classes, operations, global figures)."""
 
 
-def data_quality(net: Network) -> pd.DataFrame:
+def data_quality(net: NetworkTables) -> pd.DataFrame:
     """Count sourced and estimated figures by table and country.
 
     A *figure* is one filled numeric cell of a figure group (``length_km`` with its

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
-from corridors.network.costs import COST_PARTS, FACTOR_SET
+from corridors.network.costs import FACTOR_SET
 from corridors.network.enums import Operation
 from corridors.routing._kernels import wait_hours
 
@@ -221,7 +221,8 @@ def build_itinerary(
 
     ``figures`` are the per-arc costs and CO2 the search used (default: per unit of the
     consignment from :class:`~corridors.network.costs.CostModel`); times are the graph's.
-    Costs are broken down by the terms of :data:`corridors.network.costs.COST_PARTS`.
+    Costs are broken down by the cost model's terms (:data:`corridors.network.costs.COST_PARTS`
+    and any term of its own).
     """
     if figures is None:
         from corridors.network.costs import CostModel
@@ -258,7 +259,7 @@ class _Walk:
         self.f_ttw, self.parts = figures.co2_ttw_kg, figures.cost_parts
         self.t = 0.0
         self.tb = dict.fromkeys(_TIME_PARTS, 0.0)
-        self.cb = dict.fromkeys(COST_PARTS, 0.0)
+        self.cb = dict.fromkeys(self.parts, 0.0)  # the model's terms, its own ones too
         self.co2_total = self.ttw_total = self.hub_total = 0.0
         self.legs: list[Leg] = []
         self.cur: dict[str, Any] | None = None
@@ -280,7 +281,7 @@ class _Walk:
         self.t += wait + float(self.f_time[e])
         self.co2_total += float(self.f_co2[e]) * q
         self.ttw_total += float(self.f_ttw[e]) * q
-        for p in COST_PARTS:
+        for p in self.cb:
             self.cb[p] += float(self.parts[p][e]) * q
         step = self._step(e, kind, wait)
         self.steps.append(step)

@@ -291,6 +291,7 @@ def pareto_routes(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     graph: CompiledGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> RouteOptions:
     """Pareto-optimal itineraries over (days, USD, kg CO2) for a consignment.
 
@@ -330,6 +331,9 @@ def pareto_routes(
     graph
         The cargo's compiled graph to search instead of ``network.graph(cargo)``, e.g. with
         equilibrium waits added (:func:`corridors.routing.congested.congested_routes`).
+    cost_model
+        The cost model pricing the arcs (e.g. with cost terms of its own); a
+        ``carbon_price_usd_per_t`` given as well replaces the model's.
 
     Returns
     -------
@@ -366,7 +370,7 @@ def pareto_routes(
     True
     """
     consignment = _consignment(cargo, teu, tonnes, commodity, feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
@@ -511,6 +515,7 @@ def route(
     cargo_class: CargoClass | str | None = None,
     carbon_price_usd_per_t: float | None = None,
     departure: dt.date | dt.datetime | str | None = None,
+    cost_model: CostModel | None = None,
 ) -> Itinerary:
     """The single best itinerary for one objective (fast Dijkstra, no timetable).
 
@@ -524,6 +529,8 @@ def route(
         ``"days"``, ``"cost"`` (USD), ``"co2"`` (kg) or ``"generalized"`` (USD + value of time
         × hours, with the network's ``value_of_time_*`` parameter).
     cargo, teu, tonnes, avoid_countries, avoid_modes, feu, cargo_class, carbon_price_usd_per_t
+        As in :func:`pareto_routes`.
+    cost_model
         As in :func:`pareto_routes`.
     departure
         Date whose sea/air index level prices the route (no timetable waits are modelled here).
@@ -550,7 +557,7 @@ def route(
             )
         )
     consignment = _consignment(cargo, teu, tonnes, "", feu, cargo_class)
-    cost_model = CostModel(carbon_price_usd_per_t=carbon_price_usd_per_t)
+    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
