@@ -264,22 +264,23 @@ def rows() -> list[dict[str, object]]:
         )
     )
     # Kuryk-Alat (M141): the K18 share (30 % of 4.5 Mt = 1.35 Mt/yr) is below what Kuryk
-    # handled in 2024 (2.2 Mt, K14/S12); the line takes the Kuryk rail-ferry complex figure,
-    # up to 5 ferries a day, 4 Mt/yr (K14, S80e), which a vessel pool serves both ways.
+    # handled in 2024 (2.2 Mt, K14/S12); the line takes the Kuryk railway berth capacity,
+    # 4.1 Mt/yr, 5-8 ferries a day (S1011; K14 "4 Mt/yr", S80e), which a vessel pool serves
+    # both ways.
     r.append(
         facility(
             "link",
             "ferry-kuryk-alat",
             "",
             None,
-            4.0e6,
+            4.1e6,
             True,
-            "S80e;S12",
-            "2016",
+            "S1011;S80e;S12",
+            "2021",
             "M141",
-            "rail ferries (flat wagons and bulk wagons share the decks): Kuryk rail-ferry complex "
-            "4 Mt/yr, up to 5 ferries a day (K14, S80e); was 30 % of the ~4.5 Mt/yr Caspian ferry "
-            "system (K18, L), below Kuryk's 2.2 Mt of 2024 (K14, S12)",
+            "rail ferries (flat wagons and bulk wagons share the decks): Kuryk railway berth "
+            "4.1 Mt/yr, 5-8 ferries a day (S1011; K14 4 Mt/yr, S80e); was 30 % of the ~4.5 Mt/yr "
+            "Caspian ferry system (K18, L), below Kuryk's 2.2 Mt of 2024 (K14, S12)",
         )
     )
     for link, share in (("ferry-alat-turkmenbashi", 0.35), ("ferry-aktau-turkmenbashi", 0.05)):
