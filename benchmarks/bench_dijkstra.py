@@ -7,9 +7,12 @@ interleaved query by query so all sides see the same load, CPU time per query
 
 * ``scipy_full`` — ``scipy.sparse.csgraph.dijkstra`` (Fibonacci heap), full tree;
 * ``corridors_alloc_full`` — ``corridors.routing._kernels.dijkstra``, which allocates its
-  arrays per query (binary heap), full tree;
+  arrays per query, full tree;
 * ``corridors_ws_heap_full`` / ``corridors_ws_bucket_full`` — ``DijkstraWorkspace``: scratch
-  reused across queries, 4-ary heap or bucket queue (Dial), full tree;
+  reused across queries, binary heap or bucket queue (Dial), full tree;
+
+All heap searches run the one shared kernel, ``corridors._kernels.dijkstra_core`` (binary
+heap with lazy deletion), that assignment uses too.
 * ``*_p2p`` — point-to-point queries to a target ~50 hops away (early exit), where the
   per-query allocation of the old kernel dominates.
 

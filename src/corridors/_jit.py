@@ -61,7 +61,8 @@ def compiled(fn: F) -> F:
         import numba
 
         env = dict(fn.__globals__)
-        for name, value in env.items():
+        for name in fn.__code__.co_names:  # the globals it calls (no mutual recursion here)
+            value = env.get(name)
             if isinstance(value, types.FunctionType) and value is not fn and value in _PLAIN:
                 env[name] = compiled(value)
         clone = types.FunctionType(fn.__code__, env, fn.__name__, fn.__defaults__)

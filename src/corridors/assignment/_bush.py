@@ -74,10 +74,25 @@ def _shift_pass(
         if pu == pm or lab_max[j] - lab_min[j] <= tol:
             continue
         div = _divergence(from_node[pm], from_node[pu], pos, from_node, pred_min, pred_max)
-        c_min, d_min, _ = _segment(j, div, pred_min, x, from_node, off, kind, t0, cap, alpha,
-                                   beta, flow, time)  # fmt: skip
-        c_max, d_max, x_min = _segment(j, div, pred_max, x, from_node, off, kind, t0, cap, alpha,
-                                       beta, flow, time)  # fmt: skip
+        c_min = 0.0
+        d_min = 0.0
+        w = j
+        while w != div:
+            a = pred_min[w]
+            c_min += time[a] + off[a]
+            d_min += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+            w = from_node[a]
+        c_max = 0.0
+        d_max = 0.0
+        x_min = INF
+        w = j
+        while w != div:
+            a = pred_max[w]
+            c_max += time[a] + off[a]
+            d_max += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+            if x[a] < x_min:
+                x_min = x[a]
+            w = from_node[a]
         dc = c_max - c_min
         if dc > worst:
             worst = dc
@@ -90,7 +105,7 @@ def _shift_pass(
         while w != div:
             a = pred_max[w]
             if full and x[a] == x_min:
-                x[a] = 0.0
+                x[a] = 0.0  # a full shift empties the least-flow links exactly (no residue)
             else:
                 x[a] -= delta
             f = flow[a] - delta
@@ -123,37 +138,6 @@ def _divergence(
         else:
             v = from_node[pred_max[v]]
     return u
-
-
-@nb.njit(cache=True, inline="always")
-def _segment(
-    j: int,
-    div: int,
-    pred: np.ndarray,
-    x: np.ndarray,
-    from_node: np.ndarray,
-    off: np.ndarray,
-    kind: np.ndarray,
-    t0: np.ndarray,
-    cap: np.ndarray,
-    alpha: np.ndarray,
-    beta: np.ndarray,
-    flow: np.ndarray,
-    time: np.ndarray,
-) -> tuple[float, float, float]:
-    """Cost, sum of dt/dv and least bush flow along ``pred`` links from ``j`` back to ``div``."""
-    c = 0.0
-    d = 0.0
-    x_min = INF
-    w = j
-    while w != div:
-        a = pred[w]
-        c += time[a] + off[a]
-        d += vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
-        if x[a] < x_min:
-            x_min = x[a]
-        w = from_node[a]
-    return c, d, x_min
 
 
 @nb.njit(cache=True)

@@ -17,7 +17,7 @@ heap_push = compiled(heap_push)
 heap_pop = compiled(heap_pop)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _indegrees(inb: np.ndarray, to_node: np.ndarray, indeg: np.ndarray, pos: np.ndarray) -> int:
     """Bush links into each node (``indeg``), ``pos`` reset to -1; returns nodes entered."""
     for v in range(indeg.shape[0]):
@@ -31,6 +31,30 @@ def _indegrees(inb: np.ndarray, to_node: np.ndarray, indeg: np.ndarray, pos: np.
                 n_in += 1
             indeg[v] += 1
     return n_in
+
+
+@nb.njit(cache=True, inline="always")
+def _release(
+    u: int,
+    inb: np.ndarray,
+    indptr: np.ndarray,
+    heads: np.ndarray,
+    lidx: np.ndarray,
+    indeg: np.ndarray,
+    out: np.ndarray,
+    n_out: int,
+) -> int:
+    """Take ``u``'s bush links off its successors' in-degrees; the nodes left with none are
+    appended to ``out`` from ``n_out`` on. Returns the new count."""
+    for k in range(indptr[u], indptr[u + 1]):
+        a = lidx[k]
+        if inb[a]:
+            v = heads[k]
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                out[n_out] = v
+                n_out += 1
+    return n_out
 
 
 @nb.njit(cache=True)
@@ -48,21 +72,14 @@ def _topo(
     """Topological order of the bush's nodes (Kahn); returns the count, or -1 on a cycle."""
     n_in = _indegrees(inb, to_node, indeg, pos)
     order[0] = origin
-    pos[origin] = 0
     head = 0
     tail = 1
     while head < tail:
         u = order[head]
         head += 1
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if inb[a]:
-                v = heads[k]
-                indeg[v] -= 1
-                if indeg[v] == 0:
-                    pos[v] = tail
-                    order[tail] = v
-                    tail += 1
+        tail = _release(u, inb, indptr, heads, lidx, indeg, order, tail)
+    for i in range(tail):
+        pos[order[i]] = i
     if tail != n_in + (1 if indeg[origin] == 0 else 0):
         return -1
     return tail
@@ -356,19 +373,16 @@ def _topo_by_label(
 ) -> int:
     """Topological order of the bush taking, among ready nodes, the one of least ``key``."""
     _indegrees(inb, to_node, indeg, pos)
-    size = heap_push(hv, hk, pos, 0, origin, 0.0)
+    size = heap_push(hk, hv, 0, 0.0, origin)
     tail = 0
     while size > 0:
         u = hv[0]
-        size = heap_pop(hv, hk, pos, size)
+        size = heap_pop(hk, hv, size)
         pos[u] = tail
         order[tail] = u
         tail += 1
-        for k in range(indptr[u], indptr[u + 1]):
-            a = lidx[k]
-            if inb[a]:
-                v = heads[k]
-                indeg[v] -= 1
-                if indeg[v] == 0:
-                    size = heap_push(hv, hk, pos, size, v, key[v])
+        # the nodes released go to order[tail:] for a moment, then into the heap
+        m = _release(u, inb, indptr, heads, lidx, indeg, order, tail)
+        for i in range(tail, m):
+            size = heap_push(hk, hv, size, key[order[i]], order[i])
     return tail

@@ -41,16 +41,16 @@ def dijkstra(
 
     Stops once every zone is settled. ``pred[v]`` is the link entering ``v`` (-1 at the root
     and at unreached nodes); nodes flagged ``no_through`` are not expanded unless they are the
-    origin. ``hk``, ``hv`` (at least one slot per node) hold the heap; ``done`` is unused
-    (kept for callers). :func:`corridors._kernels.dijkstra_core` does the search.
+    origin. ``done`` flags settled nodes, ``hk``, ``hv`` (links + 1 slots) hold the heap;
+    :func:`corridors._kernels.dijkstra_core` does the search.
     """
     n = dist.shape[0]
     for i in range(n):
         dist[i] = INF
         pred[i] = -1
-    pos = np.full(n, -1, np.int32)
+        done[i] = False
     _, n_order = _core(indptr, heads, lidx, cost, None, no_through, 0, origin, -1, n_zones,
-                       dist, pred, pos, hv, hk, None, 0, order)  # fmt: skip
+                       dist, pred, done, True, hk, hv, None, 0, order)  # fmt: skip
     return n_order
 
 
@@ -70,7 +70,7 @@ def class_cost(cost: np.ndarray, time: np.ndarray, offset: np.ndarray, c: int) -
         cost[a] = time[a] + offset[c, a]
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def zone_demand(
     row: np.ndarray, o: int, dist: np.ndarray, node_flow: np.ndarray
 ) -> tuple[float, float]:
@@ -251,7 +251,7 @@ def _trace(d: int, o: int, pred: np.ndarray, tails: np.ndarray, buf: np.ndarray)
     return m
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _in_set(
     p: int,
     buf: np.ndarray,
@@ -352,7 +352,7 @@ def gp_columns(
     return sptt, lost, p_links, p_start, p_len, p_flow, p_next
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _path_cost(
     p: int,
     c: int,
@@ -370,7 +370,7 @@ def _path_cost(
     return s
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _cheapest(
     h: int,
     c: int,
@@ -394,7 +394,7 @@ def _cheapest(
     return pm
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _drop_empty(
     od: int, pm: int, od_head: np.ndarray, p_flow: np.ndarray, p_next: np.ndarray
 ) -> None:

@@ -58,14 +58,15 @@ def _backward(
     arc_ok: np.ndarray,
     target: int,
     source: int,
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """:func:`lower_bounds`, and per weight the arcs of a least-weight route from ``source``
-    (empty when ``source < 0`` or unreachable)."""
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """:func:`lower_bounds`; per weight the arcs of a least-weight route from ``source``
+    (empty when ``source < 0`` or unreachable) and the tree (reversed arc into each vertex,
+    -1 at the target and where unreached)."""
     n = len(indptr) - 1
     order, rptr, rhead = _reversed(indptr, head)
     ok = arc_ok[order]
     ws = DijkstraWorkspace(n)
-    dists, routes = [], []
+    dists, routes, trees = [], [], []
     for w in weights:
         wr = w[order]
         if (wr[ok] < 0).any():  # a negative weight: no valid bound from Dijkstra, use 0
@@ -73,13 +74,14 @@ def _backward(
         dist, pred = ws.run(rptr, rhead, wr, ok, 0, target, -1, bucket_plan(wr, ok))
         dist = dist.copy()
         dists.append(dist)
+        trees.append(pred.astype(np.int64))
         arcs: list[int] = []
         v = source
         while 0 <= v != target and pred[v] >= 0 and len(arcs) < n:
             arcs.append(int(order[pred[v]]))
             v = int(head[arcs[-1]])
         routes.append(np.array(arcs if v == target else [], np.int64))
-    return dists, routes
+    return dists, routes, trees
 
 
 _REVERSED: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
@@ -113,13 +115,14 @@ class ParetoReport:
     Attributes
     ----------
     labels
-        Labels created.
+        Labels created (with, past the cap, those of the completed routes).
     max_labels
         The label cap.
     capped
         Whether the cap was hit: the search stopped and returned the non-dominated routes it
         had found (always including the fastest, cheapest and greenest single-criterion
-        routes that satisfy the query's rules).
+        routes that satisfy the query's rules), with the worst-covered dropped partial routes
+        completed along those three trees.
     dropped
         Labels (partial routes) still queued, unexpanded, when the cap was hit.
     dropped_at
@@ -167,7 +170,8 @@ def pareto_bounded(
     Lower bounds and the fastest, cheapest and greenest routes come from three backward
     single-criterion searches (:func:`lower_bounds`); those routes are labelled first, so the
     ``1 + eps`` bound prunes from the start and a search cut at ``max_labels`` still returns
-    them with whatever else it found (see :class:`ParetoReport`). Arguments as in
+    them with whatever else it found, plus the completions (along the three backward trees)
+    of the dropped labels its routes covered worst (see :class:`ParetoReport`). Arguments as in
     :func:`pareto_search`; ``vertex_names`` names vertices in the report.
 
     Returns
@@ -175,7 +179,7 @@ def pareto_bounded(
     ``(target labels, label predecessors, label arcs, report)``, or ``None`` when the target
     cannot be reached over allowed arcs.
     """
-    lbs, routes = _backward(indptr, head, (time_h, cost, co2), arc_ok, target, source)
+    lbs, routes, trees = _backward(indptr, head, (time_h, cost, co2), arc_ok, target, source)
     if not np.isfinite(lbs[0][source]):
         return None
     seed_ptr = np.zeros(len(routes) + 1, np.int64)
@@ -184,6 +188,7 @@ def pareto_bounded(
     out, pred, arc, n_lab, dropped, eps_d, per_vertex = pareto_core(
         indptr, g, n_access, source, target, start_hour_of_week, max_transfers, max_time_h,
         eps, max_labels, (lbs[0], lbs[1], lbs[2]), np.concatenate(routes), seed_ptr,
+        np.stack(trees), _reversed(indptr, head)[0],
     )  # fmt: skip
     top = np.argsort(-per_vertex, kind="stable")[:5]
     report = ParetoReport(
@@ -203,7 +208,7 @@ def pareto_bounded(
 
 
 MAX_BUCKETS = 1 << 16
-"""Largest bucket ring of the bucket queue; wider weight ranges use the 4-ary heap."""
+"""Largest bucket ring of the bucket queue; wider weight ranges use the binary heap."""
 
 
 def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[float, int]:
@@ -228,8 +233,9 @@ def bucket_plan(weight: np.ndarray, arc_ok: np.ndarray | None = None) -> tuple[f
 class DijkstraWorkspace:
     """Scratch arrays for repeated :func:`dijkstra_ws` queries on graphs of ``n`` vertices.
 
-    Allocated once (about 25 bytes a vertex) and reset lazily: only the vertices the previous
-    query touched are cleared. Not thread-safe: one workspace per thread.
+    Allocated once (about 25 bytes a vertex, and 12 an arc for the heap, on the first heap
+    query) and reset lazily: only the vertices the previous query touched are cleared. Not
+    thread-safe: one workspace per thread.
     """
 
     def __init__(self, n: int) -> None:
@@ -255,8 +261,11 @@ class DijkstraWorkspace:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Run one query; returns views ``(dist, pred)`` valid until the next query.
 
-        ``plan`` is :func:`bucket_plan` of the weights (default: the 4-ary heap).
+        ``plan`` is :func:`bucket_plan` of the weights (default: the binary heap).
         """
+        if self.heap_d.shape[0] < len(head) + 1:  # the heap holds one entry per relaxation
+            self.heap_v = np.empty(max(self.n, len(head) + 1), np.int32)
+            self.heap_d = np.empty(len(head) + 1, np.float64)
         self.n_touched = dijkstra_ws(
             indptr, head, weight, arc_ok, n_access, source, target, self.dist, self.pred,
             self.pos, self.heap_v, self.heap_d, self.touched, self.n_touched, plan[0], plan[1],
@@ -288,9 +297,9 @@ def dijkstra(
     n = len(indptr) - 1
     dist = np.full(n, np.inf)
     pred = np.full(n, -1, np.int64)
-    pos = np.full(n, -1, np.int64)
-    heap_v = np.empty(n, np.int64)
-    heap_d = np.empty(n, np.float64)
+    done = np.zeros(n, np.bool_)
+    hk = np.empty(len(head) + 1)
+    hv = np.empty(len(head) + 1, np.int64)
     dijkstra_core(indptr, head, None, weight, arc_ok, None, n_access, source, target, 0,
-                  dist, pred, pos, heap_v, heap_d, None, 0, None)  # fmt: skip
+                  dist, pred, done, True, hk, hv, None, 0, None)  # fmt: skip
     return dist, pred

@@ -312,6 +312,115 @@ def _dropped(
 
 
 @njit(cache=True)
+def _complete(
+    p: tuple[np.ndarray, ...],
+    first: np.ndarray,
+    k: int,
+    pred_r: np.ndarray,
+    rorder: np.ndarray,
+    g: tuple[np.ndarray, ...],
+    buf: np.ndarray,
+    n_access: int,
+    target: int,
+    start_how: float,
+    max_transfers: int,
+    max_time_h: float,
+    n_lab: int,
+) -> tuple[tuple[np.ndarray, ...], int, bool]:
+    """Complete label ``k`` to the target along a backward shortest-path tree (``pred_r``:
+    reversed arc into each vertex, ``rorder``: its forward arc); the route joins the
+    target's set unless a label there dominates it. Returns ``(pool, labels, added)``."""
+    use_n = max_transfers >= 0
+    v = p[0][k]
+    t, c, e, nn = p[1][k], p[2][k], p[3][k], p[4][k]
+    m = 0
+    while v != target:
+        if pred_r[v] < 0 or m == buf.shape[0]:
+            return p, n_lab, False
+        a = rorder[pred_r[v]]
+        v = g[0][a]
+        if not g[1][a] or (v < n_access and v != target):
+            return p, n_lab, False
+        t, c, e, nn = _step(t, c, e, nn, a, g[2], g[3], g[4], g[5], g[6], g[7], start_how)
+        if t > max_time_h or (use_n and nn > max_transfers):
+            return p, n_lab, False
+        buf[m] = a
+        m += 1
+    if m == 0 or _covered(p, first[target], t, c, e, nn, use_n, 0.0):
+        return p, n_lab, False
+    _kill_dominated(p, first[target], t, c, e, nn, use_n)
+    if n_lab + m > p[0].shape[0]:
+        p = _pool_grow(p, max(2 * p[0].shape[0], n_lab + m))
+    lab = (p[1][k], p[2][k], p[3][k], p[4][k])
+    lid = k
+    for j in range(m):
+        a = buf[j]
+        lab = _step(lab[0], lab[1], lab[2], lab[3], a, g[2], g[3], g[4], g[5], g[6], g[7],
+                    start_how)  # fmt: skip
+        _put(p, first, n_lab, g[0][a], lab, lid, a)
+        lid = n_lab
+        n_lab += 1
+    return p, n_lab, True
+
+
+@njit(cache=True)
+def _complete_worst(
+    p: tuple[np.ndarray, ...],
+    first: np.ndarray,
+    heap: list[tuple[float, float, int]],
+    n_lab: int,
+    lb: tuple[np.ndarray, np.ndarray, np.ndarray],
+    trees: np.ndarray,
+    rorder: np.ndarray,
+    g: tuple[np.ndarray, ...],
+    n_access: int,
+    source: int,
+    target: int,
+    start_how: float,
+    max_transfers: int,
+    max_time_h: float,
+) -> tuple[tuple[np.ndarray, ...], int]:
+    """After the cap: complete the worst-covered dropped labels along each backward tree.
+
+    Rounds of :data:`COMPLETE_PER_ROUND` labels, those whose optimistic completion the found
+    routes cover worst, each completed along the fastest, cheapest and greenest tree to the
+    target: real routes where the search could not go, which tighten the guarantee.
+    """
+    buf = np.empty(first.shape[0], np.int64)
+    for _ in range(COMPLETE_ROUNDS):
+        ratio = np.empty(len(heap))
+        ids = np.empty(len(heap), np.int64)
+        cnt = 0
+        for item in heap:
+            k = item[2]
+            v = p[0][k]
+            if not p[7][k] or v == target or (v < n_access and v != source):
+                continue
+            ratio[cnt] = _cover_ratio(p, first[target], p[1][k] + lb[0][v], p[2][k] + lb[1][v],
+                                      p[3][k] + lb[2][v], p[4][k], max_transfers >= 0)  # fmt: skip
+            ids[cnt] = k
+            cnt += 1
+        added = 0
+        for s in np.argsort(-ratio[:cnt])[:COMPLETE_PER_ROUND]:
+            if ratio[s] <= 1.0 + 1e-9:
+                break
+            for tree in range(trees.shape[0]):
+                p, n_lab, ok = _complete(p, first, ids[s], trees[tree], rorder, g, buf,
+                                         n_access, target, start_how, max_transfers,
+                                         max_time_h, n_lab)  # fmt: skip
+                added += 1 if ok else 0
+        if added == 0:
+            break
+    return p, n_lab
+
+
+COMPLETE_ROUNDS = 2
+"""Rounds of completions of dropped labels after a capped search."""
+COMPLETE_PER_ROUND = 16
+"""Dropped labels completed per round (along each of the three backward trees)."""
+
+
+@njit(cache=True)
 def pareto_core(
     indptr: np.ndarray,
     g: tuple[np.ndarray, ...],
@@ -326,15 +435,19 @@ def pareto_core(
     lb: tuple[np.ndarray, np.ndarray, np.ndarray],
     seed_arcs: np.ndarray,
     seed_ptr: np.ndarray,
+    trees: np.ndarray,
+    rorder: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, float, np.ndarray]:
     """:func:`pareto_search` seeded with whole routes, reporting what a label cap dropped.
 
     ``g = (head, arc_ok, time_h, cost, co2, headway, sailing_mask, kind)``, ``lb`` the lower
     bounds. Routes ``seed_arcs[seed_ptr[i]:seed_ptr[i+1]]`` (e.g. the single-criterion
     optimal ones) are labelled first: the bound prunes from the start and a capped search
-    still returns them. Returns ``(target labels, label predecessors, label arcs, labels
-    created or -1 at the cap, labels dropped, ε bound of the dropped ones, dropped per
-    vertex)``.
+    still returns them. ``trees[k]`` (the reversed arc into each vertex on a backward
+    shortest-path tree, forward arc ``rorder[r]``; none: no completions) complete the
+    worst-covered dropped labels of a capped search (:func:`_complete_worst`). Returns
+    ``(target labels, label predecessors, label arcs, labels created or -1 at the cap,
+    labels dropped, ε bound of the dropped ones, dropped per vertex)``.
     """
     p = _pool(max(min(1024, max_labels), seed_arcs.shape[0] + 1))
     first = np.full(len(indptr) - 1, -1, np.int64)
@@ -358,6 +471,10 @@ def pareto_core(
         if overflow:
             heapq.heappush(heap, item)  # not fully expanded: counts as dropped
             break
+    if overflow and trees.shape[0] > 0:
+        p, n_lab = _complete_worst(p, first, heap, n_lab, lb, trees, rorder, g, n_access,
+                                   source, target, start_hour_of_week, max_transfers,
+                                   max_time_h)  # fmt: skip
     out = _collect(p, first, target)
     if overflow:
         dropped, eps_d, per_vertex = _dropped(p, first, heap, lb, n_access, source, target,
@@ -418,5 +535,6 @@ def pareto_search(
     out, pred, arc, n_lab, _, _, _ = pareto_core(
         indptr, g, n_access, source, target, start_hour_of_week, max_transfers, max_time_h,
         eps, max_labels, (lb_t, lb_c, lb_e), none, np.zeros(1, np.int64),
+        np.zeros((0, 1), np.int64), none,
     )  # fmt: skip
     return out, pred, arc, n_lab
