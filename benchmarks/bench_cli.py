@@ -41,6 +41,14 @@ CASES = [
     ("import corridors", ["-c", "import corridors"], "warm", 0.3, "cpu"),
     ("corridors --help", ["-m", "corridors", "--help"], "warm", 0.3, "wall"),
     ("usage error (route Almaty)", ["-m", "corridors", "route", "Almaty"], "warm", 0.3, "wall"),
+    ("corridors route --help", ["-m", "corridors", "route", "--help"], "warm", 0.3, "wall"),
+    (
+        "usage error (bad value: --teu lots)",
+        ["-m", "corridors", *ROUTE[:3], "--teu", "lots"],
+        "warm",
+        0.3,
+        "wall",
+    ),
     ("corridors route, warm", ["-m", "corridors", *ROUTE], "warm", 0.5, "cpu"),
     ("corridors route, first run (cold caches)", ["-m", "corridors", *ROUTE], "cold", 5.0, "cpu"),
 ]

@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -101,11 +100,20 @@ def build_tapb(workdir: Path) -> Path:
 
 
 def child_cpu(cmd: list[str], **kw: Any) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Run ``cmd``; returns the child's user + sys CPU seconds and the completed process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    """Run ``cmd``; returns the child's user + sys CPU seconds and the completed process.
+
+    The child is reaped with ``os.wait4`` so its own resource usage is read; its peak
+    resident memory (MB) is stored on the returned process as ``peak_rss_mb``.
+    """
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        p = subprocess.Popen(cmd, stdout=fo, stderr=fe, text=True, **kw)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        proc = subprocess.CompletedProcess(cmd, p.returncode, fo.read(), fe.read())
+    cpu = usage.ru_utime + usage.ru_stime
+    proc.peak_rss_mb = usage.ru_maxrss / 1024.0  # type: ignore[attr-defined]
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
     return cpu, proc
@@ -125,7 +133,13 @@ def run_tapb(tap: Path, run_dir: Path, name: str, mult: float, gap: float) -> di
         for g, t in re.findall(r"gap ([0-9.eE+-]+),.*?time ([0-9.]+)", proc.stdout)
     ]
     vols = [float(v) for v in re.findall(r"^\(\d+,\d+\) ([0-9.eE+-]+)", flows.read_text(), re.M)]
-    return {"cpu": cpu, "flow": np.array(vols), "iterations": len(hist), "history": hist}
+    return {
+        "cpu": cpu,
+        "peak_rss_mb": proc.peak_rss_mb,  # type: ignore[attr-defined]
+        "flow": np.array(vols),
+        "iterations": len(hist),
+        "history": hist,
+    }
 
 
 def run_corridors(name: str, algo: str, mult: float, gap: float, tmp: Path) -> dict[str, Any]:
@@ -136,6 +150,7 @@ def run_corridors(name: str, algo: str, mult: float, gap: float, tmp: Path) -> d
     cpu, proc = child_cpu(cmd, env=env)
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     info["cpu"] = cpu
+    info["peak_rss_mb"] = proc.peak_rss_mb  # type: ignore[attr-defined]
     info["flow"] = np.load(out)
     return info
 
@@ -229,6 +244,7 @@ def main() -> None:
                         "process_cpu_ratio_to_tapb_median": statistics.median(r["cpu"] for r in rs)
                         / tapb_med,
                         "load_avg_1min": [load0, load1],
+                        "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
                     }
                     if solver != "tap-b":
                         row["read_solve_cpu_s"] = summarize([r["read_solve_cpu"] for r in rs])
@@ -273,12 +289,13 @@ def write_markdown(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]])
         "solve repeated in that process. Ratios use medians. Gaps (TSTT−SPTT)/TSTT are "
         "recomputed here from each side's returned flows (tap-b writes them with 6 decimals, "
         "which limits its recomputed gap near 1e-12). Load = 1-min load average before/after "
-        "the cell (shared machine).",
+        "the cell (shared machine). Peak memory = the largest resident set (``wait4`` "
+        "``ru_maxrss``) of the solver's process over the repeats.",
         "",
         "| network | demand | target | solver | program min | program median "
         "| solve (loaded) median | × tap-b (program) | × tap-b (solve loaded) | iter "
-        "| recomputed gap | objective − best (rel.) | load |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| recomputed gap | objective − best (rel.) | peak memory MB | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     tapb = {
         (r["network"], r["demand"], r["target_gap"]): r["cpu_s"]["median"]
@@ -292,11 +309,13 @@ def write_markdown(path: Path, meta: dict[str, Any], rows: list[dict[str, Any]])
         sw_txt = "" if sw is None else f"{sw['median']:.2f}"
         wr_txt = "" if sw is None else f"{sw['median'] / ref:.2f}"
         obj = r["objective_rel_to_best"]
+        mem = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else ""
         lines.append(
             f"| {r['network']} | {r['demand']:g}× | {r['target_gap']:.0e} | {r['solver']} "
             f"| {_program_cpu(r, 'min'):.2f} | {prog_med:.2f} | {sw_txt} "
             f"| {prog_med / ref:.2f} | {wr_txt} | {r['iterations']} "
             f"| {r['recomputed_gap']:.1e} | {'' if obj is None else f'{obj:.1e}'} "
+            f"| {mem} "
             f"| {r['load_avg_1min'][0]:.1f}/{r['load_avg_1min'][1]:.1f} |"
         )
     path.write_text("\n".join(lines) + "\n")

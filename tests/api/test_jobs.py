@@ -67,12 +67,13 @@ def test_assignment_job_gives_flows_and_bottlenecks(client: TestClient) -> None:
     assert job["progress"]["done"] > 0
     flows = client.get("/api/flows").json()
     assert flows["type"] == "FeatureCollection" and flows["features"]
-    used = [f for f in flows["features"] if f["properties"]["flow"] > 0]
+    used = [f for f in flows["features"] if f["properties"]["flow_teu_equiv"] > 0]
     assert used and all(f["geometry"]["type"] == "LineString" for f in used)
     bn = client.get("/api/bottlenecks", params={"top": 5}).json()
     assert 1 <= len(bn) <= 5
     utils = [b["utilization"] for b in bn]
     assert utils == sorted(utils, reverse=True)
+    assert client.get(f"/api/jobs/{job['id']}/result").json()["model"] == "choice"
     # another scenario has no assignment yet
     client.post(
         "/api/scenarios",

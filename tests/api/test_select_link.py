@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from corridors.api import create_app
-from corridors.assignment._from_network import BULK_PCE_TEU_PER_T
 from corridors.network import Network, bundled_network_path
 from corridors.scenarios import shipped_scenarios
 from tests.api.test_jobs import wait
@@ -67,16 +66,19 @@ def test_select_link_pairs_add_up_to_the_link_flow(assigned: TestClient) -> None
     r = assigned.get("/api/select-link", params={"link": link, "top": 1000})
     assert r.status_code == 200, r.text
     out = r.json()
-    assert out["link_id"] == link and out["total_pairs"] == len(out["pairs"]) > 0
-    flows = {
-        f["properties"]["link_id"]: f["properties"]["flow"]
+    assert out["link_id"] == link and out["total_pairs"] >= len(out["pairs"]) > 0
+    # the choice equilibrium's path flows through the link add up, class by class (in the
+    # class's unit: TEU or t), to the link's flow in both directions
+    feats = [
+        f["properties"]
         for f in assigned.get("/api/flows").json()["features"]
-    }
-    link_flow = flows.get(f"{link}:f", 0.0) + flows.get(f"{link}:r", 0.0)
-    pcu = sum(
-        p["flow_per_year"] * (BULK_PCE_TEU_PER_T if p["unit"] == "t" else 1.0) for p in out["pairs"]
-    )
-    assert pcu == pytest.approx(link_flow, rel=1e-6)
+        if f["properties"]["link_id"] == link
+    ]
+    assert {f["direction"] for f in feats} <= {"f", "r"} and feats
+    for cls, total in out["class_totals"].items():
+        link_flow = sum(f[f"flow_{cls}_{total['unit']}_per_yr"] for f in feats)
+        assert total["flow_per_year"] == pytest.approx(link_flow, rel=1e-6)
+    assert len(out["class_totals"]) >= 2  # containers and bulk both cross at Dostyk
     p = out["pairs"][0]
     assert p["origin_name"] and p["destination_name"] and 0 < p["share"] <= 1
     assert p["unit"] in ("TEU", "t")
@@ -91,8 +93,13 @@ def test_select_link_errors(assigned: TestClient) -> None:
     r = assigned.get("/api/select-link", params={"link": "rail-atlantis"})
     assert r.status_code == 404 and "rail-atlantis" in r.json()["detail"]
     assert assigned.get("/api/select-link", params={"link": "a b"}).status_code == 422
-    none = assigned.get("/api/select-link", params={"link": "sea-shanghai-rotterdam-cape"})
-    assert none.status_code == 200 and none.json()["pairs"] == []  # containers stay overland
+    feats = [f["properties"] for f in assigned.get("/api/flows").json()["features"]]
+    idle = sorted(
+        {f["link_id"] for f in feats} - {f["link_id"] for f in feats if f["flow_teu_equiv"] > 0}
+    )
+    assert idle, "every link carries flow"
+    none = assigned.get("/api/select-link", params={"link": idle[0]})
+    assert none.status_code == 200 and none.json()["pairs"] == []  # a link nobody uses
     nojob = assigned.get(
         "/api/select-link", params={"link": "rail-alashankou-dostyk", "scenario": "red-sea-closed"}
     )

@@ -1,78 +1,57 @@
-"""Calls into library packages that are optional or still growing (scenarios, assignment,
-reliability). Each helper raises a :class:`~corridors.errors.CorridorsError` with a clear
-message when the library piece is not there, so the API answers 4xx, never 500."""
+"""The API's calls into the scenarios and flows services: request documents in, results out.
+
+Scenario documents from requests are parsed with ``inherits`` resolved through the server's
+resolver (saved or shipped scenarios), never through the file system. Assignment jobs run the
+choice equilibrium (:func:`corridors.assignment.flows.run_flows`, the model behind
+``corridors flows``) and keep what ``/api/flows``, ``/api/bottlenecks`` and
+``/api/select-link`` serve.
+"""
 
 from __future__ import annotations
 
-import importlib
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 from corridors.errors import CorridorsError, ScenarioError, explain
 from corridors.network.model import Network
 
+Resolver = Callable[[str], Any]
 
-class FeatureUnavailableError(CorridorsError):
-    """A library feature this endpoint needs is not in this build of corridors."""
+BOTTLENECK_ROWS = 100
+"""Bottleneck rows kept with each assignment result."""
 
-    http_status = 409
+SELECT_LINK_ROWS = 100
+"""OD pairs kept per link for ``/api/select-link`` (largest first; every pair is counted)."""
 
-
-def _attr(module: str, name: str, feature: str) -> Any:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError:
-        mod = None
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise FeatureUnavailableError(
-            explain(
-                f"{feature} is not available: {module}.{name} is missing from this build.",
-                fix="Upgrade corridors to a version that has it.",
-            )
-        )
-    return fn
+ASSIGNMENT_GAP = 1e-4
+"""Relative gap of an assignment job's equilibrium (the map's precision, in seconds)."""
 
 
-def parse_scenario(body: dict[str, Any], name: str, resolver: Any = None) -> Any:
-    """Validate a scenario document with the scenarios library (if it offers a parser).
+def parse_scenario(body: dict[str, Any], name: str, resolver: Resolver | None = None) -> Any:
+    """A :class:`~corridors.scenarios.Scenario` from a request document (every field checked).
 
-    ``inherits`` resolves through ``resolver`` (default: shipped scenarios only), never
-    through the file system: a request cannot make the server read a file."""
-    mod = _try("corridors.scenarios")
-    fn = getattr(mod, "scenario_from_dict", None)
-    if fn is not None:
-        from corridors.scenarios.model import shipped_resolver
+    ``inherits`` resolves through ``resolver`` (default: shipped scenarios only).
+    """
+    from corridors.scenarios import scenario_from_dict
+    from corridors.scenarios.model import shipped_resolver
 
-        return fn(body, name=name, resolver=resolver or shipped_resolver)
-    cls = getattr(mod, "Scenario", None)
-    if cls is not None and hasattr(cls, "from_dict"):
-        return cls.from_dict(body)
-    return body
+    return scenario_from_dict(body, name=name, resolver=resolver or shipped_resolver)
 
 
 def apply_scenario(
-    network: Network, body: dict[str, Any], name: str, resolver: Any = None
+    network: Network, body: dict[str, Any], name: str, resolver: Resolver | None = None
 ) -> Network:
-    """A new network with the scenario applied; ``network`` is untouched."""
-    fn = _attr("corridors.scenarios", "apply_scenario", "Applying scenarios")
+    """A new network with the scenario document applied; ``network`` is untouched."""
+    from corridors.scenarios import apply_scenario as apply
+
     scenario = parse_scenario(body, name, resolver)
     try:
-        out = fn(network, scenario)
+        return apply(network, scenario)[0]
     except CorridorsError:
         raise
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:  # a change the checks let through
         raise ScenarioError(explain(f"Scenario {name!r} cannot be applied: {exc}.")) from exc
-    if not isinstance(out, Network):  # e.g. (network, report)
-        out = out[0]
-    assert isinstance(out, Network)
-    return out
-
-
-def _try(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 def run_assignment(
@@ -82,108 +61,75 @@ def run_assignment(
     max_iterations: int,
     demand_scale: float,
     progress: Any,
-    resolver: Any = None,
+    resolver: Resolver | None = None,
 ) -> dict[str, Any]:
-    """Equilibrium flows of the baseline demand on the base network or a scenario's.
+    """The choice equilibrium of the base-year demand on the base network or a scenario's.
 
-    Returns ``{"flows": GeoJSON of network links with flow and utilization, "bottlenecks":
-    [...], "relative_gap": ..., "iterations": ...}``.
+    Returns ``{"model": "choice", "flows": GeoJSON of the physical links (library properties:
+    flow_teu_equiv, flows per class, capacity_teu_equiv, utilization, delay_h),
+    "bottlenecks": [...], "select_link": {link_id: [...]}, "relative_gap", "iterations",
+    "converged", "warnings"}``.
     """
-    assignment = _try("corridors.assignment")
-    fn = getattr(assignment, "assign_network", None)
-    demand_fn = getattr(assignment, "baseline_demand", None)
-    if fn is None or demand_fn is None:  # not re-exported yet: the module that defines them
-        private = _try("corridors.assignment._from_network")
-        fn = getattr(private, "assign_network", None)
-        demand_fn = getattr(private, "baseline_demand", None)
-    if fn is None or demand_fn is None:
-        raise FeatureUnavailableError(
-            explain(
-                "Assignment on the corridor network is not available in this build.",
-                fix="Upgrade corridors to a version with corridors.assignment.assign_network.",
-            )
-        )
-    from corridors.assignment import AssignmentSpec
+    from corridors.assignment.flows import bottleneck_records, run_flows
+    from corridors.assignment.select import select_link_tables
+    from corridors.io.geo import flows_to_geojson
 
-    demand = demand_fn(network)
-    net = network
-    if scenario is not None:
-        apply = _attr("corridors.scenarios", "apply_scenario", "Applying scenarios")
-        net, demand = apply(
-            network, parse_scenario(scenario, scenario["name"], resolver), demand=demand
-        )
-    if demand_scale != 1.0:
-        demand = demand.scaled(demand_scale)
-    spec = AssignmentSpec(max_iterations=max_iterations, target_gap=1e-4)
-    import warnings
-
+    parsed = None if scenario is None else parse_scenario(scenario, scenario["name"], resolver)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = fn(net, demand, spec=spec, progress=progress)
-    return _flows_payload(net, result) | {"warnings": [str(w.message) for w in caught]}
-
-
-PHYSICAL = ("rail", "road", "sea", "ferry", "air", "border")
-
-
-def _flows_payload(net: Network, result: Any) -> dict[str, Any]:
-    import math
-
-    from corridors.io.geojson import _shapes
-
-    df = result.link_table()
-    nodes = net.nodes
-    shapes = _shapes(net)
-    feats, rows = [], []
-    for r in df.to_dict("records"):
-        a, b = str(r["from_node"]).split(":")[0], str(r["to_node"]).split(":")[0]
-        if r["link_type"] not in PHYSICAL or a == b or a not in nodes.index or b not in nodes.index:
-            continue
-        cap = float(r["capacity"])
-        util = float(r["volume_capacity"]) if cap < 1e11 else None
-        props = {
-            "link_id": str(r["link_id"]),
-            "name": f"{nodes.at[a, 'name']} → {nodes.at[b, 'name']}",
-            "link_type": r["link_type"],
-            "flow": float(r["flow_pcu"]),
-            "capacity": cap if cap < 1e11 else None,
-            "utilization": util if util is None or math.isfinite(util) else None,
-            "delay_h": float(r["delay"]),
-        }
-        coords = _link_shape(net, shapes, str(r["link_id"]), a, b)
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": props,
-            }
+        run = run_flows(
+            network,
+            scenario=parsed,
+            factor=demand_scale,
+            target_gap=ASSIGNMENT_GAP,
+            max_iterations=max_iterations,
+            progress=progress,
         )
-        if props["flow"] > 0 and util is not None:
-            rows.append(props)
-    rows.sort(key=lambda p: -(p["utilization"] or 0))
+    net, res = run.network, run.result
     return {
-        "flows": {"type": "FeatureCollection", "features": feats},
-        "bottlenecks": rows[:100],
-        "relative_gap": float(result.relative_gap),
-        "iterations": int(result.iterations),
-        "select_link": _select_link(net, result),
+        "model": "choice",
+        "flows": flows_to_geojson(net, res),
+        "bottlenecks": bottleneck_records(net, res, top=BOTTLENECK_ROWS),
+        "select_link": compact_select_link(select_link_tables(res, net=net)),
+        "relative_gap": float(res.relative_gap),
+        "iterations": int(res.iterations),
+        "converged": bool(res.converged),
+        "warnings": [str(w.message) for w in caught],
     }
 
 
-def _link_shape(
-    net: Network, shapes: dict[str, list[list[float]]], directed_id: str, a: str, b: str
-) -> list[list[float]]:
-    """The drawn shape of a link (``link_geometry.geojson``), else a straight line."""
-    from corridors.io.geojson import _continuous, _link_line
-
-    return _continuous(_link_line(net, shapes, directed_id.rsplit(":", 1)[0], a, b))
+SELECT_LINK_FIELDS = ("class", "unit", "origin", "destination", "flow_per_year", "share")
 
 
-def _select_link(net: Network, result: Any) -> dict[str, Any]:
-    """Which OD pairs use each loaded link (for ``GET /api/select-link``); empty without
-    route flows."""
-    from corridors.assignment.select import select_link_tables
+def compact_select_link(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Select-link tables as stored with a job: per link the largest
+    :data:`SELECT_LINK_ROWS` pairs as plain rows (:data:`SELECT_LINK_FIELDS`), the number of
+    pairs and each class's total flow through the link (the choice model routes a thousand
+    pairs and more over a busy crossing: all rows of all links would be tens of MB)."""
+    out: dict[str, Any] = {}
+    for link, rows in tables.items():
+        totals: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            t = totals.setdefault(r["class"], {"unit": r["unit"], "flow_per_year": 0.0})
+            t["flow_per_year"] += float(r["flow_per_year"])
+        out[link] = {
+            "total_pairs": len(rows),
+            "class_totals": totals,
+            "rows": [[r[f] for f in SELECT_LINK_FIELDS] for r in rows[:SELECT_LINK_ROWS]],
+        }
+    return out
 
-    if getattr(result, "paths", None) is None:
-        return {}
-    return select_link_tables(result, net=net)
+
+def expand_select_link(entry: Any, net: Network, top: int) -> tuple[list[dict[str, Any]], int, Any]:
+    """``(pairs, total_pairs, class_totals)`` of one stored link entry (older results stored
+    every pair as a record: those are passed through, without class totals)."""
+    if isinstance(entry, list):
+        return entry[:top], len(entry), None
+    names = net.nodes["name"]
+    pairs = []
+    for row in entry["rows"][:top]:
+        rec = dict(zip(SELECT_LINK_FIELDS, row, strict=True))
+        rec["origin_name"] = str(names.get(rec["origin"], rec["origin"]))
+        rec["destination_name"] = str(names.get(rec["destination"], rec["destination"]))
+        pairs.append(rec)
+    return pairs, int(entry["total_pairs"]), entry["class_totals"]

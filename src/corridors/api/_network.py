@@ -10,7 +10,6 @@ from corridors.api._json import json_safe
 from corridors.api._state import BASE, ApiState, get_state
 from corridors.errors import UnknownPlaceError, explain
 from corridors.io.geojson import network_to_geojson
-from corridors.network.model import _fold
 
 router = APIRouter(tags=["network"])
 
@@ -30,24 +29,11 @@ def nodes(
     scenario: Scenario = BASE,
 ) -> list[dict[str, Any]]:
     """Each node with id, name, country, kind, lat/lon; name matches rank first."""
-    tab = state.network_for(scenario).tables["nodes"]
+    from corridors.network.places import search_places
+
+    tab = search_places(state.network_for(scenario), q, kind=kind, country=country, limit=limit)
     rows = tab.to_dict("records")
-    if kind:
-        rows = [r for r in rows if r["kind"] == kind]
-    if country:
-        rows = [r for r in rows if str(r["country"]).upper() == country.upper()]
-    key = _fold(q) if q.strip() else ""
-    if key:
-        scored = []
-        for r in rows:
-            name = _fold(str(r["name"]))
-            hay = " ".join([name, _fold(str(r["node_id"])), _fold(str(r.get("aliases") or ""))])
-            if key not in hay:
-                continue
-            rank = 0 if name.startswith(key) else 1 if key in name else 2
-            scored.append((rank, str(r["name"]), r))
-        rows = [r for _, _, r in sorted(scored, key=lambda t: (t[0], t[1]))]
-    out = [{c: r.get(c) for c in NODE_COLS} | {"id": r["node_id"]} for r in rows[:limit]]
+    out = [{c: r.get(c) for c in NODE_COLS} | {"id": r["node_id"]} for r in rows]
     return json_safe(out)  # type: ignore[no-any-return]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -13,10 +14,11 @@ from fastapi.responses import Response
 
 from corridors.api._json import json_safe
 from corridors.api._state import BASE, ApiState, get_state
-from corridors.errors import ContradictoryOptionsError, CorridorsError, explain
+from corridors.errors import CorridorsError
 from corridors.io.geojson import itineraries_to_geojson
 from corridors.network.model import Network
-from corridors.routing import RouteOptions, pareto_routes
+from corridors.routing.request import route_options
+from corridors.routing.search import RouteOptions
 
 router = APIRouter(tags=["routing"])
 
@@ -97,30 +99,16 @@ class RouteQuery:
         self.top, self.eps = top, eps
 
     def run(self, net: Network, *, congested: bool = False) -> RouteOptions:
-        cargo, teu, tonnes = self.cargo, self.teu, self.tonnes
-        if cargo in ("grain", "bulk", "dry_bulk", "liquid_bulk") and teu is not None:
-            raise ContradictoryOptionsError(
-                explain(f"teu was given for {cargo} cargo.", fix="Give tonnes for bulk cargo.")
-            )
-        if tonnes is not None and teu is not None:
-            raise ContradictoryOptionsError(
-                explain("Both teu and tonnes were given.", fix="Give one of them.")
-            )
-        if tonnes is not None and cargo == "container":
-            cargo = "bulk"
-        find = pareto_routes
-        if congested:
-            from corridors.routing.congested import congested_routes
-
-            find = congested_routes
-        return find(
+        """The options on ``net`` (cargo and quantity rules: :mod:`corridors.routing.request`)."""
+        return route_options(
             net,
             self.origin,
             self.destination,
-            cargo=cargo,
-            teu=teu,
+            cargo=self.cargo,
+            teu=self.teu,
             feu=self.feu,
-            tonnes=tonnes,
+            tonnes=self.tonnes,
+            congested=congested,
             carbon_price_usd_per_t=self.carbon_price,
             avoid_countries=self.avoid.replace(" ", "").upper(),
             avoid_modes=self.no,
@@ -129,7 +117,7 @@ class RouteQuery:
             max_transshipments=self.max_transshipments,
             eps=self.eps,
             max_options=self.top,
-        )
+        )[1]
 
 
 async def route_query(**kwargs: Any) -> RouteQuery:
@@ -186,24 +174,30 @@ Scenario = Annotated[
 OK = {200: {"description": "Successful Response", "content": {"application/json": {}}}}
 
 
-@router.get(
-    "/route",
-    summary="Pareto route options (days, USD, CO2) between two places",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+Handler = Callable[..., Awaitable[Response]]
+Query_ = Annotated[RouteQuery, Depends(route_query)]
+State = Annotated[ApiState, Depends(get_state)]
+Congested = Annotated[
+    bool,
+    Query(
+        description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
+        "demand (or the scenario's) on this network (first call per network takes seconds)."
+    ),
+]
+
+
+def _get_json(path: str, summary: str) -> Callable[[Handler], Handler]:
+    """``GET path`` answering pre-encoded JSON bytes (documented as JSON in OpenAPI)."""
+    return router.get(path, summary=summary, response_class=Response, responses=OK)  # type: ignore[arg-type]
+
+
+@_get_json("/route", "Pareto route options (days, USD, CO2) between two places")
 async def route(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
+    q: Query_,
+    state: State,
     request: Request,
     scenario: Scenario = BASE,
-    congested: Annotated[
-        bool,
-        Query(
-            description="Add the equilibrium waits (crossings, ports, ferries) of the base-year "
-            "demand on this network (first call per network takes seconds)."
-        ),
-    ] = False,
+    congested: Congested = False,
 ) -> Response:
     """Ranked Pareto options, each with corridor, legs, breakdowns and a GeoJSON geometry."""
     net, version = await _network(state, scenario)
@@ -228,20 +222,13 @@ async def _network(state: ApiState, scenario: str) -> tuple[Network, tuple[str, 
     return await state.compute.run(state.network_and_key, scenario)
 
 
-@router.get(
-    "/compare",
-    summary="Route options in the base network and in a scenario",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+@_get_json("/compare", "Route options in the base network and in a scenario")
 async def compare(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
     scenario: Scenario,
+    q: Query_,
+    state: State,
     base: Scenario = BASE,
-    congested: Annotated[
-        bool, Query(description="Add each network's equilibrium waits (see /api/route).")
-    ] = False,
+    congested: Congested = False,
 ) -> Response:
     """Both option sets side by side, plus the change of the fastest and cheapest option."""
 
@@ -273,15 +260,10 @@ def _delta(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return delta
 
 
-@router.get(
-    "/reliability",
-    summary="Monte Carlo door-to-door days of one route option",
-    response_class=Response,
-    responses=OK,  # type: ignore[arg-type]
-)
+@_get_json("/reliability", "Monte Carlo door-to-door days of one route option")
 async def reliability(
-    q: Annotated[RouteQuery, Depends(route_query)],
-    state: Annotated[ApiState, Depends(get_state)],
+    q: Query_,
+    state: State,
     option: Annotated[int, Query(ge=1, le=50, description="Rank of the option (1 = best).")] = 1,
     n: Annotated[
         int, Query(ge=100, le=MAX_API_SAMPLES, description="Simulated shipments.")
@@ -295,20 +277,11 @@ async def reliability(
     def build() -> bytes:
         import numpy as np
 
-        from corridors.reliability import simulate_itinerary
+        from corridors.reliability.option import simulate_option
 
         net = state.network_for(scenario)
-        opts = q.run(net)
-        if option > len(opts.options):
-            raise ContradictoryOptionsError(
-                explain(
-                    f"Option {option} asked, but the query has {len(opts.options)} option(s).",
-                    fix=f"Use option between 1 and {len(opts.options)}.",
-                )
-            )
-        it = opts.options[option - 1]
-        res = simulate_itinerary(
-            net, it, n=n, seed=seed, departure=q.depart, deadline_days=deadline_days
+        it, res = simulate_option(
+            net, q.run(net), option, n=n, seed=seed, departure=q.depart, deadline_days=deadline_days
         )
         counts, edges = np.histogram(res.samples_days, bins=30)
         out = res.to_dict() | {

@@ -109,10 +109,7 @@ def _check_depth(name: str, doc: Any) -> None:
 
 def _check(state: ApiState, name: str, body: dict[str, Any]) -> None:
     """Parse and apply the scenario once, so a saved scenario is always usable."""
-    try:
-        _bridge.apply_scenario(state.network, body, name, state.resolver)
-    except _bridge.FeatureUnavailableError:
-        return  # store it anyway; it is checked when the scenarios library is there
+    _bridge.apply_scenario(state.network, body, name, state.resolver)
 
 
 @router.get("/scenarios", summary="Saved scenarios (and, with shipped=true, the shipped ones)")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from corridors.api import _bridge
 from corridors.api._jobs import _latest_assignment
 from corridors.api._state import BASE, ApiState, get_state
 from corridors.errors import JobError, UnknownPlaceError, explain
@@ -30,9 +31,11 @@ def select_link(
     scenario: Annotated[str, Query(min_length=1, max_length=100)] = BASE,
     top: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
-    """OD pairs whose equilibrium routes cross ``link``: class, unit (TEU or t), origin and
-    destination (id and name), flow per year through the link and share of the pair's demand.
-    404 until an assignment of the scenario has finished (``POST /api/jobs``)."""
+    """OD pairs whose choice-equilibrium routes cross ``link``: class, unit (TEU or t), origin
+    and destination (id and name), flow per year through the link and share of the pair's
+    demand; the largest ``top`` (at most the 100 kept per link), ``total_pairs`` and each
+    class's total flow through the link (``class_totals``). 404 until an assignment of the
+    scenario has finished (``POST /api/jobs``)."""
     res = _latest_assignment(state, scenario)
     if "select_link" not in res:
         raise JobError(
@@ -42,19 +45,18 @@ def select_link(
                 fix='Run it again: POST /api/jobs {"kind": "assignment", "scenario": "..."}.',
             )
         )
-    table: dict[str, list[dict[str, Any]]] = res["select_link"] or {}
+    table: dict[str, Any] = res["select_link"] or {}
     key = link.rsplit(":", 1)[0] if link.endswith((":f", ":r")) else link
-    if key not in table and key not in set(state.network_for(scenario).tables["links"]["link_id"]):
+    net = state.network_for(scenario)
+    if key not in table and key not in set(net.tables["links"]["link_id"]):
         raise UnknownPlaceError(
             explain(
                 f"Unknown link {link!r}.",
                 fix="Use a link_id from GET /api/links (properties.link_id).",
             )
         )
-    rows = table.get(key, [])
-    return {
-        "link_id": key,
-        "scenario": scenario,
-        "pairs": rows[:top],
-        "total_pairs": len(rows),
-    }
+    pairs, total, totals = _bridge.expand_select_link(table.get(key, []), net, top)
+    out = {"link_id": key, "scenario": scenario, "pairs": pairs, "total_pairs": total}
+    if totals is not None:
+        out["class_totals"] = totals
+    return out

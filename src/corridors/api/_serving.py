@@ -1,7 +1,17 @@
-"""Serving with uvicorn: timeouts for slow clients, one lock per database, several workers.
+"""Serving with uvicorn: timeouts for slow clients, one lock per database, several workers,
+admission control by expected wait, and workers that are warm before their first request.
 
 ``corridors serve`` calls :func:`serve`. Settings travel to worker processes in the
 ``CORRIDORS_SERVE_CONFIG`` environment variable (JSON), read by :func:`app_from_env`.
+
+Every worker (and the single-process server) is prepared by :func:`prepare_app`: one route
+query per cargo kind fills the numba caches and the per-network lookups (cargo graphs, GeoJSON
+coordinates and shapes) before the first client is served, then the heap built so far is moved
+out of the garbage collector's sight (:func:`gc.freeze`: the ~240,000 objects of the network's
+tables are never scanned again by full collections during requests). The app is wrapped in
+:class:`Admission`, which answers 503 with ``Retry-After`` at once when a compute request would
+wait longer than :data:`ADMISSION_BUDGET_S` (measured as requests in flight × the measured
+time between completions), so accepted requests keep a bounded latency under overload.
 """
 
 from __future__ import annotations
@@ -9,13 +19,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from corridors.api._settings import ServerSettings
@@ -27,6 +40,140 @@ HEADER_TIMEOUT_S = 10.0
 """A request's line and headers must arrive within this many seconds."""
 KEEP_ALIVE_S = 5
 MAX_HEADER_BYTES = 64 * 1024
+ADMISSION_BUDGET_S = 0.05
+"""Longest expected wait (s) a compute request is admitted with; refused (503) above it.
+
+The estimate (requests in flight × time between completions) runs below the real wait on a
+busy machine; 0.05 s kept the p99 of admitted uncached route requests at 64 clients under
+200 ms in ``benchmarks/results/api_admission_*.md`` where 0.15 s did not."""
+ADMISSION_ENV = "CORRIDORS_ADMISSION_BUDGET_S"
+"""Environment variable overriding :data:`ADMISSION_BUDGET_S` in every worker (0: no
+admission control)."""
+ADMITTED_PATHS = ("/api/route", "/api/compare", "/api/reliability")
+"""Path prefixes under admission control (the CPU-bound GET endpoints)."""
+RETRY_AFTER_S = 1
+WARM_PAIRS = (("Xian", "Duisburg"), ("Almaty", "Baku"))
+"""Route queries run once per worker before serving (a missing place is skipped)."""
+
+
+class Admission:
+    """ASGI middleware refusing compute requests whose expected wait exceeds a budget.
+
+    The expected wait of a new request is the number of admitted requests still in flight
+    times the time between completions while the worker is busy (an exponentially weighted
+    mean: the service time with one compute thread, service time / threads with several).
+    Above ``budget_s`` the request is answered at once with 503 ``server_busy`` and
+    ``Retry-After``; other paths pass through untouched.
+
+    Parameters
+    ----------
+    app
+        The ASGI app.
+    budget_s
+        Longest expected wait admitted, in seconds.
+    retry_after_s
+        Seconds suggested in ``Retry-After``.
+    prefixes
+        Path prefixes under control.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        budget_s: float = ADMISSION_BUDGET_S,
+        retry_after_s: int = RETRY_AFTER_S,
+        prefixes: tuple[str, ...] = ADMITTED_PATHS,
+    ) -> None:
+        self.app = app
+        self.budget_s = budget_s
+        self.retry_after_s = retry_after_s
+        self.prefixes = prefixes
+        self.in_flight = 0
+        self.refused = 0
+        self.service_s = 0.003  # first guess; replaced by measurements within a few requests
+        self._mark = 0.0
+
+    def expected_wait_s(self) -> float:
+        """Expected wait of a request admitted now, in seconds."""
+        return self.in_flight * self.service_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        wait = self.expected_wait_s()
+        if self.in_flight and wait > self.budget_s:
+            self.refused += 1
+            await self._refuse(wait)(scope, receive, send)
+            return
+        if self.in_flight == 0:
+            self._mark = time.perf_counter()
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+            now = time.perf_counter()
+            gap = min(now - self._mark, 1.0)  # one very slow request must not lock others out
+            self._mark = now
+            self.service_s += 0.2 * (gap - self.service_s)
+
+    def _refuse(self, wait: float) -> ASGIApp:
+        from corridors.api._problems import problem_response
+
+        return problem_response(
+            503,
+            "server_busy",
+            f"The server is busy: {self.in_flight} requests are in progress and a new one "
+            f"would wait about {wait:.2f} s (limit {self.budget_s:.2f} s). Retry after "
+            f"{self.retry_after_s} s, or run more workers (corridors serve --workers N).",
+            field="concurrency",
+            limit=self.budget_s,
+            headers={"Retry-After": str(self.retry_after_s)},
+        )
+
+
+def prepare_app(app: Any, *, budget_s: float | None = None) -> Any:
+    """Warm a freshly built app (kernels, per-network lookups), freeze its heap for the
+    garbage collector and wrap it in :class:`Admission`.
+
+    ``budget_s`` defaults to ``$CORRIDORS_ADMISSION_BUDGET_S``, else
+    :data:`ADMISSION_BUDGET_S`; 0 returns the app without admission control."""
+    if budget_s is None:
+        budget_s = float(os.environ.get(ADMISSION_ENV) or ADMISSION_BUDGET_S)
+    warm_up(app)
+    gc.collect()
+    gc.freeze()
+    return Admission(app, budget_s=budget_s) if budget_s > 0 else app
+
+
+def warm_up(app: Any) -> int:
+    """Run the first route queries of a worker before it accepts connections.
+
+    Compiles or loads the routing kernels and builds the lazily cached lookups of the base
+    network (cargo graphs, GeoJSON coordinates and shapes) that a first request would
+    otherwise pay for. Returns the number of queries that ran; a query whose places are not
+    in the network is skipped.
+    """
+    from corridors.api._route import CargoParam, RouteQuery, _options_payload, dumps
+    from corridors.errors import CorridorsError
+
+    net = app.state.corridors.network
+    done = 0
+    kinds = ((CargoParam.container, 40.0, None), (CargoParam.bulk, None, 1000.0))
+    for cargo, teu, tonnes in kinds:
+        for origin, destination in WARM_PAIRS:
+            q = RouteQuery(
+                origin=origin, destination=destination, cargo=cargo, teu=teu, tonnes=tonnes
+            )
+            try:
+                dumps(_options_payload(net, q.run(net), "base"))
+            except CorridorsError as exc:  # e.g. a custom network without these places
+                log.debug("warm-up query %s-%s skipped: %s", origin, destination, exc)
+                continue
+            done += 1
+    return done
 
 
 class BoundedH11Protocol(H11Protocol):
@@ -107,11 +254,12 @@ def app_from_env() -> Any:
     settings = ServerSettings(
         **{**cfg["settings"], "allowed_hosts": tuple(cfg["settings"]["allowed_hosts"])}
     )
-    return create_app(
+    app = create_app(
         database_url=cfg["database"],
         network=load_network(cfg["network"]),
         settings=settings,
     )
+    return prepare_app(app)
 
 
 def serve(
@@ -138,7 +286,9 @@ def serve(
     from corridors.storage import Store
 
     if workers <= 1:
-        app = create_app(database_url=database, network=load_network(network), settings=settings)
+        app = prepare_app(
+            create_app(database_url=database, network=load_network(network), settings=settings)
+        )
         if on_ready is not None:
             on_ready()
         uvicorn.run(

@@ -27,9 +27,7 @@ def projects_dir() -> Path:
     return Path(str(resources.files("corridors") / "data" / "projects"))
 
 
-TOP_KEYS = {
-    "name",
-    "description",
+REQUIRED = (
     "scenario",
     "price_year",
     "opening_year",
@@ -37,14 +35,8 @@ TOP_KEYS = {
     "capital_cost_usd_m",
     "operating_cost_usd_m_per_year",
     "residual_value_usd_m",
-    "modelled_years",
-    "demand_growth",
-    "discount_rate",
-    "carbon_price_usd_per_t",
-    "operator_margin",
-    "reliability_ratio",
-    "cost_overrun",
-}
+)
+"""Fields every project gives."""
 VALUATION = {
     "discount_rate": (0.0, 0.5),
     "carbon_price_usd_per_t": (0.0, 5000.0),
@@ -52,6 +44,9 @@ VALUATION = {
     "reliability_ratio": (0.0, 5.0),
     "cost_overrun": (0.0, 5.0),
 }
+"""Valuation figures (a project's own, else ``defaults.yaml``) and their bounds."""
+TOP_KEYS = {"name", "description", *REQUIRED, "modelled_years", "demand_growth", *VALUATION}
+"""Every top-level key a project may have."""
 
 
 class Checker:
@@ -181,24 +176,13 @@ def defaults() -> dict[str, Any]:
     return dict(yaml.safe_load(p.read_text(encoding="utf-8")) or {})
 
 
-_REQUIRED = (
-    "scenario",
-    "price_year",
-    "opening_year",
-    "lifetime_years",
-    "capital_cost_usd_m",
-    "operating_cost_usd_m_per_year",
-    "residual_value_usd_m",
-)
-
-
 def check_fields(ck: Checker, doc: Mapping[str, Any]) -> None:
     """Only known top-level keys, a valid lifetime, and every required field present."""
     for k in doc:
         if k not in TOP_KEYS:
             raise ck.fail(f"unknown key {k!r}.", fix=suggest(str(k), sorted(TOP_KEYS)))
     check_lifetime(ck, doc)
-    missing = [k for k in _REQUIRED if k not in doc]
+    missing = [k for k in REQUIRED if k not in doc]
     if missing:
         raise ck.fail(
             f"missing field(s) {', '.join(missing)}.", fix="See docs/appraisal.md for the format."

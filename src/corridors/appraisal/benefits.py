@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridors.assignment.choice import ALTERNATIVES, LABELS, NESTS, nested_logit
+from corridors.assignment.choice import ALT_NEST, ALTERNATIVES, LABELS, NEST_NAMES, nested_logit
 
 if TYPE_CHECKING:
     from corridors.assignment.sue import ChoiceResult
@@ -67,8 +67,6 @@ __all__ = [
 
 F64 = npt.NDArray[np.float64]
 
-_NEST_NAMES = tuple(NESTS)
-_ALT_NEST = np.array([_NEST_NAMES.index(n) for n, alts in NESTS.items() for _ in alts], np.int64)
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
 _GL_S, _GL_WS = 0.5 * (_GL_X + 1.0), 0.5 * _GL_W
 
@@ -83,19 +81,10 @@ def alternative_costs(result: ChoiceResult) -> pd.DataFrame:
         column per alternative of :data:`~corridors.assignment.choice.ALTERNATIVES` holding
         ``ln G_a`` (``ln`` of USD per unit; ``inf`` where the market has no such route).
     """
+    from corridors.assignment._sue_logit import alternative_log_costs
+
     pr = result.problem
-    mu = result.params.route_scale
-    key = pr.path_mkt * len(ALTERNATIVES) + pr.path_alt
-    s = -mu * np.log(np.maximum(result.path_gc, 1e-9))
-    df = pd.DataFrame({"key": key, "s": s})
-    m = df.groupby("key")["s"].max()
-    e = np.exp(df["s"].to_numpy() - m.reindex(df["key"]).to_numpy())
-    tot = pd.Series(e).groupby(df["key"].to_numpy()).sum()
-    lg = -(m + np.log(tot.reindex(m.index))) / mu
-    n_m = pr.mkt_demand.shape[0]
-    mat = np.full((n_m, len(ALTERNATIVES)), np.inf)
-    k = lg.index.to_numpy()
-    mat[k // len(ALTERNATIVES), k % len(ALTERNATIVES)] = lg.to_numpy()
+    mat = alternative_log_costs(pr, result.path_gc, result.params.route_scale)
     z = np.asarray(pr.corridor.zones)
     idx = pd.MultiIndex.from_arrays(
         [np.asarray(pr.class_names)[pr.mkt_cls], z[pr.mkt_o], z[pr.mkt_d]],
@@ -126,9 +115,17 @@ def one_sided_share(base: pd.DataFrame, proj: pd.DataFrame) -> float:
     return float(d[one].sum() / d.sum()) if d.sum() > 0 else 0.0
 
 
+def _constants(nest_scale: Mapping[str, float], asc: Mapping[str, float]) -> tuple[F64, F64]:
+    """Constants per alternative and scales per nest, as arrays in model order."""
+    a = np.array([asc.get(x, 0.0) for x in ALTERNATIVES])
+    th = np.array([nest_scale[n] for n in NEST_NAMES])
+    return a, th
+
+
 def _probabilities(lg: F64, asc: F64, lam: float, theta: F64) -> F64:
+    """Nested-logit shares of the alternatives from their log-costs ``lg`` (inf: absent)."""
     u = np.where(np.isfinite(lg), asc[None, :] - lam * lg, -np.inf)
-    return nested_logit(u, _ALT_NEST, theta)
+    return nested_logit(u, ALT_NEST, theta)
 
 
 def logsum_surplus(
@@ -146,9 +143,8 @@ def logsum_surplus(
     Positive when the project makes shipping cheaper.
     """
     lg0, lg1, d, idx = _aligned(base, proj)
+    a, th = _constants(nest_scale, asc)
     ok = np.isfinite(lg0) & np.isfinite(lg1)
-    a = np.array([asc.get(x, 0.0) for x in ALTERNATIVES])
-    th = np.array([nest_scale[n] for n in _NEST_NAMES])
     dl = np.where(ok, lg0 - np.where(ok, lg1, 0.0), 0.0)
     tot = np.zeros(d.shape[0])
     for s, w in zip(_GL_S, _GL_WS, strict=True):
@@ -169,8 +165,7 @@ def rule_of_half(
     """Rule-of-a-half surplus per market (USD per year) over alternatives present on both sides:
     ``D Σ_a ½ (P⁰_a + P¹_a)(G⁰_a − G¹_a)``."""
     lg0, lg1, d, idx = _aligned(base, proj)
-    a = np.array([asc.get(x, 0.0) for x in ALTERNATIVES])
-    th = np.array([nest_scale[n] for n in _NEST_NAMES])
+    a, th = _constants(nest_scale, asc)
     both = np.isfinite(lg0) & np.isfinite(lg1)
     p0 = _probabilities(np.where(both, lg0, np.inf), a, cost_scale, th)
     p1 = _probabilities(np.where(both, lg1, np.inf), a, cost_scale, th)
@@ -379,38 +374,7 @@ def year_benefits(
     surplus = logsum_surplus(ac0, ac1, **kw)
     roh = rule_of_half(ac0, ac1, **kw)
     f0, f1 = _flows_by_country(base), _flows_by_country(proj)
-    countries = sorted(set(f0["countries"]) | set(f1["countries"]))
-
-    def per_country(f: Mapping[str, Any], key: str) -> pd.Series:
-        return pd.Series(f[key], index=f["countries"]).reindex(countries, fill_value=0.0)
-
-    revenue = pd.DataFrame(
-        {
-            "country": countries,
-            "revenue_base_usd": per_country(f0, "revenue").to_numpy(),
-            "revenue_project_usd": per_country(f1, "revenue").to_numpy(),
-            "transit_base_usd": per_country(f0, "transit").to_numpy(),
-            "transit_project_usd": per_country(f1, "transit").to_numpy(),
-        }
-    )
-    revenue["revenue_change_usd"] = revenue["revenue_project_usd"] - revenue["revenue_base_usd"]
-    revenue["transit_change_usd"] = revenue["transit_project_usd"] - revenue["transit_base_usd"]
-    co2_country = pd.DataFrame(
-        {
-            "country": countries,
-            "co2_base_t": per_country(f0, "co2_country").to_numpy(),
-            "co2_project_t": per_country(f1, "co2_country").to_numpy(),
-        }
-    )
-    co2_country["co2_change_t"] = co2_country["co2_project_t"] - co2_country["co2_base_t"]
-    co2_corridor = pd.DataFrame(
-        {
-            "corridor": [LABELS[a] for a in ALTERNATIVES],
-            "co2_base_t": f0["co2_alt"],
-            "co2_project_t": f1["co2_alt"],
-        }
-    )
-    co2_corridor["co2_change_t"] = co2_corridor["co2_project_t"] - co2_corridor["co2_base_t"]
+    revenue, co2_country, co2_corridor = _country_tables(f0, f1)
     crossings = _crossings(base, proj)
     time_part, cost_part = _parts(base, proj)
     by_class = surplus.groupby(level="class").sum().rename("shipper_surplus_usd").reset_index()
@@ -438,3 +402,44 @@ def year_benefits(
         ],
         crossings=crossings,
     )
+
+
+def _country_tables(
+    f0: Mapping[str, Any], f1: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Revenue (with its transit part) and CO2 per country, and CO2 per corridor: base beside
+    project and the change, from two :func:`_flows_by_country`."""
+    countries = sorted(set(f0["countries"]) | set(f1["countries"]))
+
+    def per_country(f: Mapping[str, Any], key: str) -> F64:
+        s = pd.Series(f[key], index=f["countries"]).reindex(countries, fill_value=0.0)
+        return np.asarray(s.to_numpy(), float)
+
+    revenue = pd.DataFrame(
+        {
+            "country": countries,
+            "revenue_base_usd": per_country(f0, "revenue"),
+            "revenue_project_usd": per_country(f1, "revenue"),
+            "transit_base_usd": per_country(f0, "transit"),
+            "transit_project_usd": per_country(f1, "transit"),
+        }
+    )
+    revenue["revenue_change_usd"] = revenue["revenue_project_usd"] - revenue["revenue_base_usd"]
+    revenue["transit_change_usd"] = revenue["transit_project_usd"] - revenue["transit_base_usd"]
+    co2_country = pd.DataFrame(
+        {
+            "country": countries,
+            "co2_base_t": per_country(f0, "co2_country"),
+            "co2_project_t": per_country(f1, "co2_country"),
+        }
+    )
+    co2_country["co2_change_t"] = co2_country["co2_project_t"] - co2_country["co2_base_t"]
+    co2_corridor = pd.DataFrame(
+        {
+            "corridor": [LABELS[a] for a in ALTERNATIVES],
+            "co2_base_t": f0["co2_alt"],
+            "co2_project_t": f1["co2_alt"],
+        }
+    )
+    co2_corridor["co2_change_t"] = co2_corridor["co2_project_t"] - co2_corridor["co2_base_t"]
+    return revenue, co2_country, co2_corridor

@@ -123,6 +123,29 @@ class AssignmentGraph:
         set_ = object.__setattr__
         frm = np.ascontiguousarray(self.from_node, dtype=np.int64)
         to = np.ascontiguousarray(self.to_node, dtype=np.int64)
+        self._check_topology(frm, to)
+        n = frm.shape[0]
+        set_(self, "from_node", frm.astype(np.int32))
+        set_(self, "to_node", to.astype(np.int32))
+        self._set_link_figures(n)
+        self._set_labels(n)
+        if self.node_xy is not None:
+            xy = np.asarray(self.node_xy, dtype=np.float64)
+            if xy.shape != (self.n_nodes, 2):
+                raise InvalidSpecError(explain("node_xy must have shape (n_nodes, 2)."))
+            set_(self, "node_xy", xy)
+        order = np.argsort(self.from_node, kind="stable").astype(np.int32)
+        indptr = np.zeros(self.n_nodes + 1, np.int64)
+        np.cumsum(np.bincount(self.from_node, minlength=self.n_nodes), out=indptr[1:])
+        set_(self, "_csr", (indptr, self.to_node[order].copy(), order))
+        rorder = np.argsort(self.to_node, kind="stable").astype(np.int32)
+        rptr = np.zeros(self.n_nodes + 1, np.int64)
+        np.cumsum(np.bincount(self.to_node, minlength=self.n_nodes), out=rptr[1:])
+        set_(self, "_rcsr", (rptr, rorder))
+
+    def _check_topology(self, frm: npt.NDArray[np.int64], to: npt.NDArray[np.int64]) -> None:
+        """Link ends are 1-D, equal in length, valid node indices and never a loop; the
+        zones are the first nodes."""
         n = frm.shape[0]
         if frm.ndim != 1 or to.shape != frm.shape:
             raise InvalidSpecError(
@@ -148,8 +171,11 @@ class AssignmentGraph:
             raise InvalidSpecError(
                 explain(f"Link {i} is a loop ({frm[i]} → {to[i]}).", fix="Drop loop links.")
             )
-        set_(self, "from_node", frm.astype(np.int32))
-        set_(self, "to_node", to.astype(np.int32))
+
+    def _set_link_figures(self, n: int) -> None:
+        """Per-link times, capacities, VDF codes and parameters, lengths and fixed costs as
+        checked float arrays of ``n`` values (defaults where not given)."""
+        set_ = object.__setattr__
         set_(self, "free_flow_time", _f64("free_flow_time", self.free_flow_time, n))
         set_(self, "capacity", _f64("capacity", self.capacity, n, positive=True))
         vdf = np.zeros(n, np.int8) if self.vdf is None else np.asarray(self.vdf, dtype=np.int8)
@@ -172,6 +198,10 @@ class AssignmentGraph:
             value = getattr(self, name)
             set_(self, name, _f64(name, np.full(n, default) if value is None else value, n))
         VDF.check_parameters(self.vdf, self.alpha, self.beta)
+
+    def _set_labels(self, n: int) -> None:
+        """Link ids, node ids and link types (defaults: 0…, 1…, ``"link"``), checked."""
+        set_ = object.__setattr__
         ids = np.arange(n) if self.link_ids is None else np.asarray(self.link_ids)
         nids = (
             np.arange(1, self.n_nodes + 1) if self.node_ids is None else np.asarray(self.node_ids)
@@ -187,19 +217,6 @@ class AssignmentGraph:
         set_(self, "link_ids", ids)
         set_(self, "node_ids", nids)
         set_(self, "link_type", ltype.astype(str))
-        if self.node_xy is not None:
-            xy = np.asarray(self.node_xy, dtype=np.float64)
-            if xy.shape != (self.n_nodes, 2):
-                raise InvalidSpecError(explain("node_xy must have shape (n_nodes, 2)."))
-            set_(self, "node_xy", xy)
-        order = np.argsort(self.from_node, kind="stable").astype(np.int32)
-        indptr = np.zeros(self.n_nodes + 1, np.int64)
-        np.cumsum(np.bincount(self.from_node, minlength=self.n_nodes), out=indptr[1:])
-        set_(self, "_csr", (indptr, self.to_node[order].copy(), order))
-        rorder = np.argsort(self.to_node, kind="stable").astype(np.int32)
-        rptr = np.zeros(self.n_nodes + 1, np.int64)
-        np.cumsum(np.bincount(self.to_node, minlength=self.n_nodes), out=rptr[1:])
-        set_(self, "_rcsr", (rptr, rorder))
 
     @property
     def n_links(self) -> int:

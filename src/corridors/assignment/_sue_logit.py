@@ -21,8 +21,14 @@ import scipy.sparse as sp
 
 from corridors._progress import Progress, ProgressCallback
 from corridors.assignment._sue_problem import ChoiceProblem
-from corridors.assignment._sue_routes import ALT_NEST, NEST_NAMES
-from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters, load_parameters
+from corridors.assignment.choice import (
+    ALT_NEST,
+    ALTERNATIVES,
+    CARGO_GROUPS,
+    NEST_NAMES,
+    ChoiceParameters,
+    load_parameters,
+)
 from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, explain
 
@@ -125,6 +131,21 @@ def softmax_groups(s: F64, start: I64, of: I64) -> tuple[F64, F64]:
     return e / tot[of], m + np.log(tot)
 
 
+def alternative_log_costs(problem: ChoiceProblem, path_gc: F64, route_scale: float) -> F64:
+    """Composite log-cost ``ln G`` of every market's alternatives from its routes' costs.
+
+    The route level's log-sum: ``ln G_a = −(1/μ) ln Σ_routes exp(−μ ln g_r)`` over the routes of
+    alternative ``a`` (``path_gc``: USD per unit; ``μ``: ``route_scale``). Returns a
+    ``markets × alternatives`` array, ``inf`` where a market has no route of an alternative.
+    """
+    gr = groups(problem)
+    s = -route_scale * np.log(np.maximum(path_gc, 1e-9))
+    _, ls = softmax_groups(s, gr.ma_start, gr.ma_of_path)
+    out = np.full((problem.mkt_demand.shape[0], len(ALTERNATIVES)), np.inf)
+    out[gr.ma_mkt, gr.ma_alt] = -ls / route_scale
+    return out
+
+
 @dataclass
 class LogitModel:
     """Path flows → link flows → link times → nested-logit path probabilities.
@@ -174,7 +195,7 @@ class LogitModel:
         )
         pc = problem.mkt_cls[problem.path_mkt]
         vot = np.array([p.value_of_time for p in problem.profiles])[pc] * params.vot_scale
-        pce = np.array([p.pce_teu_per_unit for p in problem.profiles])[pc]
+        pce = problem.class_pce[pc]
         cost = problem.path_cost * (1.0 if cost_factor is None else cost_factor)
         grp = groups(problem)
         return cls(
@@ -190,12 +211,10 @@ class LogitModel:
             lam=params.cost_scale,
             mu=params.route_scale,
             theta=np.array([params.nest_scale[n] for n in NEST_NAMES]),
-            asc=np.array(
-                [[params.asc_of(a, g) for a in ALTERNATIVES] for g in ("container", "bulk")]
-            ),
+            asc=np.array([[params.asc_of(a, g) for a in ALTERNATIVES] for g in CARGO_GROUPS]),
             inc_t=problem.incidence.T.tocsr(),
             time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
-            ma_group=np.array([int(p.cargo == "bulk") for p in problem.profiles], np.int64)[
+            ma_group=np.array([CARGO_GROUPS.index(p.cargo) for p in problem.profiles], np.int64)[
                 problem.mkt_cls[grp.ma_mkt]
             ],
         )
@@ -264,12 +283,7 @@ def average(
     :class:`SUERecord` per iteration of route-set round ``rnd`` to ``history`` (seconds
     since ``t_start``). Returns the path flows and whether the target gap was reached.
     """
-    dem_pcu = float(
-        np.sum(
-            model.problem.mkt_demand
-            * np.array([p.pce_teu_per_unit for p in model.problem.profiles])[model.problem.mkt_cls]
-        )
-    )
+    dem_pcu = model.problem.demand_teu_eq
     total = dem_pcu if dem_pcu > 0 else 1.0
     if h is None:
         h = model.load(np.zeros(model.problem.n_paths))[0]

@@ -18,12 +18,11 @@ import scipy.sparse as sp
 
 from corridors.assignment._from_network import CorridorGraph, corridor_graph
 from corridors.assignment._sue_routes import (
-    ALT_NEST,
     arc_attributes,
     class_arrays,
     generate_routes,
 )
-from corridors.assignment.choice import ChoiceParameters, load_parameters
+from corridors.assignment.choice import ALT_NEST, ChoiceParameters, load_parameters
 from corridors.assignment.classes import ClassProfile, class_profile, load_class_profiles
 from corridors.assignment.demand import ODMatrices
 from corridors.errors import ConvergenceWarning, explain
@@ -85,6 +84,16 @@ class ChoiceProblem:
     def class_names(self) -> tuple[str, ...]:
         """Demand classes, in demand order."""
         return tuple(p.name for p in self.profiles)
+
+    @property
+    def class_pce(self) -> F64:
+        """TEU-equivalent capacity one demand unit of each class loads, in demand order."""
+        return np.array([p.pce_teu_per_unit for p in self.profiles])
+
+    @property
+    def demand_teu_eq(self) -> float:
+        """Total demand over all markets in TEU-equivalent per year."""
+        return float(np.sum(self.mkt_demand * self.class_pce[self.mkt_cls]))
 
 
 def _markets(demand: ODMatrices) -> tuple[tuple[I64, I64, I64], F64]:

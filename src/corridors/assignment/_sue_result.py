@@ -12,9 +12,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corridors.assignment._from_network import UNCONGESTED
 from corridors.assignment._sue_logit import SUERecord
 from corridors.assignment._sue_problem import ChoiceProblem
 from corridors.assignment.choice import ALTERNATIVES, LABELS, NEST_OF, ChoiceParameters
+from corridors.assignment.results import GapHistory
 from corridors.errors import InvalidSpecError, explain
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ F64 = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
-class ChoiceResult:
+class ChoiceResult(GapHistory):
     """Equilibrium of the mode/corridor/route choice: path and link flows, times, shares.
 
     Attributes
@@ -55,15 +57,6 @@ class ChoiceResult:
     path_gc: F64
     history: tuple[SUERecord, ...]
     converged: bool
-
-    @property
-    def relative_gap(self) -> float:
-        """Relative gap of the final flows."""
-        return self.history[-1].relative_gap if self.history else float("nan")
-
-    @property
-    def iterations(self) -> int:
-        return len(self.history)
 
     @property
     def graph(self) -> AssignmentGraph:
@@ -194,6 +187,7 @@ class ChoiceResult:
         """
         g = self.problem.corridor.graph
         cap = np.asarray(g.capacity, float)
+        limited = cap < UNCONGESTED  # links without a capacity carry the UNCONGESTED sentinel
         df = pd.DataFrame(
             {
                 "link_id": g.link_ids,
@@ -201,7 +195,7 @@ class ChoiceResult:
                 "to_node": np.asarray(g.node_ids)[g.to_node],
                 "link_type": g.link_type,
                 "length_km": g.length,
-                "capacity_teu_eq_per_yr": np.where(cap < 1e11, cap, np.nan),
+                "capacity_teu_eq_per_yr": np.where(limited, cap, np.nan),
                 "flow_teu_eq_per_yr": self.link_flow,
             }
         )
@@ -211,7 +205,7 @@ class ChoiceResult:
             df[f"flow_{p.name}_{p.unit}_per_yr"] = f
             tonnes += f * tpu
         df["flow_t_per_yr"] = tonnes
-        df["volume_capacity"] = np.where(cap < 1e11, self.link_flow / cap, np.nan)
+        df["volume_capacity"] = np.where(limited, self.link_flow / cap, np.nan)
         df["free_flow_h"] = g.free_flow_time
         df["time_h"] = self.link_time
         df["delay_h"] = self.link_time - np.asarray(g.free_flow_time)
@@ -336,7 +330,7 @@ class ChoiceResult:
         if unit == "t":
             w = self._tonnes_per_unit()[pc]
         elif unit == "teu_eq":
-            w = np.array([p.pce_teu_per_unit for p in pr.profiles])[pc]
+            w = pr.class_pce[pc]
         else:
             raise InvalidSpecError(explain(f"unit={unit!r}.", fix="Use 't' or 'teu_eq'."))
         if classes is not None:
@@ -387,37 +381,26 @@ class ChoiceResult:
                     fix="Use csv, parquet, geojson or gpkg.",
                 )
             )
+        from corridors.io._output import write_tables
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        if "parquet" in wanted:
-            from corridors._deps import require
-
-            require("pyarrow", extra="parquet", purpose="Writing Parquet results")
+        corridors = self.mode_shares(by="corridor")
+        modes = self.mode_shares(by="mode")[["class", "mode", "share"]]
         tables = {
             "links": self.link_table(),
             "skims": self.skim_table(),
             "shares": self.share_table(),
-            "mode_shares": self.mode_shares(by="corridor").merge(
-                self.mode_shares(by="mode")[["class", "mode", "share"]].rename(
-                    columns={"share": "mode_share"}
-                ),
+            "mode_shares": corridors.merge(
+                modes.rename(columns={"share": "mode_share"}),
                 how="left",
-                left_on=["class", self.mode_shares(by="corridor")["alternative"].map(NEST_OF)],
+                left_on=["class", corridors["alternative"].map(NEST_OF)],
                 right_on=["class", "mode"],
             ),
             "bottlenecks": self.bottlenecks(top=20),
             "gap_history": self.gap_table(),
         }
-        written = []
-        for name, df in tables.items():
-            for fmt in ("parquet", "csv"):
-                if fmt in wanted:
-                    p = out / f"{name}.{fmt}"
-                    if fmt == "csv":
-                        df.to_csv(p, index=False)
-                    else:
-                        df.to_parquet(p, index=False)
-                    written.append(p)
+        written = write_tables(tables, out, wanted)
         geo = [f for f in ("geojson", "gpkg") if f in wanted]
         if geo:
             from corridors.io.geo import flows_to_geojson, write_features

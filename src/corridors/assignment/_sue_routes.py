@@ -11,16 +11,16 @@ far dearer than the market's best (:data:`MARKET_LIMIT`) are dropped.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numba as nb
 import numpy as np
 import numpy.typing as npt
 
 from corridors.assignment import _kernels as kern
 from corridors.assignment._from_network import CorridorGraph
-from corridors.assignment.choice import ALTERNATIVES, NEST_OF, NESTS
+from corridors.assignment.choice import ALTERNATIVES
 from corridors.assignment.classes import ClassProfile
 from corridors.network.enums import Mode
 
@@ -31,10 +31,7 @@ if TYPE_CHECKING:
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-NEST_NAMES = tuple(NESTS)
 ALT_INDEX = {a: i for i, a in enumerate(ALTERNATIVES)}
-ALT_NEST = np.array([NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64)
-_MODES = tuple(m.value for m in Mode)  # index = Mode.code; len(_MODES) = "no mode"
 _RU, _AZ, _TM, _CASPIAN, _SUEZ, _CAPE = 1, 2, 4, 8, 16, 32
 DETOUR_LIMIT = 2.0
 """A generated route is dropped when it costs more than this multiple of its alternative's best
@@ -54,7 +51,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 
     ``mode``, ``via`` (sea passage), ``caspian`` (a Caspian ferry), ``ca``/``cb`` (country of
     tail and head), ``length`` (km), ``is_link`` (a physical link, not a transfer),
-    ``code`` (index in the mode list; the last = no mode) and ``flags`` (bits for
+    ``code`` (the mode's code in the live mode table; ``no_mode`` for transfers and
+    handling), ``mode_code`` (name → code) and ``flags`` (bits for
     Russia/Belarus, Azerbaijan/Georgia, Turkmenistan/Iran, Caspian, Suez, Cape).
     """
     g = cg.graph
@@ -72,8 +70,10 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
     ca = np.array([node_country.get(n, "") for n in tail_node])
     cb = np.array([node_country.get(n, "") for n in head_node])
     length = np.nan_to_num(np.asarray(g.length, float))
-    code = np.full(mode.shape[0], len(_MODES), np.int64)
-    for k, m in enumerate(_MODES):
+    mode_code = {m.value: m.code for m in Mode}  # read now: modes may be registered later
+    no_mode = max(mode_code.values()) + 1
+    code = np.full(mode.shape[0], no_mode, np.int64)
+    for m, k in mode_code.items():
         code[mode == m] = k
     flags = np.zeros(mode.shape[0], np.int64)
     for bit, cs in ((_RU, {"RU", "BY"}), (_AZ, {"AZ", "GE"}), (_TM, {"TM", "IR"})):
@@ -90,6 +90,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
         "length": length,
         "is_link": is_link,
         "code": code,
+        "mode_code": mode_code,
+        "no_mode": no_mode,
         "flags": flags,
     }
 
@@ -102,18 +104,21 @@ def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
     without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
     """
-    km = np.bincount(attr["code"][arcs], weights=attr["length"][arcs], minlength=len(_MODES) + 1)
+    mc = attr["mode_code"]
+    km = np.bincount(
+        attr["code"][arcs], weights=attr["length"][arcs], minlength=attr["no_mode"] + 1
+    )
     total = float(km.sum()) or 1.0
     f = int(np.bitwise_or.reduce(attr["flags"][arcs])) if arcs.size else 0
-    if km[_MODES.index("air")] > 0:
+    if km[mc["air"]] > 0:
         return "air"
     if f & _SUEZ:
         return "sea_suez"
     if f & _CAPE:
         return "sea_cape"
-    if km[_MODES.index("sea")] > 0.5 * total:
+    if km[mc["sea"]] > 0.5 * total:
         return "sea_other"
-    if km[_MODES.index("road")] > 0.5 * total:
+    if km[mc["road"]] > 0.5 * total:
         return "road"
     if f & _RU:
         return "rail_northern"
@@ -123,19 +128,6 @@ def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     if south:
         return "rail_southern"
     return "rail_direct"
-
-
-@nb.njit(cache=True)
-def trace(pred: np.ndarray, from_node: np.ndarray, o: int, d: int, out: np.ndarray) -> int:
-    """Links of the tree path o → d written backwards into ``out``; returns the count."""
-    n = 0
-    v = d
-    while v != o:
-        a = pred[v]
-        out[n] = a
-        n += 1
-        v = from_node[a]
-    return n
 
 
 def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
@@ -169,37 +161,8 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     return out
 
 
-_COST_CACHE: dict[tuple[int, str], tuple[CorridorGraph, F64]] = {}
-
-
-def arc_map(net: Network, cg: CorridorGraph, cargo: str) -> npt.NDArray[np.int64]:
-    """For every arc of ``net.graph(cargo)``, its arc in the merged graph (-1 if none)."""
-    from corridors.network.enums import Cargo
-
-    g = net.graph(Cargo(cargo))
-    ag = cg.graph
-    labels = np.asarray(ag.node_ids).astype(str)
-    types = np.asarray(ag.link_type).astype(str)
-    ids = np.asarray(ag.link_ids).astype(str)
-    key = {}
-    for a in range(ag.n_links):
-        lid = "" if types[a] in ("gauge_change", "transfer", "handling") else ids[a]
-        key[(labels[ag.from_node[a]], labels[ag.to_node[a]], lid)] = a
-    node_ids = np.asarray(net.nodes.index).astype(str)
-    n = len(node_ids)
-
-    def vlabel(v: int) -> str:
-        port = str(g.vertex_port[v])
-        nid = node_ids[int(g.vertex_node[v])]
-        return nid if port == "access" or v < n else f"{nid}:{port}"
-
-    link_dir = np.asarray(net.links.index).astype(str)
-    out = np.full(g.n_arcs, -1, np.int64)
-    for a in range(g.n_arcs):
-        lk = int(g.link[a])
-        lid = link_dir[lk] if (int(g.kind[a]) == 0 and lk >= 0) else ""
-        out[a] = key.get((vlabel(int(g.tail[a])), vlabel(int(g.head[a])), lid), -1)
-    return out
+_COST_CACHE: weakref.WeakKeyDictionary[CorridorGraph, dict[str, F64]] = weakref.WeakKeyDictionary()
+"""Per merged graph (while it lives): each class's arc costs."""
 
 
 def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
@@ -208,19 +171,19 @@ def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
     from corridors.network.costs import CostModel, default_unit
     from corridors.network.enums import Cargo, CargoClass
 
-    hit = _COST_CACHE.get((id(cg), prof.name))
-    if hit is not None and hit[0] is cg:
-        return hit[1]
+    cached = _COST_CACHE.setdefault(cg, {})
+    if prof.name in cached:
+        return cached[prof.name]
     cost = cg.cargo_cost[prof.cargo]
     if prof.name in {c.value for c in CargoClass}:
         cargo = Cargo(prof.cargo)
         g = net.graph(cargo)
         fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
-        amap = arc_map(net, cg, prof.cargo)
+        amap = cg.arc_of[prof.cargo]
         cost = cost.copy()
         ok = amap >= 0
         cost[amap[ok]] = np.asarray(fig.cost_usd, float)[ok]
-    _COST_CACHE[(id(cg), prof.name)] = (cg, cost)
+    cached[prof.name] = cost
     return cost
 
 
@@ -299,7 +262,7 @@ class ShortestPaths:
 
     def path(self, origin: int, destination: int) -> I64:
         """Links of the last tree's path ``origin → destination``, in travel order."""
-        k = trace(self.pred, self.from_node, origin, destination, self.buf)
+        k = kern._trace(destination, origin, self.pred, self.from_node, self.buf)
         return self.buf[:k][::-1].copy()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from corridors._progress import Progress, ProgressCallback
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
@@ -28,6 +29,8 @@ F64 = npt.NDArray[np.float64]
 
 @dataclass
 class UEProblem:
+    """The demand classes of one assignment as arrays on its graph (see :func:`prepare`)."""
+
     graph: AssignmentGraph
     classes: tuple[DemandClass, ...]
     offset: F64  # (C, L) time-equivalent fixed cost, inf where the class may not go
@@ -36,19 +39,23 @@ class UEProblem:
 
     @property
     def vdf_args(self) -> tuple[npt.NDArray[np.int8], F64, F64, F64, F64]:
+        """The graph's volume-delay arrays: codes, free-flow time, capacity, alpha, beta."""
         g = self.graph
         return g.vdf, g.free_flow_time, g.capacity, g.alpha, g.beta
 
     def times(self, flow: F64, out: F64 | None = None) -> F64:
+        """Link times at total link volumes ``flow`` (into ``out`` when given)."""
         out = np.empty_like(flow) if out is None else out
         link_times_into(*self.vdf_args, flow, out)
         return out
 
     def objective(self, flow: F64, flow_c: F64) -> float:
+        """The Beckmann objective at class flows ``flow_c`` (totals ``flow``)."""
         lin = dot_nonzero(flow_c, self.offset)
         return float(beckmann(*self.vdf_args, flow)) + lin
 
     def aon(self, time: F64) -> tuple[F64, float, float]:
+        """All-or-nothing loading at link ``time``: class flows, SPTT, unrouted demand."""
         g = self.graph
         indptr, heads, lidx = g.csr
         out = np.zeros((len(self.classes), g.n_links))
@@ -109,12 +116,14 @@ def prepare(graph: AssignmentGraph, demand: Sequence[DemandClass]) -> UEProblem:
 
 
 def clock() -> tuple[float, float]:
+    """Wall and CPU clock readings (seconds)."""
     return _time.perf_counter(), _time.process_time()
 
 
 def record(
     it: int, gap: float, obj: float, step: float, t_start: tuple[float, float]
 ) -> IterationRecord:
+    """The record of iteration ``it``, timed from ``t_start`` (a :func:`clock` reading)."""
     return IterationRecord(
         iteration=it,
         relative_gap=gap,
@@ -125,7 +134,32 @@ def record(
     )
 
 
+class IterationLog:
+    """One run's iteration records, progress reports and stopping test (each algorithm's loop).
+
+    Seconds in the records count from the log's creation (the start of the run).
+    """
+
+    def __init__(self, spec: AssignmentSpec, progress: ProgressCallback) -> None:
+        self.spec = spec
+        self.progress = progress
+        self.t_start = clock()
+        self.history: list[IterationRecord] = []
+        self.converged = False
+
+    def record(self, it: int, gap: float, obj: float, step: float) -> None:
+        """Keep iteration ``it``: its relative gap, objective and step."""
+        self.history.append(record(it, gap, obj, step, self.t_start))
+
+    def report(self, it: int, gap: float) -> bool:
+        """Report iteration ``it``'s gap; whether it reaches the target (the run converged)."""
+        self.progress(Progress("assignment", it, self.spec.max_iterations, f"gap {gap:.3e}"))
+        self.converged = gap <= self.spec.target_gap
+        return self.converged
+
+
 def warn_lost(prob: UEProblem, lost: float) -> None:
+    """Warn (at the caller of ``assign``) when ``lost`` capacity units have no route."""
     if lost > 0:
         warnings.warn(
             explain(
@@ -139,10 +173,12 @@ def warn_lost(prob: UEProblem, lost: float) -> None:
 
 
 def relative_gap(tstt: float, sptt: float) -> float:
+    """``(TSTT − SPTT) / TSTT``, at least 0 (0 without any cost)."""
     return max((tstt - sptt) / tstt, 0.0) if tstt > 0 else 0.0
 
 
 def warn_unconverged(spec: AssignmentSpec, history: list[IterationRecord]) -> None:
+    """Warn (at the caller of ``assign``) that the target gap was not reached."""
     last = history[-1].relative_gap if history else np.nan
     warnings.warn(
         explain(
@@ -166,6 +202,7 @@ def make_result(
     paths: PathSets | None,
     bushes: BushState | None = None,
 ) -> AssignmentResult:
+    """The result of a run (``flow_c``: class flows in capacity units, graph link order)."""
     return AssignmentResult(
         graph=prob.graph,
         classes=prob.classes,

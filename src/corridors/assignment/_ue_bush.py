@@ -13,20 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from corridors._progress import Progress, ProgressCallback
+from corridors._progress import ProgressCallback
 from corridors.assignment import _bush
 from corridors.assignment import _kernels as kern
 from corridors.assignment._ue import (
+    IterationLog,
     UEProblem,
-    clock,
     dot_nonzero,
     make_result,
-    record,
     relative_gap,
     warn_lost,
     warn_unconverged,
 )
-from corridors.assignment.results import AssignmentResult, BushState, IterationRecord
+from corridors.assignment.results import AssignmentResult, BushState
 from corridors.assignment.spec import AssignmentSpec
 from corridors.assignment.vdf import beckmann, link_times_into
 from corridors.errors import InvalidSpecError, explain
@@ -39,21 +38,23 @@ BUSH_THRESHOLD = float(os.environ.get("CORRIDORS_BUSH_THR", "0.25"))
 """A bush sits out a sweep while its mean excess cost is below this × gap × mean cost."""
 
 
-def _bush_groups(prob: UEProblem) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """The bushes: one per (class, origin) with demand."""
+def _empty_bushes(prob: UEProblem) -> BushState:
+    """The bushes, one per (class, origin) with demand, holding no links and no flow yet."""
     cls, org = np.nonzero(prob.demand.sum(axis=2) > 0)
-    return cls.astype(np.int32), org.astype(np.int32)
+    n_b, n_l = len(cls), prob.graph.n_links
+    return BushState(
+        b_cls=cls.astype(np.int32),
+        b_org=org.astype(np.int32),
+        inb=np.zeros((n_b, n_l), np.bool_),
+        x=np.zeros((n_b, n_l)),
+    )
 
 
 def _warm_bushes(
-    prob: UEProblem,
-    warm: AssignmentResult,
-    b_cls: npt.NDArray[np.int32],
-    b_org: npt.NDArray[np.int32],
-    inb: npt.NDArray[np.bool_],
-    x: F64,
+    prob: UEProblem, warm: AssignmentResult, bushes: BushState
 ) -> npt.NDArray[np.bool_]:
-    """Copy the matching bushes of ``warm`` into ``inb``/``x``; returns which need a fresh start."""
+    """Copy the matching bushes of ``warm`` into ``bushes``; returns which need a fresh start."""
+    b_cls, b_org, inb, x = bushes.b_cls, bushes.b_org, bushes.inb, bushes.x
     g = prob.graph
     old = warm.bushes
     wg = warm.graph
@@ -136,16 +137,14 @@ class _HeadOrder:
 def _start_bushes(
     prob: UEProblem,
     ho: _HeadOrder,
-    b_cls: npt.NDArray[np.int32],
-    b_org: npt.NDArray[np.int32],
-    inb: npt.NDArray[np.bool_],
-    x: F64,
+    bushes: BushState,
     flow_c: F64,
     warm: AssignmentResult | None,
 ) -> float:
     """Fill the bushes: from ``warm`` where it has them (reloaded with the new demand), from
     free-flow shortest-path trees elsewhere. Returns the unrouted demand (capacity units)."""
     g = prob.graph
+    b_cls, b_org, inb, x = bushes.b_cls, bushes.b_org, bushes.inb, bushes.x
     vk, vt0, vcap, va, vb = ho.vdf
     indptr, heads, lidx, perm = ho.indptr, ho.heads, ho.lidx, ho.perm
     time = np.empty(g.n_links)
@@ -153,7 +152,7 @@ def _start_bushes(
     lost = 0.0
     todo = np.ones(len(b_cls), np.bool_)
     if warm is not None:
-        todo = _warm_bushes(prob, warm, b_cls, b_org, inb, x)
+        todo = _warm_bushes(prob, warm, bushes)
         inb[:], x[:] = inb[:, perm], x[:, perm]
         link_times_into(vk, vt0, vcap, va, vb, warm.link_flow[perm], time)
         sub = np.flatnonzero(~todo)
@@ -179,23 +178,19 @@ def run_bush(
     warm: AssignmentResult | None,
 ) -> AssignmentResult:
     """Bush-based equilibrium to ``spec.target_gap``, from ``warm``'s bushes where given."""
-    t_start = clock()
+    log = IterationLog(spec, progress)
     g = prob.graph
     ho = _HeadOrder.of(prob)
     indptr, heads, lidx, rptr, rlinks = ho.indptr, ho.heads, ho.lidx, ho.rptr, ho.rlinks
     frm, to, offset = ho.frm, ho.to, ho.offset
     vk, vt0, vcap, va, vb = ho.vdf
-    b_cls, b_org = _bush_groups(prob)
+    bushes = _empty_bushes(prob)
+    b_cls, b_org, inb, x = bushes.b_cls, bushes.b_org, bushes.inb, bushes.x
     n_b = len(b_cls)
-    n_l = g.n_links
-    inb = np.zeros((n_b, n_l), np.bool_)
-    x = np.zeros((n_b, n_l))
-    flow_c = np.zeros((len(prob.classes), n_l))
-    time = np.empty(n_l)
-    lost = _start_bushes(prob, ho, b_cls, b_org, inb, x, flow_c, warm)
+    flow_c = np.zeros((len(prob.classes), g.n_links))
+    time = np.empty(g.n_links)
+    lost = _start_bushes(prob, ho, bushes, flow_c, warm)
     warn_lost(prob, lost)
-    history: list[IterationRecord] = []
-    converged = False
     b_order = np.empty((n_b, g.n_nodes), np.int32)
     b_nord = _bush.topo_all(indptr, heads, lidx, to, b_org, inb, b_order)
     active = np.ones(n_b, np.bool_)
@@ -212,10 +207,8 @@ def run_bush(
         )  # fmt: skip
         gap = relative_gap(tstt, sptt)
         obj = float(beckmann(vk, vt0, vcap, va, vb, flow)) + dot_nonzero(flow_c, offset)
-        history.append(record(it, gap, obj, np.nan, t_start))
-        progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
-        if gap <= spec.target_gap:
-            converged = True
+        log.record(it, gap, obj, np.nan)
+        if log.report(it, gap):
             break
         thr = BUSH_THRESHOLD * gap * tstt / total
         active[:] = True
@@ -228,12 +221,12 @@ def run_bush(
             if worked == 0:
                 break
     else:
-        warn_unconverged(spec, history)
+        warn_unconverged(spec, log.history)
     _bush_sum(b_cls, x, flow_c)
     np.maximum(flow_c, 0.0, out=flow_c)
     inv = ho.inv
-    bushes = BushState(b_cls=b_cls, b_org=b_org, inb=inb[:, inv], x=x[:, inv])
-    return make_result(prob, spec, flow_c[:, inv], history, converged, lost, None, bushes)
+    final = BushState(b_cls=b_cls, b_org=b_org, inb=inb[:, inv], x=x[:, inv])
+    return make_result(prob, spec, flow_c[:, inv], log.history, log.converged, lost, None, final)
 
 
 def _bush_sum(b_cls: npt.NDArray[np.int32], x: F64, flow_c: F64) -> None:

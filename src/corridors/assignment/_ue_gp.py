@@ -10,18 +10,17 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from corridors._progress import Progress, ProgressCallback
+from corridors._progress import ProgressCallback
 from corridors.assignment import _kernels as kern
 from corridors.assignment._ue import (
+    IterationLog,
     UEProblem,
-    clock,
     make_result,
-    record,
     relative_gap,
     warn_lost,
     warn_unconverged,
 )
-from corridors.assignment.results import AssignmentResult, IterationRecord, PathSets
+from corridors.assignment.results import AssignmentResult, PathSets
 from corridors.assignment.spec import AssignmentSpec
 
 F64 = npt.NDArray[np.float64]
@@ -134,12 +133,10 @@ class _PathPool:
 
 def run_gp(prob: UEProblem, spec: AssignmentSpec, progress: ProgressCallback) -> AssignmentResult:
     """Gradient projection from an all-or-nothing start to ``spec.target_gap``."""
-    t_start = clock()
+    log = IterationLog(spec, progress)
     pool = _PathPool(prob)
     flow_c = pool.flow_c
     time = prob.times(np.zeros(prob.graph.n_links))
-    history: list[IterationRecord] = []
-    converged = False
     _, lost = pool.columns(time, True)
     warn_lost(prob, lost)
     flow = flow_c.sum(axis=0)
@@ -148,14 +145,11 @@ def run_gp(prob: UEProblem, spec: AssignmentSpec, progress: ProgressCallback) ->
         tstt = kern.total_cost(flow_c, time, prob.offset)
         sptt, _ = pool.columns(time, False)
         gap = relative_gap(tstt, sptt)
-        obj = prob.objective(flow, flow_c)
-        history.append(record(it, gap, obj, np.nan, t_start))
-        progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
-        if gap <= spec.target_gap:
-            converged = True
+        log.record(it, gap, prob.objective(flow, flow_c), np.nan)
+        if log.report(it, gap):
             break
         pool.equilibrate(flow, time, spec.inner_passes)
     else:
-        warn_unconverged(spec, history)
+        warn_unconverged(spec, log.history)
     np.maximum(flow_c, 0.0, out=flow_c)
-    return make_result(prob, spec, flow_c, history, converged, lost, pool.path_sets())
+    return make_result(prob, spec, flow_c, log.history, log.converged, lost, pool.path_sets())

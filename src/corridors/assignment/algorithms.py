@@ -27,25 +27,24 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from corridors._progress import Progress, ProgressCallback, no_progress
+from corridors._progress import ProgressCallback, no_progress
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment._ue import (
+    IterationLog,
     UEProblem,
-    clock,
     dot_nonzero,
     make_result,
     prepare,
-    record,
     relative_gap,
     warn_lost,
     warn_unconverged,
 )
 from corridors.assignment._ue_bush import run_bush
 from corridors.assignment._ue_gp import run_gp
-from corridors.assignment.results import AssignmentResult, IterationRecord
+from corridors.assignment.results import AssignmentResult
 from corridors.assignment.spec import AUTO_BUSH_GAP, Algorithm, AssignmentSpec, DemandClass
-from corridors.assignment.vdf import link_slopes_into
+from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, explain
 
 __all__ = ["assign"]
@@ -165,17 +164,15 @@ def assign(
 def _run_link_based(
     prob: UEProblem, spec: AssignmentSpec, progress: ProgressCallback, algo: Algorithm
 ) -> AssignmentResult:
-    t_start = clock()
+    log = IterationLog(spec, progress)
     g = prob.graph
     time = prob.times(np.zeros(g.n_links))
     flow_c, _, lost = prob.aon(time)
     warn_lost(prob, lost)
     flow = flow_c.sum(axis=0)
-    history: list[IterationRecord] = []
-    converged = algo is Algorithm.AON
     if algo is Algorithm.AON:
-        history.append(record(0, np.nan, prob.objective(flow, flow_c), 1.0, t_start))
-        return make_result(prob, spec, flow_c, history, converged, lost, None)
+        log.record(0, np.nan, prob.objective(flow, flow_c), 1.0)
+        return make_result(prob, spec, flow_c, log.history, True, lost, None)
     prev1: F64 | None = None  # previous target s_{k-1}
     prev2: F64 | None = None  # s_{k-2}
     prev_step = 1.0
@@ -185,10 +182,8 @@ def _run_link_based(
         tstt = kern.total_cost(flow_c, time, prob.offset)
         gap = relative_gap(tstt, sptt)
         obj = prob.objective(flow, flow_c)
-        progress(Progress("assignment", it, spec.max_iterations, f"gap {gap:.3e}"))
-        if gap <= spec.target_gap:
-            history.append(record(it, gap, obj, 0.0, t_start))
-            converged = True
+        if log.report(it, gap):
+            log.record(it, gap, obj, 0.0)
             break
         if algo is Algorithm.MSA:
             step = 1.0 / (it + 1)
@@ -199,13 +194,13 @@ def _run_link_based(
             d = d_c.sum(axis=0)
             const = dot_nonzero(d_c, prob.offset)
             step = kern.line_search(*prob.vdf_args, flow, d, const, spec.line_search_tolerance)
-        history.append(record(it, gap, obj, step, t_start))
+        log.record(it, gap, obj, step)
         flow_c = flow_c + step * (target - flow_c)
         flow = flow_c.sum(axis=0)
         prev2, prev1, prev_step = prev1, target, step
     else:
-        warn_unconverged(spec, history)
-    return make_result(prob, spec, flow_c, history, converged, lost, None)
+        warn_unconverged(spec, log.history)
+    return make_result(prob, spec, flow_c, log.history, log.converged, lost, None)
 
 
 def _fw_target(
@@ -223,7 +218,7 @@ def _fw_target(
         return aon_c
     flow = x.sum(axis=0)
     H = np.empty(prob.graph.n_links)
-    link_slopes_into(*prob.vdf_args, flow, H)
+    link_times_into(*prob.vdf_args, flow, H, True)
     d_aon = (aon_c - x).sum(axis=0)
     dbar1 = (prev1 - x).sum(axis=0)
     target: F64

@@ -79,6 +79,15 @@ CARGO_GROUPS: tuple[str, ...] = ("container", "bulk")
 NEST_OF: Mapping[str, str] = {a: n for n, alts in NESTS.items() for a in alts}
 """Alternative → its nest (its mode group)."""
 
+NEST_NAMES: tuple[str, ...] = tuple(NESTS)
+"""The nests, in the order of :data:`NESTS`."""
+
+ALT_NEST: npt.NDArray[np.int64] = np.array(
+    [NEST_NAMES.index(NEST_OF[a]) for a in ALTERNATIVES], np.int64
+)
+"""Per alternative (in :data:`ALTERNATIVES` order): the position of its nest in
+:data:`NEST_NAMES`."""
+
 LABELS: Mapping[str, str] = {
     "sea_suez": "Sea via Suez",
     "sea_cape": "Sea via Cape",

@@ -210,59 +210,14 @@ class ODMatrices:
         corridors.errors.DemandError
             For missing columns, unknown zones, repeated cells, NaN or negative values.
         """
-        need = ["origin", "destination", "class", "value"]
-        missing = [c for c in need if c not in df.columns]
-        if missing:
-            raise DemandError(
-                explain(
-                    f"{source}: missing column(s) {missing}; it has {list(df.columns)}.",
-                    fix="A long OD table needs origin, destination, class, value.",
-                )
-            )
-        d = df.copy()
-        d["origin"] = d["origin"].astype(str)
-        d["destination"] = d["destination"].astype(str)
-        d["class"] = d["class"].astype(str)
-        vals = pd.to_numeric(d["value"], errors="coerce")
-        bad = vals.isna() | (vals < 0) | ~np.isfinite(vals.fillna(0.0).astype(float))
-        if bad.any():
-            r = d[bad].iloc[0]
-            raise DemandError(
-                explain(
-                    f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric, infinite "
-                    f"or negative value, e.g. {r['origin']}→{r['destination']} "
-                    f"({r['class']}) = {r['value']!r}.",
-                    fix="Demand is a non-negative number.",
-                )
-            )
-        d["value"] = vals.astype(float)
-        dup = d.duplicated(["origin", "destination", "class"])
-        if dup.any():
-            r = d[dup].iloc[0]
-            raise DemandError(
-                explain(
-                    f"{source}: OD cell {r['origin']}→{r['destination']} ({r['class']}) "
-                    "appears more than once.",
-                    fix="Sum duplicate rows first.",
-                )
-            )
+        d = _checked_long(df, source)
         zl = (
             sorted(set(d["origin"]) | set(d["destination"]))
             if zones is None
             else [str(z) for z in zones]
         )
         pos = {z: i for i, z in enumerate(zl)}
-        unknown = sorted((set(d["origin"]) | set(d["destination"])) - set(pos))
-        if unknown:
-            hints = {u: difflib.get_close_matches(u, zl, n=1) for u in unknown[:5]}
-            hint = "; ".join(f"{u!r}→{h[0]!r}?" for u, h in hints.items() if h)
-            raise DemandError(
-                explain(
-                    f"{source}: {len(unknown)} unknown zone(s): {unknown[:5]}.",
-                    why="Every origin and destination must be a zone of the network.",
-                    fix=("Close matches: " + hint) if hint else "Use the network's zones.",
-                )
-            )
+        _check_zones(d, zl, pos, source)
         n = len(zl)
         mats: dict[str, Any] = {}
         units: dict[str, str] = {}
@@ -270,16 +225,81 @@ class ODMatrices:
             m = np.zeros((n, n))
             m[g["origin"].map(pos).to_numpy(), g["destination"].map(pos).to_numpy()] = g["value"]
             mats[str(name)] = m
-            if "unit" in g.columns and g["unit"].notna().any():
-                found = sorted({str(u).strip() for u in g["unit"].dropna()} - {""})
-                if len(found) > 1:
-                    raise DemandError(
-                        explain(
-                            f"{source}: class {name!r} mixes units {found}.",
-                            why="One matrix holds one unit; mixed rows would be added up.",
-                            fix="Convert the rows to one unit (e.g. TEU/year).",
-                        )
-                    )
-                if found:
-                    units[str(name)] = found[0]
+            unit = _class_unit(g, str(name), source)
+            if unit:
+                units[str(name)] = unit
         return cls(tuple(zl), mats, units)
+
+
+def _checked_long(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """A copy of a long OD table with string keys and float values, after checking its columns,
+    values (finite, non-negative) and cells (each once)."""
+    need = ["origin", "destination", "class", "value"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise DemandError(
+            explain(
+                f"{source}: missing column(s) {missing}; it has {list(df.columns)}.",
+                fix="A long OD table needs origin, destination, class, value.",
+            )
+        )
+    d = df.copy()
+    d["origin"] = d["origin"].astype(str)
+    d["destination"] = d["destination"].astype(str)
+    d["class"] = d["class"].astype(str)
+    vals = pd.to_numeric(d["value"], errors="coerce")
+    bad = vals.isna() | (vals < 0) | ~np.isfinite(vals.fillna(0.0).astype(float))
+    if bad.any():
+        r = d[bad].iloc[0]
+        raise DemandError(
+            explain(
+                f"{source}: {int(bad.sum())} row(s) have a missing, non-numeric, infinite "
+                f"or negative value, e.g. {r['origin']}→{r['destination']} "
+                f"({r['class']}) = {r['value']!r}.",
+                fix="Demand is a non-negative number.",
+            )
+        )
+    d["value"] = vals.astype(float)
+    dup = d.duplicated(["origin", "destination", "class"])
+    if dup.any():
+        r = d[dup].iloc[0]
+        raise DemandError(
+            explain(
+                f"{source}: OD cell {r['origin']}→{r['destination']} ({r['class']}) "
+                "appears more than once.",
+                fix="Sum duplicate rows first.",
+            )
+        )
+    return d
+
+
+def _check_zones(d: pd.DataFrame, zl: list[str], pos: Mapping[str, int], source: str) -> None:
+    """Every origin and destination of ``d`` is a zone (a "did you mean" for those that are
+    not)."""
+    unknown = sorted((set(d["origin"]) | set(d["destination"])) - set(pos))
+    if unknown:
+        hints = {u: difflib.get_close_matches(u, zl, n=1) for u in unknown[:5]}
+        hint = "; ".join(f"{u!r}→{h[0]!r}?" for u, h in hints.items() if h)
+        raise DemandError(
+            explain(
+                f"{source}: {len(unknown)} unknown zone(s): {unknown[:5]}.",
+                why="Every origin and destination must be a zone of the network.",
+                fix=("Close matches: " + hint) if hint else "Use the network's zones.",
+            )
+        )
+
+
+def _class_unit(g: pd.DataFrame, name: str, source: str) -> str:
+    """The one unit of class ``name``'s rows (``""`` when none is given)."""
+    if "unit" not in g.columns or not g["unit"].notna().any():
+        return ""
+    found = sorted({str(u).strip() for u in g["unit"].dropna()} - {""})
+    if len(found) > 1:
+        raise DemandError(
+            explain(
+                f"{source}: class {name!r} mixes units {found}.",
+                why="One matrix holds one unit; mixed rows would be added up.",
+                fix="Convert the rows to one unit (e.g. TEU/year).",
+            )
+        )
+    return found[0] if found else ""

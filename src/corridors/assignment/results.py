@@ -12,12 +12,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridors._deps import require
 from corridors.assignment import _kernels as kern
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.spec import AssignmentSpec, DemandClass
 from corridors.assignment.vdf import link_times_into
 from corridors.errors import InvalidSpecError, UnknownPlaceError, explain
+from corridors.io._output import write_tables
 
 __all__ = ["AssignmentResult", "BushState", "IterationRecord", "PathSets", "write_results"]
 
@@ -98,8 +98,26 @@ class BushState:
     x: F64
 
 
+class GapHistory:
+    """Convergence of a result that keeps one record (with ``relative_gap``) per iteration in
+    ``history``: shared by :class:`AssignmentResult` and the choice equilibrium's result."""
+
+    __slots__ = ()
+    history: tuple[Any, ...]
+
+    @property
+    def relative_gap(self) -> float:
+        """Relative gap of the final flows (``nan`` without iterations: all-or-nothing)."""
+        return float(self.history[-1].relative_gap) if self.history else float("nan")
+
+    @property
+    def iterations(self) -> int:
+        """Number of iterations run."""
+        return len(self.history)
+
+
 @dataclass(frozen=True, eq=False)
-class AssignmentResult:
+class AssignmentResult(GapHistory):
     """Result of :func:`corridors.assignment.assign`.
 
     Attributes
@@ -167,16 +185,6 @@ class AssignmentResult:
     def volume_capacity(self) -> F64:
         """Volume over capacity per link (dimensionless)."""
         return self.link_flow / self.graph.capacity
-
-    @property
-    def relative_gap(self) -> float:
-        """Relative gap of the final flows (``nan`` for all-or-nothing)."""
-        return self.history[-1].relative_gap if self.history else float("nan")
-
-    @property
-    def iterations(self) -> int:
-        """Number of iterations run."""
-        return len(self.history)
 
     def gap_table(self) -> pd.DataFrame:
         """The iteration history as a table."""
@@ -502,16 +510,7 @@ def write_results(
         "bottlenecks": result.bottlenecks(top=bottleneck_rows),
         "gap_history": result.gap_table(),
     }
-    if "parquet" in formats:
-        require("pyarrow", extra="parquet", purpose="Writing Parquet results")
-    written: list[Path] = []
-    for name, df in tables.items():
-        if "parquet" in formats:
-            written.append(out / f"{name}.parquet")
-            df.to_parquet(written[-1], index=False)
-        if "csv" in formats:
-            written.append(out / f"{name}.csv")
-            df.to_csv(written[-1], index=False)
+    written = write_tables(tables, out, formats)
     if "geojson" in formats and result.graph.node_xy is not None:
         written.append(out / "links.geojson")
         written[-1].write_text(json.dumps(links_geojson(result, tables["links"])))

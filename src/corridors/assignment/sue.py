@@ -20,6 +20,12 @@ Liu, He and He (2009). Convergence is the relative gap
 ``Σ_p pce_p |y_p − h_p| / Σ_markets pce · demand``: the share of demand (TEU-equivalent) that
 the logit would still move at the current times (0 at the equilibrium).
 
+The parts live in private modules, all re-exported here: route generation (probes,
+classification, per-class arc costs) in ``_sue_routes``; the problem and its route sets
+(:class:`ChoiceProblem`, :func:`build_problem`) in ``_sue_problem``; the nested-logit loading,
+the averaging loop and warm starts (:class:`SUESpec`, :class:`WarmStart`) in ``_sue_logit``;
+:class:`ChoiceResult` and its tables in ``_sue_result``.
+
 References
 ----------
 .. [1] Daganzo, C. F., Sheffi, Y. (1977). On stochastic models of traffic assignment.
@@ -57,7 +63,6 @@ from corridors.assignment._sue_routes import (
     ALT_INDEX,
     ShortestPaths,
     arc_attributes,
-    arc_map,
     class_weights,
     classify,
     probe_masks,
@@ -284,13 +289,27 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
     The delay (congested minus free-flow hours) of every merged-graph link of ``result`` —
     queue waits at crossings, ports and ferries and slower lines — is added to the fixed
     hours of the matching arc of ``net.graph(cargo)``.
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        When ``net`` is not the network ``result`` was solved on (its arcs are matched through
+        that network's merged graph).
     """
     from corridors.network.enums import Cargo
 
+    if net is not result.problem.net:
+        raise InvalidSpecError(
+            explain(
+                "congested_graph needs the network the equilibrium was solved on.",
+                why="Arcs are matched to the equilibrium's links through that network's graph.",
+                fix="Pass result.problem.net, or solve the equilibrium on this network.",
+            )
+        )
     g = net.graph(Cargo(cargo))
     ag = result.problem.corridor.graph
     delay = np.maximum(result.link_time - np.asarray(ag.free_flow_time, float), 0.0)
-    amap = arc_map(net, result.problem.corridor, Cargo(cargo).value)
+    amap = result.problem.corridor.arc_of[Cargo(cargo).value]
     add = np.where(amap >= 0, delay[np.maximum(amap, 0)], 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
 

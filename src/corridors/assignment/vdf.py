@@ -184,10 +184,16 @@ def link_times_into(
     beta: npt.NDArray[np.float64],
     flow: npt.NDArray[np.float64],
     out: npt.NDArray[np.float64],
+    slope: bool = False,
 ) -> None:
-    """Fill ``out`` with the time of every link at ``flow`` (numba)."""
-    for a in range(flow.shape[0]):
-        out[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    """Fill ``out`` with the time of every link at ``flow``, or with ``slope`` its derivative
+    ``dt/dv`` (numba)."""
+    if slope:
+        for a in range(flow.shape[0]):
+            out[a] = vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
+    else:
+        for a in range(flow.shape[0]):
+            out[a] = vdf_time(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])
 
 
 @nb.njit(cache=True)
@@ -261,18 +267,3 @@ def link_times(
         out,
     )
     return out
-
-
-@nb.njit(cache=True)
-def link_slopes_into(
-    kind: npt.NDArray[np.int8],
-    t0: npt.NDArray[np.float64],
-    cap: npt.NDArray[np.float64],
-    alpha: npt.NDArray[np.float64],
-    beta: npt.NDArray[np.float64],
-    flow: npt.NDArray[np.float64],
-    out: npt.NDArray[np.float64],
-) -> None:
-    """Fill ``out`` with ``dt/dv`` of every link at ``flow`` (numba)."""
-    for a in range(flow.shape[0]):
-        out[a] = vdf_slope(kind[a], t0[a], cap[a], alpha[a], beta[a], flow[a])

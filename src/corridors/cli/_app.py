@@ -6,15 +6,19 @@ command imports the library inside its body.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+
+from corridors.cli import _coerce
+
+_coerce.install()  # plain options without pydantic: usage errors stay fast
 
 # Exit codes (documented in ``corridors --help`` and docs/cli.md).
 EXIT_OK = 0
@@ -46,8 +50,38 @@ app = typer.Typer(
     context_settings=CONTEXT,
     rich_markup_mode=None,
 )
-console = Console(width=None if sys.stdout.isatty() else 160)
-console_err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use (``--help`` and usage errors never load rich)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    @property
+    def rich(self) -> Any:
+        """The ``rich.console.Console`` itself (for rich objects that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            stream = sys.stderr if self._stderr else sys.stdout
+            self._console = Console(stderr=self._stderr, width=None if stream.isatty() else 160)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich, name)
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped (shown verbatim)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+console: Any = _LazyConsole(stderr=False)
+console_err: Any = _LazyConsole(stderr=True)
 
 
 @dataclass
@@ -128,8 +162,6 @@ def note(text: str) -> None:
 
 def status(text: str) -> Any:
     """A transient spinner on stderr while a slow step runs (silent with -q or no tty)."""
-    import contextlib
-
     if state.quiet:
         return contextlib.nullcontext()
     if not console_err.is_terminal:
@@ -181,34 +213,61 @@ def finite(value: Any) -> Any:
     return value
 
 
-def task_bar(*, disable: bool) -> Any:
+def task_bar(*, disable: bool, counted: bool = False) -> Any:
     """A transient progress bar on stderr: task name, bar, the latest message, elapsed time.
 
     Add a task with a ``msg`` field (``bar.add_task(name, total=None, msg="")``) and feed it
-    the library's progress updates.
+    the library's progress updates; ``counted`` adds a "done/total" column.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[msg]}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=disable,
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
     )
 
+    columns: list[ProgressColumn] = [TextColumn("[bold]{task.description}"), BarColumn()]
+    if counted:
+        columns.append(MofNCompleteColumn())
+    columns += [TextColumn("{task.fields[msg]}"), TimeElapsedColumn()]
+    return Progress(*columns, console=console_err.rich, transient=True, disable=disable)
 
-def compiling_notice(package: str, module: str, *functions: str) -> None:
-    """Say "compiling kernels (first run only)" when numba's cache lacks these kernels."""
+
+@contextlib.contextmanager
+def drawn_progress(
+    name: str, *, disable: bool = False, total: float | None = None, counted: bool = False
+) -> Iterator[Callable[[Any], None]]:
+    """Draw the library's :class:`~corridors._progress.Progress` updates while the block runs.
+
+    Yields the callback to pass as ``progress=``; silent with ``disable`` or ``-q``.
+    """
+    with task_bar(disable=disable or state.quiet, counted=counted) as bar:
+        task = bar.add_task(name, total=total, msg="")
+
+        def tick(u: Any) -> None:
+            bar.update(task, completed=u.done, total=u.total or total, msg=u.message)
+
+        yield tick
+
+
+def compiling_notice(*kernels: str) -> None:
+    """Say "compiling kernels (first run only)" when numba's cache lacks any of ``kernels``.
+
+    Each kernel is ``package.module.function`` below ``corridors`` (e.g.
+    ``"assignment._kernels.dijkstra"``): the ones the command is about to run.
+    """
     from corridors._cache import kernels_compiled
     from corridors._jit import interpreted
 
-    if interpreted(f"corridors.{package}.{module}"):
-        return
-    if not kernels_compiled(package, module, *functions):
-        note("compiling kernels (first run only; later runs reuse them) ...")
+    for kernel in kernels:
+        package, module, function = kernel.split(".")
+        if interpreted(f"corridors.{package}.{module}"):
+            continue
+        if not kernels_compiled(package, module, function):
+            note("compiling kernels (first run only; later runs reuse them) ...")
+            return
 
 
 INTERPRET_MAX_ARCS = 5_000

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from corridors._progress import Progress as Update
-from corridors.cli._app import app, console, console_err, print_json
+from corridors.cli import _options as opt
+from corridors.cli._app import app, console, console_err, drawn_progress, print_json
 
 
 def _range(text: str, what: str) -> tuple[float, float]:
@@ -23,6 +21,19 @@ def _range(text: str, what: str) -> tuple[float, float]:
             explain(f"--{what} {text!r} is not LOW,HIGH.", fix=f"Write e.g. --{what} 0.8,1.2.")
         ) from None
     return lo, hi
+
+
+def _years(text: str | None) -> list[int] | None:
+    from corridors.errors import InvalidSpecError, explain
+
+    if not text:
+        return None
+    try:
+        return [int(y) for y in text.split(",")]
+    except ValueError:
+        raise InvalidSpecError(
+            explain(f"--years {text!r} is not a list of years.", fix="Write e.g. 2027,2035.")
+        ) from None
 
 
 @app.command("appraise")
@@ -45,11 +56,11 @@ def appraise_cmd(
         Path | None, typer.Option(help="Write tables, JSON and charts (tornado, cash flows) here.")
     ] = None,
     dask: Annotated[bool, typer.Option("--dask", help="Run the modelled years on Dask.")] = False,
-    scheduler: Annotated[str | None, typer.Option(help="Existing Dask scheduler address.")] = None,
-    workers: Annotated[int, typer.Option(help="Local Dask workers.")] = 2,
+    scheduler: opt.Scheduler = None,
+    workers: opt.Workers = 2,
     gap: Annotated[float, typer.Option(help="Relative gap of each equilibrium.")] = 1e-6,
     top: Annotated[int, typer.Option(help="Rows of the distribution tables.")] = 8,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: opt.JsonOpt = False,
 ) -> None:
     """Appraise PROJECT: benefits by who gets them, NPV, BCR, IRR, payback, sensitivity.
 
@@ -60,44 +71,22 @@ def appraise_cmd(
     """
     from corridors.appraisal import appraise, load_project
     from corridors.assignment.sue import SUESpec
-    from corridors.errors import InvalidSpecError, explain
 
     if out is not None:  # the charts need matplotlib: say so before the computation, not after
         from corridors._deps import require
 
         require("matplotlib", extra="plots", purpose="Writing the appraisal charts (--out)")
     proj = load_project(project)
-    my = None
-    if years:
-        try:
-            my = [int(y) for y in years.split(",")]
-        except ValueError:
-            raise InvalidSpecError(
-                explain(f"--years {years!r} is not a list of years.", fix="Write e.g. 2027,2035.")
-            ) from None
+    modelled = _years(years)
     dr = _range(demand_range, "demand-range") if demand_range else ()
-    with Progress(
-        TextColumn("[bold]appraise"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def tick(u: Update) -> None:
-            bar.update(task, completed=u.done, total=u.total, description=u.message)
-
+    with drawn_progress("appraise", disable=as_json, counted=True) as tick:
         a = appraise(
             proj,
             discount_rate=discount_rate,
             demand_range=dr,  # type: ignore[arg-type]
             carbon_range=_range(carbon_range, "carbon-range"),
             switching_runs=switching_runs,
-            modelled_years=my,
+            modelled_years=modelled,
             sue=SUESpec(target_gap=gap, column_rounds=0),
             executor="dask" if (dask or scheduler) else "serial",
             scheduler=scheduler,
@@ -130,6 +119,8 @@ def _fmt(v: Any, col: str = "") -> str:
 
 
 def _table(title: str, rows: list[dict[str, Any]], cols: list[str] | None = None) -> None:
+    from rich.table import Table
+
     if not rows:
         return
     cols = cols or list(rows[0])
@@ -147,6 +138,13 @@ def _table(title: str, rows: list[dict[str, Any]], cols: list[str] | None = None
 
 
 def _render(a: Any, top: int) -> None:
+    """All the appraisal tables: decision figures, who gets what, years, sensitivity, who pays."""
+    _render_summary(a)
+    _render_years(a)
+    _render_distribution(a, top)
+
+
+def _render_summary(a: Any) -> None:
     s = a.summary
     p = a.project
     console.print(
@@ -182,6 +180,9 @@ def _render(a: Any, top: int) -> None:
             )
         ],
     )
+
+
+def _render_years(a: Any) -> None:
     yt = a.year_table()
     _table(
         "Modelled years (USD million per year; CO2 t per year, negative = saved)",
@@ -213,6 +214,9 @@ def _render(a: Any, top: int) -> None:
         )
     else:
         console.print(f"switching value: not found ({sw.get('method')})")
+
+
+def _render_distribution(a: Any, top: int) -> None:
     d = a.distribution()
     last = max(a.central)
     rev = d["revenue_by_country"].head(top).copy()

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from corridors.cli._app import app, console, print_json, task_bar
 
@@ -97,6 +96,8 @@ def _json_report(cal: Any, stored: Any, ok: bool, why: str, files: list[str]) ->
 
 
 def _print_report(cal: Any, stored: Any, decision: str) -> None:
+    from rich.table import Table  # on use: usage errors and --help never load rich
+
     t = Table(title="Calibrated parameters")
     for c in ("parameter", "start", "calibrated"):
         t.add_column(c, justify="left" if c == "parameter" else "right")
@@ -233,6 +234,8 @@ def elasticities_cmd(
     if json_out:
         print_json({"attribute": attribute, "delta": delta, "elasticities": e.to_dict()})
         return
+    from rich.table import Table
+
     t = Table(title=f"Elasticity of volume (row) to {attribute} of (column), ±{delta:.0%}")
     t.add_column("volume of")
     for c in e.columns:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from corridors.cli._app import compiling_notice, finite, load_net
+from corridors.cli._app import compiling_notice, finite, load_net, parse_date
 
 Origin = Annotated[str, typer.Argument(help="Origin: place name or node id.", metavar="ORIGIN")]
 Destination = Annotated[
@@ -48,52 +48,42 @@ ScenarioOpt = Annotated[
     str | None,
     typer.Option(help="Apply this scenario first: a shipped name (see 'scenario list') or a file."),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Existing Dask scheduler address, e.g. tcp://host:8786.")
+]
+Workers = Annotated[int, typer.Option(help="Local Dask cluster workers.", min=1, max=64)]
 
 
 def find_options(
     origin: str,
     destination: str,
     *,
-    teu: float | None,
-    tonnes: float | None,
-    cargo: str,
     network: Path | None,
     scenario: str | None,
+    avoid: str = "",
+    no: list[str] | None = None,
+    depart: str | None = None,
     congested: bool = False,
     **query: Any,
 ) -> tuple[Any, Any]:
     """Load the network (cached, scenario applied) and run the Pareto query.
 
-    ``--cargo grain`` without a quantity is 1 t; ``--tonnes`` alone means bulk. Returns the
-    network and the :class:`~corridors.routing.RouteOptions`. With ``congested`` the query
-    runs on the equilibrium times of the base year or of ``scenario``
-    (:func:`corridors.routing.congested.congested_routes`).
+    ``avoid``, ``no`` and ``depart`` are the raw ``--avoid``, ``--no`` and ``--depart``
+    values; ``query`` holds the cargo, quantity and other search options. Returns the network
+    the options are on and the :class:`~corridors.routing.RouteOptions`
+    (:func:`corridors.routing.request.route_options` decides what cargo and quantity mean;
+    with ``congested`` the query runs on the equilibrium times of the base year or of
+    ``scenario``).
     """
-    bulk_words = ("grain", "bulk", "wheat", "dry_bulk", "liquid_bulk")
-    if cargo.lower() in bulk_words and teu is None and tonnes is None and not query.get("feu"):
-        tonnes = 1.0
-    if tonnes is not None and cargo == "container":
-        cargo = "bulk"
+    query.update(avoid_countries=avoid, avoid_modes=no or (), departure=parse_date(depart))
     if congested:  # the equilibrium of the base year or of the scenario (network and demand)
         base = load_net(network, None, one_query=True)
-        from corridors.routing.congested import congested_routes, equilibrium_for
+        from corridors.routing.request import route_options
 
-        net = equilibrium_for(base, scenario)[0]
-        opts = congested_routes(
-            base,
-            origin,
-            destination,
-            scenario=scenario,
-            cargo=cargo,
-            teu=teu,
-            tonnes=tonnes,
-            **query,
-        )
-        return net, opts
+        return route_options(base, origin, destination, scenario=scenario, congested=True, **query)
     net = load_net(network, scenario, one_query=True)
-    compiling_notice("routing", "_kernels", "pareto_search")
-    from corridors.routing import pareto_routes  # after load_net: it picks the kernel mode
+    compiling_notice("routing._pareto.pareto_core")
+    from corridors.routing.request import route_options  # after load_net: it picks the kernel mode
 
-    opts = pareto_routes(net, origin, destination, cargo=cargo, teu=teu, tonnes=tonnes, **query)
-    return net, opts
+    return route_options(net, origin, destination, **query)

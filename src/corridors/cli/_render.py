@@ -5,55 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["LinkLabels", "fmt", "link_labels", "place_name", "table"]
+__all__ = ["fmt", "link_labels", "place_name", "table"]
 
 
-class LinkLabels(dict[str, str]):
-    """Readable names of assignment links; unknown ids fall back to a parsed or raw form.
+def link_labels(net: Any) -> Any:
+    """Readable link names (:func:`corridors.assignment.flows.link_labels`), loaded on use."""
+    from corridors.assignment.flows import link_labels as labels
 
-    ``rail-alashankou-dostyk:f`` → ``Alashankou → Dostyk (rail)``;
-    ``transfer:CNURM:rail1435>road`` → ``Urumqi: transfer rail 1435 mm → road``.
-    """
-
-    def __init__(self, items: dict[str, str], names: dict[str, str]) -> None:
-        super().__init__(items)
-        self.names = names
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self:
-            return self[key]
-        kind, _, rest = key.partition(":")
-        node, _, ports = rest.partition(":")
-        a, sep, b = ports.partition(">")
-        if kind in ("transfer", "gauge_change", "handling") and sep:
-            what = kind.replace("_", " ")
-            return f"{self.names.get(node, node)}: {what} {_port(a)} → {_port(b)}"
-        return key if default is None else default
-
-
-def _port(port: str) -> str:
-    if port.startswith("rail") and port[4:].isdigit():
-        return f"rail {port[4:]} mm"
-    return "terminal" if port == "access" else port
-
-
-def link_labels(net: Any) -> LinkLabels:
-    """``link_id`` and directed ``link_id_dir`` → ``"Alashankou → Dostyk (rail)"``."""
-    names = dict(zip(net.nodes.index.astype(str), net.nodes["name"].astype(str), strict=True))
-    out: dict[str, str] = {}
-    links = net.links
-    for lid, lid_dir, a, b, mode in zip(
-        links["link_id"],
-        links["link_id_dir"],
-        links["from_node"],
-        links["to_node"],
-        links["mode"],
-        strict=True,
-    ):
-        label = f"{names.get(a, a)} → {names.get(b, b)} ({mode})"
-        out[str(lid_dir)] = label
-        out.setdefault(str(lid), label)
-    return LinkLabels(out, names)
+    return labels(net)
 
 
 def place_name(net: Any, node_id: str) -> str:

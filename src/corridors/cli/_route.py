@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corridors.cli import _options as opt
-from corridors.cli._app import app, console, finite, note, parse_date, print_json
+from corridors.cli._app import app, console, finite, note, print_json
 from corridors.cli._options import find_options
 
 if TYPE_CHECKING:
@@ -16,100 +16,83 @@ if TYPE_CHECKING:
     from corridors.routing import RouteOptions
 
 
+CarbonPrice = Annotated[
+    float | None,
+    typer.Option(
+        help="Carbon price, USD per t CO2e (well-to-wheel); default 0.", min=0.0, callback=finite
+    ),
+]
+MaxDays = Annotated[
+    float | None, typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite)
+]
+MaxTransshipments = Annotated[int | None, typer.Option(help="Most gauge or mode changes.", min=0)]
+Top = Annotated[int, typer.Option(help="Show only the N best options.", min=1)]
+Eps = Annotated[
+    float,
+    typer.Option(
+        help="Merge options within this relative margin (0 = exact Pareto set).",
+        min=0.0,
+        max=1.0,
+        callback=finite,
+    ),
+]
+GeojsonOut = Annotated[
+    Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
+]
+LegsOut = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write the options' legs to this file.")
+]
+LegsFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="geojson, gpkg, parquet or csv (default: from --out's suffix)."
+    ),
+]
+Congested = Annotated[
+    bool,
+    typer.Option(
+        "--congested",
+        help="Add the equilibrium waits (crossings, ports, ferries) of the base year, or of "
+        "--scenario (its network and demand changes).",
+    ),
+]
+
+
 @app.command("route")
 def route_cmd(
     origin: opt.Origin,
     destination: opt.Destination,
+    cargo: opt.CargoOpt = "container",
     teu: opt.Teu = None,
     feu: opt.Feu = None,
     tonnes: opt.Tonnes = None,
-    cargo: opt.CargoOpt = "container",
-    carbon_price: Annotated[
-        float | None,
-        typer.Option(
-            help="Carbon price, USD per t CO2e (well-to-wheel); default 0.",
-            min=0.0,
-            callback=finite,
-        ),
-    ] = None,
+    carbon_price: CarbonPrice = None,
     avoid: opt.Avoid = "",
     no: opt.NoModes = None,
     depart: opt.Depart = None,
-    max_days: Annotated[
-        float | None,
-        typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite),
-    ] = None,
-    max_transshipments: Annotated[
-        int | None, typer.Option(help="Most gauge or mode changes.", min=0)
-    ] = None,
-    top: Annotated[int, typer.Option(help="Show only the N best options.", min=1)] = 12,
-    eps: Annotated[
-        float,
-        typer.Option(
-            help="Merge options within this relative margin (0 = exact Pareto set).",
-            min=0.0,
-            max=1.0,
-            callback=finite,
-        ),
-    ] = 0.02,
+    max_days: MaxDays = None,
+    max_transshipments: MaxTransshipments = None,
+    top: Top = 12,
+    eps: Eps = 0.02,
     network: opt.NetworkOpt = None,
     scenario: opt.ScenarioOpt = None,
     as_json: opt.JsonOpt = False,
-    geojson: Annotated[
-        Path | None, typer.Option(help="Write the options as GeoJSON here ('-' = stdout).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the options' legs to this file.")
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", "-f", help="geojson, gpkg, parquet or csv (default: from --out's suffix)."
-        ),
-    ] = None,
-    congested: Annotated[
-        bool,
-        typer.Option(
-            "--congested",
-            help="Add the equilibrium waits (crossings, ports, ferries) of the base year, or of "
-            "--scenario (its network and demand changes).",
-        ),
-    ] = False,
+    geojson: GeojsonOut = None,
+    out: LegsOut = None,
+    fmt: LegsFormat = None,
+    congested: Congested = False,
 ) -> None:
     """Route options from ORIGIN to DESTINATION: days, cost, CO2, borders, corridor."""
     to_stdout = geojson is not None and str(geojson) == "-"
     if to_stdout and as_json:
         raise typer.BadParameter("--geojson - and --json both want stdout; pick one.")
     net, opts = find_options(
-        origin,
-        destination,
-        teu=teu,
-        feu=feu,
-        tonnes=tonnes,
-        cargo=cargo,
-        network=network,
-        scenario=scenario,
-        carbon_price_usd_per_t=carbon_price,
-        avoid_countries=avoid,
-        avoid_modes=no or (),
-        departure=parse_date(depart),
-        max_days=max_days,
-        max_transshipments=max_transshipments,
-        eps=eps,
-        max_options=top,
-        congested=congested,
-    )
-    if geojson is not None:
-        from corridors.io.geojson import itineraries_to_geojson, write_geojson
-
-        write_geojson(itineraries_to_geojson(net, opts.options), geojson)
-    written = [geojson] if geojson is not None and str(geojson) != "-" else []
-    if out is not None:
-        from corridors.io.geo import write_features
-        from corridors.io.geojson import itineraries_to_geojson
-
-        fc = itineraries_to_geojson(net, opts.options)
-        written.append(write_features(fc, out, format=fmt, layer="options"))
+        origin, destination, network=network, scenario=scenario, avoid=avoid, no=no,
+        depart=depart, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, eps=eps,
+        carbon_price_usd_per_t=carbon_price, max_days=max_days,
+        max_transshipments=max_transshipments, max_options=top, congested=congested,
+    )  # fmt: skip
+    written = _write_options(net, opts, geojson=geojson, out=out, fmt=fmt)
     if as_json:
         print_json(opts.to_dict())
         return
@@ -118,6 +101,29 @@ def route_cmd(
     render_options(net, opts)
     for path in written:
         note(f"wrote {path}")
+
+
+def _write_options(
+    net: Network, opts: RouteOptions, *, geojson: Path | None, out: Path | None, fmt: str | None
+) -> list[Path]:
+    """Write the options' GeoJSON (``-``: stdout) and legs file; the files written."""
+    from corridors.io.geojson import itineraries_to_geojson
+
+    if geojson is None and out is None:
+        return []
+    fc = itineraries_to_geojson(net, opts.options)
+    written = []
+    if geojson is not None:
+        from corridors.io.geojson import write_geojson
+
+        write_geojson(fc, geojson)
+        if str(geojson) != "-":
+            written.append(geojson)
+    if out is not None:
+        from corridors.io.geo import write_features
+
+        written.append(write_features(fc, out, format=fmt, layer="options"))
+    return written
 
 
 def render_options(net: Network, opts: RouteOptions) -> None:

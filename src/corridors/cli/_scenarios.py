@@ -16,6 +16,7 @@ from corridors.cli._app import (
     compiling_notice,
     console,
     console_err,
+    drawn_progress,
     error,
     finite,
     load_net,
@@ -28,7 +29,7 @@ from corridors.cli._app import (
 )
 from corridors.cli._options import find_options
 from corridors.cli._render import fmt, link_labels, place_name, table
-from corridors.errors import ContradictoryOptionsError, InvalidSpecError, explain
+from corridors.errors import InvalidSpecError, explain
 
 if TYPE_CHECKING:
     from corridors.scenarios.compare import Comparison
@@ -38,27 +39,6 @@ app.add_typer(scenario_app, name="scenario")
 
 _FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 MAX_SAMPLES = 10_000_000
-
-
-def _bar(task: str) -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn(f"[bold]{task}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=state.quiet,
-    )
 
 
 def _figure_path(path: Path | None, option: str) -> None:
@@ -118,7 +98,7 @@ def compare_cmd(
     chart: Annotated[
         Path | None, typer.Option(help="Write a chart here (.png, .svg or .pdf).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: opt.JsonOpt = False,
 ) -> None:
     """Compare BASE with SCENARIO(s): routes, utilization, system totals, corridor shifts."""
     _figure_path(chart, "--chart")
@@ -128,13 +108,8 @@ def compare_cmd(
     net = load_net(None if base == "bundled" else base)
     od_pairs = _parse_pairs(net, pairs) or DEFAULT_PAIRS
     loaded = [load_scenario(s) for s in scenarios]  # every file checked before the long run
-    compiling_notice("assignment", "_kernels", "aon", "gp_columns")
-    with _bar("compare") as bar:
-        task = bar.add_task("", total=len(scenarios) + 1)
-
-        def tick(u: Any) -> None:
-            bar.update(task, completed=u.done, description=u.message)
-
+    compiling_notice("assignment._kernels.dijkstra", "routing._pareto.pareto_core")
+    with drawn_progress("compare", total=len(scenarios) + 1, counted=True) as tick:
         cmp = compare_scenarios(net, loaded, pairs=od_pairs, progress=tick)
     if chart is not None:
         from corridors.scenarios.chart import plot_comparison
@@ -244,10 +219,11 @@ def _print_details(net: Any, cmp: Comparison, names: list[str]) -> None:
 def reliability_cmd(
     origin: opt.Origin,
     destination: opt.Destination,
-    teu: opt.Teu = None,
-    tonnes: opt.Tonnes = None,
-    cargo: opt.CargoOpt = "container",
     option: Annotated[int, typer.Option(help="Route option rank (1 = best).", min=1)] = 1,
+    cargo: opt.CargoOpt = "container",
+    teu: opt.Teu = None,
+    feu: opt.Feu = None,
+    tonnes: opt.Tonnes = None,
     avoid: opt.Avoid = "",
     no: opt.NoModes = None,
     deadline: Annotated[
@@ -268,33 +244,18 @@ def reliability_cmd(
     as_json: opt.JsonOpt = False,
 ) -> None:
     """Monte Carlo door-to-door days (P50/P90/P95, on-time share) of one route option."""
-    when = parse_date(depart)
     _figure_path(plot, "--plot")
     net, opts = find_options(
-        origin,
-        destination,
-        teu=teu,
-        tonnes=tonnes,
-        cargo=cargo,
-        network=network,
-        scenario=scenario,
-        departure=when,
-        eps=0.02,
-        avoid_countries=avoid,
-        avoid_modes=no or (),
-    )
-    from corridors.reliability import simulate_itinerary
+        origin, destination, network=network, scenario=scenario, avoid=avoid, no=no,
+        depart=depart, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, eps=0.02,
+    )  # fmt: skip
+    when = parse_date(depart)
+    from corridors.reliability.option import simulate_option
 
-    if option > len(opts.options):
-        raise ContradictoryOptionsError(
-            explain(
-                f"Option {option} asked, but there are {len(opts.options)}.",
-                fix=f"Use --option between 1 and {len(opts.options)}.",
-            )
-        )
-    it = opts.options[option - 1]
-    compiling_notice("reliability", "_kernel", "simulate_events")
-    res = simulate_itinerary(net, it, n=n, seed=seed, departure=when, deadline_days=deadline)
+    compiling_notice("reliability._kernel.simulate_events")
+    it, res = simulate_option(
+        net, opts, option, n=n, seed=seed, departure=when, deadline_days=deadline
+    )
     if plot is not None:
         res.plot_histogram(plot)
     if as_json:
@@ -328,10 +289,8 @@ def sweep_cmd(
             help="Sweep file (YAML) or a shipped sweep name (see --list).", metavar="SWEEP"
         ),
     ] = "",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Existing Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
-    workers: Annotated[int, typer.Option(help="Local cluster workers.", min=1, max=64)] = 2,
+    scheduler: opt.Scheduler = None,
+    workers: opt.Workers = 2,
     out: Annotated[
         Path, typer.Option(help="Results table: Parquet, or CSV for a .csv name.")
     ] = Path("sweep.parquet"),
@@ -360,15 +319,8 @@ def sweep_cmd(
         import os
 
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
-    done = 0
-    with _bar("sweep") as bar:
-        task = bar.add_task("", total=len(spec.runs))
-
-        def tick(u: Any) -> None:
-            nonlocal done
-            done = int(u.done)
-            bar.update(task, completed=u.done, description=u.message)
-
+    compiling_notice("assignment._kernels.dijkstra")  # each run is a choice equilibrium
+    with drawn_progress("sweep", total=len(spec.runs), counted=True) as tick:
         try:
             table_ = run_sweep(spec, scheduler=scheduler, workers=workers, progress=tick, out=out)
         except (OSError, TimeoutError) as exc:

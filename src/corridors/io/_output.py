@@ -17,11 +17,14 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-__all__ = ["STDOUT", "write_output"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["STDOUT", "write_output", "write_tables"]
 
 STDOUT = "-"
 
@@ -88,3 +91,33 @@ def write_output(
             Path(tmp).unlink()
         raise
     return target
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame], folder: Path, formats: Collection[str]
+) -> list[Path]:
+    """Write each table as ``<name>.parquet`` and/or ``<name>.csv`` in ``folder`` (existing).
+
+    Formats other than ``"parquet"`` and ``"csv"`` in ``formats`` are left to the caller.
+    Returns the files written, table by table (Parquet before CSV).
+
+    Raises
+    ------
+    corridors.errors.MissingDependencyError
+        For Parquet without the ``parquet`` extra (before anything is written).
+    """
+    if "parquet" in formats:
+        from corridors._deps import require
+
+        require("pyarrow", extra="parquet", purpose="Writing Parquet results")
+    written: list[Path] = []
+    for name, df in tables.items():
+        for fmt in ("parquet", "csv"):
+            if fmt in formats:
+                p = folder / f"{name}.{fmt}"
+                if fmt == "csv":
+                    df.to_csv(p, index=False)
+                else:
+                    df.to_parquet(p, index=False)
+                written.append(p)
+    return written

@@ -17,7 +17,7 @@ mapping (or ``1…n`` without one). Reading OMX needs the ``omx`` extra
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -151,20 +151,31 @@ def read_demand_omx(
         shape = tuple(int(x) for x in f.shape())
         if len(shape) != 2 or shape[0] != shape[1]:
             raise DemandError(explain(f"{p.name}: matrices of shape {shape} are not square."))
-        maps = list(f.list_mappings())
-        if mapping is not None and mapping not in maps:
-            raise DemandError(explain(f"{p.name}: no mapping {mapping!r}; it has {maps}."))
-        m_name = mapping or (maps[0] if maps else None)
-        if m_name is None:
-            labels = [str(i) for i in range(1, shape[0] + 1)]
-        else:
-            mp = f.mapping(m_name)
-            labels = [""] * shape[0]
-            for key, i in mp.items():
-                labels[int(i)] = str(key.decode() if isinstance(key, bytes) else key)
+        labels = _omx_labels(f, mapping, shape[0], p)
         mats = {c: np.array(f[c]) for c in wanted}
     if zones is None:
         return ODMatrices(tuple(labels), mats)
+    return _in_zones(labels, mats, zones, p)
+
+
+def _omx_labels(f: Any, mapping: str | None, n: int, p: Path) -> list[str]:
+    """Zone labels of an open OMX file: from ``mapping`` (default its first), else 1 … n."""
+    maps = list(f.list_mappings())
+    if mapping is not None and mapping not in maps:
+        raise DemandError(explain(f"{p.name}: no mapping {mapping!r}; it has {maps}."))
+    m_name = mapping or (maps[0] if maps else None)
+    if m_name is None:
+        return [str(i) for i in range(1, n + 1)]
+    labels = [""] * n
+    for key, i in f.mapping(m_name).items():
+        labels[int(i)] = str(key.decode() if isinstance(key, bytes) else key)
+    return labels
+
+
+def _in_zones(
+    labels: list[str], mats: Mapping[str, Any], zones: Sequence[str], p: Path
+) -> ODMatrices:
+    """Matrices over file ``labels`` re-ordered (and padded with zeros) to ``zones``."""
     zl = [str(z) for z in zones]
     pos = {z: i for i, z in enumerate(zl)}
     unknown = [z for z in labels if z not in pos]

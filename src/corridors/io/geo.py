@@ -96,6 +96,7 @@ def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
         a :class:`~corridors.assignment.sue.ChoiceResult` (anything whose ``link_table()``
         has the columns of one of them).
     """
+    from corridors.assignment._from_network import UNCONGESTED
     from corridors.io.geojson import _continuous, _link_line, _shapes
 
     df = _flow_frame(result.link_table())
@@ -110,6 +111,7 @@ def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
         if a not in nodes.index or b not in nodes.index:
             continue
         cap = float(r["capacity"])
+        limited = cap < UNCONGESTED
         directed = str(r["link_id"])
         props: dict[str, Any] = {
             "link_id": directed.rsplit(":", 1)[0],
@@ -118,8 +120,8 @@ def flows_to_geojson(net: Network, result: Any) -> dict[str, Any]:
             "link_type": r["link_type"],
             "flow_teu_equiv": float(r["flow_pcu"]),
             **{c: float(r[c]) for c in class_cols},
-            "capacity_teu_equiv": cap if cap < 1e11 else None,
-            "utilization": float(r["volume_capacity"]) if cap < 1e11 else None,
+            "capacity_teu_equiv": cap if limited else None,
+            "utilization": float(r["volume_capacity"]) if limited else None,
             "delay_h": float(r["delay"]),
         }
         line = _link_line(net, shapes, props["link_id"], a, b)

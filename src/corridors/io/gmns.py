@@ -72,36 +72,21 @@ def _parse_wkt(text: str) -> list[list[float]] | None:
     return pts
 
 
-def write_gmns(net: Network, folder: str | Path) -> list[Path]:
-    """Write ``net`` as a GMNS network folder (``node.csv``, ``link.csv``, ``config.csv``) with
-    the corridors side tables beside them.
-
-    Parameters
-    ----------
-    net
-        The network.
-    folder
-        Output folder (created).
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
-    """
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    raw = {k: v.copy() for k, v in net.tables.items()}
-    nodes = raw["nodes"]
+def _gmns_nodes(nodes: pd.DataFrame) -> pd.DataFrame:
+    """The GMNS ``node`` table: GMNS columns first, the corridors columns after them."""
     node = nodes.rename(columns=NODE_MAP)
     node.insert(4, "node_type", nodes["kind"])
     node = node.drop(columns=["kind"])
     cols = ["node_id", "name", "x_coord", "y_coord", "node_type"]
-    node = node[cols + [c for c in node.columns if c not in cols]]
+    return node[cols + [c for c in node.columns if c not in cols]]
 
+
+def _gmns_links(net: Network, links: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
+    """The GMNS ``link`` table (WKT geometry of the drawn shape, or a straight line with
+    ``dir_flag`` 0), the corridors columns after the GMNS ones."""
     from corridors.io.geojson import _link_line, _shapes
 
     shapes = _shapes(net)
-    links = raw["links"]
     geoms, flags = [], []
     for r in links.itertuples():
         geoms.append(_wkt(_link_line(net, shapes, r.link_id, r.from_node, r.to_node)))
@@ -125,7 +110,30 @@ def write_gmns(net: Network, folder: str | Path) -> list[Path]:
         }
     )
     extra = link.drop(columns=[c for c in link.columns if c in gmns.columns])
-    link = pd.concat([gmns, extra.reset_index(drop=True)], axis=1)
+    return pd.concat([gmns, extra.reset_index(drop=True)], axis=1)
+
+
+def write_gmns(net: Network, folder: str | Path) -> list[Path]:
+    """Write ``net`` as a GMNS network folder (``node.csv``, ``link.csv``, ``config.csv``) with
+    the corridors side tables beside them.
+
+    Parameters
+    ----------
+    net
+        The network.
+    folder
+        Output folder (created).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    raw = {k: v.copy() for k, v in net.tables.items()}
+    node = _gmns_nodes(raw["nodes"])
+    link = _gmns_links(net, raw["links"], raw["nodes"])
     config = pd.DataFrame(
         [
             {

@@ -14,15 +14,17 @@ separately), fixed by the deterministic rule of :func:`holdout_split`, which the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from corridors.errors import DataFileError, explain
+from corridors.network.enums import Cargo, CargoClass
 
 __all__ = [
     "COUNT_UNITS",
@@ -37,16 +39,8 @@ __all__ = [
 
 COUNT_UNITS = ("t/year", "TEU/year", "trains/year")
 TIME_UNITS = ("days", "h")
-CLASSES = (
-    "all",
-    "container",
-    "bulk",
-    "container_std",
-    "container_hv",
-    "grain",
-    "dry_bulk",
-    "liquid_bulk",
-)
+CLASSES = ("all", *(c.value for c in Cargo), *(c.value for c in CargoClass))
+"""Classes an observation may be of: ``all``, a cargo or a cargo class."""
 DIRECTIONS = ("forward", "reverse", "both")
 SPLITS = ("fit", "holdout")
 
@@ -232,40 +226,59 @@ def validate_observations(
 def _count_problems(
     counts: pd.DataFrame, nodes_s: set[str], links_s: set[str], src_s: set[str]
 ) -> list[str]:
-    problems: list[str] = []
-    for i, r in enumerate(counts.to_dict("records")):
-        where = f"counts.csv line {i + 2} ({r['obs_id']})"
-        problems += _common(r, where, nodes_s, links_s, src_s)
+    """Problems of ``counts.csv``: the common fields, then value, unit and used_in_demand."""
+
+    def row(r: dict[str, Any], where: str) -> list[str]:
+        out = []
         v = _num(r["value"])
         if not (np.isfinite(v) and v > 0):
-            problems.append(f"{where}: value {r['value']!r} must be a finite number > 0.")
+            out.append(f"{where}: value {r['value']!r} must be a finite number > 0.")
         if r["unit"] not in COUNT_UNITS:
-            problems.append(f"{where}: unit {r['unit']!r} must be one of {list(COUNT_UNITS)}.")
+            out.append(f"{where}: unit {r['unit']!r} must be one of {list(COUNT_UNITS)}.")
         if r["used_in_demand"] not in ("yes", "no"):
-            problems.append(f"{where}: used_in_demand must be yes or no.")
-    return problems
+            out.append(f"{where}: used_in_demand must be yes or no.")
+        return out
+
+    return _row_problems(counts, "counts.csv", row, nodes_s, links_s, src_s)
 
 
 def _time_problems(
     times: pd.DataFrame, nodes_s: set[str], links_s: set[str], src_s: set[str]
 ) -> list[str]:
-    problems: list[str] = []
-    for i, r in enumerate(times.to_dict("records")):
-        where = f"times.csv line {i + 2} ({r['obs_id']})"
-        problems += _common(r, where, nodes_s, links_s, src_s)
+    """Problems of ``times.csv``: the common fields, then the range, unit, kind and ends."""
+
+    def row(r: dict[str, Any], where: str) -> list[str]:
+        out = []
         lo, hi = _num(r["low"]), _num(r["high"])
         if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
-            problems.append(
-                f"{where}: low {r['low']!r} and high {r['high']!r} need 0 < low <= high."
-            )
+            out.append(f"{where}: low {r['low']!r} and high {r['high']!r} need 0 < low <= high.")
         if r["unit"] not in TIME_UNITS:
-            problems.append(f"{where}: unit {r['unit']!r} must be one of {list(TIME_UNITS)}.")
+            out.append(f"{where}: unit {r['unit']!r} must be one of {list(TIME_UNITS)}.")
         if r["kind"] == "transit_time":
             for end in ("origin", "destination"):
                 if str(r[end]) not in nodes_s:
-                    problems.append(f"{where}: {end} {r[end]!r} is not a node of the network.")
+                    out.append(f"{where}: {end} {r[end]!r} is not a node of the network.")
         elif r["kind"] != "border_wait":
-            problems.append(f"{where}: kind {r['kind']!r} must be transit_time or border_wait.")
+            out.append(f"{where}: kind {r['kind']!r} must be transit_time or border_wait.")
+        return out
+
+    return _row_problems(times, "times.csv", row, nodes_s, links_s, src_s)
+
+
+def _row_problems(
+    table: pd.DataFrame,
+    file: str,
+    row: Callable[[dict[str, Any], str], list[str]],
+    nodes_s: set[str],
+    links_s: set[str],
+    src_s: set[str],
+) -> list[str]:
+    """Every row's problems: the fields all observations share, then the table's own (``row``)."""
+    problems: list[str] = []
+    for i, r in enumerate(table.to_dict("records")):
+        where = f"{file} line {i + 2} ({r['obs_id']})"
+        problems += _common(r, where, nodes_s, links_s, src_s)
+        problems += row(r, where)
     return problems
 
 

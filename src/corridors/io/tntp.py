@@ -86,6 +86,34 @@ def _meta_float(meta: dict[str, str], key: str, path: Path) -> float:
     return v
 
 
+def _link_rows(body: list[str], p: Path) -> npt.NDArray[np.float64]:
+    """The link lines after the metadata as a ``rows × 10`` array (init, term, capacity,
+    length, free-flow time, b, power, speed, toll, type; missing trailing fields 0)."""
+    rows = []
+    for k, line in enumerate(body):
+        s = line.strip().rstrip(";").strip()
+        if not s or s.startswith("~"):
+            continue
+        parts = s.replace(";", " ").split()
+        try:
+            rows.append([float(x) for x in parts[:10]])
+        except ValueError:
+            raise DataFileError(
+                explain(f"{p.name}: line {k + 1} after the metadata is not numeric: {s[:60]!r}.")
+            ) from None
+        if len(parts) < 7:
+            raise DataFileError(
+                explain(
+                    f"{p.name}: line {k + 1} has {len(parts)} fields, "
+                    "expected at least 7 (init … power)."
+                )
+            )
+    arr = np.zeros((len(rows), 10))
+    for i, r in enumerate(rows):
+        arr[i, : len(r)] = r
+    return arr
+
+
 def read_tntp_network(path: str | Path) -> AssignmentGraph:
     """Read a ``*_net.tntp`` file into an :class:`AssignmentGraph` (BPR links).
 
@@ -121,28 +149,7 @@ def read_tntp_network(path: str | Path) -> AssignmentGraph:
     first_thru = _meta_int(meta, "FIRST THRU NODE", p) if "FIRST THRU NODE" in meta else 1
     toll_factor = _meta_float(meta, "TOLL FACTOR", p)
     distance_factor = _meta_float(meta, "DISTANCE FACTOR", p)
-    rows = []
-    for k, line in enumerate(body):
-        s = line.strip().rstrip(";").strip()
-        if not s or s.startswith("~"):
-            continue
-        parts = s.replace(";", " ").split()
-        try:
-            rows.append([float(x) for x in parts[:10]])
-        except ValueError:
-            raise DataFileError(
-                explain(f"{p.name}: line {k + 1} after the metadata is not numeric: {s[:60]!r}.")
-            ) from None
-        if len(parts) < 7:
-            raise DataFileError(
-                explain(
-                    f"{p.name}: line {k + 1} has {len(parts)} fields, "
-                    "expected at least 7 (init … power)."
-                )
-            )
-    arr = np.zeros((len(rows), 10))
-    for i, r in enumerate(rows):
-        arr[i, : len(r)] = r
+    arr = _link_rows(body, p)
     if arr.shape[0] != n_links:
         raise DataFileError(
             explain(

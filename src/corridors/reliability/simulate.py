@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,20 @@ def _lognormal_sigma(cv: float) -> float:
     return math.sqrt(math.log1p(cv * cv)) if cv > 0 else 0.0
 
 
+def _dwell_event(step: Mapping[str, Any]) -> tuple[int, float, float, int, str] | None:
+    """The border dwell of a link step: lognormal through its median and P90, constant
+    without a spread, exponential with only a P90; ``None`` without a dwell."""
+    dwell, p90 = float(step["border_dwell_h"]), float(step["border_dwell_p90_h"])
+    label = f"dwell {step['id']}"
+    if dwell > 0 and p90 > dwell:
+        return (EV_LOGNORMAL, dwell, math.log(p90 / dwell) / Z90, 0, label)
+    if dwell > 0:
+        return (EV_CONST, dwell, 0.0, 0, label)
+    if p90 > 0:
+        return (EV_EXP, p90 / math.log(10.0), 0.0, 0, label)
+    return None
+
+
 def compile_events(
     itinerary: Itinerary,
     parameters: ReliabilityParameters,
@@ -125,16 +140,11 @@ def compile_events(
         if cls != run_cls:
             flush()
             run_cls = cls
-        dwell, p90 = float(step["border_dwell_h"]), float(step["border_dwell_p90_h"])
+        dwell = float(step["border_dwell_h"])
         run_h += max(hours - dwell, 0.0)
-        if dwell > 0 and p90 > dwell:
-            rows.append(
-                (EV_LOGNORMAL, dwell, math.log(p90 / dwell) / Z90, 0, f"dwell {step['id']}")
-            )
-        elif dwell > 0:
-            rows.append((EV_CONST, dwell, 0.0, 0, f"dwell {step['id']}"))
-        elif p90 > 0:
-            rows.append((EV_EXP, p90 / math.log(10.0), 0.0, 0, f"dwell {step['id']}"))
+        event = _dwell_event(step)
+        if event is not None:
+            rows.append(event)
     flush()
     if not rows:
         rows.append((EV_CONST, 0.0, 0.0, 0, "nothing"))
@@ -269,6 +279,28 @@ def _as_datetime(value: dt.date | dt.datetime | str | None) -> dt.datetime | Non
     return value
 
 
+def _sample_count(n: Any) -> int:
+    """``n`` as a whole number of shipments in 1 … :data:`MAX_SAMPLES`."""
+    if isinstance(n, float) and float(n).is_integer():
+        n = int(n)
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise InvalidSpecError(explain(f"n = {n!r} is not a whole number of shipments."))
+    if n < 1:
+        raise InvalidSpecError(explain(f"n = {n} shipments.", fix="Simulate at least one."))
+    if n > MAX_SAMPLES:
+        raise LimitExceededError(
+            explain(
+                f"n = {n:,} shipments is above the limit of {MAX_SAMPLES:,}.",
+                why="Each sample takes 8 bytes; more would exhaust memory without changing "
+                "the percentiles.",
+                fix=f"Use n <= {MAX_SAMPLES:,} (100,000 gives P95 to about 0.1 day).",
+            ),
+            field="n",
+            limit=MAX_SAMPLES,
+        )
+    return int(n)
+
+
 def simulate_itinerary(
     network: Network,
     itinerary: Itinerary,
@@ -326,23 +358,7 @@ def simulate_itinerary(
     >>> r.p50_days <= r.p90_days <= r.p95_days
     True
     """
-    if isinstance(n, float) and float(n).is_integer():
-        n = int(n)
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise InvalidSpecError(explain(f"n = {n!r} is not a whole number of shipments."))
-    if n < 1:
-        raise InvalidSpecError(explain(f"n = {n} shipments.", fix="Simulate at least one."))
-    if n > MAX_SAMPLES:
-        raise LimitExceededError(
-            explain(
-                f"n = {n:,} shipments is above the limit of {MAX_SAMPLES:,}.",
-                why="Each sample takes 8 bytes; more would exhaust memory without changing "
-                "the percentiles.",
-                fix=f"Use n <= {MAX_SAMPLES:,} (100,000 gives P95 to about 0.1 day).",
-            ),
-            field="n",
-            limit=MAX_SAMPLES,
-        )
+    n = _sample_count(n)
     if deadline_days is not None and not (0 <= deadline_days < float("inf")):
         raise InvalidSpecError(
             explain(

@@ -386,6 +386,34 @@ def base_network(scenario: Scenario) -> Network:
     return load_network() if scenario.base == "bundled" else load_network(scenario.base)
 
 
+def _applied(network: Network, scenario: Scenario) -> _Applier:
+    """Every change of ``scenario`` applied to copies of ``network``'s tables; every problem
+    is gathered and raised together."""
+    tables = {k: v.copy(deep=True) for k, v in network.tables.items()}
+    app = _Applier(tables, scenario)
+    problems: list[str] = []
+    for ch in scenario.changes:
+        fn: Callable[[Change], None] = app.add_row if ch.op in ADD_TABLE else getattr(app, ch.op)
+        try:
+            fn(ch)
+        except _ProblemError as exc:
+            problems.append(f"{ch.where()}: {exc}")
+    if problems:
+        raise ScenarioError(
+            explain(
+                f"Scenario {scenario.name!r} cannot be applied:\n  - " + "\n  - ".join(problems),
+                fix="Fix the named changes in the scenario file.",
+            )
+        )
+    if "capacities" in app.t:  # rows of removed links or nodes go with them
+        from corridors.network._capacity import drop_missing_elements
+
+        app.t["capacities"] = drop_missing_elements(
+            app.t["capacities"], app.t["links"], app.t["nodes"]
+        )
+    return app
+
+
 def apply_scenario(
     network: Network,
     scenario: Scenario | dict[str, Any] | str,
@@ -428,28 +456,7 @@ def apply_scenario(
         scenario = load_scenario(scenario)
     elif not isinstance(scenario, Scenario):
         scenario = scenario_from_dict(scenario)
-    tables = {k: v.copy(deep=True) for k, v in network.tables.items()}
-    app = _Applier(tables, scenario)
-    problems: list[str] = []
-    for ch in scenario.changes:
-        fn: Callable[[Change], None] = app.add_row if ch.op in ADD_TABLE else getattr(app, ch.op)
-        try:
-            fn(ch)
-        except _ProblemError as exc:
-            problems.append(f"{ch.where()}: {exc}")
-    if problems:
-        raise ScenarioError(
-            explain(
-                f"Scenario {scenario.name!r} cannot be applied:\n  - " + "\n  - ".join(problems),
-                fix="Fix the named changes in the scenario file.",
-            )
-        )
-    if "capacities" in app.t:  # rows of removed links or nodes go with them
-        from corridors.network._capacity import drop_missing_elements
-
-        app.t["capacities"] = drop_missing_elements(
-            app.t["capacities"], app.t["links"], app.t["nodes"]
-        )
+    app = _applied(network, scenario)
     try:
         net = network.with_tables(app.t, name=scenario.name)
     except NetworkValidationError as exc:

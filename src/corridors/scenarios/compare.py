@@ -125,12 +125,11 @@ def run_scenario(
     lt = res.link_table()
     cross, flow_cnkz, cap_cnkz = _crossings(net, lt, name)
     vc = lt["volume_capacity"].dropna()
-    pce = np.array([p.pce_teu_per_unit for p in res.problem.profiles])
     totals = pd.DataFrame(
         [
             {
                 "scenario": name,
-                "demand_teu": float(np.sum(res.problem.mkt_demand * pce[res.problem.mkt_cls])),
+                "demand_teu": res.problem.demand_teu_eq,
                 "system_time_teu_h": float((lt["flow_teu_eq_per_yr"] * lt["time_h"]).sum()),
                 "system_cost_usd": float(np.sum(res.path_flow * res.path_gc)),
                 "cn_kz_flow_teu": flow_cnkz,

@@ -397,27 +397,27 @@ def _from_dict_resolved(
     )
 
 
+_FEWER_CHANGES = "Select links by class, mode or country instead of one change per link."
+
+
+def _over_limit(name: str, what: str, limit: int, field: str, fix: str) -> LimitExceededError:
+    """The error for scenario ``name`` whose ``what`` exceeds ``limit`` (key ``field``)."""
+    return LimitExceededError(
+        explain(f"Scenario {name!r} {what}, above the limit of {limit:,}.", fix=fix),
+        field=field,
+        limit=limit,
+    )
+
+
 def _limited(sc: Scenario) -> Scenario:
+    """``sc``, checked against :data:`MAX_CHANGES` (inherited included) and
+    :data:`MAX_INHERITS`."""
     if len(sc.changes) > MAX_CHANGES:
-        raise LimitExceededError(
-            explain(
-                f"Scenario {sc.name!r} has {len(sc.changes):,} changes (inherited included), "
-                f"above the limit of {MAX_CHANGES:,}.",
-                fix="Select links by class, mode or country instead of one change per link.",
-            ),
-            field="changes",
-            limit=MAX_CHANGES,
-        )
+        what = f"has {len(sc.changes):,} changes (inherited included)"
+        raise _over_limit(sc.name, what, MAX_CHANGES, "changes", _FEWER_CHANGES)
     if len(sc.parents) > MAX_INHERITS:
-        raise LimitExceededError(
-            explain(
-                f"Scenario {sc.name!r} inherits through {len(sc.parents)} scenarios, above the "
-                f"limit of {MAX_INHERITS}.",
-                fix="Merge some of them.",
-            ),
-            field="inherits",
-            limit=MAX_INHERITS,
-        )
+        what = f"inherits through {len(sc.parents)} scenarios"
+        raise _over_limit(sc.name, what, MAX_INHERITS, "inherits", "Merge some of them.")
     return sc
 
 
@@ -439,15 +439,8 @@ def _from_dict(
     if not isinstance(changes_raw, list):
         raise ScenarioError(explain(f"Scenario {sname!r}: 'changes' must be a list."))
     if len(changes_raw) > MAX_CHANGES:
-        raise LimitExceededError(
-            explain(
-                f"Scenario {sname!r} has {len(changes_raw):,} changes, above the limit of "
-                f"{MAX_CHANGES:,}.",
-                fix="Select links by class, mode or country instead of one change per link.",
-            ),
-            field="changes",
-            limit=MAX_CHANGES,
-        )
+        what = f"has {len(changes_raw):,} changes"
+        raise _over_limit(sname, what, MAX_CHANGES, "changes", _FEWER_CHANGES)
     own = tuple(_check_change(sname, i, c) for i, c in enumerate(changes_raw))
     parent: Scenario | None = None
     if doc.get("inherits"):

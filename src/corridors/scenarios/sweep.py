@@ -405,6 +405,7 @@ def run_one(
 def _client(
     scheduler: str | None, workers: int, threads_per_worker: int, processes: bool
 ) -> tuple[Any, Any]:
+    """A Dask client of ``scheduler``, or of a new local cluster (also returned, to close)."""
     dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     if scheduler:
         return dd.Client(scheduler), None
@@ -449,14 +450,8 @@ def run_sweep(
         Local cluster shape (``processes=False`` runs workers as threads, as tests do).
     progress
         Called after each finished run.
-
-    Notes
-    -----
-    Each worker first loads the network, the modules and the compiled kernels once
-    (``client.run``); the base (the sweep's scenario without knobs) is solved once and its
-    route shares are broadcast to every worker, and each run's equilibrium starts from them.
     out
-        Write the table to this Parquet file.
+        Write the table to this file: Parquet, or CSV for a ``.csv`` name.
 
     Returns
     -------
@@ -464,38 +459,23 @@ def run_sweep(
         One row per run, in run order: ``run``, ``knob_*``, the totals of
         :func:`~corridors.scenarios.compare.run_scenario`, ``error`` (empty when the run
         succeeded) and ``seconds``.
+
+    Notes
+    -----
+    Each worker first loads the network, the modules and the compiled kernels once
+    (``client.run``); the base (the sweep's scenario without knobs) is solved once and its
+    route shares are broadcast to every worker, and each run's equilibrium starts from them.
     """
     for label, value in (("workers", workers), ("threads_per_worker", threads_per_worker)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidSpecError(
                 explain(f"{label} = {value!r}.", fix=f"Give {label} >= 1 (a whole number).")
             )
-    dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
     client, cluster = _client(scheduler, workers, threads_per_worker, processes)
     rows: list[dict[str, Any]] = []
     interrupted = False
-    futures: list[Any] = []
     try:
-        # once per worker: network, modules, kernels; then the base solved once and broadcast
-        client.run(_warm_worker, spec.base, spec.scenario, threads_per_worker)
-        start = None
-        try:
-            start = client.scatter(
-                client.submit(base_start, spec, pure=False).result(), broadcast=True, hash=False
-            )
-        except Exception as exc:  # the runs go on cold (and report their own errors)
-            log.warning("sweep base did not solve, runs start cold: %s", exc)
-        futures = [
-            client.submit(run_one, i, knobs, spec, start, pure=False)
-            for i, knobs in enumerate(spec.runs)
-        ]
-        for k, fut in enumerate(dd.as_completed(futures), start=1):
-            try:
-                rows.append(fut.result())
-            except Exception as exc:  # a worker died: keep the others
-                idx = futures.index(fut)
-                rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
-            progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
+        _run_all(client, spec, threads_per_worker, progress, rows)
     except KeyboardInterrupt:  # Ctrl-C: keep (and write) the runs that finished
         interrupted = True
     finally:
@@ -518,6 +498,38 @@ def run_sweep(
         log.warning("sweep interrupted: %d of %d runs finished", len(rows), len(spec.runs))
         raise SweepInterrupted(table)
     return table
+
+
+def _run_all(
+    client: Any,
+    spec: SweepSpec,
+    threads_per_worker: int,
+    progress: ProgressCallback,
+    rows: list[dict[str, Any]],
+) -> None:
+    """Warm the workers, solve and broadcast the base, run every point; append each finished
+    run's row to ``rows`` as it comes (so that an interrupt keeps them)."""
+    dd = require("dask.distributed", extra="dask", purpose="Running a sweep on Dask")
+    # once per worker: network, modules, kernels; then the base solved once and broadcast
+    client.run(_warm_worker, spec.base, spec.scenario, threads_per_worker)
+    start = None
+    try:
+        start = client.scatter(
+            client.submit(base_start, spec, pure=False).result(), broadcast=True, hash=False
+        )
+    except Exception as exc:  # the runs go on cold (and report their own errors)
+        log.warning("sweep base did not solve, runs start cold: %s", exc)
+    futures = [
+        client.submit(run_one, i, knobs, spec, start, pure=False)
+        for i, knobs in enumerate(spec.runs)
+    ]
+    for k, fut in enumerate(dd.as_completed(futures), start=1):
+        try:
+            rows.append(fut.result())
+        except Exception as exc:  # a worker died: keep the others
+            idx = futures.index(fut)
+            rows.append({"run": idx, "error": f"{type(exc).__name__}: {exc}"})
+        progress(Progress("sweep", k, len(futures), f"run {rows[-1]['run']}"))
 
 
 def _write_table(table: pd.DataFrame, out: str | Path) -> None:

@@ -328,10 +328,11 @@
     L.geoJSON(fc, {
       style: (f) => ({ color: utilColor(f.properties.utilization), weight: 2 + 6 * Math.min(1, f.properties.utilization || 0), opacity: 0.9 }),
       onEachFeature: (f, l) => {
-        const pr = f.properties, id = String(pr.link_id || "");
-        l.bindTooltip(`${esc(pr.name || id)}: ${fmt(pr.flow || 0)} TEU-equivalent/year${pr.utilization == null ? "" : `, ${fmt(100 * pr.utilization)}% of capacity`} (click: who uses it)`);
-        l.on("click", () => selectLink(id.replace(/:[fr]$/, ""), pr.name));
-        state.flowLayers[id] = l;
+        // link_id is the undirected id of links.csv; direction is "f" or "r" (older results: directed ids, "flow")
+        const pr = f.properties, id = String(pr.link_id || "").replace(/:[fr]$/, "");
+        l.bindTooltip(`${esc(pr.name || id)}: ${fmt(pr.flow_teu_equiv ?? pr.flow ?? 0)} TEU-equivalent/year${pr.utilization == null ? "" : `, ${fmt(100 * pr.utilization)}% of capacity`} (click: who uses it)`);
+        l.on("click", () => selectLink(id, pr.name));
+        state.flowLayers[`${id}:${pr.direction || String(pr.link_id || "").slice(-1)}`] = l;
       },
     }).addTo(layers.flows);
   }
