@@ -89,7 +89,7 @@ def main() -> None:
     per_run: dict[str, list[float]] = {k: [] for k in secs}
     ref: list[float] = []
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         for r in range(args.repeats):  # interleaved: each way sees the same machine load
             t, rows = _time(lambda: serial(s))

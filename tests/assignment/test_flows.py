@@ -64,6 +64,22 @@ def test_ue_run_report_and_bottlenecks(bundled: Network) -> None:
     assert all(r["flow_teu_equiv"] > 0 and ":" not in r["link_id"] for r in rows)
     with pytest.raises(InvalidSpecError, match="choice or ue"):
         run_flows(bundled, model="logit")
+    with pytest.raises(InvalidSpecError, match="not a CostModel"):
+        run_flows(bundled, model="ue", cost_model=100.0)  # type: ignore[arg-type]
+
+
+def test_choice_run_prices_with_the_cost_model_given(bundled: Network) -> None:
+    from corridors.assignment.demand import ODMatrices
+    from corridors.network.costs import CostModel
+
+    od = base_demand(bundled)
+    hv = ODMatrices(od.zones, {"container_hv": od.matrices["container_hv"]})
+    cm = CostModel(carbon_price_usd_per_t=200.0)
+    run = run_flows(bundled, demand=hv, target_gap=1e-4, cost_model=cm)
+    assert run.result.problem.cost_model is cm
+    air = run.result.mode_shares(by="mode").set_index("mode").loc["air", "share"]
+    base = run_flows(bundled, demand=hv, target_gap=1e-4).result
+    assert air < base.mode_shares(by="mode").set_index("mode").loc["air", "share"]
 
 
 def test_cli_checks_the_same_algorithms_and_models() -> None:

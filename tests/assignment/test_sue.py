@@ -81,6 +81,9 @@ def test_bundled_baseline_converges_and_conserves(bundled: Network) -> None:
         assert ms[ms["class"] == c]["flow"].sum() == pytest.approx(od.total(c), rel=1e-9)
     # grain never flies
     assert "air" not in set(ms[ms["class"] == "grain"]["alternative"])
+    tpu = dict(zip(r.class_names, r.tonnes_per_unit, strict=True))
+    assert tpu["grain"] == 1.0 and tpu["containers"] == bundled.parameter("global", "t_per_teu")
+    np.testing.assert_allclose(ms["tonnes"], ms["flow"] * ms["class"].map(tpu))
     lt = r.link_table()
     assert {"flow_t_per_yr", "volume_capacity", "delay_h"} <= set(lt.columns)
     assert np.isfinite(lt["time_h"]).all()
@@ -144,3 +147,23 @@ def test_warm_start_from_another_demand_reaches_the_same_equilibrium_sooner(
     assert warm.converged and cold.converged
     np.testing.assert_allclose(warm.path_flow, cold.path_flow, rtol=1e-6, atol=1e-3)
     assert warm.iterations < cold.iterations
+
+
+def test_a_carbon_price_moves_high_value_containers_off_air(bundled: Network) -> None:
+    from corridors.assignment.sue import base_demand, equilibrium
+    from corridors.network.costs import CostModel
+
+    od = base_demand(bundled)
+    hv = ODMatrices(od.zones, {"container_hv": od.matrices["container_hv"]})  # the air market
+
+    def shares(price: float) -> dict[str, float]:
+        cm = CostModel(carbon_price_usd_per_t=price)
+        r = equilibrium(bundled, hv, spec=SUESpec(target_gap=1e-4), cost_model=cm)
+        ms = r.mode_shares(by="mode").set_index("mode")
+        assert ms["flow"].sum() == pytest.approx(od.total("container_hv"), rel=1e-9)
+        return {str(k): float(v) for k, v in ms["share"].items()}
+
+    s0, s1 = shares(0.0), shares(200.0)
+    # air emits the most per TEU-km, sea the least: the price moves shippers from one to the other
+    assert s1["air"] < 0.9 * s0["air"]
+    assert s1["sea"] > s0["sea"]

@@ -144,3 +144,25 @@ def test_calibrate_reports_fit_and_holdout(
     assert (tmp_path / "cal" / "scatter.png").stat().st_size > 10_000
     t = pd.read_csv(tmp_path / "cal" / "table.csv")
     assert {"observed", "modelled", "ratio", "geh", "within"} <= set(t.columns)
+
+
+def test_flows_carbon_price_moves_high_value_containers_off_air(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from corridors.assignment.sue import base_demand
+    from corridors.network import load_network
+
+    long = base_demand(load_network()).to_long()
+    path = tmp_path / "hv.csv"
+    long[long["class"] == "container_hv"].to_csv(path, index=False)  # the market that flies
+
+    def air_share(*extra: str) -> float:
+        argv = ("flows", "--demand", str(path), "--json", "--gap", "1e-4", *extra)
+        code, out, err = _run(capsys, *argv)
+        assert code == 0, err
+        rows = json.loads(out)["mode_shares"]
+        return sum(r["share"] for r in rows if r["mode"] == "air")
+
+    assert air_share("--carbon-price", "200") < 0.9 * air_share()
+    code, _, err = _run(capsys, "flows", "--carbon-price", "-5")
+    assert code == 2 and "--carbon-price" in err

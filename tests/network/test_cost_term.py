@@ -1,13 +1,14 @@
 """Adding a cost term is one place, the CostModel (issue 11, "Done when"): a canal toll.
 
 The toll is written once, as a ``CostTerm`` given to ``CostModel(terms=...)``; routing (costs,
-ranking, the itinerary's cost breakdown) and assignment (route choice) take it from there.
+ranking, the itinerary's cost breakdown), assignment (route choice) and the choice equilibrium
+(mode, corridor and route choice) take it from there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,9 @@ import pandas as pd
 import pytest
 
 import corridors.assignment as assignment
+import corridors.assignment.sue as sue
 import corridors.routing as routing
+from corridors.assignment.classes import load_class_profiles
 from corridors.assignment.demand import ODMatrices
 from corridors.errors import InvalidSpecError
 from corridors.network import Mode, ModeSpec, register_mode, unregister_mode
@@ -115,3 +118,35 @@ def test_a_term_must_name_itself_and_give_one_figure_per_arc(
     net = river_network(tmp_path)
     with pytest.raises(InvalidSpecError, match="one finite USD figure per arc"):
         CostModel(terms=(Broken(),)).arc_figures(net, net.graph("container"), unit="teu")
+
+
+def test_the_choice_equilibrium_moves_flow_off_the_tolled_river(
+    waterway: Mode, tmp_path: Path
+) -> None:
+    net = river_network(tmp_path)
+    z = list(net.nodes.index)
+    m = np.zeros((len(z), len(z)))
+    m[z.index("A"), z.index("B")] = 1000.0
+    demand = ODMatrices(tuple(z), {"container_std": m})
+    # data: the class may use the new mode (classes.csv ``modes``; here its profile)
+    profiles = {
+        k: replace(p, modes=(*p.modes, "inland_waterway")) for k, p in load_class_profiles().items()
+    }
+
+    def river(cm: CostModel | None) -> tuple[float, float]:
+        problem = sue.build_problem(net, demand, profiles=profiles, cost_model=cm)
+        r = sue.solve(problem, spec=sue.SUESpec(target_gap=1e-8))
+        lt = r.link_table().set_index("link_id")
+        return float(lt.loc["danube:f", "flow_teu_eq_per_yr"]), float(r.path_flow.sum())
+
+    free, total0 = river(None)
+    tolled, total1 = river(CostModel(terms=(TOLL,)))
+    assert total0 == pytest.approx(1000.0) and total1 == pytest.approx(1000.0)
+    assert free > 900.0  # the cheaper barge carries most of it
+    assert tolled < 0.1 * free  # 400 USD a TEU on the river: the long rail line wins
+    # the cost model is the graph's: one model per problem, checked
+    cg = assignment.corridor_graph(net, excluded_modes={})
+    with pytest.raises(InvalidSpecError, match="priced with another"):
+        sue.build_problem(net, demand, corridor=cg, cost_model=CostModel(terms=(TOLL,)))
+    with pytest.raises(InvalidSpecError, match="not a CostModel"):
+        sue.equilibrium(net, demand, cost_model=TOLL)  # type: ignore[arg-type]

@@ -164,3 +164,44 @@ def test_a_registered_mode_travels_to_another_process(waterway: Mode) -> None:
     unregister_mode("inland_waterway")  # as in a fresh worker process
     back = pickle.loads(data)  # registers the mode again from its spec
     assert back == "inland_waterway" and back.spec == waterway.spec and Mode("iww") is back
+
+
+def test_gmns_allowed_uses_may_name_the_mode(waterway: Mode, tmp_path: Path) -> None:
+    net = river_network(tmp_path / "net")
+    write_gmns(net, tmp_path / "gmns")
+    link_csv = tmp_path / "gmns" / "link.csv"
+    link = pd.read_csv(link_csv, dtype=str, keep_default_na=False)
+    assert set(link["allowed_uses"]) == {"rail", "road", "inland_waterway"}
+    link["allowed_uses"] = link["allowed_uses"].replace("inland_waterway", "IWW")  # an alias
+    link.drop(columns=["mode"]).to_csv(link_csv, index=False)
+    back = read_gmns(tmp_path / "gmns")  # the mode read from allowed_uses, as Mode() reads it
+    assert set(back.links["mode"]) == {"rail", "road", "inland_waterway"}
+
+
+def test_the_rest_api_routes_and_avoids_a_registered_mode(waterway: Mode, tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's import-time note about httpx
+        from fastapi.testclient import TestClient
+
+    from corridors.api import create_app
+
+    net = river_network(tmp_path / "net")
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'api.sqlite'}", network=net)
+    q = [("origin", "A"), ("destination", "B"), ("teu", "1")]
+    with TestClient(app) as c:
+        r = c.get("/api/route", params=q)
+        assert r.status_code == 200
+        modes = [{leg["mode"] for leg in o["legs"]} for o in r.json()["options"]]
+        assert {"rail", "inland_waterway", "road"} in modes
+        r = c.get("/api/route", params=[*q, ("no", "iww")])  # alias, as Mode() reads it
+        assert r.status_code == 200
+        assert all("inland_waterway" not in {leg["mode"] for leg in o["legs"]}
+                   for o in r.json()["options"])  # fmt: skip
+        r = c.get("/api/route", params=[*q, ("no", "canal")])
+        assert r.status_code == 422
+        body = r.json()
+        assert body["field"] == "no" and "'canal' is not a mode" in body["message"]
+        assert "inland_waterway" in body["message"]  # the known modes, from the live table

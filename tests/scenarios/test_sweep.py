@@ -78,7 +78,7 @@ def test_sweep_on_an_existing_scheduler_matches_the_serial_warm_started_runs() -
 
     spec = SweepSpec.from_dict({"name": "t", "grid": {"demand": [1.0, 2.0]}})
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         table = run_sweep(spec, scheduler=cluster.scheduler_address)
         assert len(cluster.scheduler.workers) == 2  # the user's cluster is left running

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from corridors.api._json import json_safe
@@ -17,6 +18,7 @@ from corridors.api._state import BASE, ApiState, get_state
 from corridors.errors import CorridorsError
 from corridors.io.geojson import itineraries_to_geojson
 from corridors.network.model import Network
+from corridors.network.modes import Mode
 from corridors.routing.request import route_options
 from corridors.routing.search import RouteOptions
 
@@ -46,12 +48,36 @@ class CargoParam(StrEnum):
     liquid_bulk = "liquid_bulk"
 
 
-class ModeParam(StrEnum):
-    rail = "rail"
-    road = "road"
-    ferry = "ferry"
-    sea = "sea"
-    air = "air"
+def mode_names(values: list[str] | None) -> list[str]:
+    """Modes of the ``no`` query parameter, checked against the live mode table.
+
+    A mode added with :func:`corridors.network.register_mode` is accepted like a built-in one
+    (names in any case and aliases, as ``Mode(...)``).
+
+    Raises
+    ------
+    fastapi.exceptions.RequestValidationError
+        (422, field ``no``) for a value that is no mode, naming the known modes.
+    """
+    out, bad = [], []
+    for v in values or ():
+        if v in Mode:
+            out.append(Mode(v).value)
+        else:
+            bad.append(v)
+    if bad:
+        known = ", ".join(m.value for m in Mode)
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", "no"),
+                    "msg": f"{v[:40]!r} is not a mode; known modes: {known}",
+                    "type": "enum",
+                }
+                for v in bad
+            ]
+        )
+    return out
 
 
 class RouteQuery:
@@ -82,7 +108,14 @@ class RouteQuery:
             str,
             Query(max_length=200, pattern=COUNTRIES, description="Countries to avoid: RU,BY."),
         ] = "",
-        no: Annotated[list[ModeParam] | None, Query(description="Modes to avoid.")] = None,
+        no: Annotated[
+            list[str] | None,
+            Query(
+                max_length=50,
+                description="Modes to avoid: rail, road, ferry, sea, air or a mode the server "
+                "registered (corridors.network.register_mode).",
+            ),
+        ] = None,
         depart: Annotated[dt.date | None, Query(description="Departure date.")] = None,
         max_days: Annotated[float | None, Query(gt=0, le=365)] = None,
         max_transshipments: Annotated[int | None, Query(ge=0, le=20)] = None,
@@ -94,7 +127,7 @@ class RouteQuery:
         self.origin, self.destination = origin, destination
         self.teu, self.tonnes, self.cargo = teu, tonnes, cargo.value
         self.feu, self.carbon_price = feu, carbon_price
-        self.avoid, self.no, self.depart = avoid, [m.value for m in no or ()], depart
+        self.avoid, self.no, self.depart = avoid, mode_names(no), depart
         self.max_days, self.max_transshipments = max_days, max_transshipments
         self.top, self.eps = top, eps
 

@@ -52,6 +52,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corridors.assignment.choice import ALT_NEST, ALTERNATIVES, LABELS, NEST_NAMES, nested_logit
+from corridors.network.modes import Mode
 
 if TYPE_CHECKING:
     from corridors.assignment.sue import ChoiceResult
@@ -270,7 +271,7 @@ def _flows_by_country(result: ChoiceResult) -> dict[str, Any]:
     z = np.asarray(pr.corridor.zones)
     oc = np.array([node_c.get(x, "") for x in z[pr.mkt_o]])
     dc = np.array([node_c.get(x, "") for x in z[pr.mkt_d]])
-    tpu_all = result._tonnes_per_unit()
+    tpu_all = result.tonnes_per_unit
     rev = np.zeros(len(countries))
     transit = np.zeros(len(countries))
     co2_c = np.zeros(len(countries))
@@ -314,7 +315,8 @@ def _flows_by_country(result: ChoiceResult) -> dict[str, Any]:
 def _crossings(base: ChoiceResult, proj: ChoiceResult) -> pd.DataFrame:
     def table(r: ChoiceResult) -> pd.DataFrame:
         lt = r.link_table()
-        keep = lt["link_type"].isin(["border", "ferry", "sea", "transfer", "gauge_change"])
+        sailings = [m.value for m in Mode if m.spec.scheduled]  # ferry, sea, registered ones
+        keep = lt["link_type"].isin(["border", "transfer", "gauge_change", *sailings])
         keep &= lt["capacity_teu_eq_per_yr"].notna()
         t = lt.loc[
             keep, ["link_id", "link_type", "flow_teu_eq_per_yr", "volume_capacity", "delay_h"]

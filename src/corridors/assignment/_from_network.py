@@ -101,6 +101,8 @@ class CorridorGraph:
         cargo's graph lacks the arc), for models that value time per class.
     arc_of
         Cargo → the arc of :attr:`graph` of every arc of ``net.graph(cargo)``.
+    cost_model
+        The cost model that priced the arcs (models built on this graph price with it).
     """
 
     graph: AssignmentGraph
@@ -111,6 +113,7 @@ class CorridorGraph:
     cargo_cost: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     cargo_time: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
     arc_of: Mapping[str, npt.NDArray[np.int64]] = field(default_factory=dict)
+    cost_model: CostModel = field(default_factory=CostModel)
 
 
 OVERLAND_ONLY: Mapping[str, tuple[str, ...]] = {"container": ("sea", "air"), "bulk": ("air",)}
@@ -120,11 +123,11 @@ markets, whose volumes are not in it, are closed to the container class; bulk gr
 short-sea legs (e.g. Baltic ports to Norway) but never flies."""
 
 
-def _value_of_time(net: Network, cargo: str) -> float:
+def _value_of_time(net: Network, cargo: str, cost_model: CostModel) -> float:
     """USD per unit-hour of the cargo's default class, from the one cost model."""
     unit = default_unit(Cargo(cargo))
     cls = CargoClass.GRAIN if unit.cargo is Cargo.BULK else CargoClass.CONTAINER_STD
-    return CostModel().value_of_time(net, cls, unit)
+    return cost_model.value_of_time(net, cls, unit)
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,11 +145,11 @@ class _Merged:
     arc_of: dict[str, I64]
 
 
-def _merge(compiled: Mapping[str, CompiledGraph], n_nodes: int) -> _Merged:
+def _merge(compiled: Mapping[str, CompiledGraph], n_nodes: int, cm: CostModel) -> _Merged:
     """Merge compiled graphs by vertex and arc key, in order of first appearance."""
     vkey: dict[tuple[int, str], int] = {(i, "access"): i for i in range(n_nodes)}
     cols: dict[str, list[npt.NDArray[np.float64]]] = {}
-    wait = CostModel().expected_wait_h  # average sailing wait without a timetable
+    wait = cm.expected_wait_h  # average sailing wait without a timetable
     for g in compiled.values():
         vid = np.asarray(
             [
@@ -250,14 +253,21 @@ def corridor_graph(
         no :class:`~corridors.network.enums.Mode` raises ``InvalidSpecError``.
     cost_model
         The cost model pricing the arcs (default: the network's compiled figures, i.e.
-        ``CostModel()``), e.g. with a carbon price or cost terms of its own.
+        ``CostModel()``), e.g. with a carbon price or cost terms of its own; kept as
+        :attr:`CorridorGraph.cost_model`.
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        When ``cost_model`` is not a :class:`~corridors.network.costs.CostModel`.
     """
-    if cost_model is None:
+    cm = CostModel.coerce(cost_model)
+    if cm == CostModel():
         compiled = {c: net.graph(c) for c in cargos}
     else:
-        compiled = {c: compile_graph(net, Cargo(c), cost_model=cost_model) for c in cargos}
+        compiled = {c: compile_graph(net, Cargo(c), cost_model=cm) for c in cargos}
     nodes = net.nodes
-    m = _merge(compiled, len(nodes))
+    m = _merge(compiled, len(nodes), cm)
     a = m.arcs
     ids, types, vertex_labels = _labels(net, m)
     v = _vdf_arrays(a)
@@ -278,19 +288,19 @@ def corridor_graph(
         link_type=types,
         node_xy=nodes[["lon_deg", "lat_deg"]].to_numpy(dtype=float)[m.vertex_node],
     )
-    vot = {c: _value_of_time(net, c) for c in ("container", "bulk")}
+    vot = {c: _value_of_time(net, c, cm) for c in ("container", "bulk")}
     is_link = a["kind"] == ARC_LINK
     fixed, mask, c_cost, c_time = {}, {}, {}, {}
     for c, g in compiled.items():
         i = m.arc_of[c]
         c_cost[c], c_time[c] = np.full(len(ids), np.nan), np.full(len(ids), np.nan)
-        c_cost[c][i], c_time[c][i] = g.cost_usd, g.time_h + CostModel().expected_wait_h(g.headway_h)
+        c_cost[c][i], c_time[c][i] = g.cost_usd, g.time_h + cm.expected_wait_h(g.headway_h)
         fixed[c] = np.nan_to_num(np.maximum(c_cost[c] + vot[c] * (c_time[c] - a["time_h"]), 0.0))
         banned = Mode.codes(excluded_modes.get(c, ()))
         mask[c] = np.isin(np.arange(len(ids)), i) & ~(is_link & np.isin(a["mode"], banned))
     return CorridorGraph(
         graph, tuple(nodes.index.astype(str)), fixed, mask, {c: vot[c] for c in cargos},
-        c_cost, c_time, m.arc_of,
+        c_cost, c_time, m.arc_of, cm,
     )  # fmt: skip
 
 

@@ -25,7 +25,8 @@ from corridors.assignment._sue_routes import (
 from corridors.assignment.choice import ALT_NEST, ChoiceParameters, load_parameters
 from corridors.assignment.classes import ClassProfile, class_profile, load_class_profiles
 from corridors.assignment.demand import ODMatrices
-from corridors.errors import ConvergenceWarning, explain
+from corridors.errors import ConvergenceWarning, InvalidSpecError, explain
+from corridors.network.costs import CostModel
 
 if TYPE_CHECKING:
     from corridors.network.model import Network
@@ -84,6 +85,11 @@ class ChoiceProblem:
     def class_names(self) -> tuple[str, ...]:
         """Demand classes, in demand order."""
         return tuple(p.name for p in self.profiles)
+
+    @property
+    def cost_model(self) -> CostModel:
+        """The cost model pricing the routes (the merged graph's, ``corridor.cost_model``)."""
+        return self.corridor.cost_model
 
     @property
     def class_pce(self) -> F64:
@@ -151,6 +157,7 @@ def build_problem(
     params: ChoiceParameters | None = None,
     profiles: Mapping[str, ClassProfile] | None = None,
     corridor: CorridorGraph | None = None,
+    cost_model: CostModel | None = None,
 ) -> ChoiceProblem:
     """Markets and their first route sets (generated at free-flow times).
 
@@ -168,16 +175,22 @@ def build_problem(
         Class profiles; default the bundled ``classes.csv``.
     corridor
         A prebuilt merged graph with every mode open (``corridor_graph(net,
-        excluded_modes={})``).
+        excluded_modes={}, cost_model=...)``); it brings its own cost model.
+    cost_model
+        The cost model pricing every route (tariffs, fees, handling, the carbon price, cost
+        terms of one's own); default ``CostModel()``, or ``corridor``'s.
 
     Raises
     ------
     corridors.errors.DemandError
         For a class without a profile.
+    corridors.errors.InvalidSpecError
+        When ``cost_model`` is not a :class:`~corridors.network.costs.CostModel`, or differs
+        from the one ``corridor`` was priced with.
     """
     params = load_parameters() if params is None else params
     prof_all = load_class_profiles() if profiles is None else profiles
-    cg = corridor_graph(net, excluded_modes={}) if corridor is None else corridor
+    cg = _corridor(net, corridor, cost_model)
     if tuple(demand.zones) != cg.zones:
         demand = ODMatrices.from_long(demand.to_long(), zones=list(cg.zones), source="demand")
     profs = tuple(class_profile(c, prof_all) for c in demand.classes)
@@ -188,6 +201,24 @@ def build_problem(
     )
     _warn_unrouted(found, markets, profs, cg.zones)
     return assemble(net, cg, demand, profs, markets, mkt_demand, attr, found)
+
+
+def _corridor(
+    net: Network, corridor: CorridorGraph | None, cost_model: CostModel | None
+) -> CorridorGraph:
+    """The merged graph of ``net`` priced with ``cost_model`` (``corridor`` when given)."""
+    if corridor is None:
+        return corridor_graph(net, excluded_modes={}, cost_model=CostModel.coerce(cost_model))
+    if cost_model is not None and CostModel.coerce(cost_model) != corridor.cost_model:
+        raise InvalidSpecError(
+            explain(
+                "build_problem got a cost_model and a corridor graph priced with another one.",
+                why="The routes would be generated at one set of prices and chosen at another.",
+                fix="Build the corridor with corridor_graph(net, excluded_modes={}, "
+                "cost_model=...), or pass only one of the two.",
+            )
+        )
+    return corridor
 
 
 def assemble(

@@ -70,6 +70,7 @@ class ChoiceResult(GapHistory):
 
     @property
     def t_per_teu(self) -> float:
+        """Tonnes of cargo in a TEU (the network's ``t_per_teu``)."""
         return float(self.problem.net.parameter("global", "t_per_teu"))
 
     def select_link(self, links: Sequence[Any] | Any) -> pd.DataFrame:
@@ -168,9 +169,19 @@ class ChoiceResult(GapHistory):
 
         return flows_to_geodataframe(self.problem.net if net is None else net, self)
 
-    def _tonnes_per_unit(self) -> F64:
+    @property
+    def tonnes_per_unit(self) -> F64:
+        """Tonnes of cargo in one demand unit of each class, in demand order.
+
+        ``t_per_teu`` (the network's parameter) for classes counted in TEU, 1 for classes
+        counted in tonnes: multiply a class's flow (its unit per year) by it for tonnes.
+        """
         tpu = self.t_per_teu
         return np.array([tpu if p.unit == "TEU" else 1.0 for p in self.problem.profiles])
+
+    def _tonnes_per_unit(self) -> F64:
+        """Old private spelling of :attr:`tonnes_per_unit`, kept for callers not yet moved."""
+        return self.tonnes_per_unit
 
     def class_link_flow(self, name: str) -> F64:
         """Link flow of one class in its unit per year."""
@@ -200,7 +211,7 @@ class ChoiceResult(GapHistory):
             }
         )
         tonnes = np.zeros(g.n_links)
-        for p, tpu in zip(self.problem.profiles, self._tonnes_per_unit(), strict=True):
+        for p, tpu in zip(self.problem.profiles, self.tonnes_per_unit, strict=True):
             f = self.class_link_flow(p.name)
             df[f"flow_{p.name}_{p.unit}_per_yr"] = f
             tonnes += f * tpu
@@ -314,7 +325,7 @@ class ChoiceResult(GapHistory):
         g = s.groupby(["class", "unit", col], sort=False)["flow"].sum().reset_index()
         tot = g.groupby("class")["flow"].transform("sum")
         g["share"] = g["flow"] / tot
-        tpu = dict(zip(self.problem.class_names, self._tonnes_per_unit(), strict=True))
+        tpu = dict(zip(self.problem.class_names, self.tonnes_per_unit, strict=True))
         g["tonnes"] = g["flow"] * g["class"].map(tpu)
         if by == "corridor":
             g["corridor"] = g["alternative"].map(LABELS)
@@ -328,7 +339,7 @@ class ChoiceResult(GapHistory):
         pr = self.problem
         pc = pr.mkt_cls[pr.path_mkt]
         if unit == "t":
-            w = self._tonnes_per_unit()[pc]
+            w = self.tonnes_per_unit[pc]
         elif unit == "teu_eq":
             w = pr.class_pce[pc]
         else:

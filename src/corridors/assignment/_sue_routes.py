@@ -141,7 +141,8 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     ones = np.ones(n)
     sea = mode == "sea"
     air = mode == "air"
-    linehaul = np.isin(mode, ["rail", "ferry", "road"])
+    surface = [m.value for m in Mode if m not in (Mode.SEA, Mode.AIR)]  # registered ones too
+    linehaul = np.isin(mode, surface)
     out: list[tuple[str, F64]] = [("free", ones.copy())]
     no_sea = np.where(sea | air, np.inf, 1.0)
     out.append(("land", no_sea))
@@ -156,7 +157,7 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
     out.append(("cape", np.where(sea & (attr["via"] == "Suez"), np.inf, push_sea)))
     out.append(("road", np.where(mode == "road", 1.0, np.where(air, np.inf, 20.0))))
     out.append(
-        ("air", np.where(air, 1.0, np.where(np.isin(mode, ["rail", "sea", "ferry"]), 50.0, 1.0)))
+        ("air", np.where(air, 1.0, np.where(sea | (linehaul & (mode != "road")), 50.0, 1.0)))
     )
     return out
 
@@ -166,9 +167,10 @@ _COST_CACHE: weakref.WeakKeyDictionary[CorridorGraph, dict[str, F64]] = weakref.
 
 
 def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
-    """USD per unit of the class on every merged arc, from the cost model with the class's
-    own wagon type and tariffs (the cargo's default figures for other class names)."""
-    from corridors.network.costs import CostModel, default_unit
+    """USD per unit of the class on every merged arc, from the graph's cost model
+    (``cg.cost_model``) with the class's own wagon type and tariffs (the cargo's figures for
+    other class names)."""
+    from corridors.network.costs import default_unit
     from corridors.network.enums import Cargo, CargoClass
 
     cached = _COST_CACHE.setdefault(cg, {})
@@ -178,7 +180,7 @@ def _class_cost(net: Network, cg: CorridorGraph, prof: ClassProfile) -> F64:
     if prof.name in {c.value for c in CargoClass}:
         cargo = Cargo(prof.cargo)
         g = net.graph(cargo)
-        fig = CostModel().arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
+        fig = cg.cost_model.arc_figures(net, g, unit=default_unit(cargo), cargo_class=prof.name)
         amap = cg.arc_of[prof.cargo]
         cost = cost.copy()
         ok = amap >= 0

@@ -103,7 +103,9 @@ def load_class_profiles(path: str | Path | None = None) -> dict[str, ClassProfil
             raise InvalidSpecError(
                 explain(
                     f"{p.name}: class {r[0]!r} has unknown modes {sorted(bad) or modes}.",
-                    fix="Use rail;road;ferry;sea;air separated by ';'.",
+                    fix="Use modes of the mode table separated by ';': "
+                    + ";".join(m.value for m in Mode)
+                    + " (or register the mode first: corridors.network.register_mode).",
                 )
             )
         vals = [r.value_usd_per_unit, r.cost_of_capital_per_yr, r.pce_teu_per_unit]

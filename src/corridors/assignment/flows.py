@@ -31,6 +31,7 @@ from corridors.errors import InvalidSpecError, explain
 if TYPE_CHECKING:
     from corridors._progress import ProgressCallback
     from corridors.assignment.demand import ODMatrices
+    from corridors.network.costs import CostModel
     from corridors.network.model import Network
 
 __all__ = [
@@ -185,6 +186,7 @@ def run_flows(
     max_iterations: int | None = None,
     algorithm: str = "gp",
     progress: ProgressCallback | None = None,
+    cost_model: CostModel | None = None,
 ) -> FlowRun:
     """Equilibrium flows of the base (or given) demand, after a scenario and demand scaling.
 
@@ -210,6 +212,10 @@ def run_flows(
         The ``ue`` model's algorithm (:data:`UE_ALGORITHMS`).
     progress
         Called with :class:`~corridors._progress.Progress` updates of the main run.
+    cost_model
+        The cost model pricing every route of both models and of the reference (default
+        ``CostModel()``): e.g. ``CostModel(carbon_price_usd_per_t=100.0)`` or cost terms of
+        one's own.
 
     Returns
     -------
@@ -219,14 +225,18 @@ def run_flows(
     Raises
     ------
     corridors.errors.InvalidSpecError
-        For an unknown model or algorithm, or a bad scaling.
+        For an unknown model or algorithm, a bad scaling, or a ``cost_model`` that is not a
+        :class:`~corridors.network.costs.CostModel`.
     """
+    from corridors.network.costs import CostModel
+
     if model not in MODELS:
         raise InvalidSpecError(explain(f"Unknown flows model {model!r}.", fix="Use choice or ue."))
     t0 = time.perf_counter()
     req = _Request(
         network, demand, scenario, {"factor": factor, "classes": classes,
         "country_pairs": country_pairs}, target_gap, max_iterations, progress,
+        CostModel.coerce(cost_model),
     )  # fmt: skip
     if model == "choice":
         res, ref, net, provenance = _choice(req)
@@ -247,6 +257,7 @@ class _Request:
     target_gap: float
     max_iterations: int | None
     progress: ProgressCallback | None
+    cost_model: CostModel
 
 
 def _given(scenario: Any) -> bool:
@@ -284,9 +295,10 @@ def _choice(req: _Request) -> tuple[Any, Any, Network, str]:
     spec = SUESpec(target_gap=max(req.target_gap, 1e-12))
     if req.max_iterations is not None:
         spec = SUESpec(target_gap=spec.target_gap, max_iterations=req.max_iterations)
-    res = equilibrium(net, od, params=params, spec=spec, progress=req.progress)
+    cm = req.cost_model
+    res = equilibrium(net, od, params=params, spec=spec, progress=req.progress, cost_model=cm)
     changed = _given(req.scenario) or od is not before
-    ref = equilibrium(network, base, params=params, spec=spec) if changed else None
+    ref = equilibrium(network, base, params=params, spec=spec, cost_model=cm) if changed else None
     return res, ref, net, str(params.provenance.get("run_date", "defaults (not calibrated)"))
 
 
@@ -299,10 +311,10 @@ def _ue(req: _Request, algorithm: str) -> tuple[Any, Any, Network]:
             explain(f"Unknown algorithm {algorithm!r}.", fix=f"Use one of {UE_ALGORITHMS}.")
         )
     network, demand = req.network, req.demand
-    cg = corridor_graph(network)
+    cg = corridor_graph(network, cost_model=req.cost_model)
     od = baseline_demand(network) if demand is None else _read_demand(demand, list(cg.zones))
     net, od = _with_scenario(network, req.scenario, od)
-    cg = cg if net is network else corridor_graph(net)
+    cg = cg if net is network else corridor_graph(net, cost_model=req.cost_model)
     base = od
     od = scale_demand(net, od, **req.scaling)
     spec = AssignmentSpec(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from corridors.errors import UnknownPlaceError, explain
+from corridors.network.modes import Mode
 
 if TYPE_CHECKING:
     from corridors.assignment.results import AssignmentResult
@@ -135,7 +136,7 @@ def select_link_tables(
     dict
         ``link_id`` (undirected, as in ``links.csv``) → records of :func:`select_link_od`.
     """
-    types = link_types or ("rail", "road", "sea", "ferry", "air", "border")
+    types = link_types or (*(m.value for m in Mode), "border")
     lt = result.link_table()
     flow = lt["flow_pcu" if "flow_pcu" in lt.columns else "flow_teu_eq_per_yr"]
     used = lt[(flow > 0) & lt["link_type"].isin(types)]

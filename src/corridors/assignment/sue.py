@@ -74,6 +74,7 @@ from corridors.errors import ConvergenceWarning, InvalidSpecError, explain
 
 if TYPE_CHECKING:
     from corridors.network._csr import CompiledGraph
+    from corridors.network.costs import CostModel
     from corridors.network.model import Network
 
 __all__ = [
@@ -214,8 +215,17 @@ def equilibrium(
     spec: SUESpec | None = None,
     progress: ProgressCallback | None = None,
     start: WarmStart | None = None,
+    cost_model: CostModel | None = None,
 ) -> ChoiceResult:
     """Build the problem and solve it: the one-call entry point (``start``: see :func:`solve`).
+
+    ``cost_model`` prices every route (default ``CostModel()``; e.g. a carbon price or a cost
+    term of one's own, see :func:`build_problem`).
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        When ``cost_model`` is not a :class:`~corridors.network.costs.CostModel`.
 
     Examples
     --------
@@ -226,7 +236,7 @@ def equilibrium(
     True
     """
     params = load_parameters() if params is None else params
-    problem = build_problem(net, demand, params=params)
+    problem = build_problem(net, demand, params=params, cost_model=cost_model)
     return solve(problem, params, spec=spec, progress=progress, start=start)
 
 

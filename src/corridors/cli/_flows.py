@@ -137,6 +137,7 @@ def flows(
     omx: _Omx = None,
     select_link: _SelectLink = None,
     model: _Model = "choice",
+    carbon_price: opt.CarbonPrice = None,
 ) -> None:
     """Equilibrium freight flows: bottlenecks, mode and corridor shares (vs base when changed).
 
@@ -144,12 +145,14 @@ def flows(
     volume/capacity, delay h), skims.csv (per class and OD: time h, cost USD, distance km),
     shares.csv (corridor and mode shares per OD market), mode_shares.csv, bottlenecks.csv and
     gap_history.csv; --format picks parquet/csv tables and geojson/gpkg link layers instead.
-    --select-link and --omx work with either model.
+    --select-link and --omx work with either model. --carbon-price prices every route of
+    either model (and of the reference run).
     """
     _check_options(model, algorithm, out_format)
     _check_out(out)
     classes, pairs = dict(_parse_factors(scale_class, "--scale-class")), _parse_pairs(scale_od)
     from corridors.assignment.flows import flows_report, run_flows
+    from corridors.network.costs import CostModel
 
     compiling_notice(*_KERNELS[model])
     with drawn_progress(
@@ -166,6 +169,7 @@ def flows(
             target_gap=gap,
             algorithm=algorithm,
             progress=cb,
+            cost_model=CostModel().priced_at(carbon_price),
         )
     report = flows_report(run, top=top)
     _outputs(run, report, select_link=select_link, out=out, out_format=out_format, omx=omx)

@@ -32,9 +32,17 @@ CargoOpt = Annotated[
     ),
 ]
 Avoid = Annotated[str, typer.Option(help="Countries to avoid (ISO codes), e.g. RU,BY.")]
+CarbonPrice = Annotated[
+    float | None,
+    typer.Option(
+        help="Carbon price, USD per t CO2e (well-to-wheel); default 0.", min=0.0, callback=finite
+    ),
+]
 NoModes = Annotated[
     list[str] | None,
-    typer.Option("--no", help="Mode to avoid (rail, road, ferry, sea, air); repeatable."),
+    typer.Option(
+        "--no", help="Mode to avoid (rail, road, ferry, sea, air, or a registered one); repeatable."
+    ),
 ]
 Depart = Annotated[
     str | None,

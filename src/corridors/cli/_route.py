@@ -16,12 +16,7 @@ if TYPE_CHECKING:
     from corridors.routing import RouteOptions
 
 
-CarbonPrice = Annotated[
-    float | None,
-    typer.Option(
-        help="Carbon price, USD per t CO2e (well-to-wheel); default 0.", min=0.0, callback=finite
-    ),
-]
+CarbonPrice = opt.CarbonPrice
 MaxDays = Annotated[
     float | None, typer.Option(help="Longest door-to-door time, days.", min=0.0, callback=finite)
 ]

@@ -12,10 +12,11 @@ with no GMNS counterpart (``crossings.csv``, ``transfers.csv``, ``parameters.csv
 :func:`read_gmns` gets the same network back.
 
 Import reads a GMNS folder. GMNS alone lacks what routing needs: a node's ``country`` and a
-link's ``mode`` (or an ``allowed_uses`` naming one of rail, road, ferry, sea, air) are required
-extra fields, and the folder must hold ``parameters.csv`` (tariffs, speeds and CO2 by link
-class) and ``sources.csv``; ``crossings.csv`` and ``transfers.csv`` are optional. Figures GMNS
-does not source are cited to a source row ``gmns`` describing the imported files.
+link's ``mode`` (or an ``allowed_uses`` naming a mode of the mode table: rail, road, ferry,
+sea, air or one added with :func:`corridors.network.register_mode`) are required extra
+fields, and the folder must hold ``parameters.csv`` (tariffs, speeds and CO2 by link class)
+and ``sources.csv``; ``crossings.csv`` and ``transfers.csv`` are optional. Figures GMNS does
+not source are cited to a source row ``gmns`` describing the imported files.
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ def _side_tables() -> tuple[str, ...]:
 
     return tuple(t.file for t in TABLES if t.file not in ("nodes.csv", "links.csv"))
 
-
-MODES = ("rail", "road", "ferry", "sea", "air")
 
 NODE_MAP = {"node_id": "node_id", "name": "name", "lon_deg": "x_coord", "lat_deg": "y_coord"}
 LINK_MAP = {"link_id": "link_id", "from_node": "from_node_id", "to_node": "to_node_id"}
@@ -309,16 +308,23 @@ def _links_from_gmns(
 
 
 def _modes(links: pd.DataFrame) -> pd.Series:
-    uses = links.get("allowed_uses", pd.Series("", index=links.index)).str.lower()
-    if not uses.isin(MODES).all():
+    """Each link's mode from ``allowed_uses``, read as ``Mode(...)`` reads it (the live table)."""
+    from corridors.network.modes import Mode
+
+    uses = links.get("allowed_uses", pd.Series("", index=links.index)).astype(str)
+    bad = sorted({u for u in uses if u not in Mode})
+    if bad:
+        known = ", ".join(m.value for m in Mode)
         raise DataFileError(
             explain(
-                "link.csv has no 'mode' column and 'allowed_uses' is not one of "
-                f"{', '.join(MODES)} on every row.",
-                fix="Add a 'mode' column (rail, road, ferry, sea or air).",
+                "link.csv has no 'mode' column and 'allowed_uses' is not a mode on every row "
+                f"(e.g. {bad[0][:40]!r}).",
+                why=f"The known modes are {known}.",
+                fix="Add a 'mode' column with one of them, or register the mode first "
+                "(corridors.network.register_mode).",
             )
         )
-    return uses
+    return uses.map(lambda u: Mode(u).value)
 
 
 def _shapes_from_gmns(links: pd.DataFrame) -> list[tuple[str, list[list[float]]]]:

@@ -190,6 +190,39 @@ class CostModel:
             return self
         return replace(self, carbon_price_usd_per_t=carbon_price_usd_per_t)
 
+    @classmethod
+    def coerce(cls, value: object, *, argument: str = "cost_model") -> CostModel:
+        """``value`` checked as a cost model: the standard ``CostModel()`` for ``None``.
+
+        The one check of every ``cost_model=`` option (routing, assignment, the choice
+        equilibrium, flows).
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            When ``value`` is neither ``None`` nor a :class:`CostModel`.
+
+        Examples
+        --------
+        >>> CostModel.coerce(None) == CostModel(), CostModel.coerce(CostModel(80.0))
+        (True, CostModel(carbon_price_usd_per_t=80.0, ...))
+        >>> CostModel.coerce(80.0)
+        Traceback (most recent call last):
+        corridors.errors.InvalidSpecError: cost_model=80.0 is a float, not a CostModel. ...
+        """
+        if value is None:
+            return cls()
+        if isinstance(value, CostModel):
+            return value
+        raise InvalidSpecError(
+            explain(
+                f"{argument}={value!r} is a {type(value).__name__}, not a CostModel.",
+                fix="Pass corridors.network.costs.CostModel(...) (e.g. "
+                "CostModel(carbon_price_usd_per_t=100.0)), or leave it out for the standard "
+                "model.",
+            )
+        )
+
     @property
     def parts(self) -> tuple[str, ...]:
         """Names of the cost terms: :data:`COST_PARTS`, then the model's own terms."""

@@ -293,7 +293,7 @@ def pareto_routes(
     True
     """
     consignment = _consignment(cargo, teu, tonnes, commodity, feu, cargo_class)
-    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
+    cost_model = CostModel.coerce(cost_model).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),
@@ -480,7 +480,7 @@ def route(
             )
         )
     consignment = _consignment(cargo, teu, tonnes, "", feu, cargo_class)
-    cost_model = (cost_model or CostModel()).priced_at(carbon_price_usd_per_t)
+    cost_model = CostModel.coerce(cost_model).priced_at(carbon_price_usd_per_t)
     spec = RouteSpec(
         avoid_countries=tuple(_split(avoid_countries)),
         avoid_modes=tuple(Mode(m) for m in _split(avoid_modes)),

@@ -19,6 +19,7 @@ from corridors.scenarios.model import Scenario, load_scenario
 if TYPE_CHECKING:
     from corridors.assignment.demand import ODMatrices
     from corridors.assignment.sue import WarmStart
+    from corridors.network.costs import CostModel
 
 __all__ = ["DEFAULT_PAIRS", "Comparison", "compare_scenarios", "run_scenario"]
 
@@ -111,17 +112,20 @@ def run_scenario(
     name: str,
     *,
     start: WarmStart | None = None,
+    cost_model: CostModel | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Routes for ``pairs``, the choice equilibrium, and corridor and mode shares on one network.
 
     The equilibrium is the mode/corridor/route choice of :mod:`corridors.assignment.sue` with
     the calibrated parameters: a scenario moves traffic between sea, the rail corridors, road
     and air, not only between routes. ``start`` (route shares of a solved base) starts the
-    averaging near the answer (:func:`corridors.assignment.sue.solve`)."""
+    averaging near the answer (:func:`corridors.assignment.sue.solve`). ``cost_model`` prices
+    the routes and the equilibrium (default ``CostModel()``)."""
     from corridors.assignment.sue import SUESpec, equilibrium
 
-    routes = _route_rows(net, pairs, name)
-    res = equilibrium(net, demand, spec=SUESpec(target_gap=1e-5), start=start)
+    routes = _route_rows(net, pairs, name, cost_model)
+    spec = SUESpec(target_gap=1e-5)
+    res = equilibrium(net, demand, spec=spec, start=start, cost_model=cost_model)
     lt = res.link_table()
     cross, flow_cnkz, cap_cnkz = _crossings(net, lt, name)
     vc = lt["volume_capacity"].dropna()
@@ -158,7 +162,9 @@ def run_scenario(
 _MODE_COLUMNS = ("class", "mode", "flow", "tonnes", "share")
 
 
-def _route_rows(net: Network, pairs: Sequence[tuple[str, str]], name: str) -> pd.DataFrame:
+def _route_rows(
+    net: Network, pairs: Sequence[tuple[str, str]], name: str, cost_model: CostModel | None
+) -> pd.DataFrame:
     """The three best-ranked options per pair (rank 0 with ``no route (…)`` where none)."""
     from corridors.routing import pareto_routes
 
@@ -166,7 +172,7 @@ def _route_rows(net: Network, pairs: Sequence[tuple[str, str]], name: str) -> pd
     rows = []
     for o, d in pairs:
         try:
-            opts = pareto_routes(net, o, d, eps=0.02, max_options=3)
+            opts = pareto_routes(net, o, d, eps=0.02, max_options=3, cost_model=cost_model)
         except CorridorsError as exc:  # a closed corridor may leave no route
             rows.append((o, d, 0, f"no route ({type(exc).__name__})", nan, nan, nan))
             continue
@@ -204,6 +210,7 @@ def compare_scenarios(
     pairs: Sequence[tuple[str, str]] = DEFAULT_PAIRS,
     demand: ODMatrices | None = None,
     progress: ProgressCallback = no_progress,
+    cost_model: CostModel | None = None,
 ) -> Comparison:
     """Run routing and assignment on ``base`` and on each scenario; gather side by side.
 
@@ -219,6 +226,8 @@ def compare_scenarios(
         Demand matrices; default: the base-year (2024) demand of ``base``.
     progress
         Called once per finished network.
+    cost_model
+        Prices the routes and the equilibria of every network (default ``CostModel()``).
 
     Returns
     -------
@@ -228,9 +237,13 @@ def compare_scenarios(
     ------
     ScenarioError
         If a scenario cannot be applied (before anything runs).
+    InvalidSpecError
+        When ``cost_model`` is not a :class:`~corridors.network.costs.CostModel`.
     """
     from corridors.assignment.sue import base_demand
+    from corridors.network.costs import CostModel
 
+    cost_model = CostModel.coerce(cost_model)
     demand = base_demand(base) if demand is None else demand
     specs = [load_scenario(s) if isinstance(s, str) else s for s in scenarios]
     nets: list[tuple[str, Network, ODMatrices]] = [("base", base, demand)]
@@ -239,7 +252,7 @@ def compare_scenarios(
         nets.append((s.name, net, dem if dem is not None else demand))
     parts: dict[str, list[pd.DataFrame]] = {}
     for k, (name, net, dem) in enumerate(nets):
-        for key, df in run_scenario(net, dem, pairs, name).items():
+        for key, df in run_scenario(net, dem, pairs, name, cost_model=cost_model).items():
             parts.setdefault(key, []).append(df)
         progress(Progress("compare", k + 1, len(nets), name))
     cat = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}

@@ -419,7 +419,7 @@ def _client(
             n_workers=workers,
             threads_per_worker=threads_per_worker,
             processes=processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: None still binds :8787 (distributed 2024+)
         )
     finally:
         if old is not None:
