@@ -1,7 +1,8 @@
 """Numba kernels on the forward-star (CSR) arrays of an :class:`AssignmentGraph`.
 
-Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), all-or-nothing
-loading, skims, the Frank-Wolfe line search and the path-based gradient-projection sweeps.
+Shortest-path trees (the shared Dijkstra of :mod:`corridors._kernels`), tree loading, skims,
+the Frank-Wolfe line search and the path-based gradient-projection sweeps (all-or-nothing
+loading on all cores is :mod:`corridors.assignment._aon`).
 Everything here works on plain arrays; the Python layer in
 :mod:`corridors.assignment.algorithms` owns the loop.
 Link costs of ``inf`` mark links a class may not use.
@@ -109,41 +110,6 @@ def _load_tree(
                 flow[a] += f
                 node_flow[tails[a]] += f
             node_flow[u] = 0.0
-
-
-@nb.njit(cache=True)
-def aon(
-    indptr: np.ndarray,
-    heads: np.ndarray,
-    lidx: np.ndarray,
-    tails: np.ndarray,
-    cost: np.ndarray,
-    no_through: np.ndarray,
-    demand: np.ndarray,
-    flow: np.ndarray,
-) -> tuple[float, float]:
-    """All-or-nothing loading of ``demand`` (zones × zones) onto ``flow`` (added to it).
-
-    Returns ``(sum of demand × shortest cost, demand without a route)``.
-    """
-    n = indptr.shape[0] - 1
-    nz = demand.shape[0]
-    dist, pred, order, done, hk, hv = tree_scratch(n, lidx.shape[0])
-    node_flow = np.zeros(n)
-    sptt = 0.0
-    lost = 0.0
-    for o in range(nz):
-        row = demand[o]
-        if row.sum() <= 0.0:
-            continue
-        n_order = dijkstra(
-            indptr, heads, lidx, cost, no_through, nz, o, dist, pred, order, done, hk, hv
-        )
-        s, lo = zone_demand(row, o, dist, node_flow)
-        sptt += s
-        lost += lo
-        _load_tree(order, n_order, pred, tails, node_flow, flow)
-    return sptt, lost
 
 
 @nb.njit(cache=True)

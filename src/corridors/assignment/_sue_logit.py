@@ -184,9 +184,11 @@ class LogitModel:
         g = problem.corridor.graph
         alpha = np.asarray(g.alpha, float).copy()
         alpha[np.asarray(g.vdf) == 2] *= params.queue_scale
+        lcls = problem.net.links["link_class"].reindex(np.asarray(g.link_ids).astype(str))
+        tf = params.link_time_factors(lcls.to_numpy(object), np.asarray(g.vdf) == 2)
         vdf = (
             np.asarray(g.vdf, np.int8),
-            np.asarray(g.free_flow_time, float),
+            np.asarray(g.free_flow_time, float) * tf,  # calibrated running-time factors
             np.asarray(g.capacity, float),
             alpha,
             np.asarray(g.beta, float),

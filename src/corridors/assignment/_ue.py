@@ -11,13 +11,14 @@ from __future__ import annotations
 import time as _time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 from corridors._progress import Progress, ProgressCallback
-from corridors.assignment import _kernels as kern
+from corridors.assignment._aon import AonWorkspace, aon_load
 from corridors.assignment._graph import AssignmentGraph
 from corridors.assignment.results import AssignmentResult, BushState, IterationRecord, PathSets
 from corridors.assignment.spec import AssignmentSpec, DemandClass
@@ -36,6 +37,7 @@ class UEProblem:
     offset: F64  # (C, L) time-equivalent fixed cost, inf where the class may not go
     demand: F64  # (C, Z, Z) in capacity units
     no_through: npt.NDArray[np.bool_]
+    _aon_ws: AonWorkspace | None = field(default=None, repr=False, compare=False)
 
     @property
     def vdf_args(self) -> tuple[npt.NDArray[np.int8], F64, F64, F64, F64]:
@@ -56,24 +58,21 @@ class UEProblem:
 
     def aon(self, time: F64) -> tuple[F64, float, float]:
         """All-or-nothing loading at link ``time``: class flows, SPTT, unrouted demand."""
-        g = self.graph
-        indptr, heads, lidx = g.csr
-        out = np.zeros((len(self.classes), g.n_links))
+        ws = self.aon_workspace()
+        out = np.zeros((len(self.classes), self.graph.n_links))
         sptt = lost = 0.0
         for c in range(len(self.classes)):
-            s, lo = kern.aon(
-                indptr,
-                heads,
-                lidx,
-                g.from_node,
-                time + self.offset[c],
-                self.no_through,
-                self.demand[c],
-                out[c],
-            )
+            s, lo = aon_load(ws, time, self.offset[c], self.no_through, self.demand[c], out[c])
             sptt += s
             lost += lo
         return out, sptt, lost
+
+    def aon_workspace(self) -> AonWorkspace:
+        """Scratch of :meth:`aon`, built on first use and whenever numba's thread count changes."""
+        ws = self._aon_ws
+        if ws is None or ws.threads != numba.get_num_threads():
+            ws = self._aon_ws = AonWorkspace(*self.graph.csr)
+        return ws
 
 
 def dot_nonzero(x: F64, c: F64) -> float:

@@ -53,6 +53,7 @@ __all__ = [
     "ALTERNATIVES",
     "CALIBRATION_FILE",
     "NESTS",
+    "TIME_GROUPS",
     "ChoiceParameters",
     "load_parameters",
     "nested_logit",
@@ -119,7 +120,25 @@ FREE_PARAMETERS: tuple[str, ...] = (
 increment (bulk and containers weigh corridors differently: sanctions, wagon fleets, port
 equipment). The sea alternatives are the reference (constant 0); road
 and air keep constant 0 because no observation counts them (a fitted air constant would be
-free to absorb any container volume the counts do not want on rail)."""
+free to absorb any container volume the counts do not want on rail). Calibration adds the
+running-time factors of :data:`TIME_GROUPS` (``log_time_<group>``)."""
+
+TIME_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "cn": ("rail_cn",),
+    "kz": ("rail_kz",),
+    "ru": ("rail_ru", "rail_eu1520"),
+    "eu": ("rail_eu",),
+    "caucasus": ("rail_caucasus", "rail_tr"),
+    "south": ("rail_tm", "rail_uz", "rail_ir"),
+    "caspian": ("ferry_caspian",),
+}
+"""Region → the ``link_class`` values whose free-flow time one factor scales
+(``ChoiceParameters.time_factor``). Rail: only line links (not crossings, ports or
+terminals, whose time is a dwell plus a queue); the factor is the ratio of the commercial
+time of trains on that region's lines (stops, crew and locomotive changes, marshalling,
+waiting for paths) to the running time at the network's line speeds. Caspian ferries: the
+whole free-flow time of the ferry link (sailing plus the wait for a sailing; the queue on
+top of it has its own scale)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,9 @@ class ChoiceParameters:
         Factor on every class's value of time (default 1).
     queue_scale
         Factor on the queue parameter ``alpha`` of border, port and ferry queues (default 1).
+    time_factor
+        Region of :data:`TIME_GROUPS` → factor on the running time of its rail lines
+        (default 1 for every region).
     provenance
         Where the values come from (run date, objective, observation set) when calibrated.
 
@@ -172,6 +194,7 @@ class ChoiceParameters:
     asc: Mapping[str, float] = field(default_factory=dict)
     vot_scale: float = 1.0
     queue_scale: float = 1.0
+    time_factor: Mapping[str, float] = field(default_factory=dict)
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -220,6 +243,18 @@ class ChoiceParameters:
                     fix="Raise route_scale or lower cost_scale.",
                 )
             )
+        for k, v in dict(self.time_factor).items():
+            if k not in TIME_GROUPS or not (isinstance(v, int | float) and 0 < v < 100):
+                raise InvalidSpecError(
+                    explain(
+                        f"time_factor[{k!r}]={v!r}: the region must be one of "
+                        f"{list(TIME_GROUPS)} and the factor a positive number.",
+                        fix="Use e.g. time_factor={'kz': 1.1}.",
+                    )
+                )
+        object.__setattr__(
+            self, "time_factor", {k: float(v) for k, v in dict(self.time_factor).items()}
+        )
         object.__setattr__(self, "nest_scale", ns)
         object.__setattr__(self, "asc", {k: float(v) for k, v in dict(self.asc).items()})
 
@@ -240,6 +275,10 @@ class ChoiceParameters:
                 out.append(math.log(self.vot_scale))
             elif n == "log_queue_scale":
                 out.append(math.log(self.queue_scale))
+            elif n == "log_cost_scale":
+                out.append(math.log(self.cost_scale))
+            elif n.startswith("log_time_") and n[9:] in TIME_GROUPS:
+                out.append(math.log(self.time_factor.get(n[9:], 1.0)))
             else:
                 raise InvalidSpecError(explain(f"Unknown free parameter {n!r}."))
         return np.array(out)
@@ -249,17 +288,42 @@ class ChoiceParameters:
     ) -> ChoiceParameters:
         """A copy with the free parameters set from ``x`` (see :meth:`vector`)."""
         asc = dict(self.asc)
+        tf = dict(self.time_factor)
         kw: dict[str, Any] = {}
+        scales = {"log_vot_scale": "vot_scale", "log_queue_scale": "queue_scale"}
+        scales["log_cost_scale"] = "cost_scale"
         for n, v in zip(names, np.asarray(x, dtype=float), strict=True):
             if n.startswith("asc_"):
                 asc[n[4:]] = float(v)
-            elif n == "log_vot_scale":
-                kw["vot_scale"] = float(math.exp(v))
-            elif n == "log_queue_scale":
-                kw["queue_scale"] = float(math.exp(v))
+            elif n in scales:
+                kw[scales[n]] = float(math.exp(v))
+            elif n.startswith("log_time_") and n[9:] in TIME_GROUPS:
+                tf[n[9:]] = float(math.exp(v))
             else:
                 raise InvalidSpecError(explain(f"Unknown free parameter {n!r}."))
-        return replace(self, asc=asc, **kw)
+        return replace(self, asc=asc, time_factor=tf, **kw)
+
+    def link_time_factors(self, link_class: npt.ArrayLike, queue: npt.ArrayLike) -> F64:
+        """Factor on each link's free-flow time: ``time_factor`` of the link's region for
+        rail line links and Caspian ferries, 1 for rail queue elements (``queue`` true:
+        crossings, ports, terminals) and everything else.
+
+        >>> p = ChoiceParameters(time_factor={"kz": 1.2})
+        >>> p.link_time_factors(["rail_kz", "rail_kz", "sea_container"], [False, True, False])
+        array([1.2, 1. , 1. ])
+        """
+        cls = np.asarray(link_class, dtype=object)
+        out = np.ones(cls.shape[0])
+        if not self.time_factor:
+            return out
+        line = ~np.asarray(queue, dtype=bool)
+        for group, f in self.time_factor.items():
+            classes = TIME_GROUPS[group]
+            sel = np.isin(cls, classes)
+            if not all(c.startswith("ferry_") for c in classes):
+                sel &= line
+            out[sel] = f
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see :func:`load_parameters`)."""
@@ -270,6 +334,7 @@ class ChoiceParameters:
             "asc": dict(self.asc),
             "vot_scale": self.vot_scale,
             "queue_scale": self.queue_scale,
+            "time_factor": dict(self.time_factor),
             "provenance": dict(self.provenance),
         }
 
@@ -302,6 +367,7 @@ def load_parameters(path: str | Path | None = None) -> ChoiceParameters:
             )
         ) from None
     keys = {"cost_scale", "route_scale", "nest_scale", "asc", "vot_scale", "queue_scale"}
+    keys.add("time_factor")
     kw = {k: v for k, v in d.items() if k in keys}
     return ChoiceParameters(**kw, provenance=d.get("provenance", {"file": str(p)}))
 

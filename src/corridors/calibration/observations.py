@@ -28,12 +28,16 @@ The table (CSV) has one row per observation:
     Optional weight in the objective (default 1).
 ``label``, ``source``, ``year``, ``note``
     What it is and where it comes from.
+``added``
+    Optional date the observation was added (``2026-12-02``: after the previous calibration,
+    a fresh test of it), reported with the held-back results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,9 +98,58 @@ def _tuple(v: object) -> tuple[str, ...]:
     return tuple(s.strip() for s in str(v).split(";") if s.strip())
 
 
-def observations_from_frame(  # noqa: C901 - one flat list of row checks
-    df: pd.DataFrame, *, name: str = "table"
-) -> Observations:
+_OPTIONAL = (
+    "links",
+    "classes",
+    "unit",
+    "value",
+    "origin",
+    "destination",
+    "alternative",
+    "low_h",
+    "high_h",
+    "weight",
+    "label",
+    "source",
+    "year",
+    "note",
+    "added",
+)
+
+
+def _row_errors(r: Any, where: str) -> list[str]:
+    """Problems of one normalised row (see :func:`observations_from_frame`)."""
+    kind, split = r.kind, r.split
+    errs = []
+    if kind not in KINDS:
+        errs.append(f"{where}: kind {kind!r} is not one of {KINDS}.")
+    if split not in ("fit", "holdout"):
+        errs.append(f"{where}: split {split!r} must be fit or holdout.")
+    links = _tuple(r.links)
+    if kind == "count":
+        value, unit = r.value, r.unit
+        if not (pd.notna(value) and float(value) > 0):
+            errs.append(f"{where}: a count needs a positive value.")
+        if str(unit) not in ("TEU", "t", "teu_eq", "trains"):
+            errs.append(f"{where}: unit {unit!r} must be TEU, t, teu_eq or trains.")
+        if not links:
+            errs.append(f"{where}: a count needs links.")
+    if kind in ("time", "wait"):
+        lo, hi = r.low_h, r.high_h
+        if not (pd.notna(lo) and pd.notna(hi) and 0 < float(lo) <= float(hi)):
+            errs.append(f"{where}: needs 0 < low_h ≤ high_h.")
+    if kind == "time":
+        if not (pd.notna(r.origin) and pd.notna(r.destination)):
+            errs.append(f"{where}: a time needs origin and destination.")
+        alt = r.alternative
+        if pd.notna(alt) and str(alt) and str(alt) not in ALTERNATIVES:
+            errs.append(f"{where}: alternative {alt!r} is not one of {ALTERNATIVES}.")
+    if kind == "wait" and not links:
+        errs.append(f"{where}: a wait needs links.")
+    return errs
+
+
+def observations_from_frame(df: pd.DataFrame, *, name: str = "table") -> Observations:
     """Validate and normalise an observation table.
 
     Raises
@@ -105,29 +158,13 @@ def observations_from_frame(  # noqa: C901 - one flat list of row checks
         For a missing column, an unknown kind, split or alternative, a count without a
         positive value or a time without a range.
     """
-    need = ["obs_id", "kind", "split"]
-    missing = [c for c in need if c not in df.columns]
+    missing = [c for c in ("obs_id", "kind", "split") if c not in df.columns]
     if missing:
         raise DemandError(
             explain(f"{name}: missing column(s) {missing}.", fix="See corridors.calibration.")
         )
     d = df.copy()
-    for c in (
-        "links",
-        "classes",
-        "unit",
-        "value",
-        "origin",
-        "destination",
-        "alternative",
-        "low_h",
-        "high_h",
-        "weight",
-        "label",
-        "source",
-        "year",
-        "note",
-    ):
+    for c in _OPTIONAL:
         if c not in d.columns:
             d[c] = np.nan
     d["kind"] = d["kind"].astype(str).str.strip().str.lower()
@@ -139,32 +176,11 @@ def observations_from_frame(  # noqa: C901 - one flat list of row checks
                 f"{sorted(set(d.loc[d['obs_id'].duplicated(), 'obs_id']))[:5]}."
             )
         )
-    errs = []
-    for r in d.itertuples(index=False):
-        where = f"{name}: observation {r.obs_id!r}"
-        if r.kind not in KINDS:
-            errs.append(f"{where}: kind {r.kind!r} is not one of {KINDS}.")
-        if r.split not in ("fit", "holdout"):
-            errs.append(f"{where}: split {r.split!r} must be fit or holdout.")
-        if r.kind == "count":
-            if not (pd.notna(r.value) and float(r.value) > 0):
-                errs.append(f"{where}: a count needs a positive value.")
-            if str(r.unit) not in ("TEU", "t", "teu_eq", "trains"):
-                errs.append(f"{where}: unit {r.unit!r} must be TEU, t, teu_eq or trains.")
-            if not _tuple(r.links):
-                errs.append(f"{where}: a count needs links.")
-        if r.kind in ("time", "wait"):
-            lo, hi = r.low_h, r.high_h
-            if not (pd.notna(lo) and pd.notna(hi) and 0 < float(lo) <= float(hi)):
-                errs.append(f"{where}: needs 0 < low_h ≤ high_h.")
-        if r.kind == "time":
-            if not (pd.notna(r.origin) and pd.notna(r.destination)):
-                errs.append(f"{where}: a time needs origin and destination.")
-            alt = r.alternative
-            if pd.notna(alt) and str(alt) and str(alt) not in ALTERNATIVES:
-                errs.append(f"{where}: alternative {alt!r} is not one of {ALTERNATIVES}.")
-        if r.kind == "wait" and not _tuple(r.links):
-            errs.append(f"{where}: a wait needs links.")
+    errs = [
+        e
+        for r in d.itertuples(index=False)
+        for e in _row_errors(r, f"{name}: observation {r.obs_id!r}")
+    ]
     if errs:
         raise DemandError(
             explain(
@@ -178,6 +194,7 @@ def observations_from_frame(  # noqa: C901 - one flat list of row checks
     d["alternative"] = d["alternative"].astype(str)
     d["weight"] = pd.to_numeric(d["weight"], errors="coerce").fillna(1.0)
     d["label"] = d["label"].astype(object).where(d["label"].notna(), d["obs_id"]).astype(str)
+    d["added"] = d["added"].astype(object).where(d["added"].notna(), "").astype(str)
     return Observations(d.reset_index(drop=True), name)
 
 
@@ -210,6 +227,7 @@ def observations_from_tables(
                 "source": r.get("source", ""),
                 "year": r.get("year", ""),
                 "note": r.get("note", ""),
+                "added": r.get("added", ""),
             }
         )
     for r in times.to_dict(orient="records"):
@@ -222,6 +240,7 @@ def observations_from_tables(
             "source": r.get("source", ""),
             "year": r.get("year", ""),
             "note": r.get("note", ""),
+            "added": r.get("added", ""),
         }
         if r["kind"] == "transit_time":
             corridor = str(r.get("corridor", ""))
@@ -233,7 +252,7 @@ def observations_from_tables(
                     "destination": r["destination"],
                     "alternative": _CORRIDOR_ALT.get(corridor, corridor),
                     "classes": _CLASS_GROUP.get(cls, cls) if cls != "all" else "",
-                    "label": f"{r['origin']}→{r['destination']} ({corridor})",
+                    "label": f"{r['origin']}→{r['destination']} ({corridor or 'any'})",
                 }
             )
         else:

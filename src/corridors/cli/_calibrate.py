@@ -12,8 +12,126 @@ from corridors.cli._app import app, console, print_json, task_bar
 DOCS_DIR = Path("docs")
 
 
+def _fit(
+    obs: Any,
+    *,
+    report_only: bool,
+    free: str | None,
+    start_from: str,
+    max_evaluations: int,
+    route_rounds: int,
+    prior: float,
+    congestion_weight: float,
+    quiet: bool,
+) -> tuple[Any, Any]:
+    """Fit (or only evaluate) and evaluate the stored parameters on the same terms."""
+    from corridors.assignment.choice import ChoiceParameters, load_parameters
+    from corridors.assignment.sue import base_demand, build_problem
+    from corridors.calibration import DEFAULT_FREE, ObjectiveSpec, calibrate, evaluate
+    from corridors.network import load_network
+
+    net = load_network()
+    stored_params = load_parameters()
+    start = stored_params if start_from == "stored" else ChoiceParameters()
+    names = tuple(f.strip() for f in free.split(",") if f.strip()) if free else DEFAULT_FREE
+    spec = ObjectiveSpec(prior_weight=prior, congestion_weight=congestion_weight)
+    with task_bar(disable=quiet) as bar:
+        task = bar.add_task("route sets", total=None, msg="")
+
+        def cb(u: Any) -> None:
+            bar.update(task, description=u.task, completed=u.done, total=u.total, msg=u.message)
+
+        problem = build_problem(net, base_demand(net), params=start)
+        bar.update(task, description="stored parameters", msg="equilibrium")
+        stored = evaluate(problem, obs, stored_params, objective=spec, free=names, centre=start)
+        if report_only:
+            return stored, stored
+        cal = calibrate(
+            problem,
+            obs,
+            start=start,
+            free=names,
+            objective=spec,
+            max_evaluations=max_evaluations,
+            route_rounds=route_rounds,
+            progress=cb,
+        )
+    return cal, stored
+
+
+def _write_docs(cal: Any, docs: Path, notes: str, before: Any) -> list[str]:
+    from corridors.assignment.sue import elasticities
+    from corridors.calibration import calibration_markdown, plot_calibration
+
+    files = [str(plot_calibration(cal, docs / "img" / "calibration.png"))]
+    el = {
+        f"{a} (±5 %), all classes, tonnes": elasticities(cal.result, attribute=a, delta=0.05)
+        for a in ("cost", "time")
+    }
+    boxes = ("container_std", "container_hv")
+    el["cost (±5 %), containers only, TEU"] = elasticities(
+        cal.result, attribute="cost", delta=0.05, classes=boxes
+    )
+    page = docs / "calibration.md"
+    page.write_text(calibration_markdown(cal, elasticities=el, notes=notes, before=before))
+    return [*files, str(page)]
+
+
+def _json_report(cal: Any, stored: Any, ok: bool, why: str, files: list[str]) -> dict[str, Any]:
+    return {
+        "objective_start": cal.objective_start,
+        "objective": cal.objective,
+        "objective_parts": cal.parts,
+        "stored_objective": stored.objective,
+        "accepted": ok,
+        "decision": why,
+        "evaluations": cal.evaluations,
+        "seconds": round(cal.seconds, 1),
+        "parameters": cal.parameter_table().to_dict(orient="records"),
+        "summary": cal.summary().to_dict(orient="records"),
+        "over_capacity": cal.over_capacity.to_dict(orient="records"),
+        "observations": cal.table.to_dict(orient="records"),
+        "files": files,
+    }
+
+
+def _print_report(cal: Any, stored: Any, decision: str) -> None:
+    from rich.table import Table  # on use: usage errors and --help never load rich
+
+    t = Table(title="Calibrated parameters")
+    for c in ("parameter", "start", "calibrated"):
+        t.add_column(c, justify="left" if c == "parameter" else "right")
+    for r in cal.parameter_table().itertuples(index=False):
+        t.add_row(r.parameter, f"{r.start:.3f}", f"{r.calibrated:.3f}")
+    console.print(t)
+    for split in ("fit", "holdout"):
+        ot = Table(title=f"{split}: observed vs modelled")
+        for c in ("id", "kind", "what", "observed", "modelled", "ratio", "GEH", "within"):
+            ot.add_column(c, justify="left" if c in ("id", "kind", "what") else "right")
+        for r in cal.table[cal.table["split"] == split].itertuples(index=False):
+            if r.kind == "count":
+                o, m, g = f"{r.observed:,.0f} {r.unit}", f"{r.modelled:,.0f}", f"{r.geh:.1f}"
+            else:
+                o, m, g = (
+                    f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d",
+                    f"{r.modelled / 24:.1f} d",
+                    "",
+                )
+            ok = "yes" if r.within else "[red]no[/]"
+            ot.add_row(str(r.obs_id), r.kind, str(r.label)[:48], o, m, f"{r.ratio:.2f}", g, ok)
+        console.print(ot)
+    for r in cal.summary().itertuples(index=False):
+        console.print(f"{r.split:8s} {r.kind:6s} n={r.n:3d}  within target {r.within:.0%}")
+    vc = ", ".join(f"{r.link_id} {r.volume_capacity:.2f}" for r in cal.over_capacity.itertuples())
+    console.print(f"v/c > 1 without observed congestion: {vc or 'none'}")
+    console.print(
+        f"objective {cal.objective_start:.4g} → {cal.objective:.4g} after {cal.evaluations} "
+        f"equilibria, {cal.seconds:.0f} s; stored parameters: J {stored.objective:.4g}. {decision}"
+    )
+
+
 @app.command("calibrate")
-def calibrate_cmd(  # noqa: C901 - options, then one branch per output
+def calibrate_cmd(
     observations: Annotated[
         Path | None, typer.Option(help="Observation table (default the bundled one).")
     ] = None,
@@ -24,18 +142,30 @@ def calibrate_cmd(  # noqa: C901 - options, then one branch per output
         bool,
         typer.Option(
             "--write/--no-write",
-            help="Save the parameters as the model's default (data/model/calibration.json).",
+            help="Save the parameters as the model's default (data/model/calibration.json) "
+            "if they pass the acceptance rule (corridors.calibration.fit.accept).",
         ),
     ] = False,
     docs: Annotated[
         Path | None,
         typer.Option(help="Write the calibration page (e.g. docs) with img/calibration.png."),
     ] = None,
-    max_evaluations: Annotated[int, typer.Option(help="Most equilibria to solve.")] = 200,
-    prior: Annotated[float, typer.Option(help="Weight of the prior on the parameters.")] = 0.01,
+    max_evaluations: Annotated[
+        int, typer.Option(help="Most equilibria per route round.", min=2)
+    ] = 800,
+    prior: Annotated[float, typer.Option(help="Weight of the prior (1 = stated s.d.).")] = 1.0,
+    congestion_weight: Annotated[
+        float, typer.Option(help="Weight of the v/c > 0.95 penalty (0 = off).")
+    ] = 100.0,
+    free: Annotated[
+        str | None, typer.Option(help="Comma-separated free parameters (default all).")
+    ] = None,
+    start: Annotated[
+        str, typer.Option(help="Start (and prior centre): stored or defaults.")
+    ] = "stored",
     route_rounds: Annotated[
-        int, typer.Option(help="Regenerate routes at the fitted equilibrium and refit, N times.")
-    ] = 1,
+        int, typer.Option(help="Route-set extensions: before the fit, and between refits.")
+    ] = 2,
     report_only: Annotated[
         bool,
         typer.Option(
@@ -45,120 +175,42 @@ def calibrate_cmd(  # noqa: C901 - options, then one branch per output
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Fit the choice model (corridor constants, value-of-time and queue scales) to the FIT
-    observations; report fit and holdout separately (observed vs modelled, GEH, ratio)."""
-    from corridors.assignment.choice import CALIBRATION_FILE, ChoiceParameters
-    from corridors.assignment.sue import base_demand, build_problem
-    from corridors.calibration import (
-        calibrate,
-        calibration_markdown,
-        load_observations,
-        plot_calibration,
-    )
-    from corridors.network import load_network
+    """Fit the choice model (corridor constants, value-of-time and queue scales, running-time
+    factors) to the FIT observations; report fit and holdout separately (observed vs
+    modelled, GEH, ratio) and the elements above capacity."""
+    from corridors.assignment.choice import CALIBRATION_FILE
+    from corridors.calibration import load_observations, plot_calibration
+    from corridors.calibration.fit import accept
+    from corridors.calibration.page import NOTES
 
+    if start not in ("stored", "defaults"):
+        raise typer.BadParameter(f"--start {start!r}: use stored or defaults.")
     obs = load_observations(observations)
-    net = load_network()
-    start = ChoiceParameters()
-    with task_bar(disable=json_out) as bar:
-        task = bar.add_task("route sets", total=None, msg="")
-        problem = build_problem(net, base_demand(net), params=start)
-
-        def cb(u: Any) -> None:
-            bar.update(task, description=u.task, completed=u.done, msg=u.message)
-
-        if report_only:
-            from corridors.assignment.choice import load_parameters
-            from corridors.calibration import evaluate
-
-            cal = evaluate(problem, obs, load_parameters())
-        else:
-            cal = calibrate(
-                problem,
-                obs,
-                start=start,
-                max_evaluations=max_evaluations,
-                route_rounds=route_rounds,
-                prior_weight=prior,
-                progress=cb,
-            )
+    cal, stored = _fit(
+        obs, report_only=report_only, free=free, start_from=start,
+        max_evaluations=max_evaluations, route_rounds=route_rounds, prior=prior,
+        congestion_weight=congestion_weight, quiet=json_out,
+    )  # fmt: skip
+    ok, why = (False, "report only") if report_only else accept(cal, stored)
     files = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         cal.table.to_csv(out / "table.csv", index=False)
         files += [str(out / "table.csv"), str(cal.params.save(out / "parameters.json"))]
         files.append(str(plot_calibration(cal, out / "scatter.png")))
-    if write and not report_only:
+    if write and ok:
         files.append(str(cal.params.save(CALIBRATION_FILE)))
+    decision = f"{'accepted' if ok else 'not accepted'} ({why})"
     if docs is not None:
-        from corridors.assignment.sue import elasticities
-        from corridors.calibration.fit import STRUCTURAL_NOTES
-
-        files.append(str(plot_calibration(cal, docs / "img" / "calibration.png")))
-        el = {
-            f"{a} (±5 %), all classes, tonnes": elasticities(cal.result, attribute=a, delta=0.05)
-            for a in ("cost", "time")
-        }
-        boxes = ("container_std", "container_hv")
-        el["cost (±5 %), containers only, TEU"] = elasticities(
-            cal.result, attribute="cost", delta=0.05, classes=boxes
-        )
-        page = docs / "calibration.md"
-        page.write_text(calibration_markdown(cal, elasticities=el, notes=STRUCTURAL_NOTES))
-        files.append(str(page))
-    summary = cal.summary()
-    report = {
-        "objective_start": cal.objective_start,
-        "objective": cal.objective,
-        "evaluations": cal.evaluations,
-        "seconds": round(cal.seconds, 1),
-        "parameters": cal.parameter_table().to_dict(orient="records"),
-        "summary": summary.to_dict(orient="records"),
-        "observations": cal.table.to_dict(orient="records"),
-        "files": files,
-    }
+        # with --write the page shows what is stored afterwards: a rejected refit is only noted
+        shown = stored if (write and not ok) else cal
+        notes = f"Refit of this run: {decision}.\n\n{NOTES}"
+        before = None if report_only or shown is stored else stored
+        files += _write_docs(shown, docs, notes=notes, before=before)
     if json_out:
-        print_json(report)
+        print_json(_json_report(cal, stored, ok, why, files))
         return
-    from rich.table import Table  # on use: usage errors and --help never load rich
-
-    t = Table(title="Calibrated parameters")
-    for c in ("parameter", "start", "calibrated"):
-        t.add_column(c, justify="left" if c == "parameter" else "right")
-    for r in cal.parameter_table().itertuples(index=False):
-        t.add_row(r.parameter, f"{r.start:.3f}", f"{r.calibrated:.3f}")
-    console.print(t)
-    for split in ("fit", "holdout"):
-        rows = cal.table[cal.table["split"] == split]
-        ot = Table(title=f"{split}: observed vs modelled")
-        for c in ("id", "kind", "what", "observed", "modelled", "ratio", "GEH", "within"):
-            ot.add_column(c, justify="left" if c in ("id", "kind", "what") else "right")
-        for r in rows.itertuples(index=False):
-            if r.kind == "count":
-                o, m, g = f"{r.observed:,.0f} {r.unit}", f"{r.modelled:,.0f}", f"{r.geh:.1f}"
-            else:
-                o, m, g = (
-                    f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d",
-                    f"{r.modelled / 24:.1f} d",
-                    "",
-                )
-            ot.add_row(
-                str(r.obs_id),
-                r.kind,
-                str(r.label)[:48],
-                o,
-                m,
-                f"{r.ratio:.2f}",
-                g,
-                "yes" if r.within else "[red]no[/]",
-            )
-        console.print(ot)
-    for r in summary.itertuples(index=False):
-        console.print(f"{r.split:8s} {r.kind:6s} n={r.n:3d}  within target {r.within:.0%}")
-    console.print(
-        f"objective {cal.objective_start:.4g} → {cal.objective:.4g} after {cal.evaluations} "
-        f"equilibria, {cal.seconds:.0f} s"
-    )
+    _print_report(cal, stored, decision)
     for f in files:
         console.print(f"wrote {f}")
 

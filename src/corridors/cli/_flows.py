@@ -191,7 +191,7 @@ def flows(
 
 _KERNELS = {  # what each model runs (only those compile on a first run)
     "choice": ("assignment._kernels.dijkstra",),
-    "ue": ("assignment._kernels.aon", "assignment._kernels.gp_columns"),
+    "ue": ("assignment._aon._aon_parallel", "assignment._kernels.gp_columns"),
 }
 
 
