@@ -302,7 +302,7 @@ def sweep_cmd(
 
     Ctrl-C stops it and keeps the runs that finished (written to --out).
     """
-    from corridors.scenarios.sweep import SweepInterrupted, load_sweep, shipped_sweeps
+    from corridors.scenarios._shipped import shipped_sweeps
 
     if list_ or not spec_file:
         for name, path in shipped_sweeps().items():
@@ -310,6 +310,8 @@ def sweep_cmd(
         if not list_:
             raise typer.BadParameter("give a sweep file or a shipped name", param_hint="SPEC_FILE")
         return
+    from corridors.scenarios.sweep import SweepInterrupted, load_sweep
+
     spec = load_sweep(spec_file)
     if out.parent and not out.parent.is_dir():
         raise InvalidSpecError(explain(f"--out {out}: the folder {out.parent} does not exist."))

@@ -23,12 +23,12 @@ import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from corridors._yaml import load_yaml
 from corridors.errors import LimitExceededError, ScenarioError, explain
+from corridors.scenarios._shipped import shipped_scenarios
 
 __all__ = [
     "MAX_CHANGES",
@@ -469,12 +469,6 @@ def _from_dict(
             path=path,
         )
     )
-
-
-def shipped_scenarios() -> dict[str, Path]:
-    """The example scenarios shipped with corridors, by name."""
-    folder = Path(str(resources.files("corridors") / "data" / "scenarios"))
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
 def _is_path(ref: str) -> bool:

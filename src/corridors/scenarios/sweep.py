@@ -47,6 +47,7 @@ from corridors.errors import (
     ScenarioError,
     explain,
 )
+from corridors.scenarios._shipped import shipped_sweeps
 
 __all__ = [
     "KNOBS",
@@ -205,14 +206,6 @@ class SweepSpec:
             base=str(doc.get("base", "bundled")),
             max_iterations=int(doc.get("max_iterations", 200)),
         )
-
-
-def shipped_sweeps() -> dict[str, Path]:
-    """The example sweeps shipped with corridors, by name."""
-    from importlib import resources
-
-    folder = Path(str(resources.files("corridors") / "data" / "sweeps"))
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
 _FORMAT_HINT = (
