@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.corridor_rule import CASPIAN_FERRY, CORRIDOR_LABELS, route_alternative
 
 __all__ = [
     "ALTERNATIVES",
@@ -90,78 +91,8 @@ ALT_NEST: npt.NDArray[np.int64] = np.array(
 """Per alternative (in :data:`ALTERNATIVES` order): the position of its nest in
 :data:`NEST_NAMES`."""
 
-LABELS: Mapping[str, str] = {
-    "sea_suez": "Sea via Suez",
-    "sea_cape": "Sea via Cape",
-    "sea_other": "Sea (other lane)",
-    "rail_northern": "Northern (via Russia)",
-    "rail_middle": "Middle Corridor (Trans-Caspian)",
-    "rail_southern": "Southern (Turkmenistan-Iran)",
-    "rail_direct": "Rail, no third country",
-    "road": "Road",
-    "air": "Air",
-}
+LABELS: Mapping[str, str] = CORRIDOR_LABELS
 """Alternative → the corridor name used in tables."""
-
-CASPIAN_FERRY = "ferry_caspian"
-"""Link class of the Caspian ferries (Aktau/Kuryk to Baku/Alat, Turkmenbashi and the Iranian
-ports)."""
-
-
-def route_alternative(
-    km_by_mode: Mapping[str, float],
-    countries: Collection[str],
-    *,
-    caspian_ferry: bool,
-    passages: Collection[str] = (),
-) -> str:
-    """The alternative (corridor) of a route: the one rule routing and the choice model share.
-
-    Parameters
-    ----------
-    km_by_mode
-        Kilometres of the route per mode value (``"rail"``, ``"sea"``, ...).
-    countries
-        ISO codes of the countries the route's links start or end in.
-    caspian_ferry
-        Whether the route crosses the Caspian by ferry (a link of class :data:`CASPIAN_FERRY`).
-    passages
-        Sea passages of its sea links (``"Suez"``, ``"Cape"``, ...).
-
-    Returns
-    -------
-    str
-        A key of :data:`ALTERNATIVES`. First match wins: any air → ``air``; a deep-sea lane via
-        Suez or the Cape → that sea alternative; more than half the km at sea → ``sea_other``;
-        more than half by road → ``road``; Russia/Belarus → ``rail_northern``; a Caspian ferry,
-        Azerbaijan or Georgia → ``rail_middle``; Turkmenistan/Iran → ``rail_southern``; else
-        ``rail_direct``.
-
-    Notes
-    -----
-    The Southern corridor is the Kazakhstan–Turkmenistan–Iran railway. A Caspian ferry route
-    to Iran (Aktau/Kuryk to Anzali, Amirabad or Astara) is a Trans-Caspian variant, hence
-    ``rail_middle``, like the ferries to Baku/Alat and Turkmenbashi.
-    """
-    total = float(sum(km_by_mode.values())) or 1.0
-    cs, via = set(countries), set(passages)
-    if km_by_mode.get("air", 0.0) > 0:
-        return "air"
-    if "Suez" in via:
-        return "sea_suez"
-    if "Cape" in via:
-        return "sea_cape"
-    if km_by_mode.get("sea", 0.0) > 0.5 * total:
-        return "sea_other"
-    if km_by_mode.get("road", 0.0) > 0.5 * total:
-        return "road"
-    if cs & {"RU", "BY"}:
-        return "rail_northern"
-    if caspian_ferry or cs & {"AZ", "GE"}:
-        return "rail_middle"
-    if cs & {"TM", "IR"}:
-        return "rail_southern"
-    return "rail_direct"
 
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "model" / "calibration.json"

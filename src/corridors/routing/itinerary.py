@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
+from corridors.network.corridor_rule import CASPIAN_FERRY, CORRIDOR_LABELS, route_alternative
 from corridors.network.costs import FACTOR_SET
 from corridors.network.enums import Operation
 from corridors.routing._kernels import wait_hours
@@ -185,14 +186,13 @@ def corridor_of(
     """Name the corridor of a route from the countries, modes and link classes it uses.
 
     The corridor is the choice model's alternative
-    (:func:`corridors.assignment.choice.route_alternative`, one rule for both) named by
-    :data:`corridors.assignment.choice.LABELS`, except: a sea route is ``Sea via <passage>``
-    (Suez, Cape, else its first passage; ``Sea`` without one), and a route with no third
-    country is ``China-Kazakhstan`` when it joins the two, else ``Regional``. A Caspian ferry
-    route to Iran is the Middle Corridor; ``Southern (Turkmenistan-Iran)`` is the railway.
+    (:func:`corridors.network.corridor_rule.route_alternative`, one rule for both) named by
+    :data:`~corridors.network.corridor_rule.CORRIDOR_LABELS`, except: a sea route is
+    ``Sea via <passage>`` (Suez, Cape, else its first passage; ``Sea`` without one), and a
+    route with no third country is ``China-Kazakhstan`` when it joins the two, else
+    ``Regional``. A Caspian ferry route to Iran is the Middle Corridor;
+    ``Southern (Turkmenistan-Iran)`` is the railway.
     """
-    from corridors.assignment.choice import CASPIAN_FERRY, LABELS, route_alternative
-
     alt = route_alternative(
         km_by_mode, countries, caspian_ferry=CASPIAN_FERRY in link_classes, passages=via
     )
@@ -201,7 +201,7 @@ def corridor_of(
         return f"Sea via {passage}" if passage else "Sea"
     if alt == "rail_direct":
         return "China-Kazakhstan" if {"CN", "KZ"} <= set(countries) else "Regional"
-    return LABELS[alt]
+    return CORRIDOR_LABELS[alt]
 
 
 def build_itinerary(
