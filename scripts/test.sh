@@ -17,6 +17,8 @@ bash scripts/setup.sh dev
 # strict typing over the whole package (pandas without pandas-stubs: the stubs are stricter than
 # pandas itself and flag every row lookup; see CHANGELOG)
 .venv/bin/mypy src/corridors
+# modules <= 600 lines, functions <= 80 (docstrings not counted), numba kernels included
+.venv/bin/python tools/check_sizes.py src/corridors
 # Chromium and a throwaway PostgreSQL on loopback for the API and browser tests (installed with
 # apt when run as root on Debian; otherwise those tests skip, and fail under CI=true).
 eval "$(bash scripts/services.sh)"

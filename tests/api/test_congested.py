@@ -18,3 +18,15 @@ def test_congested_route_adds_equilibrium_waits(sqlite_client: TestClient) -> No
         assert wait >= 0
     # waits only add time: over the whole Pareto set, congested is never faster
     assert min(o["days"] for o in c_opts) >= min(o["days"] for o in f_opts) - 1e-9
+
+
+def test_congested_route_takes_a_cargo_class(sqlite_client: TestClient) -> None:
+    q = {"origin": "Urumqi", "destination": "Almaty", "teu": 2, "no": ["sea", "air"]}
+    r = sqlite_client.get("/api/route", params={**q, "congested": "true", "cargo": "container_hv"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["cargo"] == "container" and d["cargo_class"] == "container_hv"
+    assert d["options"] and all("congested" in o["tags"] for o in d["options"])
+    r = sqlite_client.get("/api/route", params={**q, "congested": "true", "cargo": "dry_bulk"})
+    assert r.status_code == 400 or r.status_code == 422, r.text  # TEU for bulk: a contradiction
+    assert "TEU" in r.text or "teu" in r.text

@@ -44,3 +44,47 @@ def test_read_only_and_explicit_token(captured: dict[str, Any]) -> None:
     assert out.exit_code == 0, out.output
     s = captured["settings"]
     assert s.read_only and s.token == "abc" and s.allowed_hosts == ("maps.example.org",)
+
+
+def test_admission_budget_option(captured: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridors.api._serving import ADMISSION_BUDGET_S, MAX_ADMISSION_BUDGET_S
+
+    monkeypatch.delenv("CORRIDORS_ADMISSION_BUDGET_S", raising=False)
+    out = CliRunner().invoke(app, ["serve"])
+    assert out.exit_code == 0 and captured["settings"].admission_budget_s is None
+    out = CliRunner().invoke(app, ["serve", "--admission-budget", "0.2"])
+    assert out.exit_code == 0, out.output
+    assert captured["settings"].admission_budget_s == 0.2
+    monkeypatch.setenv("CORRIDORS_ADMISSION_BUDGET_S", "0")  # the variable feeds the option
+    out = CliRunner().invoke(app, ["serve"])
+    assert out.exit_code == 0 and captured["settings"].admission_budget_s == 0.0
+    monkeypatch.delenv("CORRIDORS_ADMISSION_BUDGET_S")
+    for bad in ("-1", "nan", "inf", "61", "soon"):
+        captured.clear()
+        out = CliRunner().invoke(app, ["serve", "--admission-budget", bad])
+        assert out.exit_code == 2, (bad, out.output)
+        assert "--admission-budget" in out.output and "Traceback" not in out.output
+        assert not captured  # the server never started
+    help_text = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
+    assert "--admission-budget" in help_text and "503" in help_text
+    assert f"0 to {MAX_ADMISSION_BUDGET_S:g}" in help_text
+    assert f"Default {ADMISSION_BUDGET_S:g}." in help_text
+
+
+def test_prepare_app_applies_and_checks_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridors.api import _serving
+    from corridors.errors import InvalidSpecError
+
+    monkeypatch.setattr(_serving, "warm_up", lambda app: 0)
+    monkeypatch.setattr(_serving.gc, "freeze", lambda: None)
+    inner = object()
+    wrapped = _serving.prepare_app(inner, budget_s=0.3)
+    assert isinstance(wrapped, _serving.Admission) and wrapped.budget_s == 0.3
+    assert _serving.prepare_app(inner, budget_s=0.0) is inner  # 0: no admission control
+    monkeypatch.setenv(_serving.ADMISSION_ENV, "0.7")
+    assert _serving.prepare_app(inner).budget_s == 0.7  # type: ignore[attr-defined]
+    monkeypatch.setenv(_serving.ADMISSION_ENV, "lots")
+    with pytest.raises(InvalidSpecError, match="CORRIDORS_ADMISSION_BUDGET_S"):
+        _serving.prepare_app(inner)
+    with pytest.raises(InvalidSpecError, match="from 0 to 60"):
+        _serving.prepare_app(inner, budget_s=-0.1)

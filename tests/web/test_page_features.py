@@ -159,3 +159,19 @@ def test_flows_on_link_shapes_and_select_link(page, live_server: str) -> None:  
     page.locator("#select-link").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "select-link.png"))
     assert page.external_requests == []
+
+
+def test_a_capped_search_shows_a_note(page, live_server: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import corridors.routing.search as search
+
+    _open(page, live_server)
+    _route(page, "Chongqing", "Hamburg")
+    assert page.locator("#compare .search-note").count() == 0  # an uncapped search: no note
+    monkeypatch.setattr(search, "MAX_LABELS", 20)  # the live server runs in this process
+    _route(page, "Chengdu", "Hamburg")
+    res = page.evaluate("window.corridorsState.results[0]")
+    assert res["search"]["capped"] is True and res["search"]["max_labels"] == 20
+    text = page.locator("#compare .search-note").inner_text()
+    assert text.startswith("Search capped at 20 labels") and "partial routes dropped" in text
+    assert page.locator("#compare button.opt").count() >= 1  # the routes it found are shown
+    assert page.external_requests == []

@@ -19,7 +19,7 @@ from corridors.errors import CorridorsError
 from corridors.io.geojson import itineraries_to_geojson
 from corridors.network.model import Network
 from corridors.network.modes import Mode
-from corridors.routing.request import route_options
+from corridors.routing.request import route_options, search_summary
 from corridors.routing.search import RouteOptions
 
 router = APIRouter(tags=["routing"])
@@ -168,6 +168,12 @@ def _options_payload(net: Network, opts: RouteOptions, scenario: str) -> dict[st
     d["origin_name"] = str(nodes.at[opts.origin, "name"])
     d["destination_name"] = str(nodes.at[opts.destination, "name"])
     d["geojson"] = itineraries_to_geojson(net, opts.options)
+    d["search"] = search_summary(
+        opts.search,
+        name=net.node_name,
+        exact_hint="eps=0",
+        narrow_hint="max_days, max_transshipments, no=<mode>",
+    )
     return d
 
 

@@ -46,6 +46,8 @@ ADMISSION_BUDGET_S = 0.05
 The estimate (requests in flight × time between completions) runs below the real wait on a
 busy machine; 0.05 s kept the p99 of admitted uncached route requests at 64 clients under
 200 ms in ``benchmarks/results/api_admission_*.md`` where 0.15 s did not."""
+MAX_ADMISSION_BUDGET_S = 60.0
+"""Largest admission budget ``corridors serve --admission-budget`` accepts (s)."""
 ADMISSION_ENV = "CORRIDORS_ADMISSION_BUDGET_S"
 """Environment variable overriding :data:`ADMISSION_BUDGET_S` in every worker (0: no
 admission control)."""
@@ -140,12 +142,42 @@ def prepare_app(app: Any, *, budget_s: float | None = None) -> Any:
 
     ``budget_s`` defaults to ``$CORRIDORS_ADMISSION_BUDGET_S``, else
     :data:`ADMISSION_BUDGET_S`; 0 returns the app without admission control."""
-    if budget_s is None:
-        budget_s = float(os.environ.get(ADMISSION_ENV) or ADMISSION_BUDGET_S)
+    budget_s = admission_budget(budget_s)
     warm_up(app)
     gc.collect()
     gc.freeze()
     return Admission(app, budget_s=budget_s) if budget_s > 0 else app
+
+
+def admission_budget(budget_s: float | str | None = None) -> float:
+    """The admission budget (s): ``budget_s``, else ``$CORRIDORS_ADMISSION_BUDGET_S``, else
+    :data:`ADMISSION_BUDGET_S`, checked to be a finite number from 0 to
+    :data:`MAX_ADMISSION_BUDGET_S`.
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        For anything else, naming where the value came from.
+    """
+    from corridors.errors import InvalidSpecError, explain
+
+    where = "the admission budget"
+    if budget_s is None:
+        budget_s = os.environ.get(ADMISSION_ENV) or ADMISSION_BUDGET_S
+        where = f"${ADMISSION_ENV}"
+    try:
+        value = float(budget_s)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= MAX_ADMISSION_BUDGET_S:  # also refuses NaN
+        raise InvalidSpecError(
+            explain(
+                f"{where} is {budget_s!r}, not a number of seconds from 0 to "
+                f"{MAX_ADMISSION_BUDGET_S:g}.",
+                fix="Give e.g. 0.05 (the default), or 0 to turn admission control off.",
+            )
+        )
+    return value
 
 
 def warm_up(app: Any) -> int:
@@ -259,7 +291,7 @@ def app_from_env() -> Any:
         network=load_network(cfg["network"]),
         settings=settings,
     )
-    return prepare_app(app)
+    return prepare_app(app, budget_s=settings.admission_budget_s)
 
 
 def serve(
@@ -287,7 +319,8 @@ def serve(
 
     if workers <= 1:
         app = prepare_app(
-            create_app(database_url=database, network=load_network(network), settings=settings)
+            create_app(database_url=database, network=load_network(network), settings=settings),
+            budget_s=settings.admission_budget_s,
         )
         if on_ready is not None:
             on_ready()

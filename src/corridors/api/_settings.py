@@ -51,6 +51,11 @@ class ServerSettings:
         Hold the database's server lock (one server per database).
     body_timeout_s
         Longest wait for each part of a request body (408 after it).
+    admission_budget_s
+        Longest expected wait (s) a route, compare or reliability request is admitted with
+        (503 with ``Retry-After`` above it; 0: no admission control); ``None``:
+        ``$CORRIDORS_ADMISSION_BUDGET_S``, else
+        :data:`corridors.api._serving.ADMISSION_BUDGET_S`. Applied by ``corridors serve``.
     """
 
     max_body_bytes: int = 1_000_000
@@ -67,6 +72,7 @@ class ServerSettings:
     cache_entries: int = 2048
     lease: bool = True
     body_timeout_s: float = 30.0
+    admission_budget_s: float | None = None
 
     def host_allowed(self, host_header: str) -> bool:
         if "*" in self.allowed_hosts:

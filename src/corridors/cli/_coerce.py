@@ -5,7 +5,10 @@ and building the adapters costs ~0.13 s CPU on every call, usage errors included
 ``--verbose`` count alone triggers it). :func:`install` gives typer a plain-Python converter
 for the simple types corridors uses, with the same checks (numbers, ``min``/``max``) and
 messages of the same form; anything else (enums, dates, files, path checks, parsers) still
-goes to typer's own converter. Older typer versions (no pydantic layer) are left alone.
+goes to typer's own converter. Older typer versions (no pydantic layer), and any typer whose
+private hook is missing or shaped differently, are left alone: typer's converter then gives the
+same errors, only slower (``tests/cli/test_coerce.py`` checks both paths). ``pyproject.toml``
+pins typer to the range this was tested with.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def install() -> None:
     base = getattr(_coercion, "RuntimeParam", None)
     if original is None or base is None or getattr(original, "corridors_plain", False):
         return
+    if not callable(getattr(base, "_coerce_value", None)):  # another layout: leave typer alone
+        return
 
     @dataclass(frozen=True)
     class Plain(base):  # type: ignore[misc,valid-type]
@@ -119,7 +124,10 @@ def install() -> None:
             kind = _leaf(args[0] if many else ann, info)
         if kind is None:
             return original(descriptor)
-        return Plain(parameter_info=info, annotation=ann, kind=kind, many=many)
+        try:
+            return Plain(parameter_info=info, annotation=ann, kind=kind, many=many)
+        except TypeError:  # RuntimeParam's fields changed: typer's own converter
+            return original(descriptor)
 
     build.corridors_plain = True  # type: ignore[attr-defined]
     core.build_runtime_param = build  # type: ignore[attr-defined]

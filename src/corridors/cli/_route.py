@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from corridors.cli import _options as opt
-from corridors.cli._app import app, console, finite, note, print_json
+from corridors.cli._app import app, console, finite, note, print_json, state
 from corridors.cli._options import find_options
 
 if TYPE_CHECKING:
@@ -81,21 +83,57 @@ def route_cmd(
     to_stdout = geojson is not None and str(geojson) == "-"
     if to_stdout and as_json:
         raise typer.BadParameter("--geojson - and --json both want stdout; pick one.")
-    net, opts = find_options(
-        origin, destination, network=network, scenario=scenario, avoid=avoid, no=no,
-        depart=depart, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, eps=eps,
-        carbon_price_usd_per_t=carbon_price, max_days=max_days,
-        max_transshipments=max_transshipments, max_options=top, congested=congested,
-    )  # fmt: skip
+    with _cap_reported_once():
+        net, opts = find_options(
+            origin, destination, network=network, scenario=scenario, avoid=avoid, no=no,
+            depart=depart, cargo=cargo, teu=teu, feu=feu, tonnes=tonnes, eps=eps,
+            carbon_price_usd_per_t=carbon_price, max_days=max_days,
+            max_transshipments=max_transshipments, max_options=top, congested=congested,
+        )  # fmt: skip
     written = _write_options(net, opts, geojson=geojson, out=out, fmt=fmt)
     if as_json:
-        print_json(opts.to_dict())
+        from corridors.routing.request import search_summary
+
+        print_json({**opts.to_dict(), "search": search_summary(opts.search, name=net.node_name)})
         return
     if to_stdout:  # stdout holds the GeoJSON
         return
     render_options(net, opts)
+    _search_note(net, opts)
     for path in written:
         note(f"wrote {path}")
+
+
+@contextlib.contextmanager
+def _cap_reported_once() -> Iterator[None]:
+    """Keep the library's "label limit reached" log record off stderr (the note says it,
+    readably); with -v it still shows."""
+    import logging
+
+    log = logging.getLogger("corridors.routing.search")
+
+    def drop(record: logging.LogRecord) -> bool:
+        return state.verbosity > 0 or not str(record.msg).startswith("label limit")
+
+    log.addFilter(drop)
+    try:
+        yield
+    finally:
+        log.removeFilter(drop)
+
+
+def _search_note(net: Network, opts: RouteOptions) -> None:
+    """One line when the search was capped or approximate (what was dropped, the ε, the fix)."""
+    from corridors.routing.request import search_note
+
+    text = search_note(
+        opts.search,
+        name=net.node_name,
+        exact_hint="--eps 0",
+        narrow_hint="--max-days, --max-transshipments, --no",
+    )
+    if text:
+        note(text)
 
 
 def _write_options(

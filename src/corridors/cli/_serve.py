@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from corridors.cli import _options as opt
-from corridors.cli._app import app, console_err
+from corridors.cli._app import app, console_err, finite
 
 _Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 _Port = Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)]
@@ -52,6 +52,22 @@ _CacheEntries = Annotated[
     int, typer.Option(help="Route responses cached per worker (0: no cache).", min=0)
 ]
 
+_AdmissionBudget = Annotated[
+    float | None,
+    typer.Option(
+        "--admission-budget",
+        envvar="CORRIDORS_ADMISSION_BUDGET_S",
+        min=0.0,
+        max=60.0,  # corridors.api._serving.MAX_ADMISSION_BUDGET_S (not imported: keeps -h fast)
+        callback=finite,
+        metavar="SECONDS",
+        help="Longest expected wait, in seconds (0 to 60), a route, compare or reliability "
+        "request is admitted with; above it the answer is 503 with Retry-After at once, so "
+        "admitted requests keep a bounded latency under overload. 0 turns admission control "
+        "off. Default 0.05.",
+    ),
+]
+
 
 @app.command("serve")
 def serve_cmd(
@@ -67,6 +83,7 @@ def serve_cmd(
     max_jobs: _MaxJobs = 32,
     access_log: _AccessLog = False,
     cache_entries: _CacheEntries = 2048,
+    admission_budget: _AdmissionBudget = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and the web map at http://HOST:PORT/."""
     serve = _serving()
@@ -79,6 +96,7 @@ def serve_cmd(
     settings = ServerSettings(
         max_body_bytes=max_body_bytes, max_active_jobs=max_jobs, cache_entries=cache_entries,
         token=token, allowed_hosts=hosts, read_only=read_only,
+        admission_budget_s=admission_budget,
     )  # fmt: skip
 
     def ready() -> None:

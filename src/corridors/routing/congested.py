@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corridors.network.enums import Cargo
+from corridors.network.enums import Cargo, CargoClass
 
 if TYPE_CHECKING:
     from corridors.assignment.sue import ChoiceResult
@@ -63,7 +63,7 @@ def congested_routes(
     destination: str,
     *,
     scenario: str | None = None,
-    cargo: Cargo | str = Cargo.CONTAINER,
+    cargo: Cargo | CargoClass | str = Cargo.CONTAINER,
     **options: Any,
 ) -> RouteOptions:
     """Pareto route options with the equilibrium waits of the base year or a scenario.
@@ -77,7 +77,8 @@ def congested_routes(
     scenario
         A shipped scenario name or file; default the base year.
     cargo
-        ``"container"`` or ``"bulk"``.
+        ``"container"``, ``"bulk"``/``"grain"`` or a cargo class (``"container_hv"``,
+        ``"dry_bulk"`` ...; :func:`~corridors.routing.request.cargo_type`).
     **options
         Passed to :func:`~corridors.routing.pareto_routes` (``teu``, ``avoid_countries`` …).
 
@@ -95,12 +96,13 @@ def congested_routes(
     True
     """
     from corridors.assignment.sue import congested_graph
+    from corridors.routing.request import cargo_type
     from corridors.routing.search import pareto_routes
 
+    c = cargo_type(cargo)  # before the equilibrium: a bad name fails fast
     net, res = equilibrium_for(network, scenario)
-    c = Cargo(cargo)
     g = congested_graph(net, res, c.value)
-    opts = pareto_routes(net, origin, destination, cargo=c, graph=g, **options)
+    opts = pareto_routes(net, origin, destination, cargo=cargo, graph=g, **options)
     lt = res.link_table()
     delay = dict(zip(lt["link_id"].astype(str), lt["delay_h"].to_numpy(float), strict=True))
     for it in opts.options:

@@ -23,13 +23,20 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
+from corridors.errors import InvalidSpecError, explain
+from corridors.network.enums import Cargo, CargoClass
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from corridors.network.model import Network
+    from corridors.routing._kernels import ParetoReport
     from corridors.routing.search import RouteOptions
 
-__all__ = ["cargo_for", "route_options"]
+__all__ = ["cargo_for", "cargo_type", "route_options", "search_note", "search_summary"]
 
 DEFAULT_CARGO = "container"
 
@@ -43,6 +50,135 @@ def cargo_for(cargo: str | None, *, tonnes: float | None) -> str:
     if cargo is None or (cargo == DEFAULT_CARGO and tonnes is not None):
         return "bulk" if tonnes is not None else DEFAULT_CARGO
     return cargo
+
+
+def cargo_type(cargo: Cargo | CargoClass | str) -> Cargo:
+    """The cargo type (network columns) of a cargo type, alias or cargo class.
+
+    Examples
+    --------
+    >>> cargo_type("container_hv"), cargo_type("grain"), cargo_type("liquid-bulk")
+    (<Cargo.CONTAINER: 'container'>, <Cargo.BULK: 'bulk'>, <Cargo.BULK: 'bulk'>)
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        For a name that is neither a cargo type nor a cargo class.
+    """
+    if isinstance(cargo, CargoClass):
+        return cargo.cargo
+    if isinstance(cargo, Cargo):
+        return cargo
+    key = str(cargo).strip().lower().replace("-", "_").replace(" ", "_")
+    if key in {c.value for c in CargoClass}:
+        return CargoClass(key).cargo
+    try:
+        return Cargo(key)
+    except InvalidSpecError:
+        names = [c.value for c in Cargo] + ["grain"] + [c.value for c in CargoClass]
+        raise InvalidSpecError(
+            explain(
+                f"{cargo!r} is not a cargo type or cargo class.",
+                fix="Use one of: " + ", ".join(dict.fromkeys(names)) + ".",
+            )
+        ) from None
+
+
+def search_summary(
+    report: ParetoReport | None, *, name: Callable[[str], str] = str, **hints: str
+) -> dict[str, Any] | None:
+    """How a route search ended, as plain JSON-ready values (``None`` without a report).
+
+    Parameters
+    ----------
+    report
+        ``RouteOptions.search``.
+    name
+        Turns a node id into the place name shown in ``dropped_at``.
+    **hints
+        ``exact_hint``, ``narrow_hint`` for the note (:func:`search_note`).
+
+    Returns
+    -------
+    dict or None
+        ``labels``, ``max_labels``, ``capped``, ``dropped`` (partial routes left unexpanded),
+        ``dropped_at`` (``[{"place", "labels"}]``, at most five), ``eps`` (asked),
+        ``eps_bound`` (guaranteed: every Pareto-optimal route has a returned route within
+        ``1 + eps_bound`` in days, cost and CO2; ``None`` when nothing is guaranteed),
+        ``exact`` (the exact Pareto set) and ``note`` (one sentence, or ``None`` when exact).
+    """
+    if report is None:
+        return None
+    name = _lenient(name)
+    bound = report.eps_bound if math.isfinite(report.eps_bound) else None
+    return {
+        "labels": int(report.labels),
+        "max_labels": int(report.max_labels),
+        "capped": bool(report.capped),
+        "dropped": int(report.dropped),
+        "dropped_at": [{"place": p, "labels": k} for p, k in _by_place(report, name)],
+        "eps": float(report.eps),
+        "eps_bound": bound,
+        "exact": not report.capped and report.eps == 0.0,
+        "note": search_note(report, name=name, **hints),
+    }
+
+
+def search_note(
+    report: ParetoReport | None,
+    *,
+    name: Callable[[str], str] = str,
+    exact_hint: str = "eps 0",
+    narrow_hint: str = "a maximum of days or transshipments, or modes to avoid",
+) -> str | None:
+    """One sentence on a capped or approximate search (``None`` for the exact Pareto set).
+
+    Says what was dropped and where, the ε guaranteed, and how to get an exact answer;
+    ``exact_hint`` and ``narrow_hint`` name the adapter's options for that (CLI flags, query
+    parameters).
+    """
+    if report is None or (not report.capped and report.eps == 0.0):
+        return None
+    name = _lenient(name)
+    if not report.capped:
+        return (
+            f"Approximate Pareto set: every Pareto-optimal route is within "
+            f"{report.eps:.1%} (days, cost, CO2) of an option found; {exact_hint} gives "
+            "the exact set."
+        )
+    where = ", ".join(f"{p} {k:,}" for p, k in _by_place(report, name))
+    if math.isfinite(report.eps_bound):
+        bound = (
+            f"every Pareto-optimal route is within {report.eps_bound:.1%} "
+            "(days, cost, CO2) of an option found"
+        )
+    else:
+        bound = "no bound holds on what was missed"
+    return (
+        f"Search capped at {report.max_labels:,} labels: {report.dropped:,} partial routes "
+        f"dropped{f' (most at {where})' if where else ''}; {bound}. For an exact answer, "
+        f"narrow the query ({narrow_hint}) with {exact_hint}."
+    )
+
+
+def _by_place(report: ParetoReport, name: Callable[[str], str]) -> list[tuple[str, int]]:
+    """``report.dropped_at`` summed per place (a port has several vertices), most first."""
+    out: dict[str, int] = {}
+    for v, k in report.dropped_at:
+        out[name(v)] = out.get(name(v), 0) + int(k)
+    return sorted(out.items(), key=lambda pk: -pk[1])
+
+
+def _lenient(name: Callable[[str], str]) -> Callable[[str], str]:
+    """``name``, falling back to the id itself for a vertex it does not know."""
+
+    def lookup(v: str) -> str:
+        try:
+            return name(v)
+        except (KeyError, IndexError):
+            return v
+
+    return lookup
 
 
 def route_options(

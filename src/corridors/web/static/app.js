@@ -161,6 +161,7 @@
       <div class="col" data-scenario="${esc(r.scenario)}"><h3>${esc(r.scenario)}${r.origin_name ? `: ${esc(r.origin_name)} → ${esc(r.destination_name)}` : ""}</h3>
       ${r.unit ? `<p class="hint consignment">${fmt(r.quantity)} ${esc(r.unit)} ${esc(r.cargo === "container" ? "containers" : $("cargo").value)}${state.query && state.query.get("depart") ? `, departing ${esc(state.query.get("depart"))}` : ""}</p>` : ""}
       ${r.error ? `<p class="hint">${esc(r.error)}</p>` : ""}
+      ${r.search && r.search.capped ? `<p class="hint search-note" role="note">${esc(r.search.note)}</p>` : ""}
       <ol class="opts">${(r.options || []).map((o, k) => optionHtml(o, k, s)).join("")}</ol></div>`).join("") + "</div>";
     const bounds = [];
     state.results.forEach((r, s) => {
