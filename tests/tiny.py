@@ -384,6 +384,44 @@ def two_corridors() -> Tables:
     )
 
 
+def caspian_or_railway() -> Tables:
+    """A (KZ) -> D (IR) by a Caspian ferry K (KZ port) -> N (IR port), or by rail through
+    T (TM), much longer by land: the Kuryk-Anzali ferry against the Kazakhstan-Turkmenistan-Iran
+    railway."""
+    return build(
+        [
+            node("A", "KZ", lon=52, lat=45),
+            node("K", "KZ", "seaport", lon=51.5, lat=43.2),
+            node("N", "IR", "seaport", lon=49.5, lat=37.5),
+            node("T", "TM", "border_crossing", lon=54, lat=40),
+            node("D", "IR", lon=51.4, lat=35.7),
+        ],
+        [
+            link("a-k", "A", "K", 250),
+            link(
+                "k-n",
+                "K",
+                "N",
+                700,
+                mode="ferry",
+                gauge=None,
+                cls="ferry_caspian",
+                sailings_per_week=2,
+                sailing_days="Mon;Thu",
+            ),
+            link("n-d", "N", "D", 300),
+            link("a-t", "A", "T", 1300),
+            link("t-d", "T", "D", 1300),
+        ],
+        crossings=[
+            c
+            for lid in ("k-n", "a-t", "t-d")
+            for c in (crossing(lid, "forward", 10), crossing(lid, "reverse", 10))
+        ],
+        classes={**DEFAULT_CLASSES, "ferry_caspian": DEFAULT_CLASSES["ferry"]},
+    )
+
+
 CATALOGUE = {
     f.__name__: f
     for f in (
@@ -394,5 +432,6 @@ CATALOGUE = {
         ferry_only_link,
         disconnected,
         three_countries,
+        caspian_or_railway,
     )
 }

@@ -12,6 +12,7 @@ from corridors.assignment.choice import (
     load_parameters,
     nested_logit,
     nested_logit_elasticity,
+    route_alternative,
 )
 from corridors.errors import InvalidSpecError
 
@@ -88,3 +89,22 @@ def test_parameters_validate_and_round_trip(tmp_path) -> None:  # type: ignore[n
     bad.write_text("{not json")
     with pytest.raises(InvalidSpecError, match="Cannot read"):
         load_parameters(bad)
+
+
+def test_a_caspian_ferry_to_iran_is_middle_and_the_kti_railway_southern() -> None:
+    # Kuryk-Anzali: Kazakh rail to the port, the Caspian ferry, Iranian rail to Tehran
+    ferry = {"rail": 1_850.0, "ferry": 700.0}
+    assert route_alternative(ferry, {"KZ", "IR"}, caspian_ferry=True) == "rail_middle"
+    # Aktau-Turkmenbashi and on by Turkmen and Iranian rail: still a Caspian crossing
+    assert route_alternative(ferry, {"KZ", "TM", "IR"}, caspian_ferry=True) == "rail_middle"
+    # Kazakhstan-Turkmenistan-Iran railway (Bolashak-Serhetyaka, Etrek-Incheh Borun)
+    kti = {"rail": 4_900.0}
+    assert route_alternative(kti, {"KZ", "TM", "IR", "TR"}, caspian_ferry=False) == (
+        "rail_southern"
+    )
+    assert route_alternative(kti, {"CN", "KZ"}, caspian_ferry=False) == "rail_direct"
+    assert route_alternative(kti, {"KZ", "RU", "IR"}, caspian_ferry=True) == "rail_northern"
+    suez = route_alternative(
+        {"rail": 100.0, "sea": 50.0}, {"IR"}, caspian_ferry=False, passages={"Suez"}
+    )
+    assert suez == "sea_suez"

@@ -167,3 +167,22 @@ def test_a_carbon_price_moves_high_value_containers_off_air(bundled: Network) ->
     # air emits the most per TEU-km, sea the least: the price moves shippers from one to the other
     assert s1["air"] < 0.9 * s0["air"]
     assert s1["sea"] > s0["sea"]
+
+
+def test_the_southern_probe_takes_the_railway_and_the_caspian_ferry_is_middle(
+    tiny: Callable[[str], Network],
+) -> None:
+    from corridors.assignment.sue import corridor_times
+
+    net = tiny("caspian_or_railway")
+    p = ChoiceParameters()
+    r = solve(build_problem(net, _demand(net, 1_000.0), params=p), p)
+    s = r.share_table().set_index("alternative")
+    # the ferry route is generated (cheapest, by the free probe) and is a Middle route
+    assert {"rail_middle", "rail_southern"} <= set(s.index)
+    (free, free_alt), (south, south_alt) = corridor_times(
+        r, [("A", "D", "", "container_std"), ("A", "D", "rail_southern", "container_std")]
+    )
+    assert free_alt == "rail_middle"
+    # a Southern time is the Kazakhstan-Turkmenistan-Iran railway's, not the ferry's
+    assert south_alt == "rail_southern" and south != pytest.approx(free)

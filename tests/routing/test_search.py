@@ -127,3 +127,13 @@ def test_error_paths(tiny: Callable[[str], Network]) -> None:
         pareto_routes(net, "A", "D", departure="next tuesday")
     with pytest.raises(InvalidSpecError, match="Unknown objective"):
         route(net, "A", "D", objective="vibes")
+
+
+def test_caspian_ferry_to_iran_is_named_middle_and_the_railway_southern(
+    tiny: Callable[[str], Network],
+) -> None:
+    net = tiny("caspian_or_railway")
+    by_ferry = pareto_routes(net, "A", "D", avoid_countries="TM").options
+    by_rail = pareto_routes(net, "A", "D", avoid_modes="ferry").options
+    assert by_ferry and all(it.corridor == "Middle Corridor (Trans-Caspian)" for it in by_ferry)
+    assert by_rail and all(it.corridor == "Southern (Turkmenistan-Iran)" for it in by_rail)

@@ -5,8 +5,11 @@ corridor graph under masks (free choice; no sea; the Northern, Middle or Souther
 only; no Russia; sea via Suez or via the Cape; road or air preferred), each at the class's
 generalized cost. A route found is classified into an alternative of
 :data:`~corridors.assignment.choice.ALTERNATIVES` by the modes, sea passages and countries it
-uses; routes far dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives
-far dearer than the market's best (:data:`MARKET_LIMIT`) are dropped.
+uses (:func:`~corridors.assignment.choice.route_alternative`, the rule routing's corridor
+names share). The Southern probe bans the Caspian ferries: the Southern corridor is the
+Kazakhstan–Turkmenistan–Iran railway, a ferry route to Iran is a Middle one. Routes far
+dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives far dearer than
+the market's best (:data:`MARKET_LIMIT`) are dropped.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import numpy.typing as npt
 
 from corridors.assignment import _kernels as kern
 from corridors.assignment._from_network import CorridorGraph
-from corridors.assignment.choice import ALTERNATIVES
+from corridors.assignment.choice import ALTERNATIVES, CASPIAN_FERRY, route_alternative
 from corridors.assignment.classes import ClassProfile
 from corridors.network.enums import Mode
 
@@ -78,13 +81,13 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
     flags = np.zeros(mode.shape[0], np.int64)
     for bit, cs in ((_RU, {"RU", "BY"}), (_AZ, {"AZ", "GE"}), (_TM, {"TM", "IR"})):
         flags[np.isin(ca, list(cs)) | np.isin(cb, list(cs))] |= bit
-    flags[lclass == "ferry_caspian"] |= _CASPIAN
+    flags[lclass == CASPIAN_FERRY] |= _CASPIAN
     flags[(mode == "sea") & (via == "Suez")] |= _SUEZ
     flags[(mode == "sea") & (via == "Cape")] |= _CAPE
     return {
         "mode": mode,
         "via": via,
-        "caspian": lclass == "ferry_caspian",
+        "caspian": lclass == CASPIAN_FERRY,
         "ca": ca,
         "cb": cb,
         "length": length,
@@ -97,37 +100,23 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 
 
 def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
-    """Alternative of a route from the modes, sea passages and countries it uses.
-
-    Any air leg → air; a deep-sea lane via Suez or the Cape → that sea alternative (whatever
-    the land legs); more than half the distance at sea → ``sea_other``; more than half by
-    road → road; then Russia/Belarus → Northern, Azerbaijan/Georgia or a Caspian ferry
-    without Turkmenistan/Iran → Middle, Turkmenistan/Iran → Southern, else direct rail.
-    """
-    mc = attr["mode_code"]
+    """Alternative of a route (merged arcs), by
+    :func:`~corridors.assignment.choice.route_alternative`: the rule routing's corridor names
+    use too (a Caspian ferry route to Iran is ``rail_middle``)."""
+    if not arcs.size:
+        return "rail_direct"
+    code_name = {k: m for m, k in attr["mode_code"].items()}
     km = np.bincount(
         attr["code"][arcs], weights=attr["length"][arcs], minlength=attr["no_mode"] + 1
     )
-    total = float(km.sum()) or 1.0
-    f = int(np.bitwise_or.reduce(attr["flags"][arcs])) if arcs.size else 0
-    if km[mc["air"]] > 0:
-        return "air"
-    if f & _SUEZ:
-        return "sea_suez"
-    if f & _CAPE:
-        return "sea_cape"
-    if km[mc["sea"]] > 0.5 * total:
-        return "sea_other"
-    if km[mc["road"]] > 0.5 * total:
-        return "road"
-    if f & _RU:
-        return "rail_northern"
-    south = bool(f & _TM)
-    if f & _AZ or (f & _CASPIAN and not south):
-        return "rail_middle"
-    if south:
-        return "rail_southern"
-    return "rail_direct"
+    countries = set(np.unique(np.concatenate((attr["ca"][arcs], attr["cb"][arcs])))) - {""}
+    sea = attr["mode"][arcs] == "sea"
+    return route_alternative(
+        {code_name[k]: float(v) for k, v in enumerate(km) if v > 0 and k in code_name},
+        {str(c) for c in countries},
+        caspian_ferry=bool(attr["caspian"][arcs].any()),
+        passages={str(v) for v in attr["via"][arcs][sea] if v},
+    )
 
 
 def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
@@ -150,7 +139,9 @@ def probe_masks(attr: Mapping[str, Any]) -> list[tuple[str, F64]]:
         ("northern", np.where(touches({"AZ", "GE", "TM", "IR"}) | attr["caspian"], np.inf, no_sea))
     )
     out.append(("middle", np.where(touches({"RU", "BY", "TM", "IR"}), np.inf, no_sea)))
-    out.append(("southern", np.where(touches({"RU", "BY", "AZ", "GE"}), np.inf, no_sea)))
+    out.append(
+        ("southern", np.where(touches({"RU", "BY", "AZ", "GE"}) | attr["caspian"], np.inf, no_sea))
+    )
     out.append(("no_russia", np.where(touches({"RU", "BY"}), np.inf, no_sea)))
     push_sea = np.where(linehaul, 50.0, 1.0) * np.where(air, np.inf, 1.0)
     out.append(("suez", np.where(sea & (attr["via"] == "Cape"), np.inf, push_sea)))

@@ -48,16 +48,19 @@ import numpy as np
 import numpy.typing as npt
 
 from corridors.errors import InvalidSpecError, explain
+from corridors.network.corridor_rule import CASPIAN_FERRY, CORRIDOR_LABELS, route_alternative
 
 __all__ = [
     "ALTERNATIVES",
     "CALIBRATION_FILE",
+    "CASPIAN_FERRY",
     "NESTS",
     "TIME_GROUPS",
     "ChoiceParameters",
     "load_parameters",
     "nested_logit",
     "nested_logit_elasticity",
+    "route_alternative",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -88,18 +91,9 @@ ALT_NEST: npt.NDArray[np.int64] = np.array(
 """Per alternative (in :data:`ALTERNATIVES` order): the position of its nest in
 :data:`NEST_NAMES`."""
 
-LABELS: Mapping[str, str] = {
-    "sea_suez": "Sea via Suez",
-    "sea_cape": "Sea via Cape",
-    "sea_other": "Sea (other lane)",
-    "rail_northern": "Northern (via Russia)",
-    "rail_middle": "Middle Corridor (Trans-Caspian)",
-    "rail_southern": "Southern (Turkmenistan-Iran)",
-    "rail_direct": "Rail, no third country",
-    "road": "Road",
-    "air": "Air",
-}
+LABELS: Mapping[str, str] = CORRIDOR_LABELS
 """Alternative → the corridor name used in tables."""
+
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "model" / "calibration.json"
 """The calibrated parameters the model loads by default (written by ``corridors calibrate``)."""

@@ -204,7 +204,8 @@ def calibrate_cmd(
     if docs is not None:
         # with --write the page shows what is stored afterwards: a rejected refit is only noted
         shown = stored if (write and not ok) else cal
-        notes = f"Refit of this run: {decision}.\n\n{NOTES}"
+        run = "No refit in this run (--report-only)" if report_only else f"Refit: {decision}"
+        notes = f"{run}.\n\n{NOTES}"
         before = None if report_only or shown is stored else stored
         files += _write_docs(shown, docs, notes=notes, before=before)
     if json_out:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from corridors.network._csr import ARC_ACCESS, ARC_GAUGE, ARC_LINK, ARC_MODE
+from corridors.network.corridor_rule import CASPIAN_FERRY, CORRIDOR_LABELS, route_alternative
 from corridors.network.costs import FACTOR_SET
 from corridors.network.enums import Operation
 from corridors.routing._kernels import wait_hours
@@ -184,28 +185,23 @@ def corridor_of(
 ) -> str:
     """Name the corridor of a route from the countries, modes and link classes it uses.
 
-    Rules, first match wins: any air leg → ``Air``; sea for more than half the distance →
-    ``Sea via <passage>``; Russia or Belarus → ``Northern (via Russia)``; a Caspian ferry,
-    Azerbaijan or Georgia → ``Middle Corridor (Trans-Caspian)``; Turkmenistan or Iran →
-    ``Southern (Turkmenistan-Iran)``; China and Kazakhstan → ``China-Kazakhstan``; else
-    ``Regional``.
+    The corridor is the choice model's alternative
+    (:func:`corridors.network.corridor_rule.route_alternative`, one rule for both) named by
+    :data:`~corridors.network.corridor_rule.CORRIDOR_LABELS`, except: a sea route is
+    ``Sea via <passage>`` (Suez, Cape, else its first passage; ``Sea`` without one), and a
+    route with no third country is ``China-Kazakhstan`` when it joins the two, else
+    ``Regional``. A Caspian ferry route to Iran is the Middle Corridor;
+    ``Southern (Turkmenistan-Iran)`` is the railway.
     """
-    total = sum(km_by_mode.values()) or 1.0
-    cs = set(countries)
-    if km_by_mode.get("air", 0) > 0:
-        return "Air"
-    if km_by_mode.get("sea", 0) > 0.5 * total:
-        passage = next((v for v in via if v), "")
+    alt = route_alternative(
+        km_by_mode, countries, caspian_ferry=CASPIAN_FERRY in link_classes, passages=via
+    )
+    if alt.startswith("sea_"):
+        passage = {"sea_suez": "Suez", "sea_cape": "Cape"}.get(alt) or next(iter(via), "")
         return f"Sea via {passage}" if passage else "Sea"
-    if cs & {"RU", "BY"}:
-        return "Northern (via Russia)"
-    if any("caspian" in c for c in link_classes) or cs & {"AZ", "GE"}:
-        return "Middle Corridor (Trans-Caspian)"
-    if cs & {"TM", "IR"}:
-        return "Southern (Turkmenistan-Iran)"
-    if {"CN", "KZ"} <= cs:
-        return "China-Kazakhstan"
-    return "Regional"
+    if alt == "rail_direct":
+        return "China-Kazakhstan" if {"CN", "KZ"} <= set(countries) else "Regional"
+    return CORRIDOR_LABELS[alt]
 
 
 def build_itinerary(
