@@ -7,8 +7,9 @@ loads the search (and its kernels) when first touched.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from corridors._lazy import lazy_names
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from corridors.routing._kernels import ParetoReport
@@ -41,21 +42,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name, or a sub-module (``corridors.routing.search``), on first access."""
-    module = _WHERE.get(name)
-    if module is not None:
-        value = getattr(importlib.import_module(f"corridors.routing.{module}"), name)
-        globals()[name] = value
-        return value
-    if not name.startswith("__"):
-        try:
-            return importlib.import_module(f"corridors.routing.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"corridors.routing.{name}":
-                raise
-    raise AttributeError(f"module 'corridors.routing' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names("corridors.routing", _WHERE, __all__, globals())
