@@ -163,20 +163,13 @@ def objective_row() -> Row:
     goal = "TNTP best-known objective to 1e-12 relative"
     if doc is None:
         return _missing(goal, "|obj − best| / best ≤ 1e-12", cmd)
-    cands = [
+    tight = [
         r
         for r in doc["rows"]
-        if r.get("objective_rel_to_best") is not None
-        and r["target_gap"] == 1e-12
-        and r["solver"].startswith("corridors")
+        if r.get("objective_rel_to_best") is not None and r["target_gap"] == 1e-12
     ]
-    tb = [
-        r
-        for r in doc["rows"]
-        if r.get("objective_rel_to_best") is not None
-        and r["target_gap"] == 1e-12
-        and r["solver"] == "tap-b"
-    ]
+    cands = [r for r in tight if r["solver"].startswith("corridors")]
+    tb = [r for r in tight if r["solver"] == "tap-b"]
     if not cands:
         return _missing(goal, "|obj − best| / best ≤ 1e-12", cmd)
     worst = max(cands, key=lambda r: abs(r["objective_rel_to_best"]))
