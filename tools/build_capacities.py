@@ -403,6 +403,11 @@ def rows() -> list[dict[str, object]]:
         ("rail-zhanaozen-bolashak", "single track (KTI)"),
         ("rail-shu-moyynty", "single track"),
         ("rail-astana-kostanay", "single track"),
+        # Turkestan-Siberia line north of Aktogay and the Pavlodar-Semey link (Aksu-Konechnaya,
+        # 2001, S1025): Pavlodar/Ekibastuz traffic to China runs this way, not via Karaganda
+        ("rail-aktogay-ayagoz", "single track (Turkestan-Siberia line)"),
+        ("rail-semey-ayagoz", "single track (Turkestan-Siberia line)"),
+        ("rail-pavlodar-semey", "single track (Aksu-Konechnaya line, 2001, S1025)"),
     ]
     for link, what in single:
         r.append(
