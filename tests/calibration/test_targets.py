@@ -18,8 +18,8 @@ NORTH = ALTERNATIVES.index("rail_northern")
 
 
 def _time_rows() -> pd.DataFrame:
-    base = {"kind": "time", "split": "fit", "alternative": "rail_northern"}
-    rows = [
+    base: dict[str, object] = {"kind": "time", "split": "fit", "alternative": "rail_northern"}
+    rows: list[dict[str, object]] = [
         # no classes: a container time, over the standard and the high-value containers
         {"obs_id": "boxes", "origin": "A", "destination": "D", "low_h": 24.0, "high_h": 48.0},
         {"obs_id": "std", "origin": "A", "destination": "D", "classes": "container_std"}
