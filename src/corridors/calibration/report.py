@@ -196,7 +196,7 @@ def done_when(cal: CalibrationResult) -> list[tuple[str, str, bool | None]]:
             out.append((name, "no observation", None))
             continue
         pub = f"published {r['low_h'] / 24:.0f}–{r['high_h'] / 24:.0f} d"
-        how = f"{r['modelled'] / 24:.1f} d, mean over the corridor's shipments ({pub})"
+        how = f"{r['modelled'] / 24:.1f} d, corridor mean ({pub})"
         out.append((f"transit time {name}", how, bool(r["within"])))
     for element, ids in SOUTHERN_COUNTS.items():
         for oid in ids:
