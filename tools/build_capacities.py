@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from corridors.network._capacity import BULK_T_PER_TRAIN, TEU_PER_TRAIN
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "corridors" / "data" / "network" / "capacities.csv"
 LINKS = ROOT / "src" / "corridors" / "data" / "network" / "links.csv"
@@ -37,9 +39,9 @@ ALTERNATIVES = {
     ],
 }
 
-TEU_PER_TRAIN = 86.0  # parameters.csv global teu_per_train (B20, S58c)
-T_PER_TRAIN = round(TEU_PER_TRAIN * 3900.0 / 114.0)  # 2,942 t: same path at the M9 equivalence
-PCE = 114.0 / 3900.0
+# One train path carries 86 TEU (parameters.csv global teu_per_train, B20/S58c) or one bulk
+# train of 3,700 t (M150): the constants of corridors.network._capacity, defined there only.
+T_PER_TRAIN = round(BULK_T_PER_TRAIN)
 SINGLE_TRACK = 24.0  # M45 trains/day per direction
 DOUBLE_TRACK = 60.0  # M46 trains/day per direction
 COLS = [
@@ -158,7 +160,7 @@ def rows() -> list[dict[str, object]]:
             "M44",
             "containers: Dostyk station transshipment 760 TEU/day (K01) + Dostyk TransTerminal "
             "320,000 TEU/yr (K03); bulk reloading and bogie exchange taken as the station's 22 "
-            "trains/day x 2,942 t (estimate); the published figures cover named terminals only",
+            "trains/day x 3,700 t (estimate); the published figures cover named terminals only",
         )
     )
     r.append(
@@ -173,7 +175,7 @@ def rows() -> list[dict[str, object]]:
             "2021",
             "M44",
             "containers: KTZE Khorgos Gateway design 540,000 TEU/yr (K10); bulk reloading taken as "
-            "the station's 22 trains/day x 2,942 t (estimate)",
+            "the station's 22 trains/day x 3,700 t (estimate)",
         )
     )
     # -- Brest-Malaszewicze ----------------------------------------------------------------
@@ -206,7 +208,7 @@ def rows() -> list[dict[str, object]]:
             "S72b",
             "2013",
             "M44",
-            "K25: Gorgan-Incheh Borun design 10 Mt/yr, half each way / 2,942 t per train",
+            "K25: Gorgan-Incheh Borun design 10 Mt/yr, half each way / 3,700 t per train",
         )
     )
     r.append(
@@ -243,7 +245,7 @@ def rows() -> list[dict[str, object]]:
             "S54",
             "2024",
             "M44",
-            "K24: BTK 5 Mt/yr after the 2024 modernisation, half each way / 2,942 t per train",
+            "K24: BTK 5 Mt/yr after the 2024 modernisation, half each way / 3,700 t per train",
         )
     )
     # -- Caspian ferry lines (M47) -----------------------------------------------------------
@@ -401,6 +403,11 @@ def rows() -> list[dict[str, object]]:
         ("rail-zhanaozen-bolashak", "single track (KTI)"),
         ("rail-shu-moyynty", "single track"),
         ("rail-astana-kostanay", "single track"),
+        # Turkestan-Siberia line north of Aktogay and the Pavlodar-Semey link (Aksu-Konechnaya,
+        # 2001, S1025): Pavlodar/Ekibastuz traffic to China runs this way, not via Karaganda
+        ("rail-aktogay-ayagoz", "single track (Turkestan-Siberia line)"),
+        ("rail-semey-ayagoz", "single track (Turkestan-Siberia line)"),
+        ("rail-pavlodar-semey", "single track (Aksu-Konechnaya line, 2001, S1025)"),
     ]
     for link, what in single:
         r.append(

@@ -353,7 +353,9 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             0.15,
             1300.0,
             "ferroalloys and other metals",
-            {"kz-aktobe": 0.5, "kz-astana": 0.5},
+            # Aktobe and Aksu (Pavlodar region) ferroalloy plants; Pavlodar has a node since
+            # issue 9 (M151: its China traffic runs via Semey-Aktogay, not Karaganda)
+            {"kz-aktobe": 0.5, "kz-pavlodar": 0.5},
             cn_d_metal,
         ),
         ("dry_bulk", 0.02, 110.0, "iron ore and pellets", {"kz-kostanay": 1.0}, cn_d_ore),
@@ -371,7 +373,7 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             0.05,
             700.0,
             "oil products and chemicals by rail",
-            {"kz-astana": 0.5, "kz-shymkent": 0.5},
+            {"kz-pavlodar": 0.5, "kz-shymkent": 0.5},  # Pavlodar and Shymkent refineries (M151)
             {"CNURM": 0.6, "CNLAZ": 0.4},
         ),
     )
@@ -897,7 +899,8 @@ def node_note(nodes: list[str], cls: str, skip: set[str] | None = None) -> str:
     notes = [NEAREST[n] for n in nodes if n in NEAREST and n not in (skip or set())]
     if "kz-astana" in nodes[:1] and cls in ("dry_bulk", "liquid_bulk"):
         notes.append(
-            "kz-astana also stands for the Pavlodar/Ekibastuz/Aksu industrial region (no node)"
+            "kz-astana also stands for the Ekibastuz/Pavlodar/Aksu industrial region "
+            "(only its China exports start at kz-pavlodar, M151)"
         )
     return "; ".join(notes)
 

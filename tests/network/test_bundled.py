@@ -266,3 +266,13 @@ def test_rail_distances_match_published_routes(
 def test_third_china_kazakhstan_railroad_not_in_base(bundled: Network) -> None:
     names = " ".join(bundled.tables["nodes"]["name"]).lower()
     assert "bakhty" not in names and "tacheng" not in names
+
+
+def test_pavlodar_reaches_china_via_semey(bundled: Network) -> None:
+    """Pavlodar's traffic runs via the Aksu-Konechnaya line to Semey since 2001, ~600 km shorter
+    than via Astana (S1025, M151); Astana's own China route stays Karaganda-Moyynty."""
+    pav, ast, dos = (bundled.find_place(p) for p in ("Pavlodar", "Astana", "Dostyk"))
+    via_semey = _rail_km(bundled, pav, dos)
+    via_astana = _rail_km(bundled, pav, ast) + _rail_km(bundled, ast, dos)
+    assert via_astana - via_semey > 400
+    assert _rail_km(bundled, ast, dos) < _rail_km(bundled, ast, pav) + via_semey

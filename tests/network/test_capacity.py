@@ -111,7 +111,7 @@ def test_shared_capacity_uses_the_teu_figure_and_bulk_only_rows_convert(tmp_path
                 element_id="BRD",
                 direction="both",
                 ports="rail1435|rail1520",
-                capacity_t_per_day=3900,
+                capacity_t_per_day=3700,
             ),
         ],
     )
@@ -121,7 +121,8 @@ def test_shared_capacity_uses_the_teu_figure_and_bulk_only_rows_convert(tmp_path
     for key in (("BRD", "rail1520", "KZA", "rail1520"), ("KZA", "rail1520", "BRD", "rail1520")):
         assert caps[links[key]] == 400
     for a in np.flatnonzero(g.kind == ARC_GAUGE):
-        assert caps[a] == pytest.approx(114.0)
+        # one bulk train of 3,700 t takes the path of one 86-TEU container train (M150)
+        assert caps[a] == pytest.approx(86.0)
 
 
 def test_every_capacity_problem_is_reported(tmp_path: Path) -> None:
@@ -230,6 +231,26 @@ def test_bulk_equivalence_matches_the_assignment() -> None:
     from corridors.assignment._from_network import BULK_PCE_TEU_PER_T
 
     assert BULK_TEU_EQ_PER_T == BULK_PCE_TEU_PER_T
+
+
+def test_bulk_equivalence_is_one_train_path_everywhere() -> None:
+    """A bulk train takes one train path: classes.csv, parameters.csv and capacities.csv agree."""
+    from corridors.assignment.classes import load_class_profiles
+    from corridors.network._capacity import BULK_T_PER_TRAIN, TEU_PER_TRAIN
+
+    assert abs(BULK_TEU_EQ_PER_T - TEU_PER_TRAIN / BULK_T_PER_TRAIN) < 1e-15
+    net = load_network(bundled_network_path())
+    assert net.parameter("global", "teu_per_train") == TEU_PER_TRAIN
+    profiles = load_class_profiles()
+    for name in ("grain", "dry_bulk"):
+        assert profiles[name].pce_teu_per_unit == pytest.approx(BULK_TEU_EQ_PER_T, rel=1e-3)
+    # tank trains are lighter (3,300 t) on the same path: a tonne of liquid takes more of it
+    assert profiles["liquid_bulk"].pce_teu_per_unit == pytest.approx(TEU_PER_TRAIN / 3300, rel=1e-3)
+    cap = net.tables["capacities"]
+    trains = cap[pd.to_numeric(cap["trains_per_day"], errors="coerce") > 0]
+    assert len(trains) > 50
+    assert (pd.to_numeric(trains["net_load_teu_per_train"]) == TEU_PER_TRAIN).all()
+    assert (pd.to_numeric(trains["net_load_t_per_train"]) == BULK_T_PER_TRAIN).all()
 
 
 def test_table_is_what_its_generator_writes() -> None:

@@ -57,9 +57,9 @@ __all__ = [
 ]
 
 BULK_PCE_TEU_PER_T = BULK_TEU_EQ_PER_T
-"""Line capacity one tonne of grain takes, in TEU-equivalent: a 57-wagon container train
-carries ~114 TEU, a grain train of ~60 hoppers ~3,900 t on the same path (estimate, DEMAND.md
-method M9)."""
+"""Line capacity one tonne of bulk takes, in TEU-equivalent: a train path carries 86 TEU of
+containers or one bulk train of ~3,700 t (:data:`corridors.network._capacity.BULK_TEU_EQ_PER_T`,
+method M150)."""
 
 BASELINE_DEMAND = Path(__file__).resolve().parents[1] / "data" / "demand" / "baseline.csv"
 """The bundled baseline demand file."""

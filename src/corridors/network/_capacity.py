@@ -39,16 +39,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BULK_TEU_EQ_PER_T",
+    "BULK_T_PER_TRAIN",
     "CAPACITY_COLUMNS",
+    "TEU_PER_TRAIN",
     "link_capacities",
     "read_capacities",
     "transfer_capacities",
     "validate_capacities",
 ]
 
-BULK_TEU_EQ_PER_T = 114.0 / 3900.0
-"""TEU-equivalent of one tonne of bulk on shared capacity: the same figure as
-``corridors.assignment._from_network.BULK_PCE_TEU_PER_T`` (DEMAND.md method M9)."""
+TEU_PER_TRAIN = 86.0
+"""Net load of one container train path, TEU: the 43-FEU block train of B20 (S58c), the
+``global teu_per_train`` of the bundled parameters.csv. Line capacities count train paths x this."""
+
+BULK_T_PER_TRAIN = 3700.0
+"""Net load of one bulk train on the same path, tonnes: ~55 wagons x ~67 t net per wagon
+(KTZ loading figures, method M150 in SOURCES.md)."""
+
+BULK_TEU_EQ_PER_T = TEU_PER_TRAIN / BULK_T_PER_TRAIN
+"""TEU-equivalent of one tonne of bulk on shared capacity: one bulk train takes one path whatever
+it carries, so 86 TEU ≙ 3,700 t (M150; was 114/3,900, which counted a bulk path as 2,942 t).
+The only definition: ``corridors.assignment._from_network.BULK_PCE_TEU_PER_T``,
+``tools/build_capacities.py`` and the bulk ``pce_teu_per_unit`` of ``data/model/classes.csv``
+(checked by tests/network/test_capacity.py) use it."""
 
 FILE = "capacities.csv"
 REQUIRED = ("element_type", "element_id", "direction", "source")
