@@ -7,9 +7,10 @@ generalized cost. A route found is classified into an alternative of
 :data:`~corridors.assignment.choice.ALTERNATIVES` by the modes, sea passages and countries it
 uses (:func:`~corridors.assignment.choice.route_alternative`, the rule routing's corridor
 names share). The Southern probe bans the Caspian ferries: the Southern corridor is the
-Kazakhstan–Turkmenistan–Iran railway, a ferry route to Iran is a Middle one. Routes far
-dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives far dearer than
-the market's best (:data:`MARKET_LIMIT`) are dropped.
+Kazakhstan–Turkmenistan–Iran railway into Iran, a ferry route to Iran is a Middle one, and a
+rail route that stops short of Iran (Turkmenistan, Afghanistan) is regional (``rail_direct``).
+Routes far dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives far
+dearer than the market's best (:data:`MARKET_LIMIT`) are dropped.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     """Alternative of a route (merged arcs), by
     :func:`~corridors.assignment.choice.route_alternative`: the rule routing's corridor names
-    use too (a Caspian ferry route to Iran is ``rail_middle``)."""
+    use too (a Caspian ferry route to Iran is ``rail_middle``, rail to Turkmenistan without
+    Iran ``rail_direct``)."""
     if not arcs.size:
         return "rail_direct"
     code_name = {k: m for m, k in attr["mode_code"].items()}
