@@ -435,3 +435,38 @@ CATALOGUE = {
         caspian_or_railway,
     )
 }
+
+
+def two_crossings() -> Tables:
+    """A (KZ) -> D (TR) through Russia by either of two border crossings, X (5 h dwell) or Y
+    (40 h dwell, cheaper): two routes of one corridor (Northern) that the route logit splits;
+    no capacities, so their times are fixed."""
+    return two_crossings_priced(cost_y=90.0)
+
+
+def two_crossings_priced(cost_y: float) -> Tables:
+    """:func:`two_crossings` with the crossing A -> Y costing ``cost_y`` USD per TEU."""
+    return build(
+        [
+            node("A", "KZ", lon=60),
+            node("X", "RU", "border_crossing", lon=62, lat=47),
+            node("Y", "RU", "border_crossing", lon=62, lat=43),
+            node("D", "TR", lon=64),
+        ],
+        [
+            link("a-x", "A", "X", 400),
+            link("x-d", "X", "D", 400),
+            link("a-y", "A", "Y", 400),
+            link("y-d", "Y", "D", 400),
+        ],
+        crossings=[
+            crossing("a-x", "forward", 5),
+            crossing("a-x", "reverse", 5),
+            crossing("a-y", "forward", 40, cost=cost_y),
+            crossing("a-y", "reverse", 40, cost=cost_y),
+            *(crossing(lid, d, 5) for lid in ("x-d", "y-d") for d in ("forward", "reverse")),
+        ],
+    )
+
+
+CATALOGUE["two_crossings"] = two_crossings

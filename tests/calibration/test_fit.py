@@ -13,7 +13,7 @@ import pytest
 from corridors._progress import Progress
 from corridors.assignment.choice import ChoiceParameters
 from corridors.assignment.demand import ODMatrices
-from corridors.assignment.sue import build_problem, corridor_times, solve
+from corridors.assignment.sue import build_problem, expected_corridor_times, solve
 from corridors.calibration import (
     ObjectiveSpec,
     calibrate,
@@ -57,7 +57,7 @@ def _synthetic(net: Network, truth: ChoiceParameters) -> pd.DataFrame:
     south = float(lt.loc["a-t:f", "flow_teu_eq_per_yr"])
     # hours at the border beyond running: dwell plus queue
     wait = float(lt.loc["a-r:f", "time_h"]) - float(net.links.loc["a-r:f", "run_time_h"])
-    ((south_h, _),) = corridor_times(r, [("A", "D", "rail_southern", "container_std")])
+    ((south_h, _),) = expected_corridor_times(r, [("A", "D", "rail_southern", "container_std")])
     count = {"kind": "count", "unit": "TEU"}
     span = {"low_h": 0.9999, "high_h": 1.0001}
     rows = [

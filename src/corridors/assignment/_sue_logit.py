@@ -131,6 +131,21 @@ def softmax_groups(s: F64, start: I64, of: I64) -> tuple[F64, F64]:
     return e / tot[of], m + np.log(tot)
 
 
+def route_shares(
+    problem: ChoiceProblem, path_gc: F64, route_scale: float, grp: Groups | None = None
+) -> tuple[F64, F64]:
+    """The route level of the choice: each path's probability within its market-alternative.
+
+    The logit of scale ``μ`` (``route_scale``) over ``−ln g_r`` (``path_gc``: USD per unit)
+    inside every (market, alternative) group, as the equilibrium loads it; also returns each
+    group's log-sum (``−μ ln G_a``). ``grp``: the problem's :func:`groups` if already built.
+    """
+    gr = groups(problem) if grp is None else grp
+    return softmax_groups(
+        -route_scale * np.log(np.maximum(path_gc, 1e-9)), gr.ma_start, gr.ma_of_path
+    )
+
+
 def alternative_log_costs(problem: ChoiceProblem, path_gc: F64, route_scale: float) -> F64:
     """Composite log-cost ``ln G`` of every market's alternatives from its routes' costs.
 
@@ -139,8 +154,7 @@ def alternative_log_costs(problem: ChoiceProblem, path_gc: F64, route_scale: flo
     ``markets × alternatives`` array, ``inf`` where a market has no route of an alternative.
     """
     gr = groups(problem)
-    s = -route_scale * np.log(np.maximum(path_gc, 1e-9))
-    _, ls = softmax_groups(s, gr.ma_start, gr.ma_of_path)
+    _, ls = route_shares(problem, path_gc, route_scale, gr)
     out = np.full((problem.mkt_demand.shape[0], len(ALTERNATIVES)), np.inf)
     out[gr.ma_mkt, gr.ma_alt] = -ls / route_scale
     return out
@@ -238,8 +252,7 @@ class LogitModel:
         gr = self.grp
         tp = self.path_time(t)
         gc = np.maximum(self.cost + self.vot * tp, 1e-9)
-        lgc = np.log(gc)
-        p_route, ls = softmax_groups(-self.mu * lgc, gr.ma_start, gr.ma_of_path)
+        p_route, ls = route_shares(self.problem, gc, self.mu, gr)
         l_alt = -ls / self.mu
         v = self.asc[self.ma_group, gr.ma_alt] - self.lam * l_alt
         th = self.theta[ALT_NEST[gr.ma_alt]]

@@ -67,6 +67,15 @@ from corridors.assignment._sue_routes import (
     classify,
     probe_masks,
 )
+from corridors.assignment._sue_times import (
+    ProbeRoutes,
+    Routes,
+    corridor_mix,
+    market_mix,
+    probe_routes,
+    time_query,
+    unmatched,
+)
 from corridors.assignment.choice import ALTERNATIVES, ChoiceParameters, load_parameters
 from corridors.assignment.classes import class_profile, load_class_profiles
 from corridors.assignment.demand import ODMatrices
@@ -81,6 +90,7 @@ __all__ = [
     "BASE_YEAR",
     "ChoiceProblem",
     "ChoiceResult",
+    "ProbeRoutes",
     "SUERecord",
     "SUESpec",
     "WarmStart",
@@ -90,10 +100,12 @@ __all__ = [
     "corridor_times",
     "elasticities",
     "equilibrium",
+    "expected_corridor_times",
+    "probe_routes",
     "solve",
 ]
 
-for _cls in (ChoiceProblem, ChoiceResult, SUERecord, SUESpec, WarmStart):
+for _cls in (ChoiceProblem, ChoiceResult, ProbeRoutes, SUERecord, SUESpec, WarmStart):
     _cls.__module__ = __name__  # their public home: reprs, pickles and docs name this module
 
 F64 = npt.NDArray[np.float64]
@@ -387,3 +399,100 @@ def corridor_times(
         hours = float(np.sum(result.link_time[arr] + tc[arr] - t0[arr]))
         out.append((hours, classify(arr, attr)))
     return out
+
+
+def expected_corridor_times(
+    result: ChoiceResult,
+    queries: Sequence[tuple[str, str, str, str | Sequence[str]]],
+    *,
+    probes: ProbeRoutes | None = None,
+) -> list[tuple[float, str]]:
+    """Mean door-to-door hours of the shipments that choose a corridor between two places.
+
+    What shippers in the corridor experience at the equilibrium: the hours of the corridor's
+    routes for the market weighted by the model's own route probabilities within the
+    corridor (the route logit of scale ``μ``, decision note 0002), and across the demand
+    classes asked by each class's volume in the corridor there. It moves continuously with
+    costs, where the best route of :func:`corridor_times` jumps when two routes swap order.
+
+    Parameters
+    ----------
+    result
+        An equilibrium.
+    queries
+        ``(origin, destination, alternative, classes)``: node ids, an alternative of
+        :data:`~corridors.assignment.choice.ALTERNATIVES` (``""``: the alternative of the
+        cheapest route, :func:`corridor_times`' ``""``) and one demand class or several.
+    probes
+        Route sets of places that are not markets (:func:`probe_routes` of these queries, at
+        this or an earlier equilibrium on the same route set), reused when they cover the
+        queries; otherwise generated at this equilibrium.
+
+    Returns
+    -------
+    list of (float, str)
+        Hours and the alternative averaged. A place pair that is a market of at least one
+        of the classes uses the equilibrium's routes, path hours and class volumes (a class
+        without a market there has no shipments and weight 0). Other pairs use the routes a
+        market there would get (:func:`probe_routes`) at the equilibrium times, with the
+        classes weighted by their network-wide volume in the corridor (equally when it has
+        none). When the corridor has no route there, the alternative of its best route
+        (:func:`corridor_times`) is averaged instead and named; ``nan`` without any route.
+
+    Raises
+    ------
+    corridors.errors.InvalidSpecError
+        For an unknown place or alternative, or a query without classes.
+
+    Examples
+    --------
+    >>> from corridors.network import load_network
+    >>> net = load_network()
+    >>> r = equilibrium(net, base_demand(net), spec=SUESpec(target_gap=1e-4))
+    >>> ((h, alt),) = expected_corridor_times(
+    ...     r, [("cn-xian-port", "az-baku", "rail_middle", ("container_std", "container_hv"))]
+    ... )
+    >>> alt, 8 * 24 < h < 16 * 24
+    ('rail_middle', True)
+    """
+    pr = result.problem
+    qs = [time_query(pr, q) for q in queries]
+    need = unmatched(pr, qs)
+    if need and (probes is None or not probes.covers(pr, need)):
+        probes = probe_routes(result, qs)
+    own = Routes.of_result(result)
+    probe = Routes.of_probes(result, probes) if need and probes is not None else None
+    names, z = pr.class_names, pr.corridor.zones
+    market_of = {
+        (names[int(c)], z[int(o)], z[int(d)]): m
+        for m, (c, o, d) in enumerate(zip(pr.mkt_cls, pr.mkt_o, pr.mkt_d, strict=True))
+    }
+    picked = []
+    for o, d, _, classes in qs:
+        mk = {c: market_of[(c, o, d)] for c in classes if (c, o, d) in market_of}
+        if not mk and probe is not None and probes is not None:
+            picked.append((probe, {c: probes.index[(c, o, d)] for c in classes}))
+        else:
+            picked.append((own, mk))
+    out = [
+        (routes.mean_hours(mk, q[2], _class_weights(result, mk, q[2], routes is own)), q[2])
+        for q, (routes, mk) in zip(qs, picked, strict=True)
+    ]
+    # "" or no route of the corridor there: the alternative of its best route
+    redo = [i for i, (h, _) in enumerate(out) if not np.isfinite(h)]
+    best = corridor_times(result, [(*qs[i][:3], qs[i][3][0]) for i in redo]) if redo else []
+    for i, (hours, alt) in zip(redo, best, strict=True):
+        routes, mk = picked[i]
+        mean = routes.mean_hours(mk, alt, _class_weights(result, mk, alt, routes is own))
+        out[i] = (mean if np.isfinite(mean) else hours, alt)
+    return out
+
+
+def _class_weights(
+    result: ChoiceResult, markets: dict[str, int], alt: str, own: bool
+) -> dict[str, float]:
+    """Weight of each class's shipments in a corridor: its volume there in its market
+    (``own``), else its network-wide volume in the corridor (equal weights without any)."""
+    w = market_mix(result, markets, alt) if own else corridor_mix(result, alt)
+    w = {c: w.get(c, 0.0) for c in markets}
+    return w if own or sum(w.values()) > 0 else dict.fromkeys(markets, 1.0)

@@ -2,7 +2,9 @@
 
 :func:`plot_calibration` draws observed vs modelled (counts, log-log) and the times and
 waits against their published ranges; :func:`done_when` checks the base year against the
-issue's acceptance criteria. The docs page is written by :mod:`corridors.calibration.page`.
+issue's acceptance criteria (a modelled transit time is the mean time of the shipments that
+choose the corridor, :func:`corridors.assignment.sue.expected_corridor_times`). The docs page
+is written by :mod:`corridors.calibration.page`.
 """
 
 from __future__ import annotations
@@ -89,7 +91,11 @@ def _ranges(ax: Any, t: pd.DataFrame) -> None:
     ax.set_yticks(range(len(tt)))
     ax.set_yticklabels([str(x)[:40] for x in tt["label"]], fontsize=7)
     ax.set_xscale("log")
-    ax.set_xlabel("days (grey: published range; blue fit, orange holdout: equilibrium)")
+    ax.set_xlabel(
+        "days (grey: published range; blue fit, orange holdout: equilibrium; a time is the "
+        "mean of the corridor's shipments)",
+        fontsize=8,
+    )
     ax.set_title("Transit times and waits")
 
 
@@ -189,9 +195,8 @@ def done_when(cal: CalibrationResult) -> list[tuple[str, str, bool | None]]:
         if r is None:
             out.append((name, "no observation", None))
             continue
-        how = (
-            f"{r['modelled'] / 24:.1f} d (published {r['low_h'] / 24:.0f}–{r['high_h'] / 24:.0f} d)"
-        )
+        pub = f"published {r['low_h'] / 24:.0f}–{r['high_h'] / 24:.0f} d"
+        how = f"{r['modelled'] / 24:.1f} d, corridor mean ({pub})"
         out.append((f"transit time {name}", how, bool(r["within"])))
     for element, ids in SOUTHERN_COUNTS.items():
         for oid in ids:

@@ -8,14 +8,21 @@ arrays and one batch of shortest paths; :func:`predict` is the one-call form.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corridors.assignment.sue import ChoiceProblem, ChoiceResult, corridor_times
+from corridors.assignment.sue import (
+    ChoiceProblem,
+    ChoiceResult,
+    ProbeRoutes,
+    expected_corridor_times,
+    probe_routes,
+)
 from corridors.calibration.observations import Observations
 from corridors.errors import DemandError, explain
 
@@ -95,9 +102,16 @@ class Predictor:
     wait_rows, wait_links
         Row positions of the waits and their link indices.
     time_rows, time_queries
-        Row positions of the times and their ``corridor_times`` queries.
+        Row positions of the times and their
+        :func:`~corridors.assignment.sue.expected_corridor_times` queries (origin,
+        destination, alternative, the classes the observation names: the container classes
+        by default).
     run_h
         Running hours of every graph link (a wait is time beyond it).
+    probes
+        Per route set (problem) seen: the route sets of the time queries' places that are
+        not markets, generated at the first equilibrium evaluated on it and kept while it
+        is, as the markets' routes are kept during a fit round.
     """
 
     observations: Observations
@@ -107,8 +121,11 @@ class Predictor:
     wait_rows: tuple[int, ...]
     wait_links: tuple[npt.NDArray[np.int64], ...]
     time_rows: tuple[int, ...]
-    time_queries: tuple[tuple[str, str, str, str], ...]
+    time_queries: tuple[tuple[str, str, str, tuple[str, ...]], ...]
     run_h: F64
+    probes: weakref.WeakKeyDictionary[ChoiceProblem, ProbeRoutes] = field(
+        default_factory=weakref.WeakKeyDictionary, repr=False
+    )
 
     @classmethod
     def build(cls, problem: ChoiceProblem, obs: Observations) -> Predictor:
@@ -134,8 +151,8 @@ class Predictor:
                             explain(f"Observation {r.obs_id!r}: unknown place {z!r}.")
                         )
                 cls_ = [c for c in (r.classes or teu_classes or names) if c in names]
-                c0 = cls_[0] if cls_ else (list(r.classes) or list(names))[0]
-                queries.append((str(r.origin), str(r.destination), str(r.alternative), c0))
+                cls_ = cls_ or list(r.classes) or list(names)
+                queries.append((str(r.origin), str(r.destination), str(r.alternative), tuple(cls_)))
                 continue
             idx = _link_selector(ids, r.links)
             if idx.size == 0:
@@ -178,8 +195,11 @@ class Predictor:
         Counts: the flow summed over the listed link directions, in the count's unit
         (tonnes: containers × ``t_per_teu``; trains: container TEU ÷ ``teu_per_train``).
         Waits: hours on the element beyond running time (dwell, queue, sailing wait),
-        flow-weighted over the listed links. Times: door-to-door hours of the corridor's best
-        route at the equilibrium times (:func:`~corridors.assignment.sue.corridor_times`).
+        flow-weighted over the listed links. Times: the mean door-to-door hours of the
+        shipments choosing the corridor at the equilibrium — its routes' hours weighted by
+        the route logit within the corridor, the classes (a ``container`` time: standard and
+        high-value) by their volume in it
+        (:func:`~corridors.assignment.sue.expected_corridor_times`).
         """
         pr = result.problem
         out = np.full(len(self.observations), np.nan)
@@ -200,7 +220,11 @@ class Predictor:
             w = result.link_flow[idx]
             out[i] = float(np.average(lt, weights=w)) if w.sum() > 0 else float(lt.max())
         if self.time_rows:
-            hours = corridor_times(result, list(self.time_queries))
+            pr = result.problem
+            probes = self.probes.get(pr)
+            if probes is None:
+                probes = self.probes[pr] = probe_routes(result, self.time_queries)
+            hours = expected_corridor_times(result, self.time_queries, probes=probes)
             for i, (h, _) in zip(self.time_rows, hours, strict=True):
                 out[i] = h
         return out
