@@ -22,6 +22,8 @@ OUT = ROOT / "src" / "corridors" / "data" / "demand" / "base-2024.csv"
 NODES = ROOT / "src" / "corridors" / "data" / "network" / "nodes.csv"
 
 T_PER_TEU = 10.0  # M17 (SOURCES.md): average cargo per loaded TEU
+TEU_PER_FLAT_WAGON = 2.0  # M160: one 40-ft (or two 20-ft) boxes per 1520 mm flat wagon
+T_PER_BULK_WAGON = 60.0  # M60: net load of a bulk or tank wagon on the Caspian rail ferries
 
 
 @dataclass
@@ -720,8 +722,11 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         ),
     ]
 
-    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60) ---------
-    tm_wagons_t = 18_600 * 60.0  # S426: Baku port 2023, wagons to/from Turkmenbashi x 60 t net
+    # ---- 9b. Central Asia <-> Caucasus/Turkey via the Turkmenbashi rail ferries (M60, M160) --
+    # S426: Baku port 2023, 18,600 rail wagons to/from Turkmenbashi. Bulk wagons carry 60 t net;
+    # a container wagon carries TEU_PER_FLAT_WAGON boxes (M160), not 60 t: the class shares are
+    # shares of wagons.
+    tm_wagons = 18_600
     ca_w = {
         "TMKRW": 0.3,
         "TMAGT": 0.2,
@@ -742,19 +747,25 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         ("caucasus-ca", cauc, ca_w, 0.4, (("dry_bulk", 0.5), ("container_std", 0.5))),
     ):
         for cls, cs in classes_m:
-            t = tm_wagons_t * share * cs
+            wagons = tm_wagons * share * cs
+            box = cls.startswith("container")
             out.append(
                 Market(
                     name,
                     cls,
-                    t / T_PER_TEU if cls.startswith("container") else t,
+                    wagons * (TEU_PER_FLAT_WAGON if box else T_PER_BULK_WAGON),
                     "S426",
                     2023,
-                    "M60",
+                    "M60;M160" if box else "M60",
                     o,
                     d,
-                    f"Baku port: 18,600 rail wagons to/from Turkmenbashi (2023) x 60 t = "
-                    f"{tm_wagons_t / 1e6:.2f} Mt; direction share {share}, class {cs}"
+                    f"Baku port: 18,600 rail wagons to/from Turkmenbashi (2023); direction share "
+                    f"{share}, wagon share {cs}"
+                    + (
+                        f" x {TEU_PER_FLAT_WAGON:g} TEU per flat wagon (M160)"
+                        if box
+                        else f" x {T_PER_BULK_WAGON:g} t net"
+                    )
                     + (
                         "; Turkmenbashi (TMKRW) also stands for the Garabogaz and Kiyanly plants"
                         if "TMKRW" in o

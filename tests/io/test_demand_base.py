@@ -170,6 +170,19 @@ def test_trans_caspian_total_is_4_5_mt(table: pd.DataFrame) -> None:
     assert exports == pytest.approx(4.5 * 0.72, rel=0.01)
 
 
+def test_turkmenbashi_ferry_markets_add_up_to_the_counted_wagons(table: pd.DataFrame) -> None:
+    # M60/M160: Baku port counted 18,600 rail wagons to or from Turkmenbashi in 2023 (S426);
+    # a bulk or tank wagon carries 60 t net, a container flat wagon 2 TEU (not 60 t of boxes)
+    m60 = table[table["market"].isin(["ca-caucasus", "caucasus-ca"])]
+    box = m60["class"].str.startswith("container")
+    wagons = m60.loc[box, "value"].sum() / 2.0 + m60.loc[~box, "value"].sum() / 60.0
+    assert wagons == pytest.approx(18_600, rel=0.01)
+    # containers: 0.2 of the westbound wagons (0.6 of all) and 0.5 of the eastbound ones
+    assert m60.loc[box, "value"].sum() == pytest.approx(
+        18_600 * 2 * (0.6 * 0.2 + 0.4 * 0.5), rel=0.01
+    )
+
+
 def test_kazakh_grain_exports_match_2024_total(table: pd.DataFrame) -> None:
     grain = table[(table["class"] == "grain") & (table["o_cc"] == "KZ") & (table["d_cc"] != "KZ")]
     # 8.1 Mt grain + 2.4 Mt flour by rail (S405); Kyrgyz grain ends at Shu (KZ node)

@@ -7,9 +7,11 @@ generalized cost. A route found is classified into an alternative of
 :data:`~corridors.assignment.choice.ALTERNATIVES` by the modes, sea passages and countries it
 uses (:func:`~corridors.assignment.choice.route_alternative`, the rule routing's corridor
 names share). The Southern probe bans the Caspian ferries: the Southern corridor is the
-Kazakhstan–Turkmenistan–Iran railway, a ferry route to Iran is a Middle one. Routes far
-dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives far dearer than
-the market's best (:data:`MARKET_LIMIT`) are dropped.
+Kazakhstan–Turkmenistan–Iran railway into Iran, a ferry route to Iran is a Middle one, and a
+rail route that stops short of Iran (Turkmenistan, Afghanistan) is regional (``rail_direct``).
+Routes far dearer than their alternative's best (:data:`DETOUR_LIMIT`) or alternatives far
+dearer than the market's best (:data:`MARKET_LIMIT`) are dropped, and so are deep-sea round
+trips (:func:`sea_round_trip`: out through Suez to a Chinese hub and back).
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def arc_attributes(net: Network, cg: CorridorGraph) -> dict[str, Any]:
 def classify(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> str:
     """Alternative of a route (merged arcs), by
     :func:`~corridors.assignment.choice.route_alternative`: the rule routing's corridor names
-    use too (a Caspian ferry route to Iran is ``rail_middle``)."""
+    use too (a Caspian ferry route to Iran is ``rail_middle``, rail to Turkmenistan without
+    Iran ``rail_direct``)."""
     if not arcs.size:
         return "rail_direct"
     code_name = {k: m for m, k in attr["mode_code"].items()}
@@ -259,6 +262,19 @@ class ShortestPaths:
         return self.buf[:k][::-1].copy()
 
 
+def sea_round_trip(arcs: npt.NDArray[np.int64], attr: Mapping[str, Any]) -> bool:
+    """Whether a route sails two deep-sea lanes (via Suez or the Cape).
+
+    Every such lane joins East Asia or the Gulf to Europe or the Mediterranean, so a route on
+    two of them passes the canal (or the Cape) twice: out and back through a Chinese hub,
+    e.g. Istanbul→Shanghai→Poti (32,000 km, ~58 days) for boxes bound for Turkmenbashi. No
+    shipper buys that; the sea-preferring probes find it only because it minimises land
+    kilometres, and the sea alternatives' constant (0 against the rail corridors' negative
+    ones) then gave it most of a regional market. Such routes are not generated.
+    """
+    return int(np.count_nonzero(attr["flags"][arcs] & (_SUEZ | _CAPE))) >= 2
+
+
 class _Found:
     """Routes found per (market, alternative) with their costs, and each market's best."""
 
@@ -269,7 +285,10 @@ class _Found:
         self.alt_of: dict[tuple[int, ...], int] = {}
 
     def add(self, market: int, arcs: I64, cost: float) -> None:
-        """Record route ``arcs`` of ``market`` costing ``cost`` (USD per unit)."""
+        """Record route ``arcs`` of ``market`` costing ``cost`` (USD per unit), unless it is a
+        deep-sea round trip (:func:`sea_round_trip`)."""
+        if sea_round_trip(arcs, self.attr):
+            return
         path = tuple(arcs.tolist())
         alt = self.alt_of.get(path)
         if alt is None:

@@ -8,7 +8,8 @@ nest       alternatives
 =========  ========================================================================
 ``sea``    ``sea_suez``, ``sea_cape``, ``sea_other`` (short-sea or a lane without canal)
 ``rail``   ``rail_northern`` (via Russia/Belarus), ``rail_middle`` (Trans-Caspian),
-           ``rail_southern`` (Turkmenistan–Iran), ``rail_direct`` (no third country)
+           ``rail_southern`` (Turkmenistan–Iran, into Iran), ``rail_direct`` (regional:
+           China–Kazakhstan and Central Asia, Turkmenistan and Afghanistan included)
 ``road``   ``road``
 ``air``    ``air``
 =========  ========================================================================

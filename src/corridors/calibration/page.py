@@ -44,8 +44,12 @@ NOTES = """### History
   probe makes every crossing of the first routes dearer at once, so it never finds a route
   that changes only the Turkmen–Iranian crossing. With that route the corridor's mean would
   be 14.9 d (measured 2026-12-02 at the refitted parameters).
-- **Turkmenbashi**: containers on the Turkmen ferry lines come out about 8 times the Turkmen
-  fleet's count (a few thousand TEU); no parameter is specific to them.
+- **Turkmenbashi**: containers on the Turkmen ferry lines come out about twice the Turkmen
+  fleet's count (a few thousand TEU), which covers the Turkmen ships only (Azerbaijan's rail
+  ferries and ADY Container's vessels also sail the line, S1060, S1061). They were 8 times it
+  while Chinese boxes for Turkmenistan and Afghanistan went by sea via Poti and the ferry
+  (their rail route was scored as the Southern corridor) and M60 counted container wagons at
+  6 TEU each (M160).
 - **Caspian**: the total across the Caspian is under-predicted and Aktau's dry cargo
   over-predicted against Kuryk; no free parameter is port-specific.
 - **Small counts** (Turkmen ferry containers, a few thousand TEU a year) pass the GEH test at

@@ -17,7 +17,7 @@ CORRIDOR_LABELS: Mapping[str, str] = {
     "rail_northern": "Northern (via Russia)",
     "rail_middle": "Middle Corridor (Trans-Caspian)",
     "rail_southern": "Southern (Turkmenistan-Iran)",
-    "rail_direct": "Rail, no third country",
+    "rail_direct": "Regional rail (not via Russia, the Caspian or Iran)",
     "road": "Road",
     "air": "Air",
 }
@@ -56,13 +56,22 @@ def route_alternative(
         wins: any air → ``air``; a deep-sea lane via Suez or the Cape → that sea alternative;
         more than half the km at sea → ``sea_other``; more than half by road → ``road``;
         Russia/Belarus → ``rail_northern``; a Caspian ferry, Azerbaijan or Georgia →
-        ``rail_middle``; Turkmenistan/Iran → ``rail_southern``; else ``rail_direct``.
+        ``rail_middle``; Iran, or Turkmenistan together with Turkey → ``rail_southern``;
+        else ``rail_direct`` (regional rail: China–Kazakhstan, and Central Asia including
+        Uzbekistan, Turkmenistan and Afghanistan).
 
     Notes
     -----
-    The Southern corridor is the Kazakhstan–Turkmenistan–Iran railway. A Caspian ferry route
-    to Iran (Aktau/Kuryk to Anzali, Amirabad or Astara) is a Trans-Caspian variant, hence
-    ``rail_middle``, like the ferries to Baku/Alat and Turkmenbashi.
+    The Southern corridor is the through corridor of the Kazakhstan–Turkmenistan–Iran railway
+    (Bolashak–Serhetyaka, Etrek–Incheh Borun, or Sarakhs) to Iran, the Gulf and on to Turkey:
+    a rail route is Southern when it enters Iran, or joins
+    Turkmenistan to Turkey overland (which, without the Caucasus, runs through Iran; small
+    test networks may leave Iran out). A route that only reaches Turkmenistan, Uzbekistan or
+    Afghanistan by rail (Kazakh grain for Turkmenistan, Chinese containers for Ashgabat or
+    Herat) is regional rail, ``rail_direct``, like China–Kazakhstan and Kazakhstan–Uzbekistan
+    traffic. A Caspian ferry route to Iran (Aktau/Kuryk to Anzali, Amirabad or Astara) is a
+    Trans-Caspian variant, hence ``rail_middle``, like the ferries to Baku/Alat and
+    Turkmenbashi.
     """
     total = float(sum(km_by_mode.values())) or 1.0
     cs, via = set(countries), set(passages)
@@ -80,6 +89,6 @@ def route_alternative(
         return "rail_northern"
     if caspian_ferry or cs & {"AZ", "GE"}:
         return "rail_middle"
-    if cs & {"TM", "IR"}:
+    if "IR" in cs or {"TM", "TR"} <= cs:
         return "rail_southern"
     return "rail_direct"

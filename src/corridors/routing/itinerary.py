@@ -189,9 +189,10 @@ def corridor_of(
     (:func:`corridors.network.corridor_rule.route_alternative`, one rule for both) named by
     :data:`~corridors.network.corridor_rule.CORRIDOR_LABELS`, except: a sea route is
     ``Sea via <passage>`` (Suez, Cape, else its first passage; ``Sea`` without one), and a
-    route with no third country is ``China-Kazakhstan`` when it joins the two, else
-    ``Regional``. A Caspian ferry route to Iran is the Middle Corridor;
-    ``Southern (Turkmenistan-Iran)`` is the railway.
+    regional rail route (``rail_direct``) is ``China-Kazakhstan`` when it runs in those two
+    countries only, ``China-Central Asia`` when it goes on from China beyond Kazakhstan (to
+    Uzbekistan, Turkmenistan, Afghanistan), else ``Regional``. A Caspian ferry route to Iran
+    is the Middle Corridor; ``Southern (Turkmenistan-Iran)`` is the railway into Iran.
     """
     alt = route_alternative(
         km_by_mode, countries, caspian_ferry=CASPIAN_FERRY in link_classes, passages=via
@@ -200,7 +201,10 @@ def corridor_of(
         passage = {"sea_suez": "Suez", "sea_cape": "Cape"}.get(alt) or next(iter(via), "")
         return f"Sea via {passage}" if passage else "Sea"
     if alt == "rail_direct":
-        return "China-Kazakhstan" if {"CN", "KZ"} <= set(countries) else "Regional"
+        cs = set(countries)
+        if "CN" not in cs or len(cs) < 2:
+            return "Regional"
+        return "China-Kazakhstan" if cs <= {"CN", "KZ"} else "China-Central Asia"
     return CORRIDOR_LABELS[alt]
 
 
