@@ -111,15 +111,30 @@ NEAREST = {
 # Finer nodes used when the network has them (added by the network branches): a node's share is
 # split over the candidates if all of them exist in nodes.csv, else the node is kept. Re-run this
 # script after nodes are added.
+# M165: Afghan rail freight in 2024 by border port (Ministry of Public Works via Pajhwok, S1070):
+# Hairatan (Uzbekistan) and Aqina (Turkmenistan, road on to Mazar) serve the north; Torghundi
+# (Turkmenistan) and Khaf-Herat (Iran) serve Herat.
+AF_RAIL_PORTS_2024_T = {
+    "Hairatan": 3_400_000,
+    "Aqina": 386_000,
+    "Torghundi": 565_000,
+    "Khaf-Herat": 22_000,
+}
+AF_WEST_SHARE = (AF_RAIL_PORTS_2024_T["Torghundi"] + AF_RAIL_PORTS_2024_T["Khaf-Herat"]) / sum(
+    AF_RAIL_PORTS_2024_T.values()
+)  # 0.134
 REFINE = {
-    # Afghanistan: the north via Hairatan, the west (Herat) via Turkmenistan (Torghundi, Aqina)
-    "AFMZR": {"AFMZR": 0.6, "AFHEA": 0.4},
+    # Afghanistan: the north via Hairatan and Aqina, the west (Herat) via Torghundi (M165)
+    "AFMZR": {"AFMZR": 1 - AF_WEST_SHARE, "AFHEA": AF_WEST_SHARE},
     # Iran: the north-west (Qazvin, Rasht: Caspian ports of Anzali and Amirabad) beside Tehran
     "IRTHR": {"IRTHR": 0.7, "IRQAZ": 0.15, "IRRAS": 0.15},
 }
+# Provenance a split adds to the rows it touches (source ids, method ids).
+REFINE_PROVENANCE = {"AFMZR": ("S1070", "M165")}
 REFINE_NOTES = {
-    "AFMZR": "Afghan markets split north (Mazar-i-Sharif 0.6) and west (Herat 0.4); Kabul has no "
-    "node",
+    "AFMZR": f"Afghan markets split north (Mazar-i-Sharif {1 - AF_WEST_SHARE:.3f}: Hairatan, Aqina) "
+    f"and west (Herat {AF_WEST_SHARE:.3f}: Torghundi, Khaf-Herat) by 2024 rail freight per port "
+    "(S1070, M165); Kabul has no node",
     "IRTHR": "Iranian markets split Tehran 0.7, Qazvin and Rasht 0.15 each",
 }
 
@@ -627,65 +642,8 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         ),
     ]
 
-    # ---- 9. Non-Chinese transit via Kazakhstan (M41) ----------------------------------------
-    # S404 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
-    # containers already in M36 (x 10 t per TEU)
-    ru_ca_teu = sum(m.total for m in out if m.market in ("ru-ca-containers", "ca-ru-containers"))
-    other_transit = 34_600_000 - 15_300_000 - ru_ca_teu * T_PER_TEU
-    ru_o2 = {"RUKUF": 0.4, "ru-chelyabinsk": 0.3, "ru-orenburg": 0.3}
-    ca_d2 = {
-        "uz-tashkent": 0.40,
-        "uz-samarkand": 0.10,
-        "uz-bukhara": 0.05,
-        "UZTER": 0.15,
-        "kz-shu": 0.10,
-        "TMAGT": 0.10,
-        "AFMZR": 0.10,
-    }
-    ir_d = {"IRTHR": 0.5, "IRGBT": 0.2, "ir-mashhad": 0.3}
-    split = (
-        ("ru-ca", ru_o2, ca_d2, 0.70),
-        ("ru-ir", ru_o2, ir_d, 0.06),
-        ("ca-ru", ca_d2, ru_o2, 0.24),
-    )
-    classes = (("grain", 0.30), ("dry_bulk", 0.40), ("liquid_bulk", 0.30))
-    # M145: Russian grain in transit through Kazakhstan was 372,000 t in Jan-Oct 2022 (KTZ,
-    # S1007), x 12/10 = 446,000 t/yr, and fell after KTZ's 2022-23 tariff rise (S1008), so the
-    # 0.30 grain share of M41 (~4 Mt) is replaced by 446,000 t (an upper bound for 2024); the
-    # rest of the southbound transit keeps the dry and liquid bulk proportions 0.40 : 0.30.
-    ru_grain_t = 372_000 * 12 / 10
-    south = other_transit * (0.70 + 0.06)
-    g_share = ru_grain_t / south
-    south_classes = (
-        ("grain", g_share),
-        ("dry_bulk", 0.40 + (0.30 - g_share) * 0.40 / 0.70),
-        ("liquid_bulk", 0.30 + (0.30 - g_share) * 0.30 / 0.70),
-    )
-    for name, o, d, ms in split:
-        for cls, cs in south_classes if name != "ca-ru" else classes:
-            if name == "ca-ru" and cls == "grain":
-                continue
-            out.append(
-                Market(
-                    f"{name}-transit",
-                    cls,
-                    other_transit * ms * cs,
-                    "S404;S132" if name == "ca-ru" else "S404;S132;S1007;S1008",
-                    2024,
-                    "M41;M145" if name != "ca-ru" else "M41",
-                    o,
-                    d,
-                    f"non-Chinese transit via KZ 34.6 - 15.3 Mt (2024) minus Russia<->Central Asia "
-                    f"containers (M36) x 10 t = {other_transit / 1e6:.1f} Mt x market {ms} x "
-                    f"class {cs:.4f}"
-                    + (
-                        " (grain: KTZ Russian grain transit 372,000 t Jan-Oct 2022 x 12/10, S1007; "
-                        "M145)"
-                        if name != "ca-ru"
-                        else ""
-                    ),
-                )
-            )
+    # ---- 9. Non-Chinese transit via Kazakhstan (M41; Turkmenistan M167, Afghanistan M166) ---
+    out += non_chinese_transit(out)
 
     # ---- 9a. Iran <-> Central Asia through Sarakhs (M144) -------------------------------------
     # S1005 (IRNA via nCa): 1.05 Mt crossed the Sarakhs rail border in the first five months of
@@ -838,7 +796,8 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
         "oil cargo": (
             "liquid_bulk",
             {"kz-beyneu": 0.4, "kz-shymkent": 0.3, "kz-astana": 0.3},
-            {"uz-tashkent": 0.35, "kz-shu": 0.2, "lv-riga": 0.2, "RULED": 0.15, "TMAGT": 0.1},
+            # M168: no Turkmen share (was 0.10): Turkmenistan exports oil products (S1075)
+            normalise({"uz-tashkent": 0.35, "kz-shu": 0.2, "lv-riga": 0.2, "RULED": 0.15}),
         ),
         "chemical fertiliser": (
             "dry_bulk",
@@ -865,9 +824,9 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 "kz-other-export",
                 cls,
                 keep,
-                "S429;S430",
+                "S429;S430;S1075" if what == "oil cargo" else "S429;S430",
                 2024,
-                "M42",
+                "M42;M168" if what == "oil cargo" else "M42",
                 o,
                 d,
                 f"{what}: KTZ 2024 rail exports {published[what] / 1e6:.2f} Mt/yr (H1 x 2 or "
@@ -875,6 +834,11 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
                 + (
                     "; one third kept: Ekibastuz coal to Russian power plants has no path"
                     if what == "coal"
+                    else ""
+                )
+                + (
+                    "; none to Turkmenistan, an exporter of oil products (S1075, M168)"
+                    if what == "oil cargo"
                     else ""
                 ),
             )
@@ -900,6 +864,144 @@ def markets() -> list[Market]:  # noqa: C901 (one flat list of markets, easier t
             )
         )
     return out
+
+
+# M167 (S1071): Russia-Turkmenistan trade in physical terms, 2023 (all modes): Russian exports
+# 542,000 t, imports from Turkmenistan 136,000 t.
+RU_TM_T_2023 = 542_000
+TM_RU_T_2023 = 136_000
+
+
+def non_chinese_transit(out: list[Market]) -> list[Market]:
+    """M41 non-Chinese transit via Kazakhstan, with Turkmenistan sized by M167 and no
+    Afghan origin northbound (M166); ``out`` holds the markets built so far (M36 boxes)."""
+    # S404 total transit 2024 minus S132 Chinese transit, minus the Russia<->Central Asia
+    # containers already in M36 (x 10 t per TEU)
+    boxes = {m.market: m for m in out if m.market in ("ru-ca-containers", "ca-ru-containers")}
+    ru_ca_teu = sum(m.total for m in boxes.values())
+    other_transit = 34_600_000 - 15_300_000 - ru_ca_teu * T_PER_TEU
+    ru_o2 = {"RUKUF": 0.4, "ru-chelyabinsk": 0.3, "ru-orenburg": 0.3}
+    ca_d2 = {
+        "uz-tashkent": 0.40,
+        "uz-samarkand": 0.10,
+        "uz-bukhara": 0.05,
+        "UZTER": 0.15,
+        "kz-shu": 0.10,
+        "TMAGT": 0.10,
+        "AFMZR": 0.10,
+    }
+    ir_d = {"IRTHR": 0.5, "IRGBT": 0.2, "ir-mashhad": 0.3}
+    # M145: Russian grain in transit through Kazakhstan was 372,000 t in Jan-Oct 2022 (KTZ,
+    # S1007), x 12/10 = 446,000 t/yr, and fell after KTZ's 2022-23 tariff rise (S1008), so the
+    # 0.30 grain share of M41 (~4 Mt) is replaced by 446,000 t (an upper bound for 2024); the
+    # rest of the southbound transit keeps the dry and liquid bulk proportions 0.40 : 0.30.
+    ru_grain_t = 372_000 * 12 / 10
+    south = other_transit * (0.70 + 0.06)
+    g_share = ru_grain_t / south
+    south_classes = (
+        ("grain", g_share),
+        ("dry_bulk", 0.40 + (0.30 - g_share) * 0.40 / 0.70),
+        ("liquid_bulk", 0.30 + (0.30 - g_share) * 0.30 / 0.70),
+    )
+    north_classes = (("dry_bulk", 0.40), ("liquid_bulk", 0.30))  # no grain northbound (M41)
+    # M167: Russia's exports to Turkmenistan are industrial and chemical products, food, metal
+    # products, machinery and timber, its imports Turkmen chemicals, food and textiles (S1074);
+    # Turkmenistan exports oil products (S1075) and Russian grain no longer reaches it by rail
+    # (S1008): dry bulk only, both ways (estimate)
+    tm_classes = (("dry_bulk", 1.0),)
+    # M167: Turkmenistan's cells are its published trade with Russia minus the M36 boxes
+    # (x 10 t); the rest of M41's Russia<->Central Asia total goes to the other destinations.
+    ru_tm = RU_TM_T_2023 - boxes["ru-ca-containers"].total * 0.08 * T_PER_TEU  # M36 TMAGT 0.08
+    tm_ru = TM_RU_T_2023 - boxes["ca-ru-containers"].total * 0.08 * T_PER_TEU
+    south_ca = {k: v for k, v in ca_d2.items() if k != "TMAGT"}
+    # M166: Afghanistan's rail exports were 92,000 t in 2024 to all destinations (S1070): no
+    # Afghan origin in the northbound transit (M41 had 10 %, ~0.3 Mt)
+    north_ca = {k: v for k, v in ca_d2.items() if k not in ("TMAGT", "AFMZR")}
+    base_note = (
+        f"non-Chinese transit via KZ 34.6 - 15.3 Mt (2024) minus Russia<->Central Asia "
+        f"containers (M36) x 10 t = {other_transit / 1e6:.1f} Mt"
+    )
+    grain_note = " (grain: KTZ Russian grain transit 372,000 t Jan-Oct 2022 x 12/10, S1007; M145)"
+    s_src, s_m = "S404;S132;S1007;S1008", "M41;M145"
+    tm_note = (
+        "Russia-Turkmenistan trade 2023 in tonnes (S1071, all modes): {t:,} t minus the M36 "
+        "containers x 10 t = {bulk:,.0f} t"
+    )
+    # (market, origins, destinations, class shares, total t/yr in the table, source, method, note)
+    specs = (
+        (
+            "ru-ca",
+            ru_o2,
+            normalise(south_ca),
+            south_classes,
+            other_transit * 0.70 - ru_tm,
+            s_src + ";S1071",
+            s_m + ";M167",
+            base_note + f" x 0.70 minus Russia->Turkmenistan (M167) {ru_tm:,.0f} t",
+        ),
+        (
+            "ru-tm",
+            ru_o2,
+            {"TMAGT": 1.0},
+            tm_classes,
+            ru_tm,
+            "S1071;S1074;S1075;S1008",
+            "M167",
+            tm_note.format(t=RU_TM_T_2023, bulk=ru_tm),
+        ),
+        (
+            "ru-ir",
+            ru_o2,
+            ir_d,
+            south_classes,
+            other_transit * 0.06,
+            s_src,
+            s_m,
+            base_note + " x 0.06",
+        ),
+        (
+            "ca-ru",
+            normalise(north_ca),
+            ru_o2,
+            north_classes,
+            other_transit * 0.24 * 0.70 - tm_ru,
+            "S404;S132;S1070;S1071",
+            "M41;M166;M167",
+            base_note
+            + f" x 0.24 x 0.70 (no grain) minus Turkmenistan->Russia (M167) {tm_ru:,.0f} t;"
+            " no Afghan origin (M166: Afghan rail exports 92,000 t in 2024, S1070)",
+        ),
+        (
+            "tm-ru",
+            {"TMAGT": 1.0},
+            ru_o2,
+            tm_classes,
+            tm_ru,
+            "S1071;S1074;S1075",
+            "M167",
+            tm_note.format(t=TM_RU_T_2023, bulk=tm_ru),
+        ),
+    )
+    res = []
+    for name, o, d, classes, total, src, meth, note in specs:
+        cls_sum = sum(cs for _, cs in classes)
+        for cls, cs in classes:
+            res.append(
+                Market(
+                    f"{name}-transit",
+                    cls,
+                    total * cs / cls_sum,
+                    src,
+                    2024 if name not in ("ru-tm", "tm-ru") else 2023,
+                    meth,
+                    o,
+                    d,
+                    note
+                    + f"; class share {cs / cls_sum:.4f}"
+                    + (grain_note if cls == "grain" else ""),
+                )
+            )
+    return res
 
 
 REFINED_NODES = {n for cand in REFINE.values() for n in cand}
@@ -929,6 +1031,10 @@ def build_rows() -> list[dict[str, object]]:
         m.origins, o_notes = refine(m.origins, known)
         m.dests, d_notes = refine(m.dests, known)
         refined = set(o_notes + d_notes)
+        for node, (src, meth) in REFINE_PROVENANCE.items():
+            if REFINE_NOTES[node] in refined:
+                m.source = ";".join(dict.fromkeys([*m.source.split(";"), src]))
+                m.method = ";".join(dict.fromkeys([*m.method.split(";"), meth]))
         for shares in (m.origins, m.dests):
             missing = set(shares) - known
             if missing:

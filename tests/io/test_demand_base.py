@@ -253,7 +253,8 @@ def test_generator_uses_finer_nodes_once_the_network_has_them() -> None:
     same, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known)
     assert same == {"AFMZR": 0.5, "KZALA": 0.5} and notes == []
     finer, notes = gen.refine({"AFMZR": 0.5, "KZALA": 0.5}, known | {"AFHEA"})
-    assert finer == pytest.approx({"AFMZR": 0.3, "AFHEA": 0.2, "KZALA": 0.5})
+    west = gen.AF_WEST_SHARE
+    assert finer == pytest.approx({"AFMZR": 0.5 * (1 - west), "AFHEA": 0.5 * west, "KZALA": 0.5})
     assert sum(finer.values()) == pytest.approx(1.0) and "Herat" in notes[0]
     partial, _ = gen.refine({"IRTHR": 1.0}, known | {"IRQAZ"})  # Rasht missing: kept
     assert partial == {"IRTHR": 1.0}
@@ -283,3 +284,44 @@ def test_table_is_what_its_generator_writes() -> None:
     w.writeheader()
     w.writerows(mod.build_rows())
     assert buf.getvalue() == bundled_demand_path(2024).read_text(encoding="utf-8")
+
+
+def test_afghan_markets_split_by_2024_rail_ports(table: pd.DataFrame) -> None:
+    """M165: Herat gets what Torghundi and Khaf-Herat carried of Afghanistan's 4.37 Mt of
+    rail freight in 2024 (S1070: Hairatan 3.4 Mt, Aqina 0.386, Torghundi 0.565, Khaf-Herat
+    0.022), not the 0.4 the table assumed before."""
+    grain = table[table["market"] == "kz-af-grain"]
+    herat = _mt(grain[grain["destination"] == "AFHEA"]) / _mt(grain)
+    assert herat == pytest.approx((0.565 + 0.022) / 4.373, abs=0.002)
+    refined = grain[grain["destination"] == "AFHEA"]
+    assert refined["source"].str.contains("S1070").all()
+    assert refined["method"].str.contains("M165").all()
+
+
+def test_no_afghan_origin_in_northbound_bulk_transit(table: pd.DataFrame) -> None:
+    """M166: Afghanistan exported 92,000 t by rail in 2024 to every destination (S1070); the
+    M41 northbound transit gave it ~0.3 Mt to Russia alone."""
+    from_af = table[table["o_cc"] == "AF"]
+    assert from_af[~from_af["class"].str.startswith("container")].empty
+
+
+def test_russia_turkmenistan_trade_matches_published_tonnage(table: pd.DataFrame) -> None:
+    """M167: Russia-Turkmenistan trade 2023 in tonnes (S1071): 542,000 t south, 136,000 t
+    north, all classes together; M41 kept ~1.3 Mt south and ~0.4 Mt north."""
+    ru_tm = table[(table["o_cc"] == "RU") & (table["d_cc"] == "TM")]
+    tm_ru = table[(table["o_cc"] == "TM") & (table["d_cc"] == "RU")]
+    assert _mt(ru_tm) == pytest.approx(0.542, rel=0.01)
+    assert _mt(tm_ru) == pytest.approx(0.136, rel=0.01)
+    # Turkmenistan exports oil products (S1075): no tank-wagon cells into it from RU or KZ (M168)
+    into_tm = table[(table["d_cc"] == "TM") & table["o_cc"].isin(["RU", "KZ"])]
+    assert (into_tm["class"] != "liquid_bulk").all()
+
+
+def test_non_chinese_transit_total_unchanged_by_the_turkmen_cells(table: pd.DataFrame) -> None:
+    """M41's total (34.6 - 15.3 Mt minus the M36 Russia<->Central Asia boxes; no grain
+    northbound) is kept: M166/M167 move tonnes between destinations, not out of the table."""
+    boxes = table[table["market"].isin(["ru-ca-containers", "ca-ru-containers"])]
+    other = 34.6 - 15.3 - _mt(boxes)
+    markets = ["ru-ca", "ru-tm", "ru-ir", "ca-ru", "tm-ru"]
+    transit = _mt(table[table["market"].isin([f"{m}-transit" for m in markets])])
+    assert transit == pytest.approx(other * (0.76 + 0.24 * 0.70), rel=0.005)
