@@ -12,10 +12,11 @@ import pytest
 
 from corridors.assignment.choice import CARGO_GROUPS, ChoiceParameters
 from corridors.assignment.demand import ODMatrices
-from corridors.assignment.sue import SUESpec, build_problem, congested_graph, solve
+from corridors.assignment.sue import ChoiceResult, SUESpec, build_problem, congested_graph, solve
 from corridors.assignment.vdf import QUEUE_X_MAX, link_times, priority_factors
 from corridors.network import Network, load_network
-from tests.network.test_path_queue import CAPACITY_COLUMNS, path_rows
+from corridors.network._capacity import CAPACITY_COLUMNS
+from tests.network.test_path_queue import path_rows
 from tests.tiny import single_track_or_twin, write_network
 
 SPEC = SUESpec(target_gap=1e-6, column_rounds=2, max_iterations=5000)
@@ -51,7 +52,7 @@ def test_one_class_alone_or_no_flow_waits_as_first_come_first_served() -> None:
     assert fl[0] == pytest.approx(1.0)
 
 
-def _solve(net: Network, teu: float, tonnes: float) -> object:
+def _solve(net: Network, teu: float, tonnes: float) -> ChoiceResult:
     z = list(net.nodes.index)
     a, b = z.index("A"), z.index("B")
     mats = {c: np.zeros((len(z), len(z))) for c in ("container_std", "grain")}
@@ -81,28 +82,29 @@ def test_containers_keep_a_short_wait_while_bulk_diverts(tmp_path: Path) -> None
     fcfs = _solve(_network(tmp_path / "fcfs", 0), teu, tonnes)
     prio = _solve(_network(tmp_path / "prio", 1), teu, tonnes)
     for r in (fcfs, prio):
-        assert r.converged and r.relative_gap <= 1e-6  # type: ignore[attr-defined]
-    ids = np.asarray(prio.graph.link_ids).astype(str)  # type: ignore[attr-defined]
+        assert r.converged and r.relative_gap <= 1e-6
+    ids = np.asarray(prio.graph.link_ids).astype(str)
     i = int(np.flatnonzero(ids == "line-a-b:f")[0])
-    t0 = float(np.asarray(prio.graph.free_flow_time)[i])  # type: ignore[attr-defined]
-    wait = {g: float(prio.link_time_of(g)[i]) - t0 for g in CARGO_GROUPS}  # type: ignore[attr-defined]
-    fcfs_wait = float(fcfs.link_time[i]) - t0  # type: ignore[attr-defined]
+    t0 = float(np.asarray(prio.graph.free_flow_time)[i])
+    wait = {g: float(prio.link_time_of(g)[i]) - t0 for g in CARGO_GROUPS}
+    fcfs_wait = float(fcfs.link_time[i]) - t0
     # containers are served first: a short wait; bulk waits longer than without priority
     assert wait["container"] < 0.5 * wait["bulk"]
     assert wait["container"] < fcfs_wait
     # the link's own mean (links.csv time_h) is the flow-weighted mean of the groups' waits
-    lt = prio.link_table().set_index("link_id")  # type: ignore[attr-defined]
+    lt = prio.link_table().set_index("link_id")
     xc = lt.loc["line-a-b:f", "flow_container_std_TEU_per_yr"]
     xb = lt.loc["line-a-b:f", "flow_grain_t_per_yr"] * 0.02324
     mean = (xc * lt.loc["line-a-b:f", "delay_container_h"]
             + xb * lt.loc["line-a-b:f", "delay_bulk_h"]) / (xc + xb)  # fmt: skip
     assert mean == pytest.approx(lt.loc["line-a-b:f", "delay_h"], rel=1e-9)
     # bulk takes the detour: more grain via M, fewer containers there, than without priority
+    j = int(np.flatnonzero(ids == "line-a-m:f")[0])
     via_m = {
-        name: {g: float(r.class_link_flow(c)[int(np.flatnonzero(ids == "line-a-m:f")[0])])
-               for g, c in (("container", "container_std"), ("bulk", "grain"))}  # fmt: skip
+        name: {"container": r.class_link_flow("container_std")[j],
+               "bulk": r.class_link_flow("grain")[j]}
         for name, r in (("fcfs", fcfs), ("prio", prio))
-    }
+    }  # fmt: skip
     assert via_m["prio"]["bulk"] > via_m["fcfs"]["bulk"] * 1.05
     assert via_m["prio"]["container"] < via_m["fcfs"]["container"]
 
@@ -110,6 +112,6 @@ def test_containers_keep_a_short_wait_while_bulk_diverts(tmp_path: Path) -> None
 def test_congested_routing_adds_the_cargo_groups_own_wait(tmp_path: Path) -> None:
     net = _network(tmp_path / "prio", 1)
     res = _solve(net, 0.9 * TEU_PER_DAY * 365, 1.2 * TEU_PER_DAY * 365 / 0.02324)
-    gc = congested_graph(net, res, "container")  # type: ignore[arg-type]
-    gb = congested_graph(net, res, "bulk")  # type: ignore[arg-type]
+    gc = congested_graph(net, res, "container")
+    gb = congested_graph(net, res, "bulk")
     assert float(np.sum(gb.time_h)) > float(np.sum(gc.time_h))

@@ -94,7 +94,7 @@ class ChoiceResult(GapHistory):
             )
         if self.group_link_time is None:
             return self.link_time
-        return self.group_link_time[CARGO_GROUPS.index(cargo)]
+        return np.asarray(self.group_link_time[CARGO_GROUPS.index(cargo)], float)
 
     @property
     def graph(self) -> AssignmentGraph:
