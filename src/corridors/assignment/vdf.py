@@ -19,11 +19,19 @@ units per assignment period) and ``t0`` the free-flow time:
 
 All three are increasing in ``v``, so user equilibrium exists and link flows are unique.
 
+In the choice equilibrium a queue (``QUEUE``) may serve containers before bulk:
+:func:`priority_factors` splits its wait between the two cargo groups by Cobham's
+non-preemptive priority, keeping the flow-weighted mean (method M171, decision 0006).
+
 References
 ----------
 .. [1] Spiess, H. (1990). Conical volume-delay functions. Transportation Science 24(2), 153–158.
 .. [2] Kingman, J. F. C. (1961). The single server queue in heavy traffic. Math. Proc. Camb.
    Phil. Soc. 57(4), 902–904.
+.. [3] Cobham, A. (1954). Priority assignment in waiting line problems. Operations Research
+   2(1), 70–76.
+.. [4] Kleinrock, L. (1965). A conservation law for a wide class of queueing disciplines.
+   Naval Research Logistics Quarterly 12(2), 181–192.
 """
 
 from __future__ import annotations
