@@ -489,7 +489,9 @@ def single_track_or_twin() -> Tables:
             link("line-m-b", "M", "B", 150),
         ],
         crossings=[
-            crossing(lid, d, 2.0) for lid in ("line-a-b", "line-a-m") for d in ("forward", "reverse")
+            crossing(lid, d, 2.0)
+            for lid in ("line-a-b", "line-a-m")
+            for d in ("forward", "reverse")
         ],
     )
 

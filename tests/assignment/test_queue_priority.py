@@ -1,6 +1,6 @@
-"""Containers before bulk in queues (method M171, decision 0006): Cobham's non-preemptive
-priority on one queue, and the choice equilibrium on the tiny single-track-or-detour network
-where container block trains and bulk trains share a single track counted in train paths."""
+"""Containers before bulk in queues (method M171, decision 0005): Cobham's non-preemptive
+priority on one queue, and the choice equilibrium on the tiny single-track-or-twin network
+where container block trains and bulk trains share a border line counted in train paths."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from corridors.assignment.sue import ChoiceResult, SUESpec, build_problem, conge
 from corridors.assignment.vdf import QUEUE_X_MAX, link_times, priority_factors
 from corridors.network import Network, load_network
 from corridors.network._capacity import CAPACITY_COLUMNS
-from tests.network.test_path_queue import path_rows
 from tests.tiny import single_track_or_twin, write_network
 
 SPEC = SUESpec(target_gap=1e-6, column_rounds=2, max_iterations=5000)
@@ -62,13 +61,22 @@ def _solve(net: Network, teu: float, tonnes: float) -> ChoiceResult:
     return solve(build_problem(net, ODMatrices(tuple(z), mats), params=p), p, spec=SPEC)
 
 
+def _paths(lid: str, trains: float) -> dict[str, object]:
+    """A capacities.csv row: ``trains`` train paths of 86 TEU a day each way."""
+    row: dict[str, object] = dict.fromkeys(CAPACITY_COLUMNS, "")
+    row.update(element_type="link", element_id=lid, direction="both", shared="true")
+    row.update(source="estimate", method="test", trains_per_day=trains)
+    row.update(net_load_teu_per_train=86, capacity_teu_per_day=86 * trains)
+    return row
+
+
 def _network(folder: Path, priority: int) -> Network:
-    """single_track_or_twin with the single track's 12 train paths (method M170)."""
+    """single_track_or_twin with 12 train paths a day on the border line A-B (a queue)."""
     path = write_network(single_track_or_twin(), folder)
     with (path / "capacities.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(CAPACITY_COLUMNS))
         w.writeheader()
-        w.writerows(path_rows({"line-a-b": 12}))
+        w.writerow(_paths("line-a-b", 12))
     with (path / "parameters.csv").open("a", encoding="utf-8") as fh:
         fh.write(f"global,queue_priority,{priority},estimate,,test fixture\n")
     return load_network(path)

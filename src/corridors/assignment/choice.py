@@ -80,7 +80,7 @@ ALTERNATIVES: tuple[str, ...] = tuple(a for alts in NESTS.values() for a in alts
 CARGO_GROUPS: tuple[str, ...] = ("container", "bulk")
 """Cargo groups (a class's ``ClassProfile.cargo``, from ``classes.csv``) that may carry their
 own constants (``asc["rail_southern@bulk"]``). Also the queue priority order: with
-``global,queue_priority`` on, queues (border crossings, ports, ferries, path-counted lines)
+``global,queue_priority`` on, queues (border crossings, ports, ferries)
 serve the first group (container block trains on scheduled paths) before the second
 (unscheduled bulk trains); see :func:`~corridors.assignment.vdf.priority_factors`."""
 

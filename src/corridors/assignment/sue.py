@@ -6,7 +6,7 @@ the Cape, the Northern, Middle and Southern rail corridors, direct rail, road, a
 costs ``tariffs + value of time × hours`` per unit, where hours include the congested time of
 lines, border crossings, ports and ferries at the current link volumes (all classes load one
 capacity in TEU-equivalent; queues serve container block trains before bulk trains, each
-cargo group at its own wait, ``global,queue_priority``, decision 0006). Demand splits by the
+cargo group at its own wait, ``global,queue_priority``, decision 0005). Demand splits by the
 nested logit over those costs; the link volumes it produces change the times; the
 equilibrium is the fixed point (a stochastic user equilibrium with a nested-logit choice,
 Daganzo and Sheffi 1977; Bekhor and Prashker 1999).

@@ -21,7 +21,7 @@ All three are increasing in ``v``, so user equilibrium exists and link flows are
 
 In the choice equilibrium a queue (``QUEUE``) may serve containers before bulk:
 :func:`priority_factors` splits its wait between the two cargo groups by Cobham's
-non-preemptive priority, keeping the flow-weighted mean (method M171, decision 0006).
+non-preemptive priority, keeping the flow-weighted mean (method M171, decision 0005).
 
 References
 ----------
