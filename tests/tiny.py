@@ -470,3 +470,30 @@ def two_crossings_priced(cost_y: float) -> Tables:
 
 
 CATALOGUE["two_crossings"] = two_crossings
+
+
+def single_track_or_twin() -> Tables:
+    """A (KZ) -> B (CN) across a 300 km border line whose capacity the test counts in train
+    paths (a queue, like Dostyk) or an uncongested crossing of the same length via M (CN):
+    both routes cost the same at free flow, so the queue alone splits the classes between
+    them (containers before bulk in queues, method M171)."""
+    return build(
+        [
+            node("A", "KZ", lon=60),
+            node("B", "CN", lon=64),
+            node("M", "CN", "border_crossing", lon=62, lat=46),
+        ],
+        [
+            link("line-a-b", "A", "B", 300),
+            link("line-a-m", "A", "M", 150),
+            link("line-m-b", "M", "B", 150),
+        ],
+        crossings=[
+            crossing(lid, d, 2.0)
+            for lid in ("line-a-b", "line-a-m")
+            for d in ("forward", "reverse")
+        ],
+    )
+
+
+CATALOGUE["single_track_or_twin"] = single_track_or_twin

@@ -29,7 +29,7 @@ from corridors.assignment.choice import (
     ChoiceParameters,
     load_parameters,
 )
-from corridors.assignment.vdf import link_times_into
+from corridors.assignment.vdf import link_times_into, priority_factors
 from corridors.errors import InvalidSpecError, explain
 
 if TYPE_CHECKING:
@@ -185,6 +185,8 @@ class LogitModel:
     inc_t: sp.csr_matrix
     time_factor: F64
     ma_group: npt.NDArray[np.int64]
+    path_group: npt.NDArray[np.int64]
+    group_mask: F64 | None
 
     @classmethod
     def make(
@@ -212,6 +214,11 @@ class LogitModel:
         pce = problem.class_pce[pc]
         cost = problem.path_cost * (1.0 if cost_factor is None else cost_factor)
         grp = groups(problem)
+        cls_group = np.array([CARGO_GROUPS.index(p.cargo) for p in problem.profiles], np.int64)
+        path_group = cls_group[problem.mkt_cls[problem.path_mkt]]
+        on = problem.net.parameter("global", "queue_priority", default=1.0) != 0.0
+        mixed = on and np.unique(path_group).size > 1 and bool(np.any(vdf[0] == 2))
+        gmask = (path_group[:, None] == np.arange(len(CARGO_GROUPS))).astype(float)
         return cls(
             problem=problem,
             params=params,
@@ -228,9 +235,9 @@ class LogitModel:
             asc=np.array([[params.asc_of(a, g) for a in ALTERNATIVES] for g in CARGO_GROUPS]),
             inc_t=problem.incidence.T.tocsr(),
             time_factor=np.ones(problem.n_paths) if time_factor is None else time_factor,
-            ma_group=np.array([CARGO_GROUPS.index(p.cargo) for p in problem.profiles], np.int64)[
-                problem.mkt_cls[grp.ma_mkt]
-            ],
+            ma_group=cls_group[problem.mkt_cls[grp.ma_mkt]],
+            path_group=path_group,
+            group_mask=gmask if mixed else None,
         )
 
     def link_flow(self, h: F64) -> F64:
@@ -238,17 +245,57 @@ class LogitModel:
         return np.asarray(self.inc_t @ (h * self.pce), float)
 
     def link_time(self, x: F64) -> F64:
-        """Hours per link at link flows ``x`` (the volume-delay functions)."""
+        """Hours per link at link flows ``x`` (the volume-delay functions; first come, first
+        served: the flow-weighted mean over the cargo groups)."""
         out = np.empty_like(x)
         link_times_into(*self.vdf, x, out)
         return out
 
+    def times(self, h: F64) -> tuple[F64, F64, F64]:
+        """Link flows, mean link hours and link hours per cargo group at path flows ``h``.
+
+        With queue priority (``global,queue_priority`` = 1 and both cargo groups present)
+        every queue link's wait splits by :func:`~corridors.assignment.vdf.priority_factors`
+        between the groups of :data:`~corridors.assignment.choice.CARGO_GROUPS` (the first
+        served first), from each group's link flow; other links and the fixed dwell (the
+        free-flow time) are the same for both. Returns ``(x, t, tg)``: TEU-equivalent per
+        year, the flow-weighted mean hours (= the first-come-first-served hours, by
+        conservation) and a ``groups × links`` array (``t`` itself without priority).
+        """
+        if self.group_mask is None:
+            x = self.link_flow(h)
+            t = self.link_time(x)
+            return x, t, t
+        xg = np.asarray(self.inc_t @ (self.group_mask * (h * self.pce)[:, None]), float)
+        x = xg.sum(axis=1)
+        t = self.link_time(x)
+        return x, t, self.group_time(t, x, xg[:, 0])
+
+    def group_time(self, t: F64, x: F64, x_high: F64) -> F64:
+        """Link hours per cargo group (``groups × links``) from the mean hours ``t``, all
+        flow ``x`` and the first group's flow ``x_high`` (TEU-equivalent per year)."""
+        kind, t0, cap = self.vdf[0], self.vdf[1], self.vdf[2]
+        q = np.flatnonzero(kind == 2)
+        out = np.tile(t, (len(CARGO_GROUPS), 1))
+        f_h, f_l = priority_factors(x[q], x_high[q], cap[q])
+        wait = t[q] - t0[q]
+        out[0, q] = t0[q] + wait * f_h
+        out[1:, q] = t0[q] + wait * f_l
+        return out
+
     def path_time(self, t: F64) -> F64:
-        """Hours per path (the class's own times included) at link times ``t``."""
-        return (np.asarray(self.problem.incidence @ t, float) + self.adj) * self.time_factor
+        """Hours per path (the class's own times included) at link times ``t``: one per link,
+        or one row per cargo group (``groups × links``; each path takes its group's)."""
+        if t.ndim == 1:
+            tp = np.asarray(self.problem.incidence @ t, float)
+        else:
+            tg = np.asarray(self.problem.incidence @ t.T, float)
+            tp = tg[np.arange(tg.shape[0]), self.path_group]
+        return (tp + self.adj) * self.time_factor
 
     def probabilities(self, t: F64) -> tuple[F64, F64, F64]:
-        """Path probability within its market, path time and path generalized cost."""
+        """Path probability within its market, path time and path generalized cost at link
+        hours ``t`` (per link, or ``groups × links`` as :meth:`times` gives them)."""
         gr = self.grp
         tp = self.path_time(t)
         gc = np.maximum(self.cost + self.vot * tp, 1e-9)
@@ -263,10 +310,10 @@ class LogitModel:
         return p, tp, gc
 
     def load(self, h: F64) -> tuple[F64, F64, F64, F64]:
-        """The logit loading at path flows ``h``: path flows, link flows, link and path hours."""
-        x = self.link_flow(h)
-        t = self.link_time(x)
-        p, tp, _ = self.probabilities(t)
+        """The logit loading at path flows ``h``: path flows, link flows, mean link hours and
+        path hours (each path at its cargo group's link hours)."""
+        x, t, tg = self.times(h)
+        p, tp, _ = self.probabilities(tg)
         return self.demand * p, x, t, tp
 
 

@@ -15,7 +15,13 @@ import pandas as pd
 from corridors.assignment._from_network import UNCONGESTED
 from corridors.assignment._sue_logit import SUERecord
 from corridors.assignment._sue_problem import ChoiceProblem
-from corridors.assignment.choice import ALTERNATIVES, LABELS, NEST_OF, ChoiceParameters
+from corridors.assignment.choice import (
+    ALTERNATIVES,
+    CARGO_GROUPS,
+    LABELS,
+    NEST_OF,
+    ChoiceParameters,
+)
 from corridors.assignment.results import GapHistory
 from corridors.errors import InvalidSpecError, explain
 
@@ -46,6 +52,12 @@ class ChoiceResult(GapHistory):
         One :class:`SUERecord` per averaging iteration.
     converged
         Whether the final route set reached the target gap.
+    group_link_time
+        Hours per link for each cargo group of
+        :data:`~corridors.assignment.choice.CARGO_GROUPS` (``groups × links``) when queues
+        serve containers first (``global,queue_priority``); ``None`` when every group has
+        ``link_time`` (no priority, or one group only). ``link_time`` is their
+        flow-weighted mean.
     """
 
     problem: ChoiceProblem
@@ -57,6 +69,32 @@ class ChoiceResult(GapHistory):
     path_gc: F64
     history: tuple[SUERecord, ...]
     converged: bool
+    group_link_time: F64 | None = None
+
+    @property
+    def group_times(self) -> F64:
+        """Hours per link for each cargo group (``groups × links``, in
+        :data:`~corridors.assignment.choice.CARGO_GROUPS` order)."""
+        if self.group_link_time is not None:
+            return self.group_link_time
+        return np.tile(self.link_time, (len(CARGO_GROUPS), 1))
+
+    def link_time_of(self, cargo: str) -> F64:
+        """Hours per link that shipments of one cargo group (``"container"``/``"bulk"``, a
+        class's ``ClassProfile.cargo``) meet at the equilibrium.
+
+        Raises
+        ------
+        corridors.errors.InvalidSpecError
+            For a group that is not one of ``CARGO_GROUPS``.
+        """
+        if cargo not in CARGO_GROUPS:
+            raise InvalidSpecError(
+                explain(f"Unknown cargo group {cargo!r}.", fix=f"Use one of {CARGO_GROUPS}.")
+            )
+        if self.group_link_time is None:
+            return self.link_time
+        return np.asarray(self.group_link_time[CARGO_GROUPS.index(cargo)], float)
 
     @property
     def graph(self) -> AssignmentGraph:
@@ -194,7 +232,9 @@ class ChoiceResult(GapHistory):
 
         Columns ``link_id, from_node, to_node, link_type, length_km,
         capacity_teu_eq_per_yr, flow_teu_eq_per_yr, flow_<class>_<unit>_per_yr,
-        flow_t_per_yr, volume_capacity, free_flow_h, time_h, delay_h``.
+        flow_t_per_yr, volume_capacity, free_flow_h, time_h, delay_h, delay_container_h,
+        delay_bulk_h``: ``time_h``/``delay_h`` are the flow-weighted mean over all classes,
+        ``delay_<group>_h`` what each cargo group waits when queues serve containers first.
         """
         g = self.problem.corridor.graph
         cap = np.asarray(g.capacity, float)
@@ -220,6 +260,8 @@ class ChoiceResult(GapHistory):
         df["free_flow_h"] = g.free_flow_time
         df["time_h"] = self.link_time
         df["delay_h"] = self.link_time - np.asarray(g.free_flow_time)
+        for grp in CARGO_GROUPS:  # queues serve containers first (global,queue_priority)
+            df[f"delay_{grp}_h"] = self.link_time_of(grp) - np.asarray(g.free_flow_time)
         return df
 
     def share_table(self) -> pd.DataFrame:

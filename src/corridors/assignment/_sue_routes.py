@@ -25,7 +25,12 @@ import numpy.typing as npt
 
 from corridors.assignment import _kernels as kern
 from corridors.assignment._from_network import CorridorGraph
-from corridors.assignment.choice import ALTERNATIVES, CASPIAN_FERRY, route_alternative
+from corridors.assignment.choice import (
+    ALTERNATIVES,
+    CARGO_GROUPS,
+    CASPIAN_FERRY,
+    route_alternative,
+)
 from corridors.assignment.classes import ClassProfile
 from corridors.network.enums import Mode
 
@@ -349,7 +354,9 @@ def generate_routes(
     link_time: F64,
     vot_scale: float,
 ) -> dict[tuple[int, int], set[tuple[int, ...]]]:
-    """Routes per (market, alternative) from the probes at ``link_time`` (hours per link).
+    """Routes per (market, alternative) from the probes at ``link_time`` (hours per link, or
+    ``groups × links``: each class probes at its cargo group's hours, see
+    :data:`~corridors.assignment.choice.CARGO_GROUPS`).
 
     ``markets`` is ``(class index, origin zone, destination zone)`` per market; the result
     maps ``(market, alternative index)`` to routes as tuples of merged-graph links.
@@ -361,7 +368,8 @@ def generate_routes(
     border = np.asarray(g.link_type).astype(str) == "border"
     mkt_cls, mkt_o, mkt_d = markets
     for ci, prof in enumerate(profiles):
-        gc, _ = class_weights(net, cg, prof, attr, link_time, vot_scale)
+        lt = link_time if link_time.ndim == 1 else link_time[CARGO_GROUPS.index(prof.cargo)]
+        gc, _ = class_weights(net, cg, prof, attr, lt, vot_scale)
         sel = np.flatnonzero(mkt_cls == ci)
         for o in np.unique(mkt_o[sel]):
             mk = sel[mkt_o[sel] == o]

@@ -98,7 +98,7 @@ def probe_routes(
     attr = arc_attributes(pr.net, cg)
     found: dict[tuple[int, int], set[tuple[int, ...]]] = {}
     t0 = np.asarray(cg.graph.free_flow_time, float)
-    for times in (t0, result.link_time):
+    for times in (t0, result.group_times):
         new = generate_routes(pr.net, cg, attr, profs, markets, times, result.params.vot_scale)
         for k, v in new.items():
             found.setdefault(k, set()).update(v)
@@ -148,7 +148,7 @@ class Routes:
         if pr is None or pr.n_paths == 0:
             e, i = np.zeros(0), np.zeros(0, np.int64)
             return cls(i, i, np.zeros(0, str), e, e)
-        _, hours, gc = LogitModel.make(pr, result.params).probabilities(result.link_time)
+        _, hours, gc = LogitModel.make(pr, result.params).probabilities(result.group_times)
         share, _ = route_shares(pr, gc, result.params.route_scale)
         names = np.asarray(pr.class_names)[pr.mkt_cls[pr.path_mkt]]
         return cls(pr.path_mkt, pr.path_alt, names, hours, share)

@@ -78,7 +78,11 @@ ALTERNATIVES: tuple[str, ...] = tuple(a for alts in NESTS.values() for a in alts
 """Every alternative, nest by nest."""
 
 CARGO_GROUPS: tuple[str, ...] = ("container", "bulk")
-"""Cargo groups that may carry their own constants (``asc["rail_southern@bulk"]``)."""
+"""Cargo groups (a class's ``ClassProfile.cargo``, from ``classes.csv``) that may carry their
+own constants (``asc["rail_southern@bulk"]``). Also the queue priority order: with
+``global,queue_priority`` on, queues (border crossings, ports, ferries)
+serve the first group (container block trains on scheduled paths) before the second
+(unscheduled bulk trains); see :func:`~corridors.assignment.vdf.priority_factors`."""
 
 NEST_OF: Mapping[str, str] = {a: n for n, alts in NESTS.items() for a in alts}
 """Alternative → its nest (its mode group)."""

@@ -5,9 +5,11 @@ the Cape, the Northern, Middle and Southern rail corridors, direct rail, road, a
 :mod:`corridors.assignment.choice`) each hold a few routes on the merged corridor graph. A route
 costs ``tariffs + value of time × hours`` per unit, where hours include the congested time of
 lines, border crossings, ports and ferries at the current link volumes (all classes load one
-capacity in TEU-equivalent). Demand splits by the nested logit over those costs; the link
-volumes it produces change the times; the equilibrium is the fixed point (a stochastic user
-equilibrium with a nested-logit choice, Daganzo and Sheffi 1977; Bekhor and Prashker 1999).
+capacity in TEU-equivalent; queues serve container block trains before bulk trains, each
+cargo group at its own wait, ``global,queue_priority``, decision 0005). Demand splits by the
+nested logit over those costs; the link volumes it produces change the times; the
+equilibrium is the fixed point (a stochastic user equilibrium with a nested-logit choice,
+Daganzo and Sheffi 1977; Bekhor and Prashker 1999).
 
 Solution
 --------
@@ -180,17 +182,14 @@ def solve(
         h, ok = average(model, h, spec, progress, rnd, t_start, history)
         if rnd >= spec.column_rounds or fixed_routes:
             break
-        bigger, n_new = extend_problem(
-            problem, model.link_time(model.link_flow(h)), params.vot_scale
-        )
+        bigger, n_new = extend_problem(problem, model.times(h)[2], params.vot_scale)
         rnd += 1
         if n_new == 0:
             break
         h, problem = _carry_flows(problem, h, bigger), bigger
     model = LogitModel.make(problem, params, cost_factor, time_factor)
-    x = model.link_flow(h)
-    t = model.link_time(x)
-    _, tp, gc = model.probabilities(t)
+    x, t, tg = model.times(h)
+    _, tp, gc = model.probabilities(tg)
     if not ok:
         warnings.warn(
             explain(
@@ -202,7 +201,9 @@ def solve(
             ConvergenceWarning,
             stacklevel=2,
         )
-    return ChoiceResult(problem, params, h, x, t, tp, gc, tuple(history), ok)
+    return ChoiceResult(
+        problem, params, h, x, t, tp, gc, tuple(history), ok, tg if tg.ndim == 2 else None
+    )
 
 
 def _carry_flows(old: ChoiceProblem, h: F64, new: ChoiceProblem) -> F64:
@@ -309,8 +310,9 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
     """The cargo's routing graph of ``net`` with each arc's equilibrium delay added.
 
     The delay (congested minus free-flow hours) of every merged-graph link of ``result`` —
-    queue waits at crossings, ports and ferries and slower lines — is added to the fixed
-    hours of the matching arc of ``net.graph(cargo)``.
+    queue waits at crossings, ports and ferries and slower lines — for the cargo's group
+    (containers are served before bulk in queues, ``global,queue_priority``) is added to
+    the fixed hours of the matching arc of ``net.graph(cargo)``.
 
     Raises
     ------
@@ -330,7 +332,8 @@ def congested_graph(net: Network, result: ChoiceResult, cargo: str) -> CompiledG
         )
     g = net.graph(Cargo(cargo))
     ag = result.problem.corridor.graph
-    delay = np.maximum(result.link_time - np.asarray(ag.free_flow_time, float), 0.0)
+    t0 = np.asarray(ag.free_flow_time, float)
+    delay = np.maximum(result.link_time_of(Cargo(cargo).value) - t0, 0.0)
     amap = result.problem.corridor.arc_of[Cargo(cargo).value]
     add = np.where(amap >= 0, delay[np.maximum(amap, 0)], 0.0)
     return dataclasses.replace(g, time_h=g.time_h + add)
@@ -389,14 +392,15 @@ def corridor_times(
                 explain(f"Unknown place {o if o not in zones else d!r}.", fix="Use node ids.")
             )
         prof = profiles.get(cls) or class_profile(cls, every)
-        gc, tc = class_weights(pr.net, cg, prof, attr, result.link_time, result.params.vot_scale)
+        lt = result.link_time_of(prof.cargo)
+        gc, tc = class_weights(pr.net, cg, prof, attr, lt, result.params.vot_scale)
         oi, di = zones[o], zones[d]
         dist = paths.tree(gc * masks[_PROBE_OF_ALT.get(alt, "free")], oi)
         if not np.isfinite(dist[di]):
             out.append((float("nan"), ""))
             continue
         arr = paths.path(oi, di)
-        hours = float(np.sum(result.link_time[arr] + tc[arr] - t0[arr]))
+        hours = float(np.sum(lt[arr] + tc[arr] - t0[arr]))
         out.append((hours, classify(arr, attr)))
     return out
 

@@ -19,11 +19,19 @@ units per assignment period) and ``t0`` the free-flow time:
 
 All three are increasing in ``v``, so user equilibrium exists and link flows are unique.
 
+In the choice equilibrium a queue (``QUEUE``) may serve containers before bulk:
+:func:`priority_factors` splits its wait between the two cargo groups by Cobham's
+non-preemptive priority, keeping the flow-weighted mean (method M171, decision 0005).
+
 References
 ----------
 .. [1] Spiess, H. (1990). Conical volume-delay functions. Transportation Science 24(2), 153–158.
 .. [2] Kingman, J. F. C. (1961). The single server queue in heavy traffic. Math. Proc. Camb.
    Phil. Soc. 57(4), 902–904.
+.. [3] Cobham, A. (1954). Priority assignment in waiting line problems. Operations Research
+   2(1), 70–76.
+.. [4] Kleinrock, L. (1965). A conservation law for a wide class of queueing disciplines.
+   Naval Research Logistics Quarterly 12(2), 181–192.
 """
 
 from __future__ import annotations
@@ -37,10 +45,60 @@ import numpy.typing as npt
 
 from corridors.network.enums import VDF, VDF_ALPHA_DEFAULT, VDF_BETA_DEFAULT
 
-__all__ = ["QUEUE_X_MAX", "VDF", "VDF_ALPHA_DEFAULT", "VDF_BETA_DEFAULT", "link_times"]
+__all__ = [
+    "QUEUE_X_MAX",
+    "VDF",
+    "VDF_ALPHA_DEFAULT",
+    "VDF_BETA_DEFAULT",
+    "link_times",
+    "priority_factors",
+]
 
 QUEUE_X_MAX = 0.95
 """Utilisation above which the queue function continues as a straight line."""
+
+
+def priority_factors(
+    flow: npt.ArrayLike, flow_high: npt.ArrayLike, capacity: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Factors on a queue's first-come-first-served wait for a high and a low priority class.
+
+    Cobham's (1954) non-preemptive priority queue with two classes: with ``ρ = flow /
+    capacity`` and ``ρ_h = flow_high / capacity`` the high class waits ``W (1 − ρ) / (1 −
+    ρ_h)`` and the low class ``W / (1 − ρ_h)``, ``W`` the wait without priority. They
+    conserve the flow-weighted mean wait (Kleinrock's conservation law): ``ρ_h W_h + (ρ −
+    ρ_h) W_l = ρ W``. Above ``QUEUE_X_MAX`` (where the queue function continues as a straight
+    line) ``ρ`` is held at ``QUEUE_X_MAX`` with the high class's share of the flow kept, so
+    the factors stay finite and the mean is still conserved.
+
+    Parameters
+    ----------
+    flow, flow_high
+        All flow and the high-priority part of it, in the unit of ``capacity``.
+    capacity
+        Capacity per link.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(factor_high, factor_low)``: multiply the queue wait by them (1 and 1 without flow).
+
+    Examples
+    --------
+    >>> fh, fl = priority_factors([0.8], [0.4], [1.0])
+    >>> round(float(fh[0]), 4), round(float(fl[0]), 4)
+    (0.3333, 1.6667)
+    >>> round(float(0.4 * fh[0] + 0.4 * fl[0]) / 0.8, 12)
+    1.0
+    """
+    x = np.asarray(flow, dtype=np.float64)
+    xh = np.minimum(np.asarray(flow_high, dtype=np.float64), x)
+    cap = np.asarray(capacity, dtype=np.float64)
+    share = np.divide(xh, x, out=np.zeros(np.broadcast(x, xh).shape), where=x > 0)
+    rho = np.clip(x / cap, 0.0, QUEUE_X_MAX)
+    rho_h = share * rho
+    f_low = 1.0 / (1.0 - rho_h)
+    return (1.0 - rho) * f_low, f_low
 
 
 # 8-point Gauss-Legendre nodes/weights on [0, 1] for the integrals without closed form.

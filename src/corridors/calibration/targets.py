@@ -195,7 +195,9 @@ class Predictor:
         Counts: the flow summed over the listed link directions, in the count's unit
         (tonnes: containers × ``t_per_teu``; trains: container TEU ÷ ``teu_per_train``).
         Waits: hours on the element beyond running time (dwell, queue, sailing wait),
-        flow-weighted over the listed links. Times: the mean door-to-door hours of the
+        flow-weighted over the listed links and over all classes (``result.link_time``: when
+        queues serve containers first, decision 0005, the mean of the two groups' waits, as
+        the observed all-traffic figures are). Times: the mean door-to-door hours of the
         shipments choosing the corridor at the equilibrium — its routes' hours weighted by
         the route logit within the corridor, the classes (a ``container`` time: standard and
         high-value) by their volume in it

@@ -227,6 +227,7 @@ PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
         "value_of_time_usd_per_teu_h": (0.0, 1e3),
         "value_of_time_usd_per_t_h": (0.0, 10.0),
         "teu_per_train": (1.0, 500.0),
+        "queue_priority": (0.0, 1.0),
         "teu_price_share_of_feu": (0.3, 1.0),
         "tariff_share_hopper": (0.05, 2.0),
         "tariff_share_gondola": (0.05, 2.0),

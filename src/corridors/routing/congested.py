@@ -104,7 +104,8 @@ def congested_routes(
     g = congested_graph(net, res, c.value)
     opts = pareto_routes(net, origin, destination, cargo=cargo, graph=g, **options)
     lt = res.link_table()
-    delay = dict(zip(lt["link_id"].astype(str), lt["delay_h"].to_numpy(float), strict=True))
+    col = f"delay_{c.value}_h"  # the cargo group's wait: queues serve containers first
+    delay = dict(zip(lt["link_id"].astype(str), lt[col].to_numpy(float), strict=True))
     for it in opts.options:
         wait = float(np.sum([max(delay.get(str(s.get("id", "")), 0.0), 0.0) for s in it.steps]))
         it.time_breakdown_h["running"] = round(it.time_breakdown_h.get("running", 0.0) - wait, 3)
