@@ -8,6 +8,7 @@ import pandas as pd
 
 from corridors.calibration.fit import CalibrationResult
 from corridors.calibration.report import done_when
+from corridors.calibration.targets import added_date, observation_cells
 
 __all__ = ["NOTES", "calibration_markdown"]
 
@@ -210,7 +211,8 @@ def _targets(cal: CalibrationResult) -> list[str]:
             )
             lines += [
                 "",
-                f"Fresh held-back observations (added 2026-12-02; not fitted, and not used in "
+                f"Fresh held-back observations (added {', '.join(sorted(set(new['added'])))}; "
+                "not fitted, and not used in "
                 f"the acceptance decision): {int(new['within'].sum())} of {len(new)} within target "
                 f"({each}).",
             ]
@@ -265,15 +267,8 @@ def _every_observation(t: pd.DataFrame) -> list[str]:
         "|---|---|---|---|---:|---:|---:|---:|:-:|",
     ]
     for r in t.itertuples(index=False):
-        if r.kind == "count":
-            obs, mod, g = f"{r.observed:,.0f} {r.unit}", f"{r.modelled:,.0f}", f"{r.geh:.1f}"
-        else:
-            obs, mod, g = (
-                f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d",
-                f"{r.modelled / 24:.1f} d",
-                "",
-            )
-        new = " (added 2026-12-02)" if str(getattr(r, "added", "") or "") not in ("", "nan") else ""
+        obs, mod, g = observation_cells(r)
+        new = f" (added {added_date(r)})" if added_date(r) else ""
         lines.append(
             f"| {r.obs_id}{new} | {r.split} | {r.kind} | {r.label} | {obs} | {mod} | "
             f"{r.ratio:.2f} | {g} | {'yes' if r.within else '**no**'} |"

@@ -64,7 +64,7 @@ def _scatter_counts(ax: Any, t: pd.DataFrame) -> None:
         if new.any():
             ax.scatter(
                 s["observed"][new], shown[new], marker=mk, facecolors="none", edgecolors=col,
-                s=70, zorder=3, label=f"{split}, added 2026-12-02",
+                s=70, zorder=3, label=f"{split}, added {', '.join(sorted(set(s['added'][new])))}",
             )  # fmt: skip
         for r, y in zip(s.itertuples(index=False), shown, strict=True):
             ax.annotate(str(r.obs_id), (r.observed, y), fontsize=6, xytext=(3, 3),

@@ -11,6 +11,7 @@ import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,16 @@ from corridors.assignment.sue import (
 from corridors.calibration.observations import Observations
 from corridors.errors import DemandError, explain
 
-__all__ = ["POINT_TOLERANCE", "Predictor", "band", "geh", "observation_table", "predict"]
+__all__ = [
+    "POINT_TOLERANCE",
+    "Predictor",
+    "added_date",
+    "band",
+    "geh",
+    "observation_cells",
+    "observation_table",
+    "predict",
+]
 
 F64 = npt.NDArray[np.float64]
 
@@ -298,3 +308,20 @@ def observation_table(pred: pd.DataFrame) -> pd.DataFrame:
     t["within_ratio"] = np.where(is_count, (t["ratio"] - 1).abs() <= 0.25, inside).astype(bool)
     t["within"] = np.where(is_count, (t["geh"] < 10) | t["within_ratio"], inside).astype(bool)
     return t[[c for c in _COLUMNS if c in t.columns]]
+
+
+def added_date(row: Any) -> str:
+    """The ``added`` date of one :func:`observation_table` row, ``""`` when it has none."""
+    v = str(getattr(row, "added", "") or "")
+    return "" if v in ("", "nan") else v
+
+
+def observation_cells(row: Any) -> tuple[str, str, str]:
+    """Observed, modelled and GEH text of one :func:`observation_table` row.
+
+    Counts in their unit with the GEH; times and waits in days, the published range beside
+    the modelled value, and no GEH.
+    """
+    if row.kind == "count":
+        return f"{row.observed:,.0f} {row.unit}", f"{row.modelled:,.0f}", f"{row.geh:.1f}"
+    return f"{row.low_h / 24:.1f}–{row.high_h / 24:.1f} d", f"{row.modelled / 24:.1f} d", ""

@@ -98,6 +98,8 @@ def _json_report(cal: Any, stored: Any, ok: bool, why: str, files: list[str]) ->
 def _print_report(cal: Any, stored: Any, decision: str) -> None:
     from rich.table import Table  # on use: usage errors and --help never load rich
 
+    from corridors.calibration.targets import observation_cells
+
     t = Table(title="Calibrated parameters")
     for c in ("parameter", "start", "calibrated"):
         t.add_column(c, justify="left" if c == "parameter" else "right")
@@ -109,14 +111,7 @@ def _print_report(cal: Any, stored: Any, decision: str) -> None:
         for c in ("id", "kind", "what", "observed", "modelled", "ratio", "GEH", "within"):
             ot.add_column(c, justify="left" if c in ("id", "kind", "what") else "right")
         for r in cal.table[cal.table["split"] == split].itertuples(index=False):
-            if r.kind == "count":
-                o, m, g = f"{r.observed:,.0f} {r.unit}", f"{r.modelled:,.0f}", f"{r.geh:.1f}"
-            else:
-                o, m, g = (
-                    f"{r.low_h / 24:.1f}–{r.high_h / 24:.1f} d",
-                    f"{r.modelled / 24:.1f} d",
-                    "",
-                )
+            o, m, g = observation_cells(r)
             ok = "yes" if r.within else "[red]no[/]"
             ot.add_row(str(r.obs_id), r.kind, str(r.label)[:48], o, m, f"{r.ratio:.2f}", g, ok)
         console.print(ot)
