@@ -103,9 +103,10 @@ def congested_routes(
     net, res = equilibrium_for(network, scenario)
     g = congested_graph(net, res, c.value)
     opts = pareto_routes(net, origin, destination, cargo=cargo, graph=g, **options)
-    lt = res.link_table()
-    col = f"delay_{c.value}_h"  # the cargo group's wait: queues serve containers first
-    delay = dict(zip(lt["link_id"].astype(str), lt[col].to_numpy(float), strict=True))
+    # the cargo group's own wait (queues serve containers first), read off the equilibrium
+    ag = res.graph
+    wait_h = res.link_time_of(c.value) - np.asarray(ag.free_flow_time, float)
+    delay = dict(zip(np.asarray(ag.link_ids).astype(str), wait_h, strict=True))
     for it in opts.options:
         wait = float(np.sum([max(delay.get(str(s.get("id", "")), 0.0), 0.0) for s in it.steps]))
         it.time_breakdown_h["running"] = round(it.time_breakdown_h.get("running", 0.0) - wait, 3)
